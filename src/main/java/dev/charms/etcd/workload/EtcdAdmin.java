@@ -1,0 +1,360 @@
+package dev.charms.etcd.workload;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.maintenance.AlarmMember;
+import io.etcd.jetcd.maintenance.StatusResponse;
+import io.etcd.jetcd.options.CompactOption;
+import io.etcd.jetcd.options.GetOption;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+
+/**
+ * Admin client of an etcd cluster over mTLS (jetcd): membership, maintenance and a little KV.
+ * One jetcd client per endpoint is built lazily, so each connection verifies the certificate of the
+ * host it talks to; calls go to the endpoints in order and move on when one is unreachable.
+ * Every call has a time limit. Failures are {@link EtcdAdminException}s saying whether a retry may help.
+ */
+public final class EtcdAdmin implements AutoCloseable {
+    /** Default limit of one call. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LONG_CALL = Duration.ofMinutes(5);
+    private static final List<Logger> QUIET = new ArrayList<>();
+
+    static {
+        for (String name : List.of("io.grpc", "io.netty", "io.vertx", "io.etcd")) {
+            Logger logger = Logger.getLogger(name);
+            logger.setLevel(Level.SEVERE);
+            QUIET.add(logger);
+        }
+    }
+
+    private final List<URI> endpoints;
+    private final TlsPaths tls;
+    private final Duration timeout;
+    private final Map<URI, Client> clients = new LinkedHashMap<>();
+    private SslContext sslContext;
+
+    /** An admin client of {@code endpoints} (https client URLs) using the client identity {@code tls}. */
+    public EtcdAdmin(List<URI> endpoints, TlsPaths tls, Duration timeout) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("EtcdAdmin needs at least one endpoint");
+        }
+        this.endpoints = List.copyOf(endpoints);
+        this.tls = tls;
+        this.timeout = timeout;
+    }
+
+    /** Every member. */
+    public List<Member> memberList() {
+        return call("member list", true, c -> c.getClusterClient().listMember(), timeout)
+                .getMembers().stream().map(EtcdAdmin::member).toList();
+    }
+
+    /** Adds {@code peerUrl} as a learner; returns it and the membership to build its initial-cluster from. */
+    public AddLearnerResult addLearner(URI peerUrl) {
+        var r = call("member add --learner " + peerUrl, false, c -> c.getClusterClient().addMember(List.of(peerUrl), true), timeout);
+        return new AddLearnerResult(member(r.getMember()), r.getMembers().stream().map(EtcdAdmin::member).toList());
+    }
+
+    /** Promotes learner {@code id}; {@link PromoteOutcome#NOT_READY} while it has not caught up. */
+    public PromoteOutcome promote(long id) {
+        try {
+            call("member promote " + Long.toHexString(id), false, c -> c.getClusterClient().promoteMember(id), timeout);
+            return PromoteOutcome.PROMOTED;
+        } catch (EtcdAdminException e) {
+            if (e.getMessage().contains("in sync with leader")) {
+                return PromoteOutcome.NOT_READY;
+            }
+            throw e;
+        }
+    }
+
+    /** Removes member {@code id}. */
+    public void remove(long id) {
+        call("member remove " + Long.toHexString(id), false, c -> c.getClusterClient().removeMember(id), timeout);
+    }
+
+    /** Moves raft leadership to {@code targetId}, asking the current leader (a no-op if it already leads). */
+    public void moveLeader(long targetId) {
+        long leaderId = 0;
+        EtcdAdminException last = null;
+        for (URI endpoint : endpoints) {
+            try {
+                leaderId = status(endpoint).leaderId();
+                if (leaderId != 0) {
+                    break;
+                }
+            } catch (EtcdAdminException e) {
+                last = e;
+            }
+        }
+        if (leaderId == 0) {
+            throw new EtcdAdminException("move-leader: no reachable member knows a leader"
+                    + (last == null ? "" : " (" + last.getMessage() + ")"), true, last);
+        }
+        if (leaderId == targetId) {
+            return;
+        }
+        long leader = leaderId;
+        Member leaderMember = memberList().stream().filter(m -> m.id() == leader).findFirst()
+                .orElseThrow(() -> new EtcdAdminException("move-leader: leader " + Long.toHexString(leader)
+                        + " is not in the member list", true, null));
+        if (leaderMember.clientUrls().isEmpty()) {
+            throw new EtcdAdminException("move-leader: leader " + Long.toHexString(leader) + " has no client URL", true, null);
+        }
+        callOn(leaderMember.clientUrls().get(0), "move-leader to " + Long.toHexString(targetId),
+                c -> c.getMaintenanceClient().moveLeader(targetId), timeout);
+    }
+
+    /** The status of the member serving {@code endpoint}. */
+    public MemberStatus status(URI endpoint) {
+        StatusResponse r = callOn(endpoint, "status",
+                c -> c.getMaintenanceClient().statusMember(target(endpoint)), timeout);
+        return new MemberStatus(endpoint, r.getHeader().getMemberId(), r.getLeader(), r.getRaftTerm(), r.getRaftIndex(),
+                r.getDbSize(), r.getDbSizeInUse(), r.getVersion(), r.isLearner(), r.getErrorList());
+    }
+
+    /** Active alarms of the cluster. */
+    public List<Alarm> alarms() {
+        return call("alarm list", true, c -> c.getMaintenanceClient().listAlarms(), timeout).getAlarms().stream()
+                .map(a -> new Alarm(a.getMemberId(), a.getAlarmType().name())).toList();
+    }
+
+    /** Disarms every active NOSPACE alarm; returns the alarms that were active. */
+    public List<Alarm> disarmAll() {
+        List<Alarm> active = alarms();
+        for (Alarm a : active) {
+            if (a.type().equals("NOSPACE")) {
+                call("alarm disarm", false, c -> c.getMaintenanceClient().alarmDisarm(
+                        new AlarmMember(a.memberId(), io.etcd.jetcd.maintenance.AlarmType.NOSPACE)), timeout);
+            }
+        }
+        return active;
+    }
+
+    /** Compacts the keyspace up to {@code revision}; {@code physical} waits until the backend applied it. */
+    public void compact(long revision, boolean physical) {
+        call("compact " + revision, false, c -> c.getKVClient().compact(revision,
+                CompactOption.builder().withCompactPhysical(physical).build()), physical ? LONG_CALL : timeout);
+    }
+
+    /** Defragments the member serving {@code endpoint} (it is unresponsive meanwhile). */
+    public void defrag(URI endpoint) {
+        callOn(endpoint, "defrag", c -> c.getMaintenanceClient().defragmentMember(target(endpoint)), LONG_CALL);
+    }
+
+    /** The cluster's current revision. */
+    public long currentRevision() {
+        return call("get revision", true, c -> c.getKVClient().get(bytes("\0"),
+                GetOption.builder().withCountOnly(true).build()), timeout).getHeader().getRevision();
+    }
+
+    /**
+     * Streams a snapshot of the keyspace into {@code target}: written to a 0600 temp file next to
+     * it, fsynced, then renamed into place. Returns its size in bytes.
+     */
+    public long snapshot(Path target, Duration limit) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                size = call("snapshot", false, c -> c.getMaintenanceClient().snapshot(out), limit);
+                ch.force(true);
+            }
+            if (size == 0) {
+                throw new EtcdAdminException("snapshot: etcd sent an empty snapshot", true, null);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.syncDirectory(dir);
+            return size;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** {@link #snapshot(Path, Duration)} with a five-minute limit. */
+    public long snapshot(Path target) throws IOException {
+        return snapshot(target, LONG_CALL);
+    }
+
+    /** Puts a UTF-8 key/value; returns the new revision. */
+    public long put(String key, String value) {
+        return call("put", false, c -> c.getKVClient().put(bytes(key), bytes(value)), timeout).getHeader().getRevision();
+    }
+
+    /** The UTF-8 value of {@code key}, if present. */
+    public Optional<String> get(String key) {
+        GetResponse r = call("get", true, c -> c.getKVClient().get(bytes(key)), timeout);
+        return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
+    }
+
+    /** How many keys start with {@code prefix} (empty: every key). */
+    public long count(String prefix) {
+        GetOption option = prefix.isEmpty()
+                ? GetOption.builder().withCountOnly(true).withRange(bytes("\0")).build()
+                : GetOption.builder().withCountOnly(true).isPrefix(true).build();
+        String key = prefix.isEmpty() ? "\0" : prefix;
+        return call("count", true, c -> c.getKVClient().get(bytes(key), option), timeout).getCount();
+    }
+
+    /** The endpoints this client uses, in order. */
+    public List<URI> endpoints() {
+        return endpoints;
+    }
+
+    @Override
+    public synchronized void close() {
+        clients.values().forEach(Client::close);
+        clients.clear();
+    }
+
+    private <T> T call(String what, boolean idempotent, Function<Client, CompletableFuture<T>> op, Duration limit) {
+        EtcdAdminException last = null;
+        for (URI endpoint : endpoints) {
+            try {
+                return callOn(endpoint, what, op, limit);
+            } catch (EtcdAdminException e) {
+                if (!e.retryable() || !(idempotent || unreachable(e))) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private <T> T callOn(URI endpoint, String what, Function<Client, CompletableFuture<T>> op, Duration limit) {
+        CompletableFuture<T> future;
+        try {
+            future = op.apply(client(endpoint));
+        } catch (RuntimeException e) {
+            throw failure(what, endpoint, e);
+        }
+        try {
+            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new EtcdAdminException(what + " on " + endpoint + ": timed out after " + limit.toMillis() + " ms", true, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new EtcdAdminException(what + " on " + endpoint + ": interrupted", true, e);
+        } catch (ExecutionException e) {
+            throw failure(what, endpoint, e.getCause());
+        }
+    }
+
+    private static boolean unreachable(EtcdAdminException e) {
+        return e.getCause() instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.UNAVAILABLE;
+    }
+
+    private static EtcdAdminException failure(String what, URI endpoint, Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && !(root instanceof EtcdException)) {
+            root = root.getCause();
+        }
+        String message = CommandRunner.oneLine(String.valueOf(root.getMessage()));
+        boolean retryable = root instanceof EtcdException ee && retryable(ee.getErrorCode(), message);
+        return new EtcdAdminException(what + " on " + endpoint + ": " + message, retryable, root);
+    }
+
+    private static boolean retryable(ErrorCode code, String message) {
+        return switch (code) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED -> true;
+            default -> message.contains("unhealthy cluster") || message.contains("too many learner")
+                    || message.contains("in sync with leader") || message.contains("leader changed")
+                    || message.contains("not leader") || message.contains("no leader")
+                    || message.contains("request timed out") || message.contains("not enough started members");
+        };
+    }
+
+    private synchronized Client client(URI endpoint) {
+        Client existing = clients.get(endpoint);
+        if (existing != null) {
+            return existing;
+        }
+        Client client = builder(endpoint).build();
+        clients.put(endpoint, client);
+        return client;
+    }
+
+    private ClientBuilder builder(URI endpoint) {
+        if (!"https".equals(endpoint.getScheme())) {
+            throw new IllegalArgumentException("etcd endpoint " + endpoint + " must be https");
+        }
+        return Client.builder()
+                .endpoints(endpoint)
+                .sslContext(sslContext())
+                .connectTimeout(timeout)
+                .retryMaxDuration(timeout)
+                .retryMaxAttempts(2)
+                .retryDelay(200)
+                .waitForReady(false);
+    }
+
+    private String target(URI endpoint) {
+        return Client.builder().endpoints(endpoint).target();
+    }
+
+    private synchronized SslContext sslContext() {
+        if (sslContext == null) {
+            List<X509Certificate> ca = PemFiles.certificates(tls.caFile());
+            List<X509Certificate> chain = PemFiles.certificates(tls.certFile());
+            PrivateKey key = PemFiles.privateKey(tls.keyFile());
+            try {
+                sslContext = GrpcSslContexts.forClient()
+                        .trustManager(ca.toArray(new X509Certificate[0]))
+                        .keyManager(key, chain.toArray(new X509Certificate[0]))
+                        .build();
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("cannot build a TLS context from " + tls.certFile() + " and "
+                        + tls.keyFile() + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return sslContext;
+    }
+
+    private static Member member(io.etcd.jetcd.cluster.Member m) {
+        return new Member(m.getId(), m.getName(), m.getPeerURIs(), m.getClientURIs(), m.isLearner());
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.charms.etcd.workload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Puts etcd binaries on the unit: from a release tarball (into /opt/etcd/bin), else the etcd already
+ * on the machine (/usr/bin from Debian/Ubuntu), else {@code apt-get install etcd-server etcd-client}.
+ * Debian's auto-started etcd is stopped before our unit file shadows its unit; data that is not
+ * ours (/var/lib/etcd/default) is never touched.
+ */
+public final class EtcdInstaller {
+    private static final Duration APT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration SHORT = Duration.ofSeconds(30);
+
+    private final EtcdPaths paths;
+    private final CommandRunner runner;
+
+    /** An installer for the layout {@code paths}, running commands with {@code runner}. */
+    public EtcdInstaller(EtcdPaths paths, CommandRunner runner) {
+        this.paths = paths;
+        this.runner = runner;
+    }
+
+    /**
+     * Installs etcd. A present, non-empty {@code tarball} wins; otherwise an etcd already at
+     * /usr/bin is used; otherwise the distribution packages are installed.
+     */
+    public EtcdInstallation install(Optional<Path> tarball) throws IOException {
+        EtcdInstallation installation;
+        if (tarball.isPresent() && Files.isRegularFile(tarball.get()) && Files.size(tarball.get()) > 0) {
+            installation = installTarball(tarball.get());
+        } else {
+            if (!Files.isExecutable(paths.distroEtcd()) || !Files.isExecutable(paths.distroEtcdctl())) {
+                installPackages();
+            }
+            installation = detectIn(paths.distroEtcd(), paths.distroEtcdctl(), paths.distroEtcdutl(),
+                    EtcdInstallation.Source.PACKAGE)
+                    .orElseThrow(() -> new IllegalStateException("etcd-server/etcd-client installed but "
+                            + paths.distroEtcd() + " or " + paths.distroEtcdctl() + " is missing"));
+        }
+        stopDistroService();
+        ensureServiceUser();
+        return installation;
+    }
+
+    /** The installation already on this unit (tarball binaries first, then /usr/bin), if any. */
+    public Optional<EtcdInstallation> detect() {
+        Path bin = paths.optBinDir();
+        Optional<EtcdInstallation> fromTarball = detectIn(bin.resolve("etcd"), bin.resolve("etcdctl"),
+                bin.resolve(EtcdTarball.ETCDUTL), EtcdInstallation.Source.TARBALL);
+        return fromTarball.isPresent() ? fromTarball
+                : detectIn(paths.distroEtcd(), paths.distroEtcdctl(), paths.distroEtcdutl(), EtcdInstallation.Source.PACKAGE);
+    }
+
+    /** Runs {@code etcd --version} and parses it. */
+    public EtcdVersion version(Path etcdBinary) {
+        return EtcdVersion.fromBanner(runner.check(List.of(etcdBinary.toString(), "--version"), SHORT));
+    }
+
+    /** Validates {@code tarball}, stages its binaries, checks them, then swaps them into /opt/etcd/bin. */
+    public EtcdInstallation installTarball(Path tarball) throws IOException {
+        EtcdTarball release = EtcdTarball.open(tarball);
+        Files.createDirectories(paths.optDir());
+        Path staging = Files.createTempDirectory(paths.optDir(), ".bin-");
+        try {
+            release.extractBinaries(staging);
+            EtcdVersion version = version(staging.resolve("etcd"));
+            if (version.hasEtcdutl() && !release.binaries().contains(EtcdTarball.ETCDUTL)) {
+                throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version
+                        + " but no " + release.topDir() + "/etcdutl (required for 3.5 and later)");
+            }
+            Path bin = paths.optBinDir();
+            Path old = paths.optDir().resolve(".bin-old");
+            deleteTree(old);
+            if (Files.exists(bin)) {
+                Files.move(bin, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging, bin, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+            return new EtcdInstallation(bin.resolve("etcd"), bin.resolve("etcdctl"),
+                    release.binaries().contains(EtcdTarball.ETCDUTL) ? Optional.of(bin.resolve(EtcdTarball.ETCDUTL)) : Optional.empty(),
+                    version, EtcdInstallation.Source.TARBALL);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** {@code apt-get install -y etcd-server etcd-client}, non-interactively. */
+    public void installPackages() {
+        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        runner.check(List.of("apt-get", "install", "-y", "-o", "Dpkg::Options::=--force-confold",
+                "etcd-server", "etcd-client"), env, APT_TIMEOUT);
+    }
+
+    /**
+     * Stops the etcd that Debian's postinst started (systemd unit, or SysV script on hosts without
+     * systemd), but only while our own unit file does not exist yet: afterwards "etcd" is ours.
+     */
+    public void stopDistroService() {
+        if (Files.exists(paths.unitFile())) {
+            return;
+        }
+        if (Files.isDirectory(paths.systemdRuntimeDir())) {
+            runner.run(List.of("systemctl", "stop", EtcdPaths.SERVICE_NAME), Map.of(), SHORT);
+        } else if (Files.isExecutable(paths.distroInitScript())) {
+            runner.run(List.of(paths.distroInitScript().toString(), "stop"), Map.of(), SHORT);
+        }
+    }
+
+    /** Creates the {@code etcd} system user when it does not exist. */
+    public void ensureServiceUser() {
+        if (runner.run(List.of("id", "-u", EtcdPaths.SERVICE_USER), Map.of(), SHORT).ok()) {
+            return;
+        }
+        runner.check(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                EtcdPaths.SERVICE_USER), SHORT);
+    }
+
+    private Optional<EtcdInstallation> detectIn(Path etcd, Path etcdctl, Path etcdutl, EtcdInstallation.Source source) {
+        if (!Files.isExecutable(etcd) || !Files.isExecutable(etcdctl)) {
+            return Optional.empty();
+        }
+        Optional<Path> util = Files.isExecutable(etcdutl) ? Optional.of(etcdutl) : Optional.empty();
+        return Optional.of(new EtcdInstallation(etcd, etcdctl, util, version(etcd), source));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(all::add);
+        }
+        for (Path p : all) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + p, e);
+            }
+        }
+    }
+}
