@@ -63,6 +63,41 @@ public final class Keys {
     }
 
     /**
+     * Rebuilds the key pair of a private key by deriving its public half (P-256: Q = d·G; Ed25519: from
+     * the seed; RSA: modulus and public exponent of the CRT key), so a stored key can sign a new CSR.
+     */
+    public static KeyPair toKeyPair(PrivateKey key) {
+        try {
+            PublicKey pub = switch (KeyType.of(key)) {
+                case ECDSA_P256 -> {
+                    java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey) key;
+                    org.bouncycastle.asn1.x9.X9ECParameters curve = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1");
+                    org.bouncycastle.math.ec.ECPoint q = curve.getG().multiply(ec.getS()).normalize();
+                    yield KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
+                            new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+                            ec.getParams()));
+                }
+                case ED25519 -> {
+                    byte[] seed = org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                            PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey()).getOctets();
+                    byte[] raw = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(seed, 0)
+                            .generatePublicKey().getEncoded();
+                    yield KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(
+                            new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), raw).getEncoded()));
+                }
+                case RSA_2048 -> {
+                    java.security.interfaces.RSAPrivateCrtKey rsa = (java.security.interfaces.RSAPrivateCrtKey) key;
+                    yield KeyFactory.getInstance("RSA").generatePublic(
+                            new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+                }
+            };
+            return new KeyPair(pub, key);
+        } catch (GeneralSecurityException | IOException | ClassCastException e) {
+            throw new PkiException("cannot derive the public key of a " + key.getAlgorithm() + " private key");
+        }
+    }
+
+    /**
      * Reads an unencrypted private key from PEM: PKCS#8 ({@code PRIVATE KEY}), SEC1
      * ({@code EC PRIVATE KEY}, which must name its curve) or PKCS#1 ({@code RSA PRIVATE KEY}).
      *

@@ -1,0 +1,105 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.pki.CertificateAuthority;
+import dev.charms.etcd.pki.CertificateInfo;
+import dev.charms.etcd.pki.Csr;
+import dev.charms.etcd.pki.KeyType;
+import dev.charms.etcd.pki.Keys;
+import dev.charms.etcd.pki.Usage;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import dev.charms.ops.Relation;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code db} relation (interface {@code etcd}) as consumers of the original charm read it:
+ * {@code connection_string} (every voting member's client URL), {@code client_ca}, {@code client_cert},
+ * {@code client_key} and {@code version}, in each unit's bag and (leader) the application bag. Each
+ * related application gets its own client certificate (CN {@code etcd-client-<app>}), never a member's
+ * key, renewed before it expires and re-issued if the CA changes; published only once the cluster has
+ * members, and refreshed as members come and go.
+ */
+final class DbRelation {
+    static final int CLIENT_VALIDITY_DAYS = 365;
+
+    private final Model model;
+    private final Reconciler.Pass pass;
+
+    DbRelation(Framework fw, Workload workload, Reconciler.Pass pass) {
+        this.model = fw.model();
+        this.pass = pass;
+    }
+
+    void update() {
+        List<Relation> relations = model.relations(PeerData.DB);
+        if (relations.isEmpty()) {
+            return;
+        }
+        Roster roster = Roster.parse(pass.peer().localAppData().get(PeerData.MEMBERS));
+        String connection = connectionString(roster);
+        if (connection.isEmpty()) {
+            return;
+        }
+        Optional<CertificateAuthority> ca = new ClusterCa(model, pass.peer()).load();
+        if (ca.isEmpty()) {
+            return;
+        }
+        for (Relation rel : relations) {
+            Map<String, String> mine = rel.localUnitData();
+            Map<String, String> data = new LinkedHashMap<>();
+            data.put("connection_string", connection);
+            data.put("version", pass.installation().version().toString());
+            data.put("client_ca", ca.get().certificatePem());
+            String cn = "etcd-client-" + rel.remoteApp();
+            if (credentialsValid(mine.get("client_cert"), mine.get("client_key"), ca.get(), cn)) {
+                data.put("client_cert", mine.get("client_cert"));
+                data.put("client_key", mine.get("client_key"));
+            } else {
+                KeyPair keys = Keys.generate(KeyType.DEFAULT);
+                data.put("client_cert", ca.get().sign(Csr.create(keys, cn, Set.of()), Set.of(), CLIENT_VALIDITY_DAYS, Usage.CLIENT));
+                data.put("client_key", Keys.privateKeyPem(keys.getPrivate()));
+            }
+            rel.updateLocalUnitData(data);
+            if (model.isLeader()) {
+                rel.updateLocalAppData(data);
+            }
+        }
+    }
+
+    private String connectionString(Roster roster) {
+        TreeSet<String> urls = new TreeSet<>();
+        for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+            if (e.getValue().isLearner()) {
+                continue;
+            }
+            String unit = e.getKey();
+            String url = unit.equals(model.unitName()) ? pass.node().clientUrl().toString()
+                    : pass.peer().unitData(unit).get(PeerData.CLIENT_URL);
+            if (url != null && !url.isBlank()) {
+                urls.add(url);
+            }
+        }
+        return String.join(",", urls);
+    }
+
+    private static boolean credentialsValid(String certPem, String keyPem, CertificateAuthority ca, String cn) {
+        if (certPem == null || certPem.isBlank() || keyPem == null || keyPem.isBlank()) {
+            return false;
+        }
+        try {
+            CertificateInfo cert = CertificateInfo.parse(certPem);
+            return cn.equals(cert.subjectCommonName()) && cert.isSignedBy(ca.certificatePem())
+                    && !cert.expiresWithin(Duration.ofDays(30))
+                    && Keys.toKeyPair(Keys.readPrivateKey(keyPem)).getPublic().equals(cert.publicKey());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

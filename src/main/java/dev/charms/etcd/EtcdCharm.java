@@ -1,0 +1,81 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.EtcdPaths;
+import dev.charms.ops.CharmSpec;
+import dev.charms.ops.Event;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Relation;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The etcd charm: nearly every event runs one holistic {@link Reconciler} pass. The exceptions are the
+ * removal path (this unit departing the peer relation, and {@code stop}), where the unit leaves the
+ * cluster safely, and the actions, handled by {@link Actions}.
+ */
+public final class EtcdCharm {
+    /** What metadata.yaml and actions.yaml declare (a test keeps them equal). */
+    public static final CharmSpec SPEC = new CharmSpec(
+            Set.of(PeerData.PEER),
+            Set.of(PeerData.PEER, PeerData.DB, "certificates"),
+            Set.of("data"),
+            Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore", "compact",
+                    "defrag", "alarm-list", "alarm-disarm"));
+
+    private final Framework fw;
+    private final Workload workload;
+
+    public EtcdCharm(Framework fw) {
+        this(fw, new Workload(EtcdPaths.system(), Path.of(fw.model().context().charmDir())));
+    }
+
+    public EtcdCharm(Framework fw, Workload workload) {
+        this.fw = fw;
+        this.workload = workload;
+        for (Class<? extends Event> type : java.util.List.of(Event.Install.class, Event.Start.class,
+                Event.ConfigChanged.class, Event.UpgradeCharm.class, Event.UpdateStatus.class,
+                Event.LeaderElected.class, Event.LeaderSettingsChanged.class, Event.RelationCreated.class,
+                Event.RelationJoined.class, Event.RelationChanged.class, Event.RelationBroken.class,
+                Event.StorageAttached.class, Event.SecretEvent.class)) {
+            fw.observe(type, e -> reconcile());
+        }
+        fw.observe(Event.RelationDeparted.class, this::onDeparted);
+        fw.observe(Event.Stop.class, e -> onStop());
+        fw.observe(Event.Action.class, e -> new Actions(fw, workload).run(e));
+    }
+
+    private void reconcile() {
+        new Reconciler(fw, workload).run();
+    }
+
+    /** This unit departing the peer relation means it is being removed: leave the cluster first. */
+    private void onDeparted(Event.RelationDeparted event) {
+        boolean selfDeparting = fw.model().unitName().equals(event.departingUnit());
+        if (selfDeparting && event.relation().endpoint().equals(PeerData.PEER)) {
+            leave();
+        } else {
+            reconcile();
+        }
+    }
+
+    /** On stop, a unit that has not left yet (e.g. the last unit, which gets no departed hook) stops etcd. */
+    private void onStop() {
+        if (fw.stored().getBoolean(Reconciler.LEFT)) {
+            return;
+        }
+        Optional<Relation> peer = fw.model().relation(PeerData.PEER);
+        if (peer.isPresent() && !peer.get().units().isEmpty()) {
+            leave();
+            return;
+        }
+        if (workload.installation().isPresent()) {
+            workload.stop();
+        }
+    }
+
+    private void leave() {
+        Reconciler reconciler = new Reconciler(fw, workload);
+        reconciler.prepare().ifPresentOrElse(pass -> new MemberDuties(fw, workload, pass).leave(), workload::stop);
+    }
+}

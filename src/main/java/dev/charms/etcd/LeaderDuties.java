@@ -1,0 +1,343 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.pki.CertificateAuthority;
+import dev.charms.etcd.pki.CertificateInfo;
+import dev.charms.etcd.pki.Csr;
+import dev.charms.etcd.pki.Usage;
+import dev.charms.etcd.workload.AddLearnerResult;
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdAdminException;
+import dev.charms.etcd.workload.Member;
+import dev.charms.etcd.workload.PromoteOutcome;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import dev.charms.ops.Relation;
+import dev.charms.ops.Status;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * What only the Juju leader does: keep the cluster CA and token, sign every unit's CSR, bootstrap the
+ * cluster, and drive membership through etcd's API -- add one learner at a time, promote it once it
+ * has caught up, remove members whose unit departed (moving raft leadership away first) and members
+ * that match no unit, refusing a removal that would lose quorum -- and hand out rolling-restart turns.
+ */
+final class LeaderDuties {
+    static final Duration PROMOTE_WAIT = Duration.ofSeconds(60);
+    static final Duration ADD_WAIT = Duration.ofSeconds(30);
+    static final Duration SELF_REMOVAL_WAIT = Duration.ofSeconds(20);
+
+    private final Framework fw;
+    private final Model model;
+    private final Workload workload;
+    private final Reconciler.Pass pass;
+    private final Relation peer;
+
+    LeaderDuties(Framework fw, Workload workload, Reconciler.Pass pass) {
+        this.fw = fw;
+        this.model = fw.model();
+        this.workload = workload;
+        this.pass = pass;
+        this.peer = pass.peer();
+    }
+
+    /** CA, token, and certificates for every unit that asked for one. */
+    void prepare() {
+        CertificateAuthority ca = new ClusterCa(model, peer).ensure();
+        Map<String, String> app = peer.localAppData();
+        Map<String, String> updates = new LinkedHashMap<>();
+        if (app.getOrDefault(PeerData.TOKEN, "").isBlank()) {
+            byte[] random = new byte[8];
+            new SecureRandom().nextBytes(random);
+            updates.put(PeerData.TOKEN, "etcd-" + model.appName() + "-" + HexFormat.of().formatHex(random));
+        }
+        List<String> units = new ArrayList<>(peer.units());
+        units.add(model.unitName());
+        int validity = pass.settings().certificateValidityDays();
+        for (String unit : units) {
+            String csrPem = peer.unitData(unit).get(PeerData.CSR);
+            if (csrPem == null || csrPem.isBlank()) {
+                continue;
+            }
+            String current = app.get(Units.certKey(unit));
+            try {
+                Csr csr = Csr.parse(csrPem);
+                if (!needsSigning(current, csr, ca, validity)) {
+                    continue;
+                }
+                updates.put(Units.certKey(unit), ca.sign(csr, csr.sans(), validity, Usage.SERVER_AND_CLIENT));
+            } catch (RuntimeException e) {
+                model.log("WARNING", "not signing the CSR of " + unit + ": " + e.getMessage());
+            }
+        }
+        for (String key : app.keySet()) {
+            if (key.startsWith("cert-") && units.stream().noneMatch(u -> Units.certKey(u).equals(key))) {
+                updates.put(key, "");
+            }
+        }
+        peer.updateLocalAppData(updates);
+    }
+
+    private static boolean needsSigning(String certPem, Csr csr, CertificateAuthority ca, int validityDays) {
+        if (certPem == null || certPem.isBlank()) {
+            return true;
+        }
+        try {
+            CertificateInfo cert = CertificateInfo.parse(certPem);
+            return !cert.publicKey().equals(csr.publicKey()) || !cert.sans().equals(csr.sans())
+                    || !cert.isSignedBy(ca.certificatePem())
+                    || cert.expiresWithin(UnitTls.renewalWindow(validityDays));
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    Roster roster() {
+        return Roster.parse(peer.localAppData().get(PeerData.MEMBERS));
+    }
+
+    private void saveRoster(Roster roster) {
+        peer.updateLocalAppData(Map.of(PeerData.MEMBERS, roster.toJson()));
+    }
+
+    /**
+     * Bootstraps the cluster when there is none, then adds, promotes and removes members. In
+     * update-status, etcd's API is used only when there is membership work pending.
+     */
+    void manageMembership(boolean cheap) {
+        Roster roster = roster();
+        if (roster.isEmpty()) {
+            roster = bootstrap();
+        }
+        List<String> departed = departed(roster);
+        List<String> candidates = candidates(roster);
+        boolean pending = roster.pendingLearner() != null || !departed.isEmpty() || !candidates.isEmpty();
+        if (pending || !cheap) {
+            try (EtcdAdmin admin = workload.admin(Reconciler.clientUrls(peer, roster, pass.node()))) {
+                for (String unit : departed) {
+                    roster = removeDeparted(admin, roster, unit);
+                }
+                roster = promote(admin, roster);
+                roster = removeStale(admin, roster);
+                roster = addNext(admin, roster, candidates(roster));
+            }
+        }
+        saveRoster(roster);
+        grantRestartTurn();
+    }
+
+    /** Starts a one-member cluster on this unit (leader) and records it. */
+    private Roster bootstrap() {
+        Node node = pass.node();
+        Roster.Entry entry = new Roster.Entry("", node.memberName(), node.peerUrl().toString(), "voter",
+                node.memberName() + "=" + node.peerUrl(), "new");
+        fw.setUnitStatusNow(Status.maintenance("bootstrapping a new etcd cluster"));
+        MemberDuties member = new MemberDuties(fw, workload, pass);
+        member.startWith(entry);
+        try (EtcdAdmin admin = workload.admin(List.of(node.localClientUrl()))) {
+            List<Member> members = member.awaitServing(admin);
+            Roster roster = Roster.empty();
+            for (Member m : members) {
+                String unit = unitWithPeerUrl(m, node);
+                if (unit != null) {
+                    roster = roster.with(unit, new Roster.Entry(m.idHex(), Units.memberName(unit),
+                            m.peerUrls().get(0).toString(), m.learner() ? "learner" : "voter",
+                            unit.equals(node.unit()) ? entry.initialCluster() : "", members.size() == 1 ? "new" : "existing"));
+                }
+            }
+            if (!roster.contains(node.unit())) {
+                throw new IllegalStateException("etcd started but does not list this unit's peer URL " + node.peerUrl());
+            }
+            model.log("INFO", "bootstrapped the etcd cluster on " + node.unit());
+            saveRoster(roster);
+            return roster;
+        }
+    }
+
+    private String unitWithPeerUrl(Member m, Node self) {
+        for (URI url : m.peerUrls()) {
+            if (url.equals(self.peerUrl())) {
+                return self.unit();
+            }
+            for (String unit : peer.units()) {
+                if (url.toString().equals(peer.unitData(unit).get(PeerData.PEER_URL))) {
+                    return unit;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Roster units that are no longer in the relation (and not this unit). */
+    private List<String> departed(Roster roster) {
+        List<String> out = new ArrayList<>();
+        for (String unit : roster.entries().keySet()) {
+            if (!unit.equals(model.unitName()) && !peer.units().contains(unit)) {
+                out.add(unit);
+            }
+        }
+        return out;
+    }
+
+    /** Units ready to join (certificate installed, URL published), in unit order. */
+    private List<String> candidates(Roster roster) {
+        TreeSet<String> out = new TreeSet<>(Units.ORDER);
+        for (String unit : peer.units()) {
+            Map<String, String> data = peer.unitData(unit);
+            if (!roster.contains(unit) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))
+                    && !data.getOrDefault(PeerData.PEER_URL, "").isBlank()) {
+                out.add(unit);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static Optional<Member> byPeerUrl(List<Member> members, String peerUrl) {
+        return members.stream().filter(m -> m.peerUrls().stream().anyMatch(u -> u.toString().equals(peerUrl))).findFirst();
+    }
+
+    /** Removes a departed unit's member (after giving the unit time to remove itself). */
+    private Roster removeDeparted(EtcdAdmin admin, Roster roster, String unit) {
+        Roster.Entry entry = roster.get(unit);
+        long deadline = System.nanoTime() + SELF_REMOVAL_WAIT.toNanos();
+        Optional<Member> member = byPeerUrl(admin.memberList(), entry.peerUrl());
+        while (member.isPresent() && System.nanoTime() < deadline) {
+            sleep(1000);
+            member = byPeerUrl(admin.memberList(), entry.peerUrl());
+        }
+        if (member.isPresent()) {
+            new Quorum(admin).removeSafely(member.get(), unit);
+            model.log("INFO", "removed etcd member " + member.get().idHex() + " of departed unit " + unit);
+        }
+        return roster.without(unit);
+    }
+
+    /** Promotes the pending learner once its unit reports it started and etcd says it caught up. */
+    private Roster promote(EtcdAdmin admin, Roster roster) {
+        String unit = roster.pendingLearner();
+        if (unit == null || !PeerData.STATE_STARTED.equals(peer.unitData(unit).get(PeerData.STATE))) {
+            return roster;
+        }
+        Roster.Entry entry = roster.get(unit);
+        Optional<Member> member = byPeerUrl(admin.memberList(), entry.peerUrl());
+        if (member.isEmpty()) {
+            model.log("WARNING", "learner of " + unit + " is missing from etcd; it will be added again");
+            return roster.without(unit);
+        }
+        if (!member.get().learner()) {
+            return roster.with(unit, entry.withRole("voter"));
+        }
+        fw.setUnitStatusNow(Status.maintenance("promoting " + unit + " to a voting member"));
+        long deadline = System.nanoTime() + PROMOTE_WAIT.toNanos();
+        while (true) {
+            try {
+                if (admin.promote(member.get().id()) == PromoteOutcome.PROMOTED) {
+                    model.log("INFO", "promoted " + unit + " to a voting member");
+                    return roster.with(unit, entry.withRole("voter"));
+                }
+            } catch (EtcdAdminException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                model.log("WARNING", unit + " has not caught up yet; promotion will be retried");
+                return roster;
+            }
+            sleep(500);
+        }
+    }
+
+    /** Removes etcd members that match no roster entry and no unit (after a forced removal, or a half-done add). */
+    private Roster removeStale(EtcdAdmin admin, Roster roster) {
+        List<Member> members = admin.memberList();
+        for (Member m : members) {
+            boolean known = roster.entries().values().stream()
+                    .anyMatch(e -> m.peerUrls().stream().anyMatch(u -> u.toString().equals(e.peerUrl())));
+            if (!known) {
+                new Quorum(admin).removeSafely(m, "no unit");
+                model.log("INFO", "removed stale etcd member " + m.idHex() + " (" + m.peerUrls() + ") that matches no unit");
+            }
+        }
+        return roster;
+    }
+
+    /** Adds the next waiting unit as a learner, unless a learner is already catching up. */
+    private Roster addNext(EtcdAdmin admin, Roster roster, List<String> candidates) {
+        if (roster.pendingLearner() != null || candidates.isEmpty()) {
+            return roster;
+        }
+        if (admin.memberList().stream().anyMatch(Member::learner)) {
+            return roster;
+        }
+        String unit = candidates.get(0);
+        String peerUrl = peer.unitData(unit).get(PeerData.PEER_URL);
+        fw.setUnitStatusNow(Status.maintenance("adding " + unit + " as a learner"));
+        long deadline = System.nanoTime() + ADD_WAIT.toNanos();
+        AddLearnerResult added;
+        while (true) {
+            try {
+                added = admin.addLearner(URI.create(peerUrl));
+                break;
+            } catch (EtcdAdminException e) {
+                if (!e.retryable() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(1000);
+            }
+        }
+        String name = Units.memberName(unit);
+        Roster next = roster;
+        for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+            next = next.with(e.getKey(), e.getValue().existing());
+        }
+        model.log("INFO", "added " + unit + " as a learner (member " + added.member().idHex() + ")");
+        return next.with(unit, new Roster.Entry(added.member().idHex(), name, peerUrl, "learner",
+                added.initialCluster(name), "existing"));
+    }
+
+    /** Gives the rolling-restart turn to the next unit that asked for one, once the holder is done. */
+    private void grantRestartTurn() {
+        Map<String, String> app = peer.localAppData();
+        String turn = app.getOrDefault(PeerData.RESTART_TURN, "");
+        if (!turn.isEmpty()) {
+            String holder = turn.substring(0, turn.indexOf(':') < 0 ? turn.length() : turn.indexOf(':'));
+            String fingerprint = turn.substring(holder.length() + 1 > turn.length() ? turn.length() : holder.length() + 1);
+            Map<String, String> data = holder.equals(model.unitName()) ? peer.localUnitData() : peer.unitData(holder);
+            boolean present = holder.equals(model.unitName()) || peer.units().contains(holder);
+            if (present && !fingerprint.equals(data.getOrDefault(PeerData.RESTARTED, ""))) {
+                return;
+            }
+            turn = "";
+        }
+        List<String> units = new ArrayList<>(peer.units());
+        units.add(model.unitName());
+        units.sort(Units.ORDER);
+        for (String unit : units) {
+            Map<String, String> data = unit.equals(model.unitName()) ? peer.localUnitData() : peer.unitData(unit);
+            String wanted = data.getOrDefault(PeerData.RESTART_REQUEST, "");
+            if (!wanted.isEmpty() && !wanted.equals(data.getOrDefault(PeerData.RESTARTED, ""))) {
+                turn = unit + ":" + wanted;
+                break;
+            }
+        }
+        peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, turn));
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

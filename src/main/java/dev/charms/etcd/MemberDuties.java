@@ -1,0 +1,189 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.Member;
+import dev.charms.etcd.workload.MemberStatus;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import dev.charms.ops.Relation;
+import dev.charms.ops.Status;
+import dev.charms.ops.StoredState;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every unit does for its own member: install the certificate the leader signed, start etcd once
+ * admitted (as a learner with state {@code existing}), report itself started once it follows the
+ * leader, restart in its rolling-restart turn when its configuration changed, keep stale data of a
+ * membership it no longer has out of the way, and leave the cluster cleanly when removed.
+ */
+final class MemberDuties {
+    static final Duration SERVE_WAIT = Duration.ofSeconds(60);
+
+    private final Framework fw;
+    private final Model model;
+    private final StoredState stored;
+    private final Workload workload;
+    private final Reconciler.Pass pass;
+    private final Relation peer;
+
+    MemberDuties(Framework fw, Workload workload, Reconciler.Pass pass) {
+        this.fw = fw;
+        this.model = fw.model();
+        this.stored = fw.stored();
+        this.workload = workload;
+        this.pass = pass;
+        this.peer = pass.peer();
+    }
+
+    /** Writes CA, certificate and key when the leader's certificate fits this unit; false while it does not. */
+    boolean installCertificates() {
+        Map<String, String> app = peer.localAppData();
+        String ca = app.get(PeerData.CA_CERT);
+        String cert = app.get(Units.certKey(model.unitName()));
+        String csr = peer.localUnitData().get(PeerData.CSR);
+        if (!pass.tls().fits(cert, ca, csr)) {
+            peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_WAITING_CERT));
+            return false;
+        }
+        workload.writeTls(ca, cert, Reconciler.keyPem(pass.tls()));
+        return true;
+    }
+
+    private Roster roster() {
+        return Roster.parse(peer.localAppData().get(PeerData.MEMBERS));
+    }
+
+    /** Runs, restarts or parks this unit's member according to the roster; reports status. */
+    void converge() {
+        Roster roster = roster();
+        Roster.Entry entry = roster.get(model.unitName());
+        if (entry == null) {
+            parkUntilAdmitted(roster);
+            return;
+        }
+        EtcdConfig config = Reconciler.configFor(pass, entry, workload);
+        workload.writeConfig(config, pass.installation(), Reconciler.clientUrls(peer, roster, pass.node()));
+        String fingerprint = fingerprint();
+        if (!workload.isRunning()) {
+            startWith(entry);
+            try (EtcdAdmin admin = workload.admin(List.of(pass.node().localClientUrl()))) {
+                awaitServing(admin);
+            }
+            publishStarted(entry);
+        } else if (!fingerprint.equals(stored.getString(Reconciler.RUNNING_FINGERPRINT, ""))) {
+            rollingRestart(roster, fingerprint);
+        } else {
+            publishStarted(entry);
+        }
+        new StatusReport(fw, workload, pass).report(roster);
+    }
+
+    private String fingerprint() {
+        return workload.configFingerprint() + "-" + pass.installation().version();
+    }
+
+    /** Renders this member's config from its roster entry and starts etcd. */
+    void startWith(Roster.Entry entry) {
+        EtcdConfig config = Reconciler.configFor(pass, entry, workload);
+        workload.writeConfig(config, pass.installation(), List.of(pass.node().localClientUrl()));
+        fw.setUnitStatusNow(Status.maintenance(entry.isLearner() ? "starting etcd as a learner" : "starting etcd"));
+        workload.start();
+        stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint());
+    }
+
+    /** Waits until the local member answers and knows a raft leader; returns the member list. */
+    List<Member> awaitServing(EtcdAdmin admin) {
+        long deadline = System.nanoTime() + SERVE_WAIT.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                MemberStatus status = admin.status(pass.node().localClientUrl());
+                if (status.leaderId() != 0) {
+                    return admin.memberList();
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            LeaderDuties.sleep(300);
+        }
+        throw new IllegalStateException("etcd did not come up within " + SERVE_WAIT.toSeconds() + " s"
+                + (last == null ? " (no raft leader)" : ": " + last.getMessage()) + "; see journalctl -u etcd");
+    }
+
+    private void publishStarted(Roster.Entry entry) {
+        peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_STARTED, PeerData.MEMBER_ID, entry.memberId()));
+    }
+
+    /** Not admitted: stale data from an earlier membership is moved aside; then wait for the leader. */
+    private void parkUntilAdmitted(Roster roster) {
+        if (!model.isLeader() && (workload.isRunning() || workload.hasData())) {
+            workload.stop();
+            Optional<java.nio.file.Path> moved = workload.moveDataAside("stale");
+            moved.ifPresent(p -> model.log("WARNING", "this unit is not a member of the cluster; moved its old data to " + p));
+        }
+        peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_READY));
+        fw.reportUnitStatus(Status.waiting(StatusReport.queueMessage(peer, roster, model.unitName())));
+    }
+
+    /** Restarts in this unit's turn (the leader hands turns out one at a time), then reports done. */
+    private void rollingRestart(Roster roster, String fingerprint) {
+        peer.updateLocalUnitData(Map.of(PeerData.RESTART_REQUEST, fingerprint));
+        String turn = peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "");
+        boolean mine = turn.equals(model.unitName() + ":" + fingerprint);
+        if (!mine && roster.size() > 1 && !(model.isLeader() && turn.isEmpty())) {
+            fw.reportUnitStatus(Status.waiting("configuration changed: waiting for this unit's rolling-restart turn"));
+            return;
+        }
+        if (model.isLeader() && turn.isEmpty()) {
+            peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, model.unitName() + ":" + fingerprint));
+        }
+        fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));
+        workload.restart();
+        try (EtcdAdmin admin = workload.admin(List.of(pass.node().localClientUrl()))) {
+            awaitServing(admin);
+        }
+        stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint);
+        peer.updateLocalUnitData(Map.of(PeerData.RESTARTED, fingerprint));
+        model.log("INFO", "restarted etcd with the new configuration");
+    }
+
+    /**
+     * Leaves the cluster because this unit is being removed: raft leadership is moved away first, the
+     * member is removed through etcd's API (refused if it would lose quorum), then etcd is stopped and
+     * its data moved aside.
+     */
+    void leave() {
+        if (stored.getBoolean(Reconciler.LEFT)) {
+            return;
+        }
+        Roster roster = roster();
+        List<URI> urls = Reconciler.clientUrls(peer, roster, pass.node());
+        if (workload.isRunning() && urls.size() > 1) {
+            try (EtcdAdmin admin = workload.admin(urls)) {
+                List<Member> members = admin.memberList();
+                Optional<Member> self = members.stream()
+                        .filter(m -> m.peerUrls().contains(pass.node().peerUrl())).findFirst();
+                if (self.isPresent() && members.size() > 1) {
+                    fw.setUnitStatusNow(Status.maintenance("leaving the etcd cluster"));
+                    try {
+                        new Quorum(admin).removeSafely(self.get(), "unit removed");
+                    } catch (Quorum.UnsafeRemoval e) {
+                        fw.setUnitStatusNow(Status.blocked(e.getMessage()));
+                        throw e;
+                    }
+                    model.log("INFO", "removed this unit's member " + self.get().idHex() + " from the cluster");
+                }
+            }
+        }
+        workload.stop();
+        workload.disable();
+        workload.moveDataAside("removed");
+        stored.put(Reconciler.LEFT, true);
+        peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_LEFT));
+    }
+}

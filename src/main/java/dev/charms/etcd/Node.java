@@ -1,0 +1,111 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.CompactionMode;
+import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.InitialClusterState;
+import dev.charms.etcd.workload.TlsPaths;
+import dev.charms.ops.Model;
+import dev.charms.ops.Network;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * This unit as an etcd member: its addresses (from the cluster and db bindings), URLs, the names its
+ * certificate must carry, and the etcd configuration it runs with.
+ */
+public record Node(String unit, String memberName, String peerAddress, String clientAddress,
+                   List<String> bindAddresses, String hostname, EtcdSettings settings) {
+
+    public static Node of(Model model, EtcdSettings settings) {
+        Network cluster = model.network(PeerData.PEER);
+        Network db = model.network(PeerData.DB);
+        Set<String> binds = new LinkedHashSet<>(cluster.bindAddresses());
+        binds.addAll(db.bindAddresses());
+        return new Node(model.unitName(), Units.memberName(model.unitName()), cluster.ingressAddress(),
+                db.ingressAddress(), List.copyOf(binds), localHostname(), settings);
+    }
+
+    /** The kernel's hostname (cheap, no DNS lookup). */
+    static String localHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** An address as a URL host: IPv6 literals in brackets. */
+    static String urlHost(String address) {
+        return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+    }
+
+    public URI peerUrl() {
+        return URI.create("https://" + urlHost(peerAddress) + ":" + settings.peerPort());
+    }
+
+    public URI clientUrl() {
+        return URI.create("https://" + urlHost(clientAddress) + ":" + settings.clientPort());
+    }
+
+    /** The local client URL the charm itself uses (the certificate carries 127.0.0.1). */
+    public URI localClientUrl() {
+        return URI.create("https://127.0.0.1:" + settings.clientPort());
+    }
+
+    /** Every name clients and peers may use: unit addresses, hostname, loopback, extra SANs. */
+    public Set<String> sans() {
+        Set<String> sans = new LinkedHashSet<>();
+        sans.add(peerAddress);
+        sans.add(clientAddress);
+        sans.addAll(bindAddresses);
+        sans.add(hostname);
+        sans.add("127.0.0.1");
+        sans.add("localhost");
+        sans.addAll(settings.extraSans());
+        sans.removeIf(String::isBlank);
+        return sans;
+    }
+
+    private List<URI> listen(int port) {
+        if (settings.bindToAllInterfaces()) {
+            return List.of(URI.create("https://0.0.0.0:" + port));
+        }
+        List<URI> out = new ArrayList<>();
+        for (String a : bindAddresses.isEmpty() ? List.of(peerAddress) : bindAddresses) {
+            out.add(URI.create("https://" + urlHost(a) + ":" + port));
+        }
+        URI loopback = URI.create("https://127.0.0.1:" + port);
+        if (!out.contains(loopback)) {
+            out.add(loopback);
+        }
+        return out;
+    }
+
+    /** The etcd configuration for this member, given its roster entry and the cluster token. */
+    public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths tls) {
+        return EtcdConfig.builder()
+                .name(memberName)
+                .dataDir(dataDir)
+                .listenClientUrls(listen(settings.clientPort()))
+                .advertiseClientUrls(List.of(clientUrl()))
+                .listenPeerUrls(listen(settings.peerPort()))
+                .initialAdvertisePeerUrls(List.of(peerUrl()))
+                .initialCluster(entry.initialCluster())
+                .initialClusterState("new".equals(entry.clusterState()) ? InitialClusterState.NEW : InitialClusterState.EXISTING)
+                .initialClusterToken(token)
+                .heartbeatIntervalMs(settings.heartbeatInterval())
+                .electionTimeoutMs(settings.electionTimeout())
+                .snapshotCount(settings.snapshotCount())
+                .quotaBackendBytes(settings.quotaBackendBytes())
+                .autoCompaction(CompactionMode.parse(settings.autoCompactionMode()), settings.autoCompactionRetention())
+                .tls(tls)
+                .cipherSuites(settings.cipherSuites())
+                .build();
+    }
+}

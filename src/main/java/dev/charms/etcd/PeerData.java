@@ -1,0 +1,44 @@
+package dev.charms.etcd;
+
+/**
+ * Keys of the peer relation's data bags. Application bag (written by the leader only): cluster token,
+ * CA certificate, where the CA key is kept, the roster, signed unit certificates, the rolling-restart
+ * turn and the restore generation. Unit bags (each unit its own): addresses, URLs, CSR and progress.
+ */
+public final class PeerData {
+    private PeerData() {
+    }
+
+    /** The endpoint name of the peer relation. */
+    public static final String PEER = "cluster";
+    /** The client endpoint. */
+    public static final String DB = "db";
+
+    // application bag
+    public static final String TOKEN = "cluster-token";
+    public static final String CA_CERT = "ca-cert";
+    public static final String CA_KEY_SECRET = "ca-key-secret";
+    /** Juju 2.9 only (no secrets): the CA key in the peer application bag. */
+    public static final String CA_KEY = "ca-key";
+    public static final String MEMBERS = "members";
+    public static final String RESTART_TURN = "restart-turn";
+    public static final String RESTORE = "restore";
+
+    // unit bags
+    public static final String ADDRESS = "address";
+    public static final String MEMBER_NAME = "member-name";
+    public static final String PEER_URL = "peer-url";
+    public static final String CLIENT_URL = "client-url";
+    public static final String CSR = "csr";
+    public static final String STATE = "state";
+    public static final String MEMBER_ID = "member-id";
+    public static final String RESTART_REQUEST = "restart-request";
+    public static final String RESTARTED = "restarted";
+    public static final String RESTORED = "restored";
+
+    /** Unit states published in {@link #STATE}. */
+    public static final String STATE_WAITING_CERT = "waiting-certificate";
+    public static final String STATE_READY = "ready";
+    public static final String STATE_STARTED = "started";
+    public static final String STATE_LEFT = "left";
+}

@@ -1,0 +1,81 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.Member;
+import dev.charms.etcd.workload.MemberStatus;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides whether a member can be removed without losing quorum, moves raft leadership away from it
+ * first, and removes it. A removal that would leave fewer healthy voters than the smaller cluster's
+ * quorum is refused with a message saying so.
+ */
+final class Quorum {
+    /** A removal was refused because it would lose (or has no) quorum. */
+    static final class UnsafeRemoval extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeRemoval(String message) {
+            super(message);
+        }
+    }
+
+    private final EtcdAdmin admin;
+
+    Quorum(EtcdAdmin admin) {
+        this.admin = admin;
+    }
+
+    /** Status of every started member that answers, by member id. */
+    Map<Long, MemberStatus> statuses(List<Member> members) {
+        Map<Long, MemberStatus> out = new LinkedHashMap<>();
+        for (Member m : members) {
+            for (URI url : m.clientUrls()) {
+                try {
+                    out.put(m.id(), admin.status(url));
+                    break;
+                } catch (RuntimeException unreachable) {
+                    // try its next URL; a member that answers on none counts as unhealthy
+                }
+            }
+        }
+        return out;
+    }
+
+    void removeSafely(Member target, String why) {
+        List<Member> members = admin.memberList();
+        if (members.stream().noneMatch(m -> m.id() == target.id())) {
+            return;
+        }
+        if (target.learner() || !target.started()) {
+            admin.remove(target.id());
+            return;
+        }
+        Map<Long, MemberStatus> statuses = statuses(members);
+        List<Member> voters = members.stream().filter(m -> !m.learner()).toList();
+        long healthy = voters.stream().filter(m -> statuses.containsKey(m.id())).count();
+        int n = voters.size();
+        long healthyAfter = healthy - (statuses.containsKey(target.id()) ? 1 : 0);
+        if (healthy < n / 2 + 1) {
+            throw new UnsafeRemoval("cannot remove member " + target.name() + " (" + why + "): the cluster has no quorum ("
+                    + healthy + " of " + n + " voting members healthy)");
+        }
+        if (n > 1 && healthyAfter < (n - 1) / 2 + 1) {
+            throw new UnsafeRemoval("refusing to remove member " + target.name() + " (" + why + "): it would leave "
+                    + healthyAfter + " healthy of " + (n - 1) + " voting members, below quorum");
+        }
+        Optional<MemberStatus> any = statuses.values().stream().findFirst();
+        if (any.isPresent() && any.get().leaderId() == target.id()) {
+            Optional<Member> next = voters.stream()
+                    .filter(m -> m.id() != target.id() && statuses.containsKey(m.id())).findFirst();
+            if (next.isPresent()) {
+                admin.moveLeader(next.get().id());
+            }
+        }
+        admin.remove(target.id());
+    }
+}

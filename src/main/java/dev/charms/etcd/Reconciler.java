@@ -1,0 +1,140 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.pki.Keys;
+import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.EtcdInstallation;
+import dev.charms.ops.Event;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import dev.charms.ops.Relation;
+import dev.charms.ops.Status;
+import dev.charms.ops.StoredState;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One idempotent pass that converges this unit, and (on the leader) the cluster, towards what the
+ * configuration and the peer data say: install etcd, publish this unit's addresses and CSR, sign
+ * certificates (leader), bootstrap or grow or shrink membership (leader), run or restart this member,
+ * and report an honest status. Every hook but the removal hooks ends here, in any order Juju runs them.
+ */
+public final class Reconciler {
+    static final String RUNNING_FINGERPRINT = "running-fingerprint";
+    static final String LEFT = "left-cluster";
+
+    private final Framework fw;
+    private final Model model;
+    private final StoredState stored;
+    private final Workload workload;
+
+    public Reconciler(Framework fw, Workload workload) {
+        this.fw = fw;
+        this.model = fw.model();
+        this.stored = fw.stored();
+        this.workload = workload;
+    }
+
+    /** The context one pass works in, once the basics are there. */
+    record Pass(EtcdSettings settings, EtcdInstallation installation, Relation peer, Node node, UnitTls tls) {
+    }
+
+    public void run() {
+        if (stored.getBoolean(LEFT)) {
+            fw.reportUnitStatus(Status.maintenance("this unit has left the cluster and is being removed"));
+            return;
+        }
+        Optional<Pass> maybe = prepare();
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Pass pass = maybe.get();
+        if (model.isLeader()) {
+            new LeaderDuties(fw, workload, pass).prepare();
+        }
+        if (!new MemberDuties(fw, workload, pass).installCertificates()) {
+            fw.reportUnitStatus(Status.waiting("waiting for the leader to sign this unit's certificate"));
+            return;
+        }
+        if (model.isLeader()) {
+            new LeaderDuties(fw, workload, pass).manageMembership(fw.event() instanceof Event.UpdateStatus);
+        }
+        new MemberDuties(fw, workload, pass).converge();
+        new DbRelation(fw, workload, pass).update();
+    }
+
+    /** Validates config, installs etcd, finds the peer relation and publishes this unit's data. */
+    Optional<Pass> prepare() {
+        EtcdSettings.Parsed parsed = EtcdSettings.parse(model.config());
+        if (!parsed.valid()) {
+            fw.reportUnitStatus(Status.blocked(EtcdSettings.summary(parsed.problems())));
+            return Optional.empty();
+        }
+        EtcdSettings settings = parsed.settings();
+        EtcdInstallation installation = ensureInstalled();
+        Optional<Relation> peer = model.relation(PeerData.PEER);
+        if (peer.isEmpty()) {
+            fw.reportUnitStatus(Status.waiting("waiting for the peer relation"));
+            return Optional.empty();
+        }
+        Node node = Node.of(model, settings);
+        UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner());
+        Relation rel = peer.get();
+        String csr = tls.csr(rel.localUnitData().get(PeerData.CSR), node.memberName(), node.sans());
+        rel.updateLocalUnitData(Map.of(
+                PeerData.ADDRESS, node.peerAddress(),
+                PeerData.MEMBER_NAME, node.memberName(),
+                PeerData.PEER_URL, node.peerUrl().toString(),
+                PeerData.CLIENT_URL, node.clientUrl().toString(),
+                PeerData.CSR, csr));
+        return Optional.of(new Pass(settings, installation, rel, node, tls));
+    }
+
+    /** etcd from the attached resource, the machine, or apt; the application version follows it. */
+    EtcdInstallation ensureInstalled() {
+        Optional<EtcdInstallation> found = workload.installation();
+        EtcdInstallation installation;
+        if (found.isPresent() && !(fw.event() instanceof Event.UpgradeCharm)) {
+            installation = found.get();
+        } else {
+            fw.setUnitStatusNow(Status.maintenance("installing etcd"));
+            installation = workload.install(model.resource("etcd"));
+        }
+        String version = installation.version().toString();
+        if (!version.equals(stored.getString("workload-version", ""))) {
+            model.setWorkloadVersion(version);
+            stored.put("workload-version", version);
+        }
+        return installation;
+    }
+
+    /** Client URLs of every member in the roster (from their unit data), this unit's local URL first. */
+    static List<URI> clientUrls(Relation peer, Roster roster, Node self) {
+        List<URI> urls = new ArrayList<>();
+        if (roster.contains(self.unit())) {
+            urls.add(self.localClientUrl());
+        }
+        for (String unit : roster.entries().keySet()) {
+            if (unit.equals(self.unit())) {
+                continue;
+            }
+            String url = peer.unitData(unit).get(PeerData.CLIENT_URL);
+            if (url != null && !url.isBlank()) {
+                urls.add(URI.create(url));
+            }
+        }
+        return urls;
+    }
+
+    static String keyPem(UnitTls tls) {
+        return Keys.privateKeyPem(tls.keys().getPrivate());
+    }
+
+    static EtcdConfig configFor(Pass pass, Roster.Entry entry, Workload workload) {
+        String token = pass.peer().localAppData().getOrDefault(PeerData.TOKEN, "");
+        return pass.node().config(entry, token, workload.paths().dataDir(),
+                dev.charms.etcd.workload.TlsPaths.server(workload.paths()));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.Health;
+import dev.charms.etcd.workload.HealthProbe;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import dev.charms.ops.Relation;
+import dev.charms.ops.Status;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The unit's status from a cheap health check: every member's {@code /health} over mTLS (a quorum read
+ * in etcd), probed in parallel. The Juju leader is marked {@code (leader)} as in the original charm;
+ * raft roles are reported by the health action, not confused with Juju leadership here.
+ */
+final class StatusReport {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final Framework fw;
+    private final Model model;
+    private final Workload workload;
+    private final Reconciler.Pass pass;
+
+    StatusReport(Framework fw, Workload workload, Reconciler.Pass pass) {
+        this.fw = fw;
+        this.model = fw.model();
+        this.workload = workload;
+        this.pass = pass;
+    }
+
+    void report(Roster roster) {
+        String prefix = model.isLeader() ? "(leader) " : "";
+        Roster.Entry self = roster.get(model.unitName());
+        if (!workload.isRunning()) {
+            fw.reportUnitStatus(Status.blocked(prefix + "etcd is not running; see journalctl -u etcd"));
+            return;
+        }
+        int n = roster.size();
+        if (self != null && self.isLearner()) {
+            int position = new ArrayList<>(roster.entries().keySet()).indexOf(model.unitName()) + 1;
+            fw.reportUnitStatus(Status.maintenance(prefix + "joining as learner (" + position + " of " + n + ")"));
+            return;
+        }
+        List<Health> results = probe(Reconciler.clientUrls(pass.peer(), roster, pass.node()));
+        long healthy = results.stream().filter(Health::healthy).count();
+        long down = n - healthy;
+        String members = n == 1 ? "1 member" : n + " members";
+        if (down <= 0) {
+            fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members));
+        } else if (healthy > n / 2) {
+            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + down + " of " + n
+                    + " members unreachable"));
+        } else {
+            fw.reportUnitStatus(Status.blocked(prefix + "cluster has lost quorum: " + down + " of " + n
+                    + " members unreachable"));
+        }
+        if (model.isLeader()) {
+            fw.reportAppStatus(down <= 0 ? Status.active(members) : Status.active(healthy + " of " + n + " members healthy"));
+        }
+    }
+
+    private List<Health> probe(List<URI> urls) {
+        HealthProbe probe = new HealthProbe(workload.clientTls(), TIMEOUT, TIMEOUT);
+        List<CompletableFuture<Health>> futures = new ArrayList<>();
+        for (URI url : urls) {
+            futures.add(CompletableFuture.supplyAsync(() -> probe.check(url)));
+        }
+        List<Health> out = new ArrayList<>();
+        for (CompletableFuture<Health> f : futures) {
+            out.add(f.join());
+        }
+        return out;
+    }
+
+    /** "waiting to join the cluster (position k of n in the queue)" for a unit not yet admitted. */
+    static String queueMessage(Relation peer, Roster roster, String unit) {
+        TreeSet<String> waiting = new TreeSet<>(Units.ORDER);
+        waiting.add(unit);
+        for (String other : peer.units()) {
+            Map<String, String> data = peer.unitData(other);
+            if (!roster.contains(other) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))) {
+                waiting.add(other);
+            }
+        }
+        if (roster.isEmpty()) {
+            return "waiting for the leader to bootstrap the cluster";
+        }
+        int position = new ArrayList<>(waiting).indexOf(unit) + 1;
+        return "waiting to join the cluster (position " + position + " of " + waiting.size() + " in the queue)";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.pki.CertificateInfo;
+import dev.charms.etcd.pki.Csr;
+import dev.charms.etcd.pki.KeyType;
+import dev.charms.etcd.pki.Keys;
+import dev.charms.etcd.pki.PemFiles;
+import dev.charms.etcd.workload.EtcdPaths;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * This unit's TLS identity: its private key (made on the unit, 0600, never leaves it), the CSR it
+ * publishes for the leader to sign, and the decision whether the certificate the leader published
+ * fits (same key, same names, signed by the cluster CA, not about to expire).
+ */
+public final class UnitTls {
+    private final EtcdPaths paths;
+    private final PemFiles.Owner owner;
+    private KeyPair keys;
+
+    public UnitTls(EtcdPaths paths, PemFiles.Owner owner) {
+        this.paths = paths;
+        this.owner = owner;
+    }
+
+    /** The unit's key pair, made on first use. */
+    public KeyPair keys() {
+        if (keys == null) {
+            Optional<String> pem = PemFiles.readIfExists(paths.serverKey());
+            if (pem.isPresent()) {
+                keys = Keys.toKeyPair(Keys.readPrivateKey(pem.get()));
+            } else {
+                keys = Keys.generate(KeyType.DEFAULT);
+                PemFiles.writeKey(paths.serverKey(), Keys.privateKeyPem(keys.getPrivate()), owner);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The CSR to publish: the one already published when it is for this key and exactly these names,
+     * otherwise a new one (so a CSR changes only when an address or the extra SANs change).
+     */
+    public String csr(String published, String memberName, Set<String> sans) {
+        SortedSet<String> wanted = new TreeSet<>(sans);
+        if (published != null && !published.isBlank()) {
+            try {
+                Csr current = Csr.parse(published);
+                if (current.publicKey().equals(keys().getPublic()) && current.sans().equals(wanted)
+                        && memberName.equals(current.commonName())) {
+                    return published;
+                }
+            } catch (RuntimeException ignored) {
+                // a CSR we cannot parse is replaced
+            }
+        }
+        return Csr.create(keys(), memberName, wanted);
+    }
+
+    /** Whether a published certificate is usable by this unit for the CSR it published. */
+    public boolean fits(String certPem, String caPem, String csrPem) {
+        if (certPem == null || certPem.isBlank() || caPem == null || caPem.isBlank()) {
+            return false;
+        }
+        try {
+            CertificateInfo cert = CertificateInfo.parse(certPem);
+            Csr csr = Csr.parse(csrPem);
+            return cert.publicKey().equals(keys().getPublic()) && cert.sans().equals(csr.sans())
+                    && cert.isSignedBy(caPem) && cert.isValidAt(java.time.Instant.now());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the certificate installed on disk is the given one. */
+    public boolean installed(String certPem) {
+        return Files.exists(paths.serverKey())
+                && PemFiles.readIfExists(paths.serverCert()).map(certPem::equals).orElse(false);
+    }
+
+    /** The renewal window for certificates valid {@code validityDays}: a fifth of it, at most 30 days. */
+    public static Duration renewalWindow(int validityDays) {
+        return Duration.ofDays(Math.max(1, Math.min(30, validityDays / 5)));
+    }
+}

@@ -1,0 +1,173 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.pki.PemFiles;
+import dev.charms.etcd.workload.CommandRunner;
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.EtcdFiles;
+import dev.charms.etcd.workload.EtcdInstallation;
+import dev.charms.etcd.workload.EtcdInstaller;
+import dev.charms.etcd.workload.EtcdPaths;
+import dev.charms.etcd.workload.EtcdService;
+import dev.charms.etcd.workload.EtcdTemplates;
+import dev.charms.etcd.workload.TlsMaterial;
+import dev.charms.etcd.workload.TlsPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the charm does on its machine, in one place: install etcd, write its files, drive its
+ * systemd unit, open an admin client. The same code runs under real Juju and under the local runner
+ * (which supplies a systemd-compatible {@code systemctl}).
+ */
+public final class Workload {
+    private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final EtcdPaths paths;
+    private final Path charmDir;
+    private final CommandRunner runner = new CommandRunner();
+    private EtcdInstaller installer;
+    private EtcdFiles files;
+    private EtcdService service;
+
+    public Workload(EtcdPaths paths, Path charmDir) {
+        this.paths = paths;
+        this.charmDir = charmDir;
+    }
+
+    public EtcdPaths paths() {
+        return paths;
+    }
+
+    public PemFiles.Owner keyOwner() {
+        return PemFiles.Owner.user(EtcdPaths.SERVICE_USER);
+    }
+
+    private EtcdInstaller installer() {
+        if (installer == null) {
+            installer = new EtcdInstaller(paths, runner);
+        }
+        return installer;
+    }
+
+    private EtcdFiles files() {
+        if (files == null) {
+            files = new EtcdFiles(paths, new EtcdTemplates(charmDir));
+        }
+        return files;
+    }
+
+    private EtcdService service() {
+        if (service == null) {
+            service = new EtcdService(runner, SYSTEMCTL_TIMEOUT);
+        }
+        return service;
+    }
+
+    public Optional<EtcdInstallation> installation() {
+        return installer().detect();
+    }
+
+    public EtcdInstallation install(Optional<Path> tarball) {
+        try {
+            return installer().install(tarball);
+        } catch (IOException e) {
+            throw new UncheckedIOException("installing etcd failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
+    public boolean writeTls(String caPem, String certPem, String keyPem) {
+        try {
+            return files().writeTls(new TlsMaterial(caPem, certPem, keyPem, certPem, keyPem));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing TLS files failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes config, unit file and profile script; true when anything etcd reads changed. */
+    public boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints) {
+        try {
+            files().ensureDataDir();
+            boolean unit = files().writeUnit(installation);
+            if (unit) {
+                service().daemonReload();
+            }
+            boolean conf = files().writeConfig(config);
+            files().writeProfile(endpoints);
+            return unit || conf;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing etcd configuration failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The config file's content, for detecting a change that needs a restart. */
+    public String configFingerprint() {
+        try {
+            String conf = Files.exists(paths.configFile()) ? Files.readString(paths.configFile()) : "";
+            String unit = Files.exists(paths.unitFile()) ? Files.readString(paths.unitFile()) : "";
+            String cert = Files.exists(paths.serverCert()) ? Files.readString(paths.serverCert()) : "";
+            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert).hashCode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean hasData() {
+        return Files.isDirectory(paths.dataDir().resolve("member"));
+    }
+
+    /** Moves the data dir aside (never deletes it) and returns where it went. */
+    public Optional<Path> moveDataAside(String why) {
+        Path data = paths.dataDir();
+        if (!Files.exists(data)) {
+            return Optional.empty();
+        }
+        Path target = data.resolveSibling(data.getFileName() + "." + why + "-" + STAMP.format(Instant.now()));
+        try {
+            Files.move(data, target);
+            return Optional.of(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + data + " aside: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean isRunning() {
+        return service().isActive();
+    }
+
+    public void start() {
+        service().enableNow(false);
+    }
+
+    public void restart() {
+        service().restart(false);
+    }
+
+    public void stop() {
+        service().stop();
+    }
+
+    public void disable() {
+        service().disable();
+    }
+
+    /** An admin client over mTLS to the given client URLs (jetcd is loaded only here). */
+    public EtcdAdmin admin(List<URI> endpoints) {
+        return new EtcdAdmin(endpoints, TlsPaths.client(paths), EtcdAdmin.DEFAULT_TIMEOUT);
+    }
+
+    public TlsPaths clientTls() {
+        return TlsPaths.client(paths);
+    }
+}
