@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building, testing and running the local runner need on Debian/Ubuntu, and only what is
+# missing: a JDK >= 17, Maven, etcd (server and etcdctl), a C compiler (the runner's hook-tool client),
+# iproute2/util-linux (namespaces), openssl, unzip. Stops the etcd that Debian's package auto-starts.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+javac_major() { javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p'; }
+
+if ! have javac || [ "$(javac_major)" -lt 17 ] 2>/dev/null; then need+=(openjdk-17-jdk-headless); fi
+have mvn || need+=(maven)
+have etcd || need+=(etcd-server)
+have etcdctl || need+=(etcd-client)
+have cc || need+=(gcc libc6-dev)
+have ip || need+=(iproute2)
+have nsenter || need+=(util-linux)
+have openssl || need+=(openssl)
+have unzip || need+=(unzip)
+have tar || need+=(tar)
+
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "ERROR missing packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "==> installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Debian's etcd-server starts its own etcd (systemd or /etc/init.d) on 127.0.0.1:2379 with a stale
+# single-member data dir; nothing here uses it.
+if [ -x /etc/init.d/etcd ] && pgrep -x etcd >/dev/null 2>&1; then
+  /etc/init.d/etcd stop >/dev/null 2>&1 || pkill -x etcd || true
+fi
+if have systemctl && systemctl is-active --quiet etcd 2>/dev/null; then
+  systemctl disable --now etcd >/dev/null 2>&1 || true
+fi

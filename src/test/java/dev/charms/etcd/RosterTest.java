@@ -1,0 +1,52 @@
+package dev.charms.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RosterTest {
+    private static Roster.Entry entry(String name, String role) {
+        return new Roster.Entry("8e9e05c52164694d", name, "https://10.0.0.1:2380", role, name + "=https://10.0.0.1:2380", "existing");
+    }
+
+    @Test
+    void roundTripKeepsEveryFieldAndNumericUnitOrder() {
+        Roster r = Roster.empty().with("etcd/10", entry("etcd-10", "voter")).with("etcd/2", entry("etcd-2", "learner"))
+                .with("etcd/1", entry("etcd-1", "voter"));
+        Roster back = Roster.parse(r.toJson());
+        assertEquals(List.of("etcd/1", "etcd/2", "etcd/10"), List.copyOf(back.entries().keySet()));
+        assertEquals(r.get("etcd/2"), back.get("etcd/2"));
+        assertEquals("etcd/2", back.pendingLearner());
+        assertEquals(2, back.voters());
+    }
+
+    @Test
+    void withoutAndRoleChanges() {
+        Roster r = Roster.empty().with("etcd/0", entry("etcd-0", "learner"));
+        assertEquals("voter", r.with("etcd/0", r.get("etcd/0").withRole("voter")).get("etcd/0").role());
+        assertTrue(r.without("etcd/0").isEmpty());
+        assertNull(Roster.empty().pendingLearner());
+        assertEquals("existing", new Roster.Entry("", "a", "u", "voter", "", "new").existing().clusterState());
+    }
+
+    @Test
+    void emptyAndCorruptValues() {
+        assertTrue(Roster.parse(null).isEmpty());
+        assertTrue(Roster.parse("").isEmpty());
+        assertEquals("peer data 'members' is corrupt: not a JSON object",
+                assertThrows(IllegalStateException.class, () -> Roster.parse("[1]")).getMessage());
+        assertTrue(assertThrows(IllegalStateException.class, () -> Roster.parse("{oops")).getMessage()
+                .startsWith("peer data 'members' is corrupt: malformed JSON"));
+    }
+
+    @Test
+    void unitHelpers() {
+        assertEquals("etcd-3", Units.memberName("etcd/3"));
+        assertEquals("cert-etcd-3", Units.certKey("etcd/3"));
+        assertTrue(Units.ORDER.compare("etcd/2", "etcd/10") < 0);
+    }
+}
