@@ -104,6 +104,20 @@ class EtcdAdminIT {
         EtcdAdminException dead = assertThrows(EtcdAdminException.class, () -> failover.status(removed.clientUrl));
         assertTrue(dead.retryable(), dead.getMessage());
         assertTrue(learner1.id() != learner2.id());
+
+        LocalMember survivor = List.of(m0, m1, m2).stream()
+                .filter(lm -> lm.name.equals(leaderNameOf(after, leaderStatus))).findFirst().orElseThrow();
+        for (LocalMember lm : List.of(m0, m1, m2)) {
+            if (lm != survivor) {
+                lm.kill();
+            }
+        }
+        Health noQuorum = retry(() -> probe.check(survivor.clientUrl), h -> !h.healthy(), Duration.ofSeconds(15));
+        assertTrue(noQuorum.reason().startsWith("unhealthy (HTTP 503)"), noQuorum.reason());
+    }
+
+    private static String leaderNameOf(List<Member> members, MemberStatus leader) {
+        return members.stream().filter(m -> m.id() == leader.memberId()).findFirst().orElseThrow().name();
     }
 
     @Test
