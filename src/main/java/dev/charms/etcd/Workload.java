@@ -146,12 +146,14 @@ public final class Workload {
         return service().isActive();
     }
 
+    /** Enables and starts etcd without waiting for systemd's readiness (quorum); callers wait for it themselves. */
     public void start() {
-        service().enableNow(false);
+        service().enableNow(true);
     }
 
+    /** Restarts etcd without waiting for readiness; callers wait for the member to serve. */
     public void restart() {
-        service().restart(false);
+        service().restart(true);
     }
 
     public void stop() {
