@@ -106,6 +106,12 @@ public final class EtcdAdmin implements AutoCloseable {
         call("member remove " + Long.toHexString(id), false, c -> c.getClusterClient().removeMember(id), timeout);
     }
 
+    /** {@code member update}: a member's new peer URLs (its peer port or address changed). */
+    public void updatePeerUrls(long id, List<URI> peerUrls) {
+        call("member update " + Long.toHexString(id), true,
+                c -> c.getClusterClient().updateMember(id, peerUrls), timeout);
+    }
+
     /** Moves raft leadership to {@code targetId}, asking the current leader (a no-op if it already leads). */
     public void moveLeader(long targetId) {
         long leaderId = 0;
