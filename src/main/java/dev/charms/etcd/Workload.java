@@ -86,6 +86,15 @@ public final class Workload {
         }
     }
 
+    /** Creates the directories the unit's key and certificates go to. */
+    public void ensurePkiDir() {
+        try {
+            files().ensurePkiDir();
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + paths.pkiDir() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
     public boolean writeTls(String caPem, String certPem, String keyPem) {
         try {
