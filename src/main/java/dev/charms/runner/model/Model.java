@@ -292,8 +292,8 @@ public final class Model {
         }
     }
 
-    /** Creates an empty secret owned by {@code ownerApplication} or, if {@code ownerUnit} is set, by that unit. */
-    public Secret createSecret(String ownerApplication, String ownerUnit) {
+    /** A fresh secret id: 20 characters of xid's alphabet ({@code 0-9a-v}). */
+    public String newSecretId() {
         synchronized (lock) {
             String id;
             do {
@@ -303,6 +303,19 @@ public final class Model {
                 }
                 id = sb.toString();
             } while (secrets.containsKey(id));
+            return id;
+        }
+    }
+
+    /**
+     * Creates an empty secret with {@code id} (from {@link #newSecretId}) owned by {@code ownerApplication}
+     * or, if {@code ownerUnit} is not null, by that unit.
+     */
+    public Secret createSecret(String id, String ownerApplication, String ownerUnit) {
+        synchronized (lock) {
+            if (secrets.containsKey(id)) {
+                throw new ModelException("secret \"" + id + "\" already exists");
+            }
             Secret s = new Secret(lock, id, ownerApplication, ownerUnit);
             secrets.put(id, s);
             return s;

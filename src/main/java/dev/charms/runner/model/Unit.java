@@ -19,6 +19,9 @@ public final class Unit {
     private String address;
     private String hostname;
     private String machineId;
+    private String interfaceName = "eth0";
+    private String macAddress = "";
+    private String cidr;
     private Status workloadStatus = Status.of("waiting", "waiting for machine");
     private Status agentStatus = Status.of("allocating", "");
     private String workloadVersion = "";
@@ -81,6 +84,40 @@ public final class Unit {
     public void setHostname(String hostname) {
         synchronized (lock) {
             this.hostname = hostname;
+        }
+    }
+
+    /** The machine's network interface name (default {@code eth0}), reported by network-get. */
+    public String interfaceName() {
+        synchronized (lock) {
+            return interfaceName;
+        }
+    }
+
+    /** The interface's MAC address (default empty). */
+    public String macAddress() {
+        synchronized (lock) {
+            return macAddress;
+        }
+    }
+
+    /** The address's subnet, e.g. {@code 10.90.0.0/24}; defaults to the /24 around {@link #address()}. */
+    public String cidr() {
+        synchronized (lock) {
+            if (cidr != null || address == null) {
+                return cidr;
+            }
+            int dot = address.lastIndexOf('.');
+            return dot < 0 ? address + "/128" : address.substring(0, dot) + ".0/24";
+        }
+    }
+
+    /** Sets what network-get reports besides the address. */
+    public void setNetwork(String interfaceName, String macAddress, String cidr) {
+        synchronized (lock) {
+            this.interfaceName = interfaceName;
+            this.macAddress = macAddress;
+            this.cidr = cidr;
         }
     }
 
