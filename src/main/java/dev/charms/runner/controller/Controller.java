@@ -221,6 +221,7 @@ public final class Controller implements AutoCloseable {
             initial.forEach(agent::enqueue);
             for (Relation r : relations) {
                 announceJoin(r, unit.name());
+                announceAppData(r, agent);
             }
             agent.start();
         }
@@ -274,6 +275,14 @@ public final class Controller implements AutoCloseable {
             self.enqueueJoin(r.id(), mine.endpoint(), other, mine.remoteApp());
             RelationView theirs = view(r, UnitNames.application(other));
             otherAgent.enqueueJoin(r.id(), theirs.endpoint(), unitName, theirs.remoteApp());
+        }
+    }
+
+    /** A unit entering {@code r} hears about application data already there (app-level relation-changed). */
+    private static void announceAppData(Relation r, UnitAgent agent) {
+        RelationView v = view(r, agent.unit().applicationName());
+        if (r.appBag(v.remoteApp()).version() > 0) {
+            agent.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), r.id(), null, v.remoteApp(), null));
         }
     }
 
@@ -385,6 +394,7 @@ public final class Controller implements AutoCloseable {
             }
             for (UnitAgent a : members) {
                 announceJoin(r, a.name());
+                announceAppData(r, a);
             }
             log.log("controller", "INFO", "juju.controller", "integrated " + r.key() + " as relation " + r.id());
             return r.id();

@@ -41,7 +41,8 @@ final class HookExecution {
         this.model = model;
         this.log = log;
         this.pumps = pumps;
-        this.tools = new HookToolServer(model, log::log, (unit, path) -> hosts.apply(unit).machine().hostPathOf(path));
+        this.tools = new HookToolServer(model, log::log, unit -> hosts.apply(unit).machine().systemd(),
+            (unit, path) -> hosts.apply(unit).machine().hostPathOf(path));
     }
 
     /** The handler every unit's agent socket uses for hook tools. */

@@ -78,7 +78,9 @@ class CliIT {
         assertTrue(status.out().matches("(?s).*\\nrec\\s+active\\s+2\\s+recorder\\s.*"), status.out());
         assertTrue(status.out().matches("(?s).*\\nrec/0\\*\\s+active\\s+idle\\s+\\d+\\s+10\\.213\\.\\d+\\.\\d+\\s+ready\\n.*"),
             status.out());
-        assertTrue(status.out().contains("Unit     Workload  Agent  Machine  Public address"), status.out());
+        assertTrue(status.out().matches("(?s).*\\nUnit\\s+Workload\\s+Agent\\s+Machine\\s+Public address\\s+Ports\\s+Message\\n.*"),
+            status.out());
+        assertTrue(status.out().contains("rec:cluster           rec:cluster  recorder-peer  peer"), status.out());
         JsonNode json = DaemonProtocol.JSON.readTree(cli("status", "--format", "json").out());
         assertEquals(2, json.get("units").size());
 
@@ -90,7 +92,7 @@ class CliIT {
         assertTrue(plain.err().startsWith("Running operation 1 with 1 task\n  - task 2 on unit-rec-0\n\nWaiting for task 2...\n"),
             plain.err());
         assertTrue(plain.err().matches("(?s).*\\d\\d:\\d\\d:\\d\\d working on hi\\n.*"), plain.err());
-        assertEquals("result:\n  count: '2'\n  text: hi\nhello out\n", plain.out());
+        assertEquals("result:\n  count: '2'\n  text: hi\nRECORD actions/echo - - -\nhello out\n", plain.out());
         assertTrue(plain.err().endsWith("hello err\n"), plain.err());
 
         Run yaml = cli("run", "rec/0", "echo", "text=yo", "--format", "yaml");

@@ -45,7 +45,7 @@ class ActionsIT {
         assertEquals(ActionTask.State.COMPLETED, t.state());
         assertEquals(Map.of("text", "hi", "count", "1"), t.results().get("result"), "default count inserted");
         assertEquals(0, t.results().get("return-code"));
-        assertEquals("hello out\n", t.results().get("stdout"));
+        assertEquals("RECORD actions/echo - - -\nhello out\n", t.results().get("stdout"));
         assertEquals("hello err\n", t.results().get("stderr"));
         assertEquals("working on hi", t.log().get(0).message());
         assertEquals("rec/0", t.unitName());

@@ -35,12 +35,26 @@ final class TestModels {
     /** Destroys the model and deletes its home dir, even after a failed test. */
     static void destroy(Controller c, ModelPaths paths) {
         try {
+            keepDebugLog(paths);
             if (c != null) {
                 c.destroy();
             }
         } finally {
             Controller.cleanup(paths);
             FileTrees.deleteRecursively(paths.home());
+        }
+    }
+
+    /** Copies the model's debug log to target/it-logs/<model>.log for post-mortems. */
+    private static void keepDebugLog(ModelPaths paths) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "it-logs"));
+            if (Files.exists(paths.debugLog())) {
+                Files.copy(paths.debugLog(), dir.resolve(paths.model() + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep the debug log of " + paths.model() + ": " + e.getMessage());
         }
     }
 
