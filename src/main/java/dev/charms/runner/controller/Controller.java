@@ -660,15 +660,20 @@ public final class Controller implements AutoCloseable {
         unitHost(unitName).machine().systemd().crash(service);
     }
 
-    /** The unit's machine host, or {@code unit "x" not found}. */
-    UnitHost unitHost(String unitName) {
+    /** The unit's agent, or {@code unit "x" not found}. */
+    UnitAgent agent(String unitName) {
         synchronized (this) {
             UnitAgent a = agents.get(unitName);
             if (a == null) {
                 throw new ModelException("unit \"" + unitName + "\" not found");
             }
-            return a.host();
+            return a;
         }
+    }
+
+    /** The unit's machine host, or {@code unit "x" not found}. */
+    UnitHost unitHost(String unitName) {
+        return agent(unitName).host();
     }
 
     // ---------------------------------------------------------------- model config

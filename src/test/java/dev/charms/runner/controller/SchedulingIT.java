@@ -99,6 +99,46 @@ class SchedulingIT {
 
         assertEquals(List.of("rec/4"), controller.addUnit("rec", 1), "unit numbers are never reused");
         controller.waitIdle(SETTLE);
+
+        controller.setModelConfig(Map.of("update-status-hook-interval", "1s"));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!hookNames(controller.debugLogFile(), "rec/4").contains("update-status")
+            && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(hookNames(controller.debugLogFile(), "rec/4").contains("update-status"));
+    }
+
+    @Test
+    void integrateTwoApplicationsThenRemoveTheRelation() throws Exception {
+        controller.deploy(TestModels.RECORDER, "front", 1, Map.of(), Map.of());
+        controller.deploy(TestModels.RECORDER, "back", 2, Map.of(), Map.of());
+        controller.waitIdle(SETTLE);
+        int id = controller.integrate("front:backend", "back:db");
+        controller.waitIdle(SETTLE);
+        List<String> front = hooksOf("front/0");
+        int created = front.indexOf("backend-relation-created - -");
+        assertTrue(created >= 0, front.toString());
+        for (String remote : List.of("back/0", "back/1")) {
+            int joined = front.indexOf("backend-relation-joined " + remote + " -");
+            assertTrue(joined > created, front.toString());
+            assertEquals("backend-relation-changed " + remote + " -", front.get(joined + 1));
+        }
+        for (String unit : List.of("back/0", "back/1")) {
+            List<String> h = hooksOf(unit);
+            assertTrue(h.indexOf("db-relation-joined front/0 -") > h.indexOf("db-relation-created - -"), h.toString());
+            assertFalse(h.stream().anyMatch(x -> x.startsWith("db-relation-joined back/")), "own app is not remote");
+        }
+
+        controller.removeRelation("front", "back");
+        controller.waitIdle(SETTLE);
+        List<String> after = hooksOf("front/0");
+        assertEquals(List.of("backend-relation-departed back/0 back/0", "backend-relation-departed back/1 back/1",
+            "backend-relation-broken - -"), after.subList(after.size() - 3, after.size()));
+        List<String> back0 = hooksOf("back/0");
+        assertEquals(List.of("db-relation-departed front/0 front/0", "db-relation-broken - -"),
+            back0.subList(back0.size() - 2, back0.size()));
+        assertTrue(controller.model().relation(id).isEmpty(), "relation forgotten after every unit ran broken");
     }
 
     @Test
