@@ -175,4 +175,17 @@ class RelationToolsTest {
         assertEquals("/app\n", f.ok(etcd, "relation-get", "prefix"));
         assertTrue(f.ok(etcd, "relation-get", "-", "client/0").contains("private-address: 10.90.0.13"));
     }
+
+    @Test
+    void configChangedRefreshesAddressKeys() {
+        f.etcd1.setAddress("10.90.1.11");
+        HookContext ctx = f.hook(f.etcd1, "config-changed");
+        CommitResult r = ctx.commit();
+        assertEquals(List.of(new BagChange(0, "etcd/1", false), new BagChange(1, "etcd/1", false)), r.bags());
+        assertEquals("10.90.1.11/32", f.peers.unitBag("etcd/1").get("egress-subnets"));
+        assertEquals("10.90.1.11", f.db.unitBag("etcd/1").get("ingress-address"));
+        HookContext late = f.hook(f.etcd1, "update-status");
+        late.commit();
+        assertEquals(1, f.run(late, "relation-ids", "cluster").code());
+    }
 }
