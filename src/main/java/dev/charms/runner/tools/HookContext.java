@@ -278,26 +278,40 @@ public final class HookContext {
      * and a {@link ModelException} says so (the controller then treats the hook as failed).
      */
     public CommitResult commit() {
+        Map<Integer, Map<String, String>> unitWrites;
+        Map<Integer, Map<String, String>> appWrites;
+        List<PortChange> ports;
+        Map<String, String> stateChanges;
         synchronized (this) {
-            closeOrThrow();
+            if (closed) {
+                throw new IllegalStateException("context " + id + " already committed or discarded");
+            }
+            closed = true;
+            unitWrites = new TreeMap<>(unitBagWrites);
+            appWrites = new TreeMap<>(appBagWrites);
+            ports = List.copyOf(portChanges);
+            stateChanges = new LinkedHashMap<>(stateWrites);
         }
         return model.atomically(() -> {
-            if (!appBagWrites.isEmpty() && !unit.isLeader()) {
+            if (!appWrites.isEmpty() && !unit.isLeader()) {
                 throw new ModelException("cannot commit hook changes: this unit is not the leader");
             }
             List<BagChange> bags = new ArrayList<>();
-            unitBagWrites.forEach((rid, writes) -> model.relation(rid).ifPresent(r -> {
+            if ("config-changed".equals(hookName)) {
+                refreshAddresses(unitWrites);
+            }
+            unitWrites.forEach((rid, writes) -> model.relation(rid).ifPresent(r -> {
                 if (r.unitBag(unit.name()).update(writes)) {
                     bags.add(new BagChange(rid, unit.name(), false));
                 }
             }));
-            appBagWrites.forEach((rid, writes) -> model.relation(rid).ifPresent(r -> {
+            appWrites.forEach((rid, writes) -> model.relation(rid).ifPresent(r -> {
                 if (r.appBag(unit.applicationName()).update(writes)) {
                     bags.add(new BagChange(rid, unit.applicationName(), true));
                 }
             }));
             Map<PortRange, Set<String>> portsBefore = unit.openedPorts();
-            for (PortChange p : portChanges) {
+            for (PortChange p : ports) {
                 if (p.open()) {
                     unit.openPort(p.range(), p.endpoints());
                 } else {
@@ -305,11 +319,28 @@ public final class HookContext {
                 }
             }
             Map<String, String> stateBefore = unit.state();
-            unit.updateState(stateWrites);
+            unit.updateState(stateChanges);
             PendingSecrets.Applied applied = secrets.apply(model);
             return new CommitResult(bags, applied.newRevision(), applied.created(), applied.removed(),
                     !portsBefore.equals(unit.openedPorts()), !stateBefore.equals(unit.state()));
         });
+    }
+
+    /**
+     * config-changed also refreshes the address keys Juju keeps in the unit's bag of every relation it is
+     * in (UpdateNetworkInfo), unless the hook set them itself.
+     */
+    private void refreshAddresses(Map<Integer, Map<String, String>> unitWrites) {
+        String address = unit.address();
+        if (address == null) {
+            return;
+        }
+        for (Relation r : visibleRelations()) {
+            Map<String, String> writes = unitWrites.computeIfAbsent(r.id(), k -> new LinkedHashMap<>());
+            writes.putIfAbsent("private-address", address);
+            writes.putIfAbsent("ingress-address", address);
+            writes.putIfAbsent("egress-subnets", address + "/32");
+        }
     }
 
     /** The hook failed: drops every buffered change. */
@@ -319,13 +350,6 @@ public final class HookContext {
         appBagWrites.clear();
         portChanges.clear();
         stateWrites.clear();
-    }
-
-    private void closeOrThrow() {
-        if (closed) {
-            throw new IllegalStateException("context " + id + " already committed or discarded");
-        }
-        closed = true;
     }
 
     /** Whether commit or discard was called. */
@@ -389,11 +413,28 @@ public final class HookContext {
         return out;
     }
 
+    /** Thrown when a tool call arrives for a context that was already committed or discarded. */
+    static final class ClosedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ClosedException();
+        }
+    }
+
     synchronized void setRelation(Relation r, boolean app, Map<String, String> changes) {
+        checkOpen();
         (app ? appBagWrites : unitBagWrites).computeIfAbsent(r.id(), k -> new LinkedHashMap<>()).putAll(changes);
     }
 
     synchronized void changePort(boolean open, PortRange range, Set<String> endpoints) {
+        checkOpen();
         portChanges.add(new PortChange(open, range, Set.copyOf(endpoints)));
     }
 
@@ -412,10 +453,12 @@ public final class HookContext {
 
     /** Buffers a state change; a null value deletes. */
     synchronized void setState(String key, String value) {
+        checkOpen();
         stateWrites.put(key, value);
     }
 
     synchronized PendingSecrets secrets() {
+        checkOpen();
         return secrets;
     }
 

@@ -97,6 +97,8 @@ public final class HookToolServer implements ToolHandler {
             return run(spec, ctx, request);
         } catch (ToolException e) {
             return ToolResponse.error(e.code(), e.getMessage());
+        } catch (HookContext.ClosedException e) {
+            return ToolResponse.error(1, "bad request: wrong context ID; got " + ToolCall.goQuote(contextId));
         } catch (ToolCall.NeedsStdin e) {
             return ToolResponse.NEEDS_STDIN;
         } catch (ModelException e) {

@@ -7,9 +7,12 @@ import dev.charms.runner.model.UnitNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** secret-add, secret-set, secret-remove, secret-grant and secret-revoke: owner-side writes, buffered. */
 final class SecretTools {
+    private static final Pattern URI = Pattern.compile("(?:secret:(?://[0-9a-f-]+/)?)?([0-9a-v]{20})");
     private SecretTools() {
     }
 
@@ -92,10 +95,16 @@ final class SecretTools {
         return id;
     }
 
-    /** The id part of {@code secret:<id>}, {@code secret://<model>/<id>} or a bare id. */
-    static String idOf(String uri) {
-        int cut = Math.max(uri.lastIndexOf(':'), uri.lastIndexOf('/'));
-        return uri.substring(cut + 1);
+    /**
+     * The id part of {@code secret:<id>}, {@code secret://<model-uuid>/<id>} or a bare id; anything else is
+     * {@code secret URI "x" not valid} (exit 2).
+     */
+    static String idOf(String uri) throws ToolException {
+        Matcher m = URI.matcher(uri);
+        if (!m.matches()) {
+            throw ToolException.usage("secret URI " + ToolCall.goQuote(uri) + " not valid");
+        }
+        return m.group(1);
     }
 
     private static Object set(ToolCall call) throws ToolException {
