@@ -120,6 +120,27 @@ class CliIT {
         Run shown = cli("show-task", "12", "--format", "yaml");
         assertTrue(shown.out().contains("unit: rec/1"), shown.out());
 
+        Run exec = cli("exec", "rec/0", "--", "echo", "hi", ">", "/root/f;", "hostname");
+        assertEquals(0, exec.code(), exec.err());
+        assertTrue(exec.out().startsWith("juju-"), exec.out());
+        assertEquals(4, cli("exec", "rec/0", "--", "exit", "4").code());
+        Path copy = home.resolve("f-copy");
+        assertEquals(0, cli("scp", "rec/0:/root/f", copy.toString()).code());
+        assertEquals("hi\n", Files.readString(copy));
+        assertEquals(1, cli("scp", "rec/0:/root/missing", copy.toString()).code());
+
+        Path blob = Files.writeString(home.resolve("blob.txt"), "v2\n");
+        Run attach = cli("attach-resource", "rec", "blob=" + blob);
+        assertEquals(0, attach.code(), attach.err());
+        assertEquals(0, cli("wait", "--timeout", "1m").code());
+        Run cat = cli("exec", "rec/1", "--", "cat", "/var/lib/juju/agents/unit-rec-1/resources/blob/blob.txt");
+        assertEquals("v2\n", cat.out());
+        Run mc = cli("model-config", "retry-hook-base-delay=1s");
+        assertEquals(0, mc.code(), mc.err());
+        assertTrue(cli("model-config").out().contains("retry-hook-base-delay: 1s\n"));
+        assertEquals(0, cli("cut", "rec/1").code());
+        assertEquals(0, cli("heal", "rec/1").code());
+
         assertEquals(0, cli("config", "rec", "fail-hook=config-changed").code());
         Run timeout = cli("wait", "--timeout", "3s");
         assertEquals(1, timeout.code());
