@@ -244,10 +244,29 @@ public final class Controller implements AutoCloseable {
             for (Map.Entry<String, Path> r : app.resources().entrySet()) {
                 copyResource(machine, app, r.getKey(), r.getValue());
             }
+            for (StorageSpec s : app.meta().storage().values()) {
+                if (s.minCount() > 0 && "filesystem".equals(s.type()) && s.location() != null) {
+                    makeDirectory(machine, s.location());
+                }
+            }
             return new UnitHost(machine);
         } catch (IOException | RuntimeException e) {
             machine.close();
             throw e;
+        }
+    }
+
+    /** {@code mkdir -p dir} inside the machine (storage locations live in its overlays). */
+    private static void makeDirectory(Machine machine, String dir) throws IOException {
+        Process p = machine.exec(List.of("/bin/mkdir", "-p", dir), Map.of("PATH", "/usr/bin:/bin"), "/");
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("cannot create storage directory " + dir + " in " + machine.unitName() + ": "
+                    + new String(p.getErrorStream().readAllBytes()).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating " + dir, e);
         }
     }
 
@@ -761,18 +780,21 @@ public final class Controller implements AutoCloseable {
             agents.clear();
         }
         ticker.shutdownNow();
-        for (UnitAgent a : all) {
-            a.stop();
-            try {
-                a.host().close();
-            } catch (RuntimeException e) {
-                log.log(a.name(), "ERROR", "juju.controller", "cleanup failed: " + e.getMessage());
+        try {
+            for (UnitAgent a : all) {
+                a.stop().forEach(this::taskEnded);
+                try {
+                    a.host().close();
+                } catch (RuntimeException e) {
+                    log.log(a.name(), "ERROR", "juju.controller", "cleanup failed: " + e.getMessage());
+                }
             }
+            taskDone.values().forEach(f -> f.complete(null));
+            pumps.shutdownNow();
+            machines.cleanup();
+        } finally {
+            log.close();
         }
-        taskDone.values().forEach(f -> f.complete(null));
-        pumps.shutdownNow();
-        machines.cleanup();
-        log.close();
     }
 
     private void requireAlive() {
@@ -872,9 +894,16 @@ public final class Controller implements AutoCloseable {
             model.removeUnit(agent.name());
             brokenPending.values().forEach(s -> s.remove(agent.name()));
         }
-        agent.stop();
+        agent.stop().forEach(this::taskEnded);
         agent.host().close();
         log.log(agent.name(), "INFO", "juju.worker.uniter", "unit " + agent.name() + " removed");
+    }
+
+    private void taskEnded(ActionTask task) {
+        CompletableFuture<ActionTask> done = taskDone.get(task.id());
+        if (done != null) {
+            done.complete(task);
+        }
     }
 
     private void brokenDone(int relationId, String unitName) {
@@ -896,7 +925,13 @@ public final class Controller implements AutoCloseable {
             if (hook.name().equals("install")) {
                 unit.setWorkloadStatus(Status.of("maintenance", "installing charm software"));
             }
-            HookExecution.Outcome outcome = execution.runHook(agent, hook);
+            HookExecution.Outcome outcome;
+            try {
+                outcome = execution.runHook(agent, hook);
+            } catch (RuntimeException e) {
+                log.log(unit.name(), "ERROR", "juju.worker.uniter", "hook \"" + hook.name() + "\" failed: " + e);
+                outcome = HookExecution.Outcome.FAILED;
+            }
             if (unit.isLeader()) {
                 checkLeaderSettings(unit);
             }
@@ -935,6 +970,7 @@ public final class Controller implements AutoCloseable {
         @Override
         public void runAction(UnitAgent agent, ActionTask task) throws InterruptedException {
             Unit unit = agent.unit();
+            Status before = unit.agentStatus();
             unit.setAgentStatus(Status.of("executing", "running action " + task.name()));
             try {
                 HookExecution.Outcome outcome = execution.runAction(agent, task);
@@ -944,11 +980,12 @@ public final class Controller implements AutoCloseable {
                 if (unit.isLeader()) {
                     checkLeaderSettings(unit);
                 }
+            } catch (RuntimeException e) {
+                log.log(unit.name(), "ERROR", "juju.worker.uniter", "action " + task.name() + " failed: " + e);
+                task.end(ActionTask.State.FAILED, "cannot run action: " + e.getMessage());
             } finally {
-                CompletableFuture<ActionTask> done = taskDone.get(task.id());
-                if (done != null) {
-                    done.complete(task);
-                }
+                unit.setAgentStatus(before.status().equals("error") ? before : Status.of("idle", ""));
+                taskEnded(task);
             }
         }
 

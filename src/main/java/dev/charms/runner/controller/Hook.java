@@ -13,19 +13,19 @@ package dev.charms.runner.controller;
  * @param storageId     JUJU_STORAGE_ID for storage hooks, e.g. {@code data/0}
  * @param secretUri     JUJU_SECRET_ID for secret hooks
  */
-public record Hook(String name, Kind kind, int relationId, String endpoint, String remoteUnit, String remoteApp,
+record Hook(String name, Kind kind, int relationId, String endpoint, String remoteUnit, String remoteApp,
                    String departingUnit, String storageId, String secretUri) {
 
     /** Hook families. */
-    public enum Kind { UNIT, RELATION_CREATED, RELATION_JOINED, RELATION_CHANGED, RELATION_DEPARTED,
+    enum Kind { UNIT, RELATION_CREATED, RELATION_JOINED, RELATION_CHANGED, RELATION_DEPARTED,
         RELATION_BROKEN, STORAGE, SECRET }
 
     /** A unit-level hook: install, start, config-changed, leader-elected, update-status, stop, remove ... */
-    public static Hook unit(String name) {
+    static Hook unit(String name) {
         return new Hook(name, Kind.UNIT, -1, null, null, null, null, null, null);
     }
 
-    public static Hook relation(Kind kind, String endpoint, int relationId, String remoteUnit, String remoteApp,
+    static Hook relation(Kind kind, String endpoint, int relationId, String remoteUnit, String remoteApp,
                                 String departingUnit) {
         String suffix = switch (kind) {
             case RELATION_CREATED -> "created";
@@ -40,21 +40,21 @@ public record Hook(String name, Kind kind, int relationId, String endpoint, Stri
     }
 
     /** {@code <storage>-storage-attached} or {@code -detaching} for storage instance {@code storageId}. */
-    public static Hook storage(String storageName, String event, String storageId) {
+    static Hook storage(String storageName, String event, String storageId) {
         return new Hook(storageName + "-storage-" + event, Kind.STORAGE, -1, null, null, null, null, storageId, null);
     }
 
-    public static Hook secretChanged(String uri) {
+    static Hook secretChanged(String uri) {
         return new Hook("secret-changed", Kind.SECRET, -1, null, null, null, null, null, uri);
     }
 
     /** Whether this is an application-level relation-changed (no remote unit). */
-    public boolean appLevelChange() {
+    boolean appLevelChange() {
         return kind == Kind.RELATION_CHANGED && remoteUnit == null;
     }
 
     /** Same relation and remote unit as {@code other} (ignoring the hook kind). */
-    public boolean sameTarget(Hook other) {
+    boolean sameTarget(Hook other) {
         return relationId == other.relationId && java.util.Objects.equals(remoteUnit, other.remoteUnit);
     }
 

@@ -52,6 +52,11 @@ final class HookExecution {
 
     Outcome runHook(UnitAgent agent, Hook hook) throws InterruptedException {
         Unit unit = agent.unit();
+        if (hook.relationId() >= 0 && model.relation(hook.relationId()).isEmpty()) {
+            log.log(unit.name(), "INFO", "juju.worker.uniter.operation", "skipped \"" + hook.name()
+                + "\" hook (relation " + hook.relationId() + " is gone)");
+            return new Outcome(true, CommitEffects.NONE);
+        }
         HookContext ctx = context(unit, hook);
         UnitHost host = agent.host();
         String via;

@@ -1,7 +1,6 @@
 package dev.charms.runner.controller;
 
 import dev.charms.runner.model.ActionTask;
-import dev.charms.runner.model.Status;
 import dev.charms.runner.model.Unit;
 
 import java.time.Duration;
@@ -158,6 +157,7 @@ final class UnitAgent {
                 }
             }
             joined.clear();
+            failures = 0;
             tail.forEach(queue::add);
             nextUpdateStatusMillis = Long.MAX_VALUE;
             lock.notifyAll();
@@ -231,8 +231,11 @@ final class UnitAgent {
         }
     }
 
-    /** Stops the agent thread (the running process is killed with the machine) and fails queued actions. */
-    void stop() {
+    /**
+     * Stops the agent thread (the running process is killed with the machine) and aborts queued actions;
+     * returns them.
+     */
+    List<ActionTask> stop() {
         List<ActionTask> dropped;
         synchronized (lock) {
             stopped = true;
@@ -249,6 +252,7 @@ final class UnitAgent {
                 Thread.currentThread().interrupt();
             }
         }
+        return dropped;
     }
 
     private sealed interface Work permits HookWork, ActionWork {
@@ -291,12 +295,10 @@ final class UnitAgent {
             Work work;
             while ((work = next()) != null) {
                 if (work instanceof ActionWork a) {
-                    Status before = unit.agentStatus();
                     executor.runAction(this, a.task());
                     synchronized (lock) {
                         busy = false;
                     }
-                    unit.setAgentStatus(failures > 0 ? before : Status.of("idle", ""));
                     continue;
                 }
                 Hook hook = ((HookWork) work).hook();
