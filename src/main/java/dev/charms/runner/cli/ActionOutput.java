@@ -111,7 +111,7 @@ final class ActionOutput {
         }
         JsonNode results = task.path("results");
         ObjectNode shown = DaemonProtocol.JSON.createObjectNode();
-        results.fields().forEachRemaining(e -> {
+        results.properties().forEach(e -> {
             if (!HIDDEN.contains(e.getKey())) {
                 shown.set(e.getKey(), e.getValue());
             }

@@ -31,7 +31,7 @@ final class DaemonOps {
         switch (op) {
             case "deploy" -> {
                 Map<String, Path> resources = new LinkedHashMap<>();
-                a.path("resources").fields().forEachRemaining(e -> resources.put(e.getKey(), Path.of(e.getValue().asText())));
+                a.path("resources").properties().forEach(e -> resources.put(e.getKey(), Path.of(e.getValue().asText())));
                 String app = controller.deploy(Path.of(a.get("charm").asText()),
                     a.hasNonNull("application") ? a.get("application").asText() : null, a.path("units").asInt(1),
                     strings(a.path("config")), resources);
@@ -186,7 +186,7 @@ final class DaemonOps {
 
     private static Map<String, String> strings(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
             : e.getValue().toString()));
         return out;
     }
