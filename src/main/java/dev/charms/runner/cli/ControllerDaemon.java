@@ -102,7 +102,7 @@ final class ControllerDaemon {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 send.accept(DaemonProtocol.error("interrupted"));
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 String msg = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (!(e instanceof IllegalArgumentException || e instanceof dev.charms.runner.model.ModelException
                     || e instanceof dev.charms.runner.controller.WaitTimeoutException)) {

@@ -6,13 +6,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Starts a model's controller daemon when none is running: a detached JVM ({@code setsid}, stdin from
  * /dev/null, output appended to the model's controller.log) running {@code LocalJuju controller-daemon}
- * with this process's class path, then waits until it answers on its socket.
+ * with this process's class path (a private copy of the jar), then waits until it answers on its socket.
  */
 final class DaemonLauncher {
     private static final long START_TIMEOUT_MS = 60_000;
@@ -30,7 +31,7 @@ final class DaemonLauncher {
             Files.deleteIfExists(paths.socket());
             List<String> cmd = new ArrayList<>(List.of("setsid",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC", "-cp", privateClassPath(paths),
                 LocalJuju.class.getName(), "controller-daemon", "-m", paths.model()));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("LOCAL_JUJU_HOME", paths.home().toString());
@@ -56,6 +57,21 @@ final class DaemonLauncher {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while starting the controller");
         }
+    }
+
+    /**
+     * The daemon's class path: a copy of the runner jar in the model dir when running from a jar, so that
+     * rebuilding the jar cannot pull classes from under a running daemon; the class path as is otherwise.
+     */
+    private static String privateClassPath(ModelPaths paths) throws IOException {
+        String cp = System.getProperty("java.class.path");
+        Path jar = Path.of(cp);
+        if (cp.contains(File.pathSeparator) || !cp.endsWith(".jar") || !Files.isRegularFile(jar)) {
+            return cp;
+        }
+        Path copy = paths.dir().resolve("runner.jar");
+        Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+        return copy.toString();
     }
 
     private static String lastLine(Path log) {

@@ -5,20 +5,31 @@ import dev.charms.runner.controller.ModelPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 
-/** Waits for a daemon that was told to stop to really be gone (its pid file removed, process exited). */
+/** Makes sure a model's daemon is gone: waits for it to exit, then terminates or kills it. */
 final class DaemonLifecycle {
-    private static final long EXIT_TIMEOUT_MS = 60_000;
+    private static final long EXIT_TIMEOUT_MS = 20_000;
 
     private DaemonLifecycle() {
     }
 
-    static void awaitExit(ModelPaths paths) {
-        long deadline = System.currentTimeMillis() + EXIT_TIMEOUT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            Long pid = pid(paths);
-            boolean alive = pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            if (!alive) {
-                return;
+    /** Waits for the daemon to exit; SIGTERM after 10 s, SIGKILL after 20 s. */
+    static void stop(ModelPaths paths) {
+        Long pid = pid(paths);
+        ProcessHandle daemon = pid == null ? null : ProcessHandle.of(pid).orElse(null);
+        if (daemon == null || !isDaemon(daemon)) {
+            return;
+        }
+        long start = System.currentTimeMillis();
+        boolean termed = false;
+        while (daemon.isAlive()) {
+            long waited = System.currentTimeMillis() - start;
+            if (waited > EXIT_TIMEOUT_MS) {
+                daemon.destroyForcibly();
+                break;
+            }
+            if (waited > EXIT_TIMEOUT_MS / 2 && !termed) {
+                daemon.destroy();
+                termed = true;
             }
             try {
                 Thread.sleep(50);
@@ -27,7 +38,11 @@ final class DaemonLifecycle {
                 return;
             }
         }
-        throw new CliException("the controller of model \"" + paths.model() + "\" did not exit");
+    }
+
+    /** Whether {@code p} is a controller daemon (the pid file may be stale and the pid reused). */
+    private static boolean isDaemon(ProcessHandle p) {
+        return p.info().arguments().map(a -> java.util.Arrays.asList(a).contains("controller-daemon")).orElse(false);
     }
 
     static Long pid(ModelPaths paths) {

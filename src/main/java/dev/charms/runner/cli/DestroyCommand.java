@@ -5,8 +5,9 @@ import dev.charms.runner.controller.ModelPaths;
 import picocli.CommandLine.Command;
 
 /**
- * {@code destroy}: asks the daemon to destroy the model and exit; without a live daemon (crashed, killed)
- * it cleans up the model's machines, namespaces, mounts, bridge and files directly.
+ * {@code destroy}: asks the daemon to destroy the model and exit, stops it if it does not, then removes
+ * whatever is left of the model's machines, namespaces, mounts, bridge and files (also when the daemon
+ * crashed or never answered).
  */
 @Command(name = "destroy", aliases = "destroy-model", description = "Destroy the model: units, machines, files.")
 final class DestroyCommand extends ModelCommand {
@@ -15,9 +16,14 @@ final class DestroyCommand extends ModelCommand {
         ModelPaths paths = paths();
         DaemonClient client = new DaemonClient(paths);
         if (client.running()) {
-            client.call("destroy", args(), p -> { });
-            DaemonLifecycle.awaitExit(paths);
+            try {
+                client.call("destroy", args(), p -> { });
+            } catch (CliException e) {
+                err().println("WARNING the controller failed to destroy the model (" + e.getMessage()
+                    + "); cleaning up directly");
+            }
         }
+        DaemonLifecycle.stop(paths);
         Controller.cleanup(paths);
         err().println("Model \"" + paths.model() + "\" destroyed");
         return 0;
