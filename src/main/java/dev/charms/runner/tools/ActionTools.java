@@ -73,7 +73,7 @@ final class ActionTools {
 
     private static Object fail(ToolCall call) throws ToolException {
         call.noMoreArgs(1);
-        String message = call.args().isEmpty() || call.args().get(0).isEmpty() ? DEFAULT_FAILURE : call.args().get(0);
+        String message = call.args().isEmpty() ? DEFAULT_FAILURE : call.args().get(0);
         task(call).requestFailure(message);
         return null;
     }

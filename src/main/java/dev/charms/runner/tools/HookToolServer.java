@@ -91,7 +91,7 @@ public final class HookToolServer implements ToolHandler {
         }
         ToolSpec spec = tools.get(request.tool());
         if (spec == null) {
-            return ToolResponse.error(1, "bad request: unknown command " + ToolCall.goQuote(request.tool()));
+            return ToolResponse.error(1, "bad request: unknown command: " + request.tool());
         }
         try {
             return run(spec, ctx, request);
