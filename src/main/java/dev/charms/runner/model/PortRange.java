@@ -2,38 +2,73 @@ package dev.charms.runner.model;
 
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A port or port range with its protocol, as open-port takes it: {@code 2379}, {@code 2379/tcp},
- * {@code 8000-8999/udp} or {@code icmp} (from/to are -1 for icmp).
+ * {@code 8000-8999/udp} or {@code icmp} (from/to are -1 for icmp). Sorted by protocol, then ports.
  */
 public record PortRange(int from, int to, String protocol) implements Comparable<PortRange> {
-    private static final Pattern SYNTAX = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?(?:/([a-z]+))?");
+    private static final Pattern ATOI = Pattern.compile("[+-]?\\d+");
     private static final Comparator<PortRange> ORDER = Comparator.comparing(PortRange::protocol)
             .thenComparingInt(PortRange::from).thenComparingInt(PortRange::to);
 
-    /** Parses open-port's argument (case-insensitive); throws {@link ModelException} naming the text when invalid. */
+    /**
+     * Parses open-port's argument as Juju's network.ParsePortRange (the caller lower-cases it) and
+     * validates it; throws {@link ModelException} with Juju's message when invalid.
+     */
     public static PortRange parse(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.equals("icmp")) {
-            return new PortRange(-1, -1, "icmp");
+        String protocol = "tcp";
+        String ports = lower;
+        int slash = lower.indexOf('/');
+        if (slash >= 0) {
+            ports = lower.substring(0, slash);
+            protocol = lower.substring(slash + 1);
         }
-        Matcher m = SYNTAX.matcher(lower);
-        if (!m.matches()) {
-            throw new ModelException("invalid port range \"" + text + "\"");
+        String[] parts = ports.split("-", -1);
+        int from;
+        int to;
+        if (parts.length > 2) {
+            throw new ModelException("invalid port range \"" + ports + "\"");
+        } else if (parts.length == 1 && parts[0].equals("icmp")) {
+            from = -1;
+            to = -1;
+            protocol = "icmp";
+        } else if (parts.length == 1) {
+            from = atoi(parts[0], ports);
+            to = from;
+        } else {
+            from = atoi(parts[0], parts[0]);
+            to = atoi(parts[1], parts[1]);
         }
-        int from = Integer.parseInt(m.group(1));
-        int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
-        String proto = m.group(3) == null ? "tcp" : m.group(3);
-        if (!proto.equals("tcp") && !proto.equals("udp")) {
-            throw new ModelException("invalid protocol \"" + proto + "\", expected \"tcp\", \"udp\", or \"icmp\"");
+        if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("icmp")) {
+            throw new ModelException("invalid protocol \"" + protocol + "\", expected \"tcp\", \"udp\", or \"icmp\"");
         }
-        if (from < 1 || to > 65535 || from > to) {
-            throw new ModelException("invalid port range \"" + text + "\"");
+        PortRange range = new PortRange(from, to, protocol);
+        if (protocol.equals("icmp")) {
+            if (from != -1 || to != -1) {
+                throw new ModelException("protocol \"icmp\" doesn't support any ports; got \"" + from + "\"");
+            }
+        } else if (from > to) {
+            throw new ModelException("invalid port range " + range);
+        } else if (from < 0 || from > 65535 || to < 0 || to > 65535) {
+            throw new ModelException("port range bounds must be between 0 and 65535, got " + from + "-" + to);
         }
-        return new PortRange(from, to, proto);
+        return range;
+    }
+
+    /** Go's strconv.Atoi with its error text. */
+    private static int atoi(String s, String shown) {
+        if (!ATOI.matcher(s).matches()) {
+            throw new ModelException("invalid port \"" + shown + "\": strconv.Atoi: parsing \"" + s + "\": invalid syntax");
+        }
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new ModelException("invalid port \"" + shown + "\": strconv.Atoi: parsing \"" + s
+                    + "\": value out of range");
+        }
     }
 
     @Override

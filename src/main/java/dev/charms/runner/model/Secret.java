@@ -22,7 +22,7 @@ public final class Secret {
     private String label;
     private String description;
     private Instant expiry;
-    private String rotation = "never";
+    private String rotation = "";
     private final TreeMap<Integer, Map<String, String>> revisions = new TreeMap<>();
     private int latestRevision;
     private final Set<SecretGrant> grants = new LinkedHashSet<>();
@@ -110,7 +110,7 @@ public final class Secret {
         }
     }
 
-    /** never, hourly, daily, weekly, monthly, quarterly or yearly. */
+    /** never, hourly, daily, weekly, monthly, quarterly or yearly; empty when never set. */
     public String rotation() {
         synchronized (lock) {
             return rotation;

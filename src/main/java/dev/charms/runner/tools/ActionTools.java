@@ -54,11 +54,11 @@ final class ActionTools {
             for (String key : keys) {
                 if (!KEY.matcher(key).matches()) {
                     throw ToolException.usage("key " + ToolCall.goQuote(key) + " must start and end with lowercase "
-                            + "alphanumeric, and contain only lowercase alphanumeric and hyphens");
+                            + "alphanumeric, and contain only lowercase alphanumeric, hyphens and periods");
                 }
-            }
-            if (RESERVED.contains(keys.get(0))) {
-                throw ToolException.usage("cannot set reserved action key " + ToolCall.goQuote(keys.get(0)));
+                if (RESERVED.contains(key)) {
+                    throw ToolException.usage("cannot set reserved action key " + ToolCall.goQuote(key));
+                }
             }
             List<String> entry = new ArrayList<>(keys);
             entry.add(arg.substring(eq + 1));
@@ -73,7 +73,7 @@ final class ActionTools {
 
     private static Object fail(ToolCall call) throws ToolException {
         call.noMoreArgs(1);
-        String message = call.args().isEmpty() || call.args().get(0).isEmpty() ? DEFAULT_FAILURE : call.args().get(0);
+        String message = call.args().isEmpty() ? DEFAULT_FAILURE : call.args().get(0);
         task(call).requestFailure(message);
         return null;
     }

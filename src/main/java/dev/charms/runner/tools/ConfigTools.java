@@ -15,11 +15,11 @@ final class ConfigTools {
     }
 
     private static Object configGet(ToolCall call) throws ToolException {
-        String key = call.args().isEmpty() ? null : call.args().get(0);
-        call.noMoreArgs(1);
+        String key = call.args().isEmpty() || call.args().get(0).isEmpty() ? null : call.args().get(0);
         if (key != null && call.has("all")) {
             throw ToolException.usage("cannot use argument --all together with key " + ToolCall.goQuote(key));
         }
+        call.noMoreArgs(1);
         Map<String, Object> config = call.unit().application().config();
         if (key != null) {
             return config.get(key);

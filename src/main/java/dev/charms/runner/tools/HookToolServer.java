@@ -91,7 +91,7 @@ public final class HookToolServer implements ToolHandler {
         }
         ToolSpec spec = tools.get(request.tool());
         if (spec == null) {
-            return ToolResponse.error(1, "bad request: unknown command " + ToolCall.goQuote(request.tool()));
+            return ToolResponse.error(1, "bad request: unknown command: " + request.tool());
         }
         try {
             return run(spec, ctx, request);
@@ -116,7 +116,7 @@ public final class HookToolServer implements ToolHandler {
         String format = spec.defaultFormat();
         if (spec.formatted() && parsed.value("format") != null) {
             format = parsed.value("format");
-            if (!Formatter.FORMATS.contains(format)) {
+            if (!spec.formats().contains(format)) {
                 throw ToolException.usage("invalid value " + ToolCall.goQuote(format) + " for option --format: "
                         + "unknown format " + ToolCall.goQuote(format));
             }
@@ -129,7 +129,8 @@ public final class HookToolServer implements ToolHandler {
         ToolCall call = new ToolCall(ctx, parsed, request, this, relation, format);
         Object result = spec.tool().run(call);
         if (result instanceof RawOutput raw) {
-            return ToolResponse.ok(raw.text());
+            return new ToolResponse(0, raw.stdout().getBytes(StandardCharsets.UTF_8),
+                    raw.stderr().getBytes(StandardCharsets.UTF_8));
         }
         if (!spec.formatted()) {
             return ToolResponse.ok(result == null ? "" : String.valueOf(result));

@@ -40,6 +40,6 @@ final class LogTools {
         String message = String.join(" ", call.args());
         String prefix = ctx.relation().map(r -> ctx.relationIdString(r) + ": ").orElse("");
         call.logSink().log(unit, level, logger, prefix + message);
-        return null;
+        return RawOutput.formatDeprecated(call);
     }
 }

@@ -38,7 +38,7 @@ final class MiscTools {
             throw ToolException.failure("could not download resource: resource#" + unit.applicationName() + "/"
                     + name + " not found");
         }
-        return new RawOutput(resourcePath(unit, spec));
+        return RawOutput.stdout(resourcePath(unit, spec));
     }
 
     private static Object storageGet(ToolCall call) throws ToolException {

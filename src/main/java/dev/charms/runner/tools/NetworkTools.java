@@ -53,7 +53,13 @@ final class NetworkTools {
             throw ToolException.failure("no network config found for binding " + ToolCall.goQuote(binding));
         }
         String address = unit.address();
-        List<String> chosen = NETWORK_FLAGS.stream().filter(call::has).toList();
+        List<String> chosen = NETWORK_FLAGS.stream().filter(f -> !f.equals("primary-address")).filter(call::has).toList();
+        if (call.has("primary-address")) {
+            if (!chosen.isEmpty()) {
+                throw ToolException.failure("--primary-address must be the only flag specified");
+            }
+            return address;
+        }
         if (chosen.isEmpty()) {
             return full(unit, !call.format().equals("json"));
         }
@@ -61,7 +67,6 @@ final class NetworkTools {
         values.put("bind-address", address);
         values.put("ingress-address", address);
         values.put("egress-subnets", List.of(address + "/32"));
-        values.put("primary-address", address);
         if (chosen.size() == 1) {
             return values.get(chosen.get(0));
         }

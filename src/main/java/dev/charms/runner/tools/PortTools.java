@@ -15,8 +15,8 @@ final class PortTools {
 
     static List<ToolSpec> specs() {
         return List.of(
-                ToolSpec.of("open-port", new Flags().value("endpoints"), call -> change(call, true)),
-                ToolSpec.of("close-port", new Flags().value("endpoints"), call -> change(call, false)),
+                ToolSpec.of("open-port", new Flags().value("endpoints").value("format"), call -> change(call, true)),
+                ToolSpec.of("close-port", new Flags().value("endpoints").value("format"), call -> change(call, false)),
                 ToolSpec.formatted("opened-ports", new Flags().bool("endpoints"), PortTools::opened));
     }
 
@@ -46,7 +46,7 @@ final class PortTools {
             }
         }
         call.ctx().changePort(open, range, endpoints);
-        return null;
+        return RawOutput.formatDeprecated(call);
     }
 
     private static Object opened(ToolCall call) throws ToolException {

@@ -33,8 +33,10 @@ final class RelationTools {
         String name;
         if (args.size() > 1) {
             name = args.get(1);
-            if (app && !APP_NAME.matcher(name).matches()) {
-                throw ToolException.usage("expected application name, got " + ToolCall.goQuote(name));
+            if (app && UnitNames.isUnitName(name)) {
+                name = UnitNames.application(name);
+            } else if (app && !APP_NAME.matcher(name).matches()) {
+                throw ToolException.usage("invalid application name " + ToolCall.goQuote(name));
             }
             if (!app && !UnitNames.isUnitName(name)) {
                 throw ToolException.usage(APP_NAME.matcher(name).matches()
@@ -95,7 +97,7 @@ final class RelationTools {
             throw ToolException.failure("cannot write relation settings");
         }
         call.ctx().setRelation(rel, app, settings);
-        return null;
+        return RawOutput.formatDeprecated(call);
     }
 
     private static Object ids(ToolCall call) throws ToolException {
@@ -111,7 +113,7 @@ final class RelationTools {
         String own = ctx.unit().applicationName();
         return ctx.visibleRelations().stream()
                 .filter(r -> r.endpointOf(own).map(e -> e.name().equals(endpoint)).orElse(false))
-                .map(ctx::relationIdString).toList();
+                .map(ctx::relationIdString).sorted().toList();
     }
 
     private static Object list(ToolCall call) throws ToolException {

@@ -3,7 +3,10 @@ package dev.charms.runner.tools;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.regex.Pattern;
  */
 final class SecretContent {
     private static final Pattern KEY = Pattern.compile("^([a-z](?:-?[a-z0-9]){2,})$");
+    private static final DateTimeFormatter NO_ZONE = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
     static final Set<String> ROTATE_POLICIES = Set.of("never", "hourly", "daily", "weekly", "monthly", "quarterly",
             "yearly");
@@ -36,9 +40,9 @@ final class SecretContent {
             }
         }
         for (String arg : args) {
-            int eq = arg.indexOf('=');
+            int eq = stripPadding(arg).indexOf('=');
             if (eq < 1) {
-                throw ToolException.usage("expected \"key=value\", got " + ToolCall.goQuote(arg));
+                throw ToolException.usage("key value " + ToolCall.goQuote(arg) + " not valid");
             }
             put(out, arg.substring(0, eq), arg.substring(eq + 1), call);
         }
@@ -68,19 +72,48 @@ final class SecretContent {
         out.put(key, encoded);
     }
 
+    /** Juju strips base64 padding before looking for the {@code =} that ends the key. */
+    private static String stripPadding(String arg) {
+        int end = arg.length();
+        while (end > 0 && arg.charAt(end - 1) == '=') {
+            end--;
+        }
+        return arg.substring(0, end);
+    }
+
     /** Decodes a stored value to text. */
     static String decode(String encoded) {
         return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
-    /** {@code --expire}: a Go duration ({@code 24h}, {@code 1h30m}) from now or an RFC 3339 time; null if absent. */
+    /**
+     * {@code --expire}: an RFC 3339 time, a time {@code 2006-01-02T15:04:05} in UTC, or a positive Go
+     * duration ({@code 24h}, {@code 1h30m}) from now; null if absent.
+     */
     static Instant expiry(String text) throws ToolException {
-        if (text == null) {
+        if (text == null || text.isEmpty()) {
             return null;
         }
-        Matcher m = DURATION_PART.matcher(text);
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(text, NO_ZONE).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return Instant.now().plus(duration(text));
+            }
+        }
+    }
+
+    private static Duration duration(String text) throws ToolException {
+        String body = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
+        boolean negative = text.startsWith("-");
+        Matcher m = DURATION_PART.matcher(body);
         long nanos = 0;
         int end = 0;
+        if (body.equals("0")) {
+            throw ToolException.usage("negative expire duration " + ToolCall.goQuote(text) + " not valid");
+        }
         while (m.find() && m.start() == end) {
             double n = Double.parseDouble(m.group(1));
             long unit = switch (m.group(2)) {
@@ -94,14 +127,13 @@ final class SecretContent {
             nanos += (long) (n * unit);
             end = m.end();
         }
-        if (end == text.length() && end > 0) {
-            return Instant.now().plus(Duration.ofNanos(nanos));
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
+        if (end != body.length() || end == 0) {
             throw ToolException.usage("expire time or duration " + ToolCall.goQuote(text) + " not valid");
         }
+        if (negative || nanos <= 0) {
+            throw ToolException.usage("negative expire duration " + ToolCall.goQuote(text) + " not valid");
+        }
+        return Duration.ofNanos(nanos);
     }
 
     /** {@code --rotate}: null if absent. */

@@ -1,9 +1,9 @@
 package dev.charms.runner.tools;
 
 import dev.charms.runner.model.Secret;
+import dev.charms.runner.model.SecretGrant;
 import dev.charms.runner.model.Unit;
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneOffset;
+import dev.charms.runner.model.UnitNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +21,9 @@ final class SecretReadTools {
     static List<ToolSpec> specs() {
         return List.of(
                 ToolSpec.formatted("secret-get", new Flags().value("label").bool("peek").bool("refresh"),
-                        SecretReadTools::get).withDefaultFormat("yaml"),
+                        SecretReadTools::get).yamlOrJson(),
                 ToolSpec.formatted("secret-ids", new Flags(), SecretReadTools::ids),
-                ToolSpec.formatted("secret-info-get", new Flags().value("label"), SecretReadTools::info));
+                ToolSpec.formatted("secret-info-get", new Flags().value("label"), SecretReadTools::info).yamlOrJson());
     }
 
     private static Object get(ToolCall call) throws ToolException {
@@ -71,7 +71,7 @@ final class SecretReadTools {
         String bare = raw ? key.substring(0, key.length() - "#base64".length()) : key;
         String value = content.get(bare);
         if (value == null) {
-            throw ToolException.failure("key " + ToolCall.goQuote(bare) + " not found");
+            throw ToolException.failure("secret key value " + ToolCall.goQuote(bare) + " not found");
         }
         return raw ? value : SecretContent.decode(value);
     }
@@ -91,16 +91,29 @@ final class SecretReadTools {
                 .findFirst();
     }
 
+    /**
+     * The secrets whose metadata the unit sees (secret-ids, secret-info-get): those it owns, plus the
+     * application's when it is the leader; then the ones this hook added.
+     */
+    private static List<Secret> ownedMetadata(ToolCall call) {
+        Unit unit = call.unit();
+        boolean leader = call.ctx().isLeader();
+        return call.model().secrets().stream()
+                .filter(s -> s.isOwnedBy(unit) && (s.ownerUnit().isPresent() || leader)).toList();
+    }
+
     private static Object ids(ToolCall call) throws ToolException {
         call.noMoreArgs(0);
         List<String> out = new ArrayList<>();
-        call.model().secrets().stream().filter(s -> s.isOwnedBy(call.unit())).forEach(s -> out.add(s.uri()));
-        call.ctx().secrets().createdIds().forEach(id -> out.add("secret:" + id));
+        ownedMetadata(call).forEach(s -> out.add(s.id()));
+        out.addAll(call.ctx().secrets().createdIds());
+        out.sort(null);
         return out;
     }
 
     private static Object info(ToolCall call) throws ToolException {
         String uri = call.args().isEmpty() ? null : call.args().get(0);
+        String id = uri == null ? null : SecretTools.idOf(uri);
         String label = call.value("label");
         if (uri == null && label == null) {
             throw ToolException.usage("require either a secret URI or label");
@@ -109,24 +122,35 @@ final class SecretReadTools {
             throw ToolException.usage("specify either a secret URI or label but not both");
         }
         call.noMoreArgs(1);
-        Secret secret = uri != null ? byUri(call, uri) : byLabel(call, label)
-                .orElseThrow(() -> ToolException.failure("secret with label " + ToolCall.goQuote(label) + " not found"));
-        if (!secret.isOwnedBy(call.unit())) {
-            throw ToolException.failure("permission denied");
-        }
+        Secret secret = ownedMetadata(call).stream()
+                .filter(s -> id != null ? s.id().equals(id) : s.label().equals(label)).findFirst()
+                .orElseThrow(() -> ToolException.failure("secret " + ToolCall.goQuote(id != null ? id : label)
+                        + " not found"));
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("revision", secret.latestRevision());
-        if (!secret.label().isEmpty()) {
-            info.put("label", secret.label());
-        }
+        info.put("label", secret.label());
         info.put("owner", secret.ownerKind());
         if (!secret.description().isEmpty()) {
             info.put("description", secret.description());
         }
-        if (secret.expiry() != null) {
-            info.put("expiry", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(secret.expiry().atOffset(ZoneOffset.UTC)));
+        if (!secret.rotation().isEmpty()) {
+            info.put("rotation", secret.rotation());
         }
-        info.put("rotation", secret.rotation());
+        if (secret.expiry() != null) {
+            info.put("expiry", secret.expiry().toString());
+        }
+        List<Object> access = new ArrayList<>();
+        for (SecretGrant g : secret.grants()) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("target", UnitNames.isUnitName(g.subject()) ? UnitNames.tag(g.subject()) : "application-" + g.subject());
+            a.put("scope", call.model().relation(g.relationId())
+                    .map(r -> "relation-" + r.key().replace(':', '.').replace(' ', '#')).orElse(""));
+            a.put("role", "view");
+            access.add(a);
+        }
+        if (!access.isEmpty()) {
+            info.put("access", access);
+        }
         return Map.of(secret.id(), info);
     }
 }

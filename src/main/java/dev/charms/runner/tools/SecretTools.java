@@ -12,13 +12,14 @@ import java.util.regex.Pattern;
 
 /** secret-add, secret-set, secret-remove, secret-grant and secret-revoke: owner-side writes, buffered. */
 final class SecretTools {
+    private static final Pattern APP = Pattern.compile("[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*");
     private static final Pattern URI = Pattern.compile("(?:secret:(?://[0-9a-f-]+/)?)?([0-9a-v]{20})");
     private SecretTools() {
     }
 
     static List<ToolSpec> specs() {
         return List.of(
-                ToolSpec.of("secret-add", metaFlags().value("owner"), SecretTools::add),
+                ToolSpec.of("secret-add", metaFlags(), SecretTools::add),
                 ToolSpec.of("secret-set", metaFlags(), SecretTools::set),
                 ToolSpec.of("secret-remove", new Flags().value("revision"), SecretTools::remove),
                 ToolSpec.of("secret-grant", new Flags().value("r", "relation").value("unit"), SecretTools::grant),
@@ -27,7 +28,8 @@ final class SecretTools {
     }
 
     private static Flags metaFlags() {
-        return new Flags().value("label").value("description").value("expire").value("rotate").value("file");
+        return new Flags().value("label").value("description").value("expire").value("rotate").value("file")
+                .value("owner");
     }
 
     private static PendingSecrets.Meta meta(ToolCall call) throws ToolException {
@@ -39,14 +41,14 @@ final class SecretTools {
         if (call.args().isEmpty() && call.value("file") == null) {
             throw ToolException.usage("missing secret value or filename");
         }
+        PendingSecrets.Meta meta = meta(call);
         String owner = call.value("owner") == null ? "application" : call.value("owner");
         if (!owner.equals("application") && !owner.equals("unit")) {
             throw ToolException.usage("secret owner " + ToolCall.goQuote(owner) + " not valid");
         }
-        PendingSecrets.Meta meta = meta(call);
         Map<String, String> content = SecretContent.parse(call, call.args(), call.value("file"));
         if (content.isEmpty()) {
-            throw ToolException.usage("missing secret value or filename");
+            throw ToolException.failure("empty secret value not valid");
         }
         Unit unit = call.unit();
         if (owner.equals("application") && !call.ctx().isLeader()) {
@@ -111,7 +113,12 @@ final class SecretTools {
         if (call.args().isEmpty()) {
             throw ToolException.usage("missing secret URI");
         }
+        idOf(call.args().get(0));
         PendingSecrets.Meta meta = meta(call);
+        String owner = call.value("owner");
+        if (owner != null && !owner.equals("application") && !owner.equals("unit")) {
+            throw ToolException.usage("secret owner " + ToolCall.goQuote(owner) + " not valid");
+        }
         Map<String, String> content = SecretContent.parse(call, call.args().subList(1, call.args().size()),
                 call.value("file"));
         String id = ownedForWrite(call, call.args().get(0));
@@ -145,15 +152,19 @@ final class SecretTools {
         if (call.args().isEmpty()) {
             throw ToolException.usage("missing secret URI");
         }
-        call.noMoreArgs(1);
+        idOf(call.args().get(0));
         Relation rel = Optional.ofNullable(call.relationFlag())
                 .orElseThrow(() -> ToolException.usage("no relation id specified"));
         String remoteApp = rel.remoteApplication(call.unit().applicationName());
         String unit = call.value("unit");
-        if (unit != null && (!UnitNames.isUnitName(unit) || !UnitNames.application(unit).equals(remoteApp))) {
+        if (unit != null && !UnitNames.isUnitName(unit)) {
+            throw ToolException.usage("unit " + ToolCall.goQuote(unit) + " not valid");
+        }
+        if (unit != null && !UnitNames.application(unit).equals(remoteApp)) {
             throw ToolException.usage("cannot specify unit " + ToolCall.goQuote(unit) + " in relation to application "
                     + ToolCall.goQuote(remoteApp));
         }
+        call.noMoreArgs(1);
         String id = ownedForWrite(call, call.args().get(0));
         call.ctx().secrets().grant(id, rel.id(), unit != null ? unit : remoteApp);
         return null;
@@ -163,14 +174,32 @@ final class SecretTools {
         if (call.args().isEmpty()) {
             throw ToolException.usage("missing secret URI");
         }
-        call.noMoreArgs(1);
+        String uri = call.args().get(0);
+        idOf(uri);
+        String app = call.value("app");
+        String unit = call.value("unit");
+        if (app != null && !APP.matcher(app).matches()) {
+            throw ToolException.usage("application " + ToolCall.goQuote(app) + " not valid");
+        }
+        if (unit != null && !UnitNames.isUnitName(unit)) {
+            throw ToolException.usage("unit " + ToolCall.goQuote(unit) + " not valid");
+        }
+        if (app != null && unit != null) {
+            throw ToolException.usage("specify only one of application or unit");
+        }
         Relation rel = call.relationFlag();
-        String subject = call.value("unit") != null ? call.value("unit") : call.value("app");
-        if (rel == null && subject == null) {
+        if (rel != null) {
+            if (app != null) {
+                throw ToolException.usage("do not specify both relation and app");
+            }
+            app = rel.remoteApplication(call.unit().applicationName());
+        }
+        if (app == null && unit == null) {
             throw ToolException.usage("missing relation or application or unit");
         }
-        String id = ownedForWrite(call, call.args().get(0));
-        call.ctx().secrets().revoke(id, rel == null ? null : rel.id(), subject);
+        call.noMoreArgs(1);
+        String id = ownedForWrite(call, uri);
+        call.ctx().secrets().revoke(id, null, unit != null ? unit : app);
         return null;
     }
 }

@@ -56,10 +56,12 @@ final class StateTools {
 
     private static Object delete(ToolCall call) throws ToolException {
         if (call.args().isEmpty()) {
-            throw ToolException.usage("no key specified");
+            return null;
         }
         call.noMoreArgs(1);
-        call.ctx().setState(call.args().get(0), null);
+        if (!call.args().get(0).isEmpty()) {
+            call.ctx().setState(call.args().get(0), null);
+        }
         return null;
     }
 }

@@ -24,7 +24,7 @@ final class StatusTools {
     private static Object statusSet(ToolCall call) throws ToolException {
         List<String> args = call.args();
         if (args.isEmpty()) {
-            throw ToolException.usage("invalid args, require <status> [message] [data]");
+            throw ToolException.usage("invalid args, require <status> [message]");
         }
         String status = args.get(0);
         if (!SETTABLE.contains(status)) {
@@ -52,6 +52,9 @@ final class StatusTools {
             if (!call.ctx().isLeader()) {
                 throw ToolException.failure("finding application status: this unit is not the leader");
             }
+            if (!data && call.format().equals("smart")) {
+                return unit.application().status().status();
+            }
             Map<String, Object> details = details(unit.application().status(), data);
             Map<String, Object> units = new LinkedHashMap<>();
             unit.application().units().forEach(u -> units.put(u.name(), details(u.workloadStatus(), data)));
@@ -68,9 +71,9 @@ final class StatusTools {
     private static Map<String, Object> details(Status status, boolean includeData) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", status.status());
-        out.put("message", status.message());
         if (includeData) {
             out.put("status-data", new LinkedHashMap<>(status.data()));
+            out.put("message", status.message());
         }
         return out;
     }

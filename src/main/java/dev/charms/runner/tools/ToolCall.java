@@ -12,10 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /** One tool invocation: the context, parsed flags and arguments, and access to stdin and unit files. */
 final class ToolCall {
@@ -140,33 +136,9 @@ final class ToolCall {
         }
     }
 
-    /**
-     * Reads a YAML map of settings from {@code --file} (or stdin for {@code -}); scalar values become
-     * strings, null becomes "" (delete).
-     */
+    /** Reads a YAML map of settings from {@code --file} (or stdin for {@code -}), values as their raw text. */
     Map<String, String> readSettingsFile(String path) throws ToolException {
-        String text = new String(readFileOrStdin(path), StandardCharsets.UTF_8);
-        Object doc;
-        try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        } catch (YAMLException e) {
-            throw ToolException.failure("cannot parse settings file: " + e.getMessage().replace('\n', ' '));
-        }
-        if (doc == null) {
-            return Map.of();
-        }
-        if (!(doc instanceof Map<?, ?> m)) {
-            throw ToolException.failure("cannot parse settings file: expected a map of key: value");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> || v instanceof List<?>) {
-                throw ToolException.failure("cannot parse settings file: value of \"" + e.getKey() + "\" is not a string");
-            }
-            out.put(String.valueOf(e.getKey()), v == null ? "" : String.valueOf(v));
-        }
-        return out;
+        return StringYaml.load(new String(readFileOrStdin(path), StandardCharsets.UTF_8));
     }
 
     /**

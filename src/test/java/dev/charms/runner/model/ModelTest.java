@@ -109,7 +109,12 @@ class ModelTest {
         assertEquals(new PortRange(2379, 2379, "tcp"), PortRange.parse("2379"));
         assertEquals("8000-8999/udp", PortRange.parse("8000-8999/UDP").toString());
         assertEquals("icmp", PortRange.parse("ICMP").toString());
-        assertThrows(ModelException.class, () -> PortRange.parse("0"));
-        assertThrows(ModelException.class, () -> PortRange.parse("10-5"));
+        assertEquals("port range bounds must be between 0 and 65535, got 70000-70000",
+                assertThrows(ModelException.class, () -> PortRange.parse("70000")).getMessage());
+        assertEquals("invalid port range 10-5/tcp", assertThrows(ModelException.class, () -> PortRange.parse("10-5")).getMessage());
+        assertEquals("invalid port range \"1-2-3\"", assertThrows(ModelException.class, () -> PortRange.parse("1-2-3")).getMessage());
+        assertEquals("protocol \"icmp\" doesn't support any ports; got \"80\"",
+                assertThrows(ModelException.class, () -> PortRange.parse("80/icmp")).getMessage());
+        assertEquals("icmp", PortRange.parse("icmp/tcp").toString());
     }
 }

@@ -94,13 +94,13 @@ class ConfigLeaderStatusToolsTest {
         assertEquals("ready", f.etcd1.workloadStatus().message());
         HookContext c2 = f.hook(f.etcd1, "update-status");
         assertEquals("active\n", f.ok(c2, "status-get"));
-        assertEquals("{\"message\":\"ready\",\"status\":\"active\"}\n", f.ok(c2, "status-get", "--format=json"));
+        assertEquals("{\"status\":\"active\"}\n", f.ok(c2, "status-get", "--format=json"));
         assertEquals("{\"message\":\"ready\",\"status\":\"active\",\"status-data\":{}}\n",
                 f.ok(c2, "status-get", "--include-data", "--format=json"));
         assertEquals("message: ready\nstatus: active\nstatus-data: {}\n", f.ok(c2, "status-get", "--include-data"));
         assertError(f.run(c2, "status-set", "error"), 2,
                 "invalid status \"error\", expected one of [maintenance blocked waiting active]");
-        assertError(f.run(c2, "status-set"), 2, "invalid args, require <status> [message] [data]");
+        assertError(f.run(c2, "status-set"), 2, "invalid args, require <status> [message]");
         assertError(f.run(c2, "status-set", "active", "a", "b"), 2, "unrecognized args: [\"b\"]");
         assertError(f.run(c2, "status-set", "--application", "active"), 1, "this unit is not the leader");
         assertError(f.run(c2, "status-get", "--application"), 1,
@@ -113,11 +113,15 @@ class ConfigLeaderStatusToolsTest {
         f.ok(ctx, "status-set", "--application", "blocked", "need 3 units");
         f.ok(ctx, "status-set", "maintenance", "");
         assertEquals("blocked", f.etcd0.application().status().status());
-        String json = f.ok(ctx, "status-get", "--application", "--format=json");
-        assertEquals("{\"application-status\":{\"message\":\"need 3 units\",\"status\":\"blocked\",\"units\":{"
-                + "\"etcd/0\":{\"message\":\"\",\"status\":\"maintenance\"},"
-                + "\"etcd/1\":{\"message\":\"waiting for machine\",\"status\":\"waiting\"},"
-                + "\"etcd/2\":{\"message\":\"waiting for machine\",\"status\":\"waiting\"}}}}\n", json);
+        assertEquals("blocked\n", f.ok(ctx, "status-get", "--application"));
+        assertEquals("{\"application-status\":{\"status\":\"blocked\",\"units\":{\"etcd/0\":{\"status\":\"maintenance\"},"
+                + "\"etcd/1\":{\"status\":\"waiting\"},\"etcd/2\":{\"status\":\"waiting\"}}}}\n",
+                f.ok(ctx, "status-get", "--application", "--format=json"));
+        String json = f.ok(ctx, "status-get", "--application", "--include-data", "--format=json");
+        assertEquals("{\"application-status\":{\"message\":\"need 3 units\",\"status\":\"blocked\",\"status-data\":{},"
+                + "\"units\":{\"etcd/0\":{\"message\":\"\",\"status\":\"maintenance\",\"status-data\":{}},"
+                + "\"etcd/1\":{\"message\":\"waiting for machine\",\"status\":\"waiting\",\"status-data\":{}},"
+                + "\"etcd/2\":{\"message\":\"waiting for machine\",\"status\":\"waiting\",\"status-data\":{}}}}}\n", json);
     }
 
     @Test

@@ -49,7 +49,7 @@ class HookToolServerTest {
     @Test
     void unknownToolAndSystemdForwarding() {
         HookContext ctx = f.hook(f.etcd0, "install");
-        assertError(f.run(ctx, "goal-state"), 1, "bad request: unknown command \"goal-state\"");
+        assertError(f.run(ctx, "goal-state"), 1, "bad request: unknown command: goal-state");
         ToolResponse r = send("etcd/2", null, "systemctl", "is-active", "etcd");
         assertEquals("systemd etcd/2 systemctl", new String(r.stdout(), StandardCharsets.UTF_8));
         assertTrue(f.server.toolNames().containsAll(List.of("relation-get", "secret-info-get", "journalctl",

@@ -188,4 +188,28 @@ class RelationToolsTest {
         late.commit();
         assertEquals(1, f.run(late, "relation-ids", "cluster").code());
     }
+
+    @Test
+    void settingsFileKeepsRawScalarText() throws Exception {
+        HookContext ctx = f.relationHook(f.etcd0, "cluster-relation-changed", f.peers, "etcd/1");
+        Path file = Files.writeString(tmp.resolve("raw.yaml"), "ratio: 1.50\nflag: yes\nempty:\ngone: ~\n");
+        f.ok(ctx, "relation-set", "--file", file.toString(), "extra=1");
+        Map<String, String> bag = ctx.ownUnitBag(f.peers);
+        assertEquals("1.50", bag.get("ratio"));
+        assertEquals("yes", bag.get("flag"));
+        assertEquals(null, bag.get("empty"));
+        assertEquals(null, bag.get("gone"));
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), "- a\n- b\n");
+        assertEquals(1, f.run(ctx, "relation-set", "--file", bad.toString()).code());
+        assertEquals(new ToolFixture.Result(0, "", "--format flag deprecated for command \"relation-set\""),
+                f.run(ctx, "relation-set", "--format", "json", "x=y"));
+    }
+
+    @Test
+    void appFlagWithUnitNameReadsThatUnitsApplication() {
+        f.db.appBag("client").update(Map.of("want", "tls"));
+        HookContext ctx = f.relationHook(f.etcd0, "db-relation-changed", f.db, "client/0");
+        assertEquals("tls\n", f.ok(ctx, "relation-get", "--app", "want", "client/0"));
+        assertError(f.run(ctx, "relation-get", "--app", "want", "other"), 1, "unknown application other");
+    }
 }

@@ -37,7 +37,7 @@ class SecretToolsTest {
         String out = f.ok(ctx, "secret-add", "--label", "ca", "password=s3cret");
         assertTrue(out.matches("secret:[0-9a-v]{20}\n"), out);
         String uri = out.trim();
-        assertEquals("[\"" + uri + "\"]\n", f.ok(ctx, "secret-ids", "--format=json"));
+        assertEquals("[\"" + uri.substring(7) + "\"]\n", f.ok(ctx, "secret-ids", "--format=json"));
         assertError(f.run(ctx, "secret-get", uri), 1, "secret \"" + uri.substring(7) + "\" not found");
         ctx.discard();
         assertTrue(f.model.secrets().isEmpty());
@@ -51,7 +51,7 @@ class SecretToolsTest {
         assertEquals("s3cret\n", f.ok(ctx, "secret-get", uri, "password"));
         assertEquals("czNjcmV0\n", f.ok(ctx, "secret-get", uri, "password#base64"));
         assertEquals("{\"password\":\"s3cret\",\"user\":\"root\"}\n", f.ok(ctx, "secret-get", "--label", "ca", "--format=json"));
-        assertError(f.run(ctx, "secret-get", uri, "nokey"), 1, "key \"nokey\" not found");
+        assertError(f.run(ctx, "secret-get", uri, "nokey"), 1, "secret key value \"nokey\" not found");
         assertError(f.run(ctx, "secret-get"), 2, "require either a secret URI or label");
         assertError(f.run(ctx, "secret-get", uri, "--peek", "--refresh"), 2, "specify one of --peek or --refresh but not both");
         assertError(f.run(ctx, "secret-get", "--label", "nope"), 1, "secret with label \"nope\" not found");
@@ -118,6 +118,10 @@ class SecretToolsTest {
         ctx.commit();
         HookContext revoke = f.hook(f.etcd0, "config-changed");
         f.ok(revoke, "secret-revoke", uri, "-r", "1");
+        assertError(f.run(revoke, "secret-revoke", uri, "-r", "1", "--app", "client"), 2, "do not specify both relation and app");
+        assertError(f.run(revoke, "secret-revoke", uri, "--unit", "client/0", "--app", "client"), 2,
+                "specify only one of application or unit");
+        f.ok(revoke, "secret-revoke", uri, "--unit", "client/0");
         revoke.commit();
         HookContext client = f.hook(f.client0, "update-status");
         assertError(f.run(client, "secret-get", uri), 1, "permission denied");
@@ -177,9 +181,37 @@ class SecretToolsTest {
         assertError(f.run(other, "secret-get", uri), 1, "permission denied");
         HookContext owner = f.hook(f.etcd1, "update-status");
         assertEquals("mine\n", f.ok(owner, "secret-get", uri, "key"));
-        assertEquals("[\"" + uri + "\"]\n", f.ok(owner, "secret-ids", "--format=json"));
+        assertEquals("[\"" + uri.substring(7) + "\"]\n", f.ok(owner, "secret-ids", "--format=json"));
         assertEquals("[]\n", f.ok(other, "secret-ids", "--format=json"));
-        assertEquals("{\"" + uri.substring(7) + "\":{\"owner\":\"unit\",\"revision\":1,\"rotation\":\"never\"}}\n",
+        assertEquals("{\"" + uri.substring(7) + "\":{\"label\":\"\",\"owner\":\"unit\",\"revision\":1}}\n",
                 f.ok(owner, "secret-info-get", uri, "--format=json"));
+    }
+
+    @Test
+    void jujuArgumentRules() {
+        HookContext ctx = f.hook(f.etcd0, "config-changed");
+        assertError(f.run(ctx, "secret-add", "novalue"), 2, "key value \"novalue\" not valid");
+        assertError(f.run(ctx, "secret-add", "--expire", "-1h", "key=v"), 2, "negative expire duration \"-1h\" not valid");
+        assertEquals(0, f.run(ctx, "secret-add", "--expire", "2030-01-01T06:06:06", "key=v").code());
+        assertEquals(0, f.run(ctx, "secret-add", "--expire", "2030-01-01T06:06:06+02:00", "key=v").code());
+        assertEquals(0, f.run(ctx, "secret-add", "key#base64=aGk=").code());
+        assertError(f.run(ctx, "secret-get", "secret:0123456789abcdefghij", "--format=smart"), 2,
+                "invalid value \"smart\" for option --format: unknown format \"smart\"");
+        assertError(f.run(ctx, "secret-set"), 2, "missing secret URI");
+        assertError(f.run(ctx, "secret-set", "nope"), 2, "secret URI \"nope\" not valid");
+        assertError(f.run(ctx, "secret-grant", "secret:0123456789abcdefghij", "-r", "1", "--unit", "client"), 2,
+                "unit \"client\" not valid");
+    }
+
+    @Test
+    void appOwnedMetadataIsForTheLeaderOnly() {
+        String uri = addCommitted("--label", "shared", "key=v");
+        HookContext follower = f.hook(f.etcd1, "update-status");
+        assertEquals("[]\n", f.ok(follower, "secret-ids", "--format=json"));
+        assertError(f.run(follower, "secret-info-get", uri), 1, "secret \"" + uri.substring(7) + "\" not found");
+        assertEquals("v\n", f.ok(follower, "secret-get", uri, "key"));
+        HookContext leader = f.hook(f.etcd0, "update-status");
+        assertEquals(uri.substring(7) + ":\n  label: shared\n  owner: application\n  revision: 1\n",
+                f.ok(leader, "secret-info-get", "--label", "shared"));
     }
 }
