@@ -279,7 +279,10 @@ final class Service {
         String nofile = definition.get("Service", "LimitNOFILE", null);
         if (nofile != null) {
             String limit = nofile.equals("infinity") ? "unlimited" : nofile;
-            wrapper.addAll(List.of("prlimit", "--nofile=" + limit, "--"));
+            // Like systemd in a container without CAP_SYS_RESOURCE: a limit above the hard limit is clamped
+            // to the hard limit instead of failing the service.
+            wrapper.addAll(List.of("sh", "-c", "ulimit -n " + limit + " 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec \"$@\"",
+                    "limit-nofile"));
         }
         if (user != null) {
             String group = definition.get("Service", "Group", null);
