@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,8 +55,7 @@ final class ClusterRestore {
         SnapshotRestore.Verified verified = restore.verify(snapshotPath, expected);
         ctx.log("snapshot " + snapshotPath + " verified: revision " + verified.status().revision() + ", sha256 " + verified.sha256());
 
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("backup", skipBackup ? Map.of("skipped", true) : backup(ctx, scope, backupDir));
+        Optional<Snapshots.Saved> backup = skipBackup ? Optional.empty() : Optional.of(backup(ctx, scope, backupDir));
 
         Reconciler.Pass pass = new Reconciler(fw, workload).prepare().orElseThrow(() -> new ActionFailedException(
                 "this unit is not ready to run etcd (see juju status); nothing was changed"));
@@ -79,21 +77,10 @@ final class ClusterRestore {
         model.log("WARNING", "restored the cluster from snapshot " + snapshotPath + " (generation " + generation
                 + "); the other units rejoin one at a time");
 
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("snapshot", snapshotPath.toString());
-        r.put("sha256", verified.sha256());
-        r.put("revision", rebuilt.revision());
-        r.put("keys", rebuilt.keys());
-        r.put("member-id", memberId);
-        r.put("generation", generation);
-        r.put("previous-data", rebuilt.movedAside().map(Path::toString).orElse("none"));
-        results.put("restore", r);
-        results.put("next", "the other units now leave the old cluster and rejoin one at a time as learners;"
-                + " follow with juju status");
-        ctx.setResults(results);
+        ctx.setResults(SnapshotRestore.results(verified, rebuilt, generation, backup, model.unitName()));
     }
 
-    private Map<String, Object> backup(ActionContext ctx, ActionScope scope, Path dir) {
+    private Snapshots.Saved backup(ActionContext ctx, ActionScope scope, Path dir) {
         Snapshots.Saved saved;
         try (EtcdAdmin admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
             saved = new Snapshots(admin, scope.snapshotTool()).save(dir, model.appName());
@@ -102,12 +89,7 @@ final class ClusterRestore {
                     + " restores without a backup): " + e.getMessage());
         }
         ctx.log("backed up the current data to " + saved.path());
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("path", saved.path().toString());
-        b.put("sha256sum", saved.sha256());
-        b.put("revision", saved.status().revision());
-        b.put("copy-cmd", "juju scp " + model.unitName() + ":" + saved.path() + " .");
-        return b;
+        return saved;
     }
 
     private static String randomHex(int bytes) {

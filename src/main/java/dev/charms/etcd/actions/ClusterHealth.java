@@ -40,7 +40,8 @@ public final class ClusterHealth {
      * @param member the member as etcd lists it
      * @param endpoint the URL asked (empty when it has none)
      * @param status its status, when it answered
-     * @param role leader, follower or learner (for an unreachable member: as the others see it)
+     * @param role leader, follower or learner; for an unreachable member what the others know
+     *             (leader or learner), else unknown
      * @param alarms active alarms raised by this member
      * @param rttMillis round-trip time of a status call on a warm connection
      * @param error why it did not answer
@@ -195,7 +196,10 @@ public final class ClusterHealth {
         if (learner) {
             return "learner";
         }
-        return leaderId != 0 && p.member().id() == leaderId ? "leader" : "follower";
+        if (leaderId != 0 && p.member().id() == leaderId) {
+            return "leader";
+        }
+        return p.status().isPresent() ? "follower" : "unknown";
     }
 
     private static Report summarize(List<MemberHealth> members, long leaderId, String alarmError) {

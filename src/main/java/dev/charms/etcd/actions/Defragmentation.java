@@ -45,7 +45,7 @@ public final class Defragmentation {
                 return List.of(m);
             }
         }
-        String names = members.stream().filter(Member::started).map(Member::name).collect(Collectors.joining(", "));
+        String names = members.stream().filter(Member::started).map(Member::name).sorted().collect(Collectors.joining(", "));
         throw new ActionFailedException((wanted.isEmpty() ? "this unit's member " + name + " is not in the cluster"
                 : "no member named '" + wanted + "'") + "; members: " + names + " (or 'all')");
     }

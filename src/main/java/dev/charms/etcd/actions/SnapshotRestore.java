@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,37 @@ public final class SnapshotRestore {
      * @param movedAside where the previous data dir went (empty if there was none)
      */
     public record Rebuilt(long memberId, long revision, long keys, Optional<Path> movedAside) {
+    }
+
+    /**
+     * The action results: {@code backup.*} (or {@code backup.skipped}), {@code restore.*} and a
+     * {@code next} hint. The new cluster token is deliberately not included.
+     */
+    public static Map<String, Object> results(Verified snapshot, Rebuilt rebuilt, String generation,
+                                              Optional<Snapshots.Saved> backup, String unit) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        if (backup.isPresent()) {
+            b.put("path", backup.get().path().toString());
+            b.put("sha256sum", backup.get().sha256());
+            b.put("revision", backup.get().status().revision());
+            b.put("copy-cmd", "juju scp " + unit + ":" + backup.get().path() + " .");
+        } else {
+            b.put("skipped", true);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("snapshot", snapshot.path().toString());
+        r.put("sha256", snapshot.sha256());
+        r.put("revision", rebuilt.revision());
+        r.put("keys", rebuilt.keys());
+        r.put("member-id", Long.toHexString(rebuilt.memberId()));
+        r.put("generation", generation);
+        r.put("previous-data", rebuilt.movedAside().map(Path::toString).orElse("none"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("backup", b);
+        out.put("restore", r);
+        out.put("next", "the other units now leave the old cluster and rejoin one at a time as learners;"
+                + " follow with juju status");
+        return out;
     }
 
     private final SnapshotTool tool;
@@ -90,6 +123,7 @@ public final class SnapshotRestore {
 
     /** Checks {@code snapshot} without changing anything; every problem is an {@link ActionFailedException}. */
     public Verified verify(Path snapshot, String expectedSha256) {
+        String expected = expectedSha256(expectedSha256);
         if (!Files.exists(snapshot)) {
             throw new ActionFailedException("snapshot " + snapshot + " does not exist");
         }
@@ -102,9 +136,9 @@ public final class SnapshotRestore {
                 throw new ActionFailedException("snapshot " + snapshot + " is empty");
             }
             String sha = Bytes.sha256(snapshot);
-            if (!expectedSha256.isEmpty() && !expectedSha256.equals(sha)) {
+            if (!expected.isEmpty() && !expected.equals(sha)) {
                 throw new ActionFailedException("snapshot " + snapshot + " has sha256 " + sha + ", expected "
-                        + expectedSha256 + ": refusing to restore it");
+                        + expected + ": refusing to restore it");
             }
             SnapshotStatus status = tool.status(snapshot);
             return new Verified(snapshot, size, sha, status);
@@ -125,8 +159,14 @@ public final class SnapshotRestore {
         SnapshotTarget.requireSpace(Files.isDirectory(parent) ? parent : dataDir.getRoot(),
                 snapshot.size() + WAL_SEGMENT, "the restored data");
         String initialCluster = member.name() + "=" + member.peerUrl();
-        member.stop();
-        Optional<Path> moved = member.moveDataAside("pre-restore");
+        Optional<Path> moved;
+        try {
+            member.stop();
+            moved = member.moveDataAside("pre-restore");
+        } catch (RuntimeException e) {
+            String restarted = Files.exists(dataDir) ? startPrevious(member) : "its data dir is missing";
+            throw new ActionFailedException("cannot move the data dir aside: " + e.getMessage() + "; " + restarted);
+        }
         try {
             tool.restore(snapshot.path(), member.name(), initialCluster, token, member.peerUrl(), dataDir);
         } catch (IOException | RuntimeException e) {
@@ -167,6 +207,15 @@ public final class SnapshotRestore {
         }
         throw new IllegalStateException("etcd did not serve within " + SERVE_WAIT.toSeconds() + " s"
                 + (last == null ? "" : ": " + last.getMessage()));
+    }
+
+    private static String startPrevious(LocalMember member) {
+        try {
+            member.startPrevious();
+            return "etcd was started again on its unchanged data";
+        } catch (RuntimeException e) {
+            return "starting etcd again failed too: " + e.getMessage();
+        }
     }
 
     /**
