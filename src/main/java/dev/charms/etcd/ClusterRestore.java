@@ -24,7 +24,8 @@ import java.util.Optional;
  * a new one-member cluster ({@link SnapshotRestore}). The peer application data then gets the new
  * cluster token, a roster of only this unit and a new restore generation: every other unit sees the
  * generation, stops its etcd and moves its old data aside, and the leader adds the units back one at
- * a time as learners through the normal membership flow.
+ * a time as learners through the normal membership flow. The unit status and the {@code db}
+ * relation's connection string are updated at once.
  */
 final class ClusterRestore {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -76,6 +77,8 @@ final class ClusterRestore {
                 PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
         model.log("WARNING", "restored the cluster from snapshot " + snapshotPath + " (generation " + generation
                 + "); the other units rejoin one at a time");
+        new StatusReport(fw, workload, pass).report(roster);
+        new DbRelation(fw, workload, pass).update();
 
         ctx.setResults(SnapshotRestore.results(verified, rebuilt, generation, backup, model.unitName()));
     }
