@@ -90,8 +90,4 @@ final class ActionScope {
                 .orElseThrow(() -> new ActionFailedException("etcd is not installed on this unit yet"));
         return new SnapshotTool(installation, new CommandRunner());
     }
-
-    String unit() {
-        return model.unitName();
-    }
 }

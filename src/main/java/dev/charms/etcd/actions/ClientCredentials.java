@@ -7,6 +7,7 @@ import dev.charms.etcd.pki.Csr;
 import dev.charms.etcd.pki.KeyType;
 import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.pki.PemFiles;
+import dev.charms.etcd.pki.PkiException;
 import dev.charms.etcd.pki.Usage;
 import dev.charms.ops.ActionFailedException;
 import java.io.IOException;
@@ -83,8 +84,12 @@ public final class ClientCredentials {
     /** Issues a key and client certificate for {@code request}, signed by {@code ca}. */
     public static Issued issue(CertificateAuthority ca, Request request) {
         KeyPair keys = Keys.generate(request.keyType());
-        String cert = ca.sign(Csr.create(keys, request.commonName(), Set.of()), Set.of(), request.validityDays(),
-                Usage.CLIENT);
+        String cert;
+        try {
+            cert = ca.sign(Csr.create(keys, request.commonName(), Set.of()), Set.of(), request.validityDays(), Usage.CLIENT);
+        } catch (PkiException e) {
+            throw new ActionFailedException("cannot issue the client certificate: " + e.getMessage());
+        }
         return new Issued(Keys.privateKeyPem(keys.getPrivate()), cert, ca.certificatePem(), CertificateInfo.parse(cert));
     }
 
@@ -105,7 +110,7 @@ public final class ClientCredentials {
             new CredentialsBundle(issued.keyPem(), issued.certPem(), issued.caPem(), readme(endpoints))
                     .writeTo(file, new PemFiles.Owner(attrs.owner().getName(), attrs.group().getName()));
             return file;
-        } catch (IOException e) {
+        } catch (IOException | PkiException e) {
             throw new ActionFailedException("cannot write the credentials to " + dir + ": " + e.getMessage());
         }
     }

@@ -230,11 +230,15 @@ public final class SnapshotRestore {
                 return "there was no previous data" + failed.map(p -> "; the failed restore is in " + p).orElse("");
             }
             Files.move(moved.get(), member.dataDir());
-            member.startPrevious();
-            return "the previous data was put back and etcd started again";
         } catch (IOException | RuntimeException e) {
             return "putting the previous data back failed (" + e.getMessage() + "); it is kept in "
                     + moved.map(Path::toString).orElse("(none)");
+        }
+        try {
+            member.startPrevious();
+            return "the previous data was put back and etcd started again";
+        } catch (RuntimeException e) {
+            return "the previous data was put back, but starting etcd on it failed: " + e.getMessage();
         }
     }
 
