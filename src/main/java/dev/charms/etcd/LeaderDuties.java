@@ -126,6 +126,7 @@ final class LeaderDuties {
                     roster = removeDeparted(admin, roster, unit);
                 }
                 roster = promote(admin, roster);
+                roster = followPeerUrls(admin, roster);
                 roster = removeStale(admin, roster);
                 roster = addNext(admin, roster, candidates(roster));
             }
@@ -259,6 +260,22 @@ final class LeaderDuties {
             }
             sleep(500);
         }
+    }
+
+    /** Keeps roster peer URLs equal to etcd's after a member updated its own (a peer port change). */
+    private Roster followPeerUrls(EtcdAdmin admin, Roster roster) {
+        Roster next = roster;
+        for (Member m : admin.memberList()) {
+            for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+                Roster.Entry entry = e.getValue();
+                if (entry.memberId().equals(m.idHex()) && !m.peerUrls().isEmpty()
+                        && !m.peerUrls().get(0).toString().equals(entry.peerUrl())) {
+                    next = next.with(e.getKey(), new Roster.Entry(entry.memberId(), entry.memberName(),
+                            m.peerUrls().get(0).toString(), entry.role(), entry.initialCluster(), entry.clusterState()));
+                }
+            }
+        }
+        return next;
     }
 
     /** Removes etcd members that match no roster entry and no unit (after a forced removal, or a half-done add). */

@@ -169,6 +169,7 @@ final class MemberDuties {
             peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, model.unitName() + ":" + fingerprint));
         }
         fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));
+        updatePeerUrlIfMoved(roster);
         workload.restart();
         try (EtcdAdmin admin = workload.admin(List.of(pass.node().localClientUrl()))) {
             awaitServing(admin);
@@ -176,6 +177,23 @@ final class MemberDuties {
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint);
         peer.updateLocalUnitData(Map.of(PeerData.RESTARTED, fingerprint));
         model.log("INFO", "restarted etcd with the new configuration");
+    }
+
+    /**
+     * When this unit's peer URL changed (management_port, or its address), etcd must learn the new URL
+     * before the member restarts on it: {@code member update} through the other members.
+     */
+    private void updatePeerUrlIfMoved(Roster roster) {
+        URI now = pass.node().peerUrl();
+        List<URI> urls = Reconciler.clientUrls(peer, roster, pass.node());
+        try (EtcdAdmin admin = workload.admin(urls)) {
+            Optional<Member> self = admin.memberList().stream()
+                    .filter(m -> m.name().equals(pass.node().memberName())).findFirst();
+            if (self.isPresent() && !self.get().peerUrls().contains(now)) {
+                admin.updatePeerUrls(self.get().id(), List.of(now));
+                model.log("INFO", "updated this member's peer URL to " + now);
+            }
+        }
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.charms.etcd;
 
 import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,8 @@ final class Quorum {
             super(message);
         }
     }
+
+    static final Duration CHANGE_WAIT = Duration.ofSeconds(30);
 
     private final EtcdAdmin admin;
 
@@ -52,7 +56,7 @@ final class Quorum {
             return;
         }
         if (target.learner() || !target.started()) {
-            admin.remove(target.id());
+            removeRetrying(target.id());
             return;
         }
         Map<Long, MemberStatus> statuses = statuses(members);
@@ -76,6 +80,22 @@ final class Quorum {
                 admin.moveLeader(next.get().id());
             }
         }
-        admin.remove(target.id());
+        removeRetrying(target.id());
+    }
+
+    /** etcd refuses membership changes for about 5 s after the previous one ("unhealthy cluster"): retry. */
+    private void removeRetrying(long id) {
+        long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
+        while (true) {
+            try {
+                admin.remove(id);
+                return;
+            } catch (EtcdAdminException e) {
+                if (!e.retryable() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LeaderDuties.sleep(1000);
+            }
+        }
     }
 }

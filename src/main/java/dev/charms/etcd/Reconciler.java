@@ -80,6 +80,7 @@ public final class Reconciler {
             return Optional.empty();
         }
         Node node = Node.of(model, settings);
+        workload.ensurePkiDir();
         UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner());
         Relation rel = peer.get();
         String csr = tls.csr(rel.localUnitData().get(PeerData.CSR), node.memberName(), node.sans());

@@ -86,6 +86,15 @@ public final class Workload {
         }
     }
 
+    /** Creates the directories the unit's key and certificates go to. */
+    public void ensurePkiDir() {
+        try {
+            files().ensurePkiDir();
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + paths.pkiDir() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
     public boolean writeTls(String caPem, String certPem, String keyPem) {
         try {
@@ -146,12 +155,14 @@ public final class Workload {
         return service().isActive();
     }
 
+    /** Enables and starts etcd without waiting for systemd's readiness (quorum); callers wait for it themselves. */
     public void start() {
-        service().enableNow(false);
+        service().enableNow(true);
     }
 
+    /** Restarts etcd without waiting for readiness; callers wait for the member to serve. */
     public void restart() {
-        service().restart(false);
+        service().restart(true);
     }
 
     public void stop() {

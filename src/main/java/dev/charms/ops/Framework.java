@@ -93,9 +93,13 @@ public final class Framework {
         }
     }
 
+    /** The exception's message on one line (Juju shows stderr line by line), or its type when it has none. */
     private static String describe(Throwable e) {
         String msg = e.getMessage();
-        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+        if (msg == null || msg.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return msg.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     /** Registers a handler; handlers for the same type run in registration order. */

@@ -25,6 +25,26 @@ public class HookToolException extends RuntimeException {
         return exitCode;
     }
 
+    /**
+     * The exception for a tool's error line: {@link RelationNotFound}, {@link SecretNotFound} or
+     * {@link AccessDenied} when the text says so (as ops classifies them), else a plain one. Shared by
+     * {@link ProcessHookTools} and the in-memory tools of the testing harness so both classify alike.
+     */
+    public static HookToolException of(String tool, int exitCode, String message) {
+        String lower = message.toLowerCase();
+        if (lower.contains("relation not found")) {
+            return new RelationNotFound(tool, exitCode, message);
+        }
+        if (tool.startsWith("secret-") && lower.contains("not found")) {
+            return new SecretNotFound(tool, exitCode, message);
+        }
+        if (lower.contains("not the leader") || lower.contains("cannot write relation settings")
+                || lower.contains("permission denied")) {
+            return new AccessDenied(tool, exitCode, message);
+        }
+        return new HookToolException(tool, exitCode, message);
+    }
+
     /** True when Juju rejected the arguments (exit 2). */
     public boolean isUsageError() {
         return exitCode == 2;

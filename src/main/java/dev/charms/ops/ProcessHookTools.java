@@ -23,10 +23,27 @@ import java.util.concurrent.TimeUnit;
  * become a {@link HookToolException}.
  */
 public final class ProcessHookTools implements HookTools {
-    private static final long TIMEOUT_SECONDS = 120;
+    private static final long DEFAULT_TIMEOUT_MILLIS = 120_000;
+    private final Path toolDir;
+    private final long timeoutMillis;
 
     /** Output of one finished tool process. */
     record Result(int code, String stdout, String stderr) {
+    }
+
+    /** Runs the tools found on PATH, as Juju provides them to a hook. */
+    public ProcessHookTools() {
+        this(null, DEFAULT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Runs the tools in {@code toolDir} (null: on PATH) and gives each at most {@code timeoutMillis}. The
+     * JVM resolves a bare command name against its own PATH, not a child environment's, so a directory
+     * is the way to point the tools somewhere else (tests).
+     */
+    ProcessHookTools(Path toolDir, long timeoutMillis) {
+        this.toolDir = toolDir;
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -248,43 +265,61 @@ public final class ProcessHookTools implements HookTools {
         }
     }
 
-    /** Runs a tool; stdin is sent when given, otherwise closed at once. */
+    /**
+     * Runs a tool; stdin is sent when given, otherwise closed at once. Output, error output and stdin are
+     * pumped by their own threads so a tool that hangs (or never reads its input) is stopped after the
+     * timeout instead of blocking the hook for ever.
+     */
     Result run(String tool, List<String> args, String stdin) {
         List<String> command = new ArrayList<>(args.size() + 1);
-        command.add(tool);
+        command.add(toolDir == null ? tool : toolDir.resolve(tool).toString());
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command);
         Process p;
         try {
-            p = pb.start();
+            p = new ProcessBuilder(command).start();
         } catch (IOException e) {
             throw new HookToolException(tool, 127, "cannot run " + tool + ": not found on PATH or not executable");
         }
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException ignored) {
-            // the tool did not read its stdin; its exit code tells the rest
-        }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread errReader = new Thread(() -> drain(p.getErrorStream(), err), tool + "-stderr");
-        errReader.setDaemon(true);
-        errReader.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        drain(p.getInputStream(), out);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread outReader = daemon(tool + "-stdout", () -> drain(p.getInputStream(), out));
+        Thread errReader = daemon(tool + "-stderr", () -> drain(p.getErrorStream(), err));
+        daemon(tool + "-stdin", () -> feed(p.getOutputStream(), stdin));
         try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new HookToolException(tool, 124, "no answer within " + TIMEOUT_SECONDS + " s");
+                throw new HookToolException(tool, 124, "no answer within " + timeoutMillis / 1000.0 + " s");
             }
+            outReader.join(5000);
             errReader.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new HookToolException(tool, 130, "interrupted");
         }
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        synchronized (out) {
+            synchronized (err) {
+                return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8),
+                        err.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void feed(OutputStream in, String stdin) {
+        try (in) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException ignored) {
+            // the tool did not read its stdin; its exit code tells the rest
+        }
     }
 
     private static void drain(InputStream in, ByteArrayOutputStream sink) {
@@ -292,7 +327,9 @@ public final class ProcessHookTools implements HookTools {
         try (in) {
             int n;
             while ((n = in.read(buf)) > 0) {
-                sink.write(buf, 0, n);
+                synchronized (sink) {
+                    sink.write(buf, 0, n);
+                }
             }
         } catch (IOException ignored) {
             // the process went away; what was read is kept
@@ -304,19 +341,7 @@ public final class ProcessHookTools implements HookTools {
         if (r.code() == 0) {
             return r;
         }
-        String message = errorMessage(r.stderr());
-        String lower = message.toLowerCase();
-        if (lower.contains("relation not found")) {
-            throw new HookToolException.RelationNotFound(tool, r.code(), message);
-        }
-        if (tool.startsWith("secret-") && lower.contains("not found")) {
-            throw new HookToolException.SecretNotFound(tool, r.code(), message);
-        }
-        if (lower.contains("not the leader") || lower.contains("cannot write relation settings")
-                || lower.contains("permission denied")) {
-            throw new HookToolException.AccessDenied(tool, r.code(), message);
-        }
-        throw new HookToolException(tool, r.code(), message);
+        throw HookToolException.of(tool, r.code(), errorMessage(r.stderr()));
     }
 
     /** The first non-empty stderr line without Juju's {@code ERROR } prefix. */

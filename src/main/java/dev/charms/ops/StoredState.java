@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -73,8 +74,9 @@ public final class StoredState {
         }
     }
 
+    /** A read-only copy of the top-level values (a JSON null loaded from the file is kept as null). */
     public Map<String, Object> snapshot() {
-        return Map.copyOf(values);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     public boolean isDirty() {

@@ -96,7 +96,8 @@ public final class CertificateAuthority {
             throw new PkiException("CA certificate '" + info.subject() + "' is not a CA (basic constraints CA:false)");
         }
         if (!info.keyUsages().isEmpty() && !info.keyUsages().contains("keyCertSign")) {
-            throw new PkiException("CA certificate '" + info.subject() + "' may not sign certificates (no keyCertSign)");
+            throw new PkiException("CA certificate '" + info.subject()
+                    + "' may not sign certificates (no keyCertSign)");
         }
         checkCurrent(info, now);
         if (!Keys.matches(key, info.publicKey())) {
@@ -193,14 +194,16 @@ public final class CertificateAuthority {
     }
 
     private static ExtendedKeyUsage extendedKeyUsage(Usage usage) {
-        return usage == Usage.SERVER_AND_CLIENT
-                ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
-                : new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth);
+        if (usage == Usage.CLIENT) {
+            return new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth);
+        }
+        return new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth});
     }
 
     private static void checkValidityDays(int validityDays) {
         if (validityDays < 1 || validityDays > MAX_VALIDITY_DAYS) {
-            throw new PkiException("invalid validity of " + validityDays + " days: must be 1 to " + MAX_VALIDITY_DAYS);
+            throw new PkiException("invalid validity of " + validityDays + " days: must be 1 to "
+                    + MAX_VALIDITY_DAYS);
         }
     }
 

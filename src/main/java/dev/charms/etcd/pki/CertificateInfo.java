@@ -150,7 +150,7 @@ public final class CertificateInfo {
                 if (type == SAN_DNS) {
                     result.add(((String) entry.get(1)).toLowerCase(Locale.ROOT));
                 } else if (type == SAN_IP) {
-                    result.add(SubjectAltNames.canonical((String) entry.get(1)));
+                    result.add(SubjectAltNames.canonicalIpLiteral((String) entry.get(1)));
                 }
             }
         }

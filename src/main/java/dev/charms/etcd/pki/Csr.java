@@ -105,7 +105,8 @@ public final class Csr {
             valid = false;
         }
         if (!valid) {
-            throw new PkiException("CSR signature does not verify: the request was altered or not signed by its own key");
+            throw new PkiException(
+                    "CSR signature does not verify: the request was altered or not signed by its own key");
         }
     }
 
@@ -127,7 +128,8 @@ public final class Csr {
             for (ASN1Encodable value : attribute.getAttrValues()) {
                 GeneralNames names;
                 try {
-                    names = GeneralNames.fromExtensions(Extensions.getInstance(value), Extension.subjectAlternativeName);
+                    names = GeneralNames.fromExtensions(Extensions.getInstance(value),
+                            Extension.subjectAlternativeName);
                 } catch (RuntimeException e) {
                     throw new PkiException("CSR has a malformed extension request");
                 }

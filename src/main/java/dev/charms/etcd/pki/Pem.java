@@ -50,7 +50,8 @@ final class Pem {
                 return block;
             }
         }
-        throw new PkiException(what + " has a '" + block.label() + "' PEM block, expected " + String.join(" or ", labels));
+        throw new PkiException(what + " has a '" + block.label() + "' PEM block, expected "
+                + String.join(" or ", labels));
     }
 
     /** Decodes every PEM block in {@code text}, ignoring text between blocks. */

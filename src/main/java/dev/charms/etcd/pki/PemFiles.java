@@ -212,7 +212,8 @@ public final class PemFiles {
         } catch (UserPrincipalNotFoundException e) {
             throw new PkiException("cannot write " + target + ": unknown user or group in owner '" + owner + "'");
         } catch (IOException e) {
-            throw new PkiException("cannot write " + target + ": cannot look up owner '" + owner + "': " + describe(e), e);
+            throw new PkiException("cannot write " + target + ": cannot look up owner '" + owner + "': "
+                    + describe(e), e);
         }
     }
 

@@ -32,7 +32,8 @@ final class SanExtensions {
         SortedSet<String> result = new TreeSet<>();
         for (GeneralName name : names.getNames()) {
             switch (name.getTagNo()) {
-                case GeneralName.dNSName -> result.add(SubjectAltNames.canonical(((ASN1String) name.getName()).getString()));
+                case GeneralName.dNSName ->
+                        result.add(SubjectAltNames.canonical(((ASN1String) name.getName()).getString()));
                 case GeneralName.iPAddress -> result.add(SubjectAltNames.canonicalIp(
                         ASN1OctetString.getInstance(name.getName()).getOctets()));
                 default -> throw new PkiException(what + " contains an unsupported subject alternative name type "

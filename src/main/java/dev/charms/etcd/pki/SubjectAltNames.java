@@ -64,6 +64,11 @@ public final class SubjectAltNames {
         return literalAddress(canonicalIp).getAddress();
     }
 
+    /** The canonical text of an IP address already known to be a valid literal (e.g. from the JDK). */
+    static String canonicalIpLiteral(String literal) {
+        return canonicalIp(literalAddress(literal));
+    }
+
     /** The canonical text of a 4- or 16-byte address, as found in a certificate. */
     static String canonicalIp(byte[] address) {
         try {

@@ -18,11 +18,11 @@ final class UstarWriter {
 
     /** Appends one regular file entry with the given octal mode (e.g. {@code 0600}). */
     void addFile(String name, int mode, Instant modified, byte[] content) throws IOException {
-        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (nameBytes.length == 0 || nameBytes.length > MAX_NAME || !StandardCharsets.US_ASCII.newEncoder().canEncode(name)
-                || name.contains("/")) {
+        boolean printableAscii = name.chars().allMatch(c -> c > ' ' && c < 0x7f);
+        if (name.isEmpty() || name.length() > MAX_NAME || !printableAscii || name.contains("/")) {
             throw new IllegalArgumentException("invalid tar entry name: " + name);
         }
+        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         byte[] header = new byte[BLOCK];
         put(header, 0, nameBytes);
         putOctal(header, 100, 8, mode);

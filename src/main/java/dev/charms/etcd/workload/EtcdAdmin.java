@@ -106,6 +106,12 @@ public final class EtcdAdmin implements AutoCloseable {
         call("member remove " + Long.toHexString(id), false, c -> c.getClusterClient().removeMember(id), timeout);
     }
 
+    /** {@code member update}: a member's new peer URLs (its peer port or address changed). */
+    public void updatePeerUrls(long id, List<URI> peerUrls) {
+        call("member update " + Long.toHexString(id), true,
+                c -> c.getClusterClient().updateMember(id, peerUrls), timeout);
+    }
+
     /** Moves raft leadership to {@code targetId}, asking the current leader (a no-op if it already leads). */
     public void moveLeader(long targetId) {
         long leaderId = 0;
@@ -281,7 +287,7 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     private static boolean unreachable(EtcdAdminException e) {
-        return e.getCause() instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.UNAVAILABLE;
+        return e.getCause() != null && code(e.getCause()) == ErrorCode.UNAVAILABLE;
     }
 
     private static EtcdAdminException failure(String what, URI endpoint, Throwable cause) {
@@ -289,9 +295,20 @@ public final class EtcdAdmin implements AutoCloseable {
         while (root.getCause() != null && !(root instanceof EtcdException)) {
             root = root.getCause();
         }
-        String message = CommandRunner.oneLine(String.valueOf(root.getMessage()));
-        boolean retryable = root instanceof EtcdException ee && retryable(ee.getErrorCode(), message);
-        return new EtcdAdminException(what + " on " + endpoint + ": " + message, retryable, root);
+        String message = CommandRunner.oneLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+        return new EtcdAdminException(what + " on " + endpoint + ": " + message, retryable(code(root), message), root);
+    }
+
+    /** The gRPC-level error code of a failure: connection problems count as UNAVAILABLE. */
+    private static ErrorCode code(Throwable root) {
+        if (root instanceof EtcdException ee) {
+            return ee.getErrorCode();
+        }
+        io.grpc.Status.Code grpc = io.grpc.Status.fromThrowable(root).getCode();
+        if (grpc != io.grpc.Status.Code.UNKNOWN && grpc != io.grpc.Status.Code.OK) {
+            return ErrorCode.valueOf(grpc.name());
+        }
+        return root instanceof IOException ? ErrorCode.UNAVAILABLE : ErrorCode.UNKNOWN;
     }
 
     private static boolean retryable(ErrorCode code, String message) {

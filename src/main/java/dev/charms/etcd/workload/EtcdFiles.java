@@ -55,6 +55,12 @@ public final class EtcdFiles {
     }
 
     /** Creates the data dir (0700, owned by etcd) and its parent if missing; never touches their content. */
+    /** Creates /etc/etcd and /etc/etcd/pki (0750 root:etcd) before the unit's key is written there. */
+    public void ensurePkiDir() throws IOException {
+        AtomicFiles.ensureDirectory(paths.configDir(), AtomicFiles.Ownership.of(null, USER, "rwxr-x---"));
+        AtomicFiles.ensureDirectory(paths.pkiDir(), AtomicFiles.Ownership.of(null, USER, "rwxr-x---"));
+    }
+
     public Path ensureDataDir() throws IOException {
         if (!Files.exists(paths.stateDir())) {
             AtomicFiles.ensureDirectory(paths.stateDir(), AtomicFiles.Ownership.of(USER, USER, "rwx------"));

@@ -30,7 +30,7 @@ class EtcdTarballTest {
 
     private static Path tar(Path dir, String name, String... members) {
         Path out = dir.resolve(name);
-        List<String> cmd = new java.util.ArrayList<>(List.of("tar", "-C", dir.resolve("src").toString(), "-czf", out.toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of("tar", "-C", dir.resolve("src").toString(), "-I", "gzip -1", "-cf", out.toString()));
         cmd.addAll(List.of(members));
         RUN.check(cmd, Duration.ofSeconds(60));
         return out;
@@ -62,7 +62,7 @@ class EtcdTarballTest {
         release(dir, List.of("etcd", "etcdctl"));
         Files.writeString(dir.resolve("evil"), "x");
         Path tarball = dir.resolve("evil.tar.gz");
-        RUN.check(List.of("tar", "-C", dir.resolve("src").toString(), "-P", "-czf", tarball.toString(), TOP, "../evil"),
+        RUN.check(List.of("tar", "-C", dir.resolve("src").toString(), "-P", "-I", "gzip -1", "-cf", tarball.toString(), TOP, "../evil"),
                 Duration.ofSeconds(60));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EtcdTarball.open(tarball));
         assertTrue(e.getMessage().contains("unsafe entry path '../evil'"), e.getMessage());

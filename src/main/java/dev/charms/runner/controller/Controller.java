@@ -1,0 +1,1007 @@
+package dev.charms.runner.controller;
+
+import dev.charms.runner.machine.Machine;
+import dev.charms.runner.machine.NamespaceMachine;
+import dev.charms.runner.model.ActionTask;
+import dev.charms.runner.model.Application;
+import dev.charms.runner.model.Charm;
+import dev.charms.runner.model.Model;
+import dev.charms.runner.model.ModelException;
+import dev.charms.runner.model.Relation;
+import dev.charms.runner.model.RelationEndpoint;
+import dev.charms.runner.model.Secret;
+import dev.charms.runner.model.Status;
+import dev.charms.runner.model.StorageAttachment;
+import dev.charms.runner.model.StorageSpec;
+import dev.charms.runner.model.Unit;
+import dev.charms.runner.model.UnitNames;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The local runner's controller for one model: deploys charms onto one machine per unit, schedules hooks
+ * per unit in Juju's order (contract section 2), runs them through the unit's machine, commits or discards
+ * their changes, and fans committed changes out as events to the other units. Used in-process by
+ * integration tests and by the CLI's daemon.
+ */
+public final class Controller implements AutoCloseable {
+    private final ModelPaths paths;
+    private final Model model;
+    private final DebugLog log;
+    private final MachineProvider machines;
+    private final HookExecution execution;
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "hook-output");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "update-status");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, UnitAgent> agents = new TreeMap<>(UnitNames.ORDER);
+    private final Map<String, Long> leaderSettingsSeen = new HashMap<>();
+    private final Map<Integer, Set<String>> brokenPending = new HashMap<>();
+    private final Map<String, Integer> storageSequence = new HashMap<>();
+    private final Map<String, Integer> charmRevisions = new HashMap<>();
+    private final Map<String, CompletableFuture<ActionTask>> taskDone = new ConcurrentHashMap<>();
+    private volatile Backoff backoff = Backoff.DEFAULT;
+    private volatile boolean destroyed;
+
+    private Controller(ModelPaths paths, MachineProvider machines) throws IOException {
+        this.paths = paths;
+        this.model = new Model(paths.model());
+        Files.createDirectories(paths.dir());
+        this.log = new DebugLog(paths.debugLog());
+        this.machines = machines;
+        this.execution = new HookExecution(model, log, pumps, this::unitHost);
+        ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** A controller for the model at {@code paths} whose units get machines from {@code machines}. */
+    public static Controller start(ModelPaths paths, MachineProvider machines) throws IOException {
+        return new Controller(paths, machines);
+    }
+
+    /** A controller whose units run in namespace machines (needs root). */
+    public static Controller start(ModelPaths paths) throws IOException {
+        return start(paths, NamespaceMachines.forModel(paths));
+    }
+
+    /** Removes everything of a model (machines, namespaces, mounts, bridge, files), even after a crash. */
+    public static void cleanup(ModelPaths paths) {
+        NamespaceMachines.forModel(paths).cleanup();
+        FileTrees.deleteRecursively(paths.dir());
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public ModelPaths paths() {
+        return paths;
+    }
+
+    public Path debugLogFile() {
+        return log.file();
+    }
+
+    // ---------------------------------------------------------------- deploy, units
+
+    /**
+     * {@code juju deploy}: validates the charm, config and resources first (nothing changes on error), then
+     * adds the application and {@code n} units. Returns the application name.
+     */
+    public String deploy(Path charmPath, String appName, int n, Map<String, String> config, Map<String, Path> resources)
+        throws IOException {
+        requireAlive();
+        if (n < 0) {
+            throw new IllegalArgumentException("number of units must not be negative");
+        }
+        CharmUnpacker.check(charmPath);
+        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
+        Charm charm;
+        String name;
+        try {
+            CharmUnpacker.unpack(charmPath, staging);
+            charm = Charm.load(staging);
+            name = appName == null || appName.isBlank() ? charm.meta().name() : appName;
+            charm.config().parse(config);
+            for (Map.Entry<String, Path> r : resources.entrySet()) {
+                checkResource(charm, r.getKey(), r.getValue());
+            }
+        } catch (RuntimeException | IOException e) {
+            FileTrees.deleteRecursively(staging);
+            throw e;
+        }
+        synchronized (this) {
+            if (model.application(name).isPresent()) {
+                FileTrees.deleteRecursively(staging);
+                throw new ModelException("application \"" + name + "\" already exists");
+            }
+            Path dir = paths.charms().resolve(name + "-0");
+            Files.createDirectories(paths.charms());
+            FileTrees.deleteRecursively(dir);
+            Files.move(staging, dir);
+            charmRevisions.put(name, 0);
+            Application app = model.deploy(name, Charm.load(dir));
+            app.setConfig(config);
+            for (Map.Entry<String, Path> r : resources.entrySet()) {
+                app.attachResource(r.getKey(), r.getValue().toAbsolutePath());
+            }
+            log.log("controller", "INFO", "juju.controller", "deployed " + name + " from " + charmPath);
+        }
+        addUnit(name, n);
+        return name;
+    }
+
+    private static void checkResource(Charm charm, String name, Path file) {
+        if (!charm.meta().resources().containsKey(name)) {
+            throw new ModelException("resource \"" + name + "\" not found in charm metadata");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException("resource file not found: " + file);
+        }
+    }
+
+    /** {@code juju add-unit}: adds {@code n} units (named like Juju, numbers never reused); returns their names. */
+    public List<String> addUnit(String appName, int n) throws IOException {
+        requireAlive();
+        Application app = model.requireApplication(appName);
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            added.add(addOneUnit(app));
+        }
+        return added;
+    }
+
+    private String addOneUnit(Application app) throws IOException {
+        Unit unit;
+        synchronized (this) {
+            unit = model.addUnit(app.name());
+        }
+        UnitHost host;
+        try {
+            host = provision(app, unit);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                model.removeUnit(unit.name());
+            }
+            throw e;
+        }
+        UnitAgent agent = new UnitAgent(unit, host, new AgentCallbacks());
+        synchronized (this) {
+            agents.put(unit.name(), agent);
+            if (app.leader().isEmpty()) {
+                app.setLeader(unit.name());
+            }
+            List<Hook> initial = new ArrayList<>();
+            for (StorageSpec s : app.meta().storage().values()) {
+                for (int i = 0; i < s.minCount(); i++) {
+                    int seq = storageSequence.merge(s.name(), 1, Integer::sum) - 1;
+                    String id = s.name() + "/" + seq;
+                    unit.attachStorage(new StorageAttachment(id, s.type(), s.location()));
+                    initial.add(Hook.storage(s.name(), "attached", id));
+                }
+            }
+            initial.add(Hook.unit("install"));
+            List<Relation> relations = model.relationsOf(app.name());
+            for (Relation r : relations) {
+                r.enterScope(unit);
+                RelationView v = view(r, app.name());
+                initial.add(Hook.relation(Hook.Kind.RELATION_CREATED, v.endpoint(), r.id(), null, v.remoteApp(), null));
+            }
+            initial.add(Hook.unit(unit.isLeader() ? "leader-elected" : "leader-settings-changed"));
+            initial.add(Hook.unit("config-changed"));
+            initial.add(Hook.unit("start"));
+            initial.forEach(agent::enqueue);
+            for (Relation r : relations) {
+                announceJoin(r, unit.name());
+                announceAppData(r, agent);
+            }
+            agent.start();
+        }
+        log.log(unit.name(), "INFO", "juju.worker.uniter", "unit " + unit.name() + " started on machine "
+            + unit.machineId() + " (" + unit.address() + ")");
+        return unit.name();
+    }
+
+    /** Gives a new unit its machine (with tools and agent socket), charm and resources. */
+    private UnitHost provision(Application app, Unit unit) throws IOException {
+        Machine machine = machines.create(unit.name(), execution.toolHandler());
+        try {
+            if (machine instanceof NamespaceMachine nm) {
+                unit.setMachineId(String.valueOf(nm.machineId()));
+            }
+            unit.setAddress(machine.address());
+            unit.setHostname(machine.hostname());
+            Path charmDir = machine.agentDir().resolve("charm");
+            CharmUnpacker.unpack(app.charmDir(), charmDir);
+            for (Map.Entry<String, Path> r : app.resources().entrySet()) {
+                copyResource(machine, app, r.getKey(), r.getValue());
+            }
+            for (StorageSpec s : app.meta().storage().values()) {
+                if (s.minCount() > 0 && "filesystem".equals(s.type()) && s.location() != null) {
+                    makeDirectory(machine, s.location());
+                }
+            }
+            return new UnitHost(machine);
+        } catch (IOException | RuntimeException e) {
+            machine.close();
+            throw e;
+        }
+    }
+
+    /** {@code mkdir -p dir} inside the machine (storage locations live in its overlays). */
+    private static void makeDirectory(Machine machine, String dir) throws IOException {
+        Process p = machine.exec(List.of("/bin/mkdir", "-p", dir), Map.of("PATH", "/usr/bin:/bin"), "/");
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("cannot create storage directory " + dir + " in " + machine.unitName() + ": "
+                    + new String(p.getErrorStream().readAllBytes()).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating " + dir, e);
+        }
+    }
+
+    private static void copyResource(Machine machine, Application app, String name, Path file) throws IOException {
+        String filename = app.meta().resources().get(name).filename();
+        Path target = machine.agentDir().resolve("resources").resolve(name)
+            .resolve(filename == null || filename.isBlank() ? file.getFileName().toString() : filename);
+        Files.createDirectories(target.getParent());
+        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** {@code unitName} entered {@code r}: it and every other member see each other join (under the lock). */
+    private void announceJoin(Relation r, String unitName) {
+        String app = UnitNames.application(unitName);
+        RelationView mine = view(r, app);
+        for (String other : r.unitsInScope()) {
+            if (other.equals(unitName) || !UnitNames.application(other).equals(mine.remoteApp())) {
+                continue;
+            }
+            UnitAgent otherAgent = agents.get(other);
+            UnitAgent self = agents.get(unitName);
+            if (otherAgent == null || self == null || otherAgent.unit().isDying()) {
+                continue;
+            }
+            self.enqueueJoin(r.id(), mine.endpoint(), other, mine.remoteApp());
+            RelationView theirs = view(r, UnitNames.application(other));
+            otherAgent.enqueueJoin(r.id(), theirs.endpoint(), unitName, theirs.remoteApp());
+        }
+    }
+
+    /** A unit entering {@code r} hears about application data already there (app-level relation-changed). */
+    private static void announceAppData(Relation r, UnitAgent agent) {
+        RelationView v = view(r, agent.unit().applicationName());
+        if (r.appBag(v.remoteApp()).version() > 0) {
+            agent.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), r.id(), null, v.remoteApp(), null));
+        }
+    }
+
+    private static RelationView view(Relation r, String app) {
+        RelationEndpoint ep = r.endpointOf(app).orElseThrow();
+        return new RelationView(r.id(), ep.name(), r.remoteApplication(app), r.isPeer());
+    }
+
+    /**
+     * {@code juju remove-unit}: each unit runs departed for its peers, departed+broken for other relations,
+     * storage-detaching, stop and remove, then its machine goes away; the others see it depart, and a new
+     * leader is elected if it led.
+     */
+    public void removeUnit(String... unitNames) {
+        requireAlive();
+        synchronized (this) {
+            for (String name : unitNames) {
+                Unit u = model.requireUnit(name);
+                if (u.isDying()) {
+                    throw new ModelException("unit \"" + name + "\" is already being removed");
+                }
+            }
+            for (String name : unitNames) {
+                removeOne(model.requireUnit(name));
+            }
+        }
+    }
+
+    private void removeOne(Unit unit) {
+        UnitAgent agent = agents.get(unit.name());
+        unit.setDying(true);
+        Application app = unit.application();
+        List<RelationView> views = new ArrayList<>();
+        for (Relation r : model.relationsOf(app.name())) {
+            if (!r.inScope(unit.name())) {
+                continue;
+            }
+            views.add(view(r, app.name()));
+            r.leaveScope(unit.name());
+            for (String other : r.unitsInScope()) {
+                UnitAgent o = agents.get(other);
+                if (o != null && !other.equals(unit.name())) {
+                    RelationView theirs = view(r, UnitNames.application(other));
+                    o.enqueueDeparted(r.id(), theirs.endpoint(), unit.name(), app.name(), unit.name());
+                }
+            }
+        }
+        List<Hook> tail = new ArrayList<>();
+        unit.storage().values().forEach(s -> tail.add(Hook.storage(s.name(), "detaching", s.id())));
+        tail.add(Hook.unit("stop"));
+        tail.add(Hook.unit("remove"));
+        agent.startDying(views, tail);
+        if (unit.isLeader()) {
+            electLeader(app);
+        }
+    }
+
+    /** The lowest live unit becomes leader: leader-elected there, leader-settings-changed on the others. */
+    private void electLeader(Application app) {
+        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
+        if (live.isEmpty()) {
+            app.setLeader(null);
+            return;
+        }
+        Unit next = live.get(0);
+        app.setLeader(next.name());
+        log.log(next.name(), "INFO", "juju.worker.leadership", next.name() + " promoted to leadership of "
+            + app.name());
+        for (Unit u : live) {
+            UnitAgent a = agents.get(u.name());
+            if (a != null) {
+                a.enqueue(Hook.unit(u == next ? "leader-elected" : "leader-settings-changed"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- config, relations, resources
+
+    /** {@code juju config app k=v ...}: validates all, sets all, config-changed on every unit if anything changed. */
+    public void config(String appName, Map<String, String> values) {
+        requireAlive();
+        synchronized (this) {
+            Application app = model.requireApplication(appName);
+            if (app.setConfig(values)) {
+                liveAgents(appName).forEach(a -> a.enqueue(Hook.unit("config-changed")));
+            }
+        }
+    }
+
+    /** The effective config of {@code appName} (set values over defaults). */
+    public Map<String, Object> config(String appName) {
+        return model.requireApplication(appName).config();
+    }
+
+    /** {@code juju integrate a[:ep] b[:ep]}: every unit of both sides gets created, then joined+changed per remote. */
+    public int integrate(String sideA, String sideB) {
+        requireAlive();
+        synchronized (this) {
+            Relation r = model.integrate(sideA, sideB);
+            List<UnitAgent> members = new ArrayList<>();
+            for (RelationEndpoint ep : r.endpoints()) {
+                for (UnitAgent a : liveAgents(ep.application())) {
+                    r.enterScope(a.unit());
+                    RelationView v = view(r, ep.application());
+                    a.enqueue(Hook.relation(Hook.Kind.RELATION_CREATED, v.endpoint(), r.id(), null, v.remoteApp(),
+                        null));
+                    members.add(a);
+                }
+            }
+            for (UnitAgent a : members) {
+                announceJoin(r, a.name());
+                announceAppData(r, a);
+            }
+            log.log("controller", "INFO", "juju.controller", "integrated " + r.key() + " as relation " + r.id());
+            return r.id();
+        }
+    }
+
+    /** {@code juju remove-relation}: departed for every remote unit, then broken, on every member. */
+    public void removeRelation(String sideA, String sideB) {
+        requireAlive();
+        synchronized (this) {
+            Relation r = findRelation(sideA, sideB);
+            r.setDying(true);
+            Set<String> members = new HashSet<>(r.unitsInScope());
+            for (String u : members) {
+                r.leaveScope(u);
+            }
+            brokenPending.put(r.id(), new HashSet<>());
+            for (String u : members) {
+                UnitAgent a = agents.get(u);
+                if (a != null && !a.unit().isDying()) {
+                    brokenPending.get(r.id()).add(u);
+                    a.leaveRelation(view(r, UnitNames.application(u)));
+                }
+            }
+            if (brokenPending.get(r.id()).isEmpty()) {
+                brokenPending.remove(r.id());
+                model.removeRelation(r.id());
+            }
+        }
+    }
+
+    private Relation findRelation(String sideA, String sideB) {
+        for (Relation r : model.relations()) {
+            if (r.isPeer() || r.isDying()) {
+                continue;
+            }
+            if (matches(r, sideA) && matches(r, sideB) && !sideA.split(":")[0].equals(sideB.split(":")[0])) {
+                return r;
+            }
+        }
+        throw new ModelException("relation \"" + sideA + " " + sideB + "\" not found");
+    }
+
+    private static boolean matches(Relation r, String side) {
+        int colon = side.indexOf(':');
+        String app = colon < 0 ? side : side.substring(0, colon);
+        return r.endpointOf(app).map(ep -> colon < 0 || ep.name().equals(side.substring(colon + 1))).orElse(false);
+    }
+
+    /**
+     * {@code juju attach-resource}: stores the file, copies it into every unit's
+     * {@code resources/<name>/<filename>}, then upgrade-charm, config-changed and start run on every unit.
+     */
+    public void attachResource(String appName, String name, Path file) throws IOException {
+        requireAlive();
+        synchronized (this) {
+            Application app = model.requireApplication(appName);
+            checkResource(app.charm(), name, file);
+            app.attachResource(name, file.toAbsolutePath());
+            for (UnitAgent a : liveAgents(appName)) {
+                copyResource(a.host().machine(), app, name, file);
+                a.enqueue(Hook.unit("upgrade-charm"));
+                a.enqueue(Hook.unit("config-changed"));
+                a.enqueue(Hook.unit("start"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    /**
+     * {@code juju run <unit|app/leader> <action> k=v}: validates params against actions.yaml (nothing runs on
+     * error) and queues the task on the unit; see {@link #awaitTask}.
+     */
+    public ActionTask runAction(String target, String action, Map<String, Object> params) {
+        requireAlive();
+        synchronized (this) {
+            String unitName = resolveTarget(target);
+            UnitAgent agent = agents.get(unitName);
+            if (agent == null || agent.unit().isDying()) {
+                throw new ModelException("unit \"" + unitName + "\" not found");
+            }
+            ActionTask task = model.enqueueAction(unitName, action, params);
+            taskDone.put(task.id(), new CompletableFuture<>());
+            agent.enqueueAction(task);
+            return task;
+        }
+    }
+
+    private String resolveTarget(String target) {
+        if (target.endsWith("/leader")) {
+            String app = target.substring(0, target.length() - "/leader".length());
+            return model.requireApplication(app).leader()
+                .orElseThrow(() -> new ModelException("application \"" + app + "\" has no leader"));
+        }
+        if (!UnitNames.isUnitName(target)) {
+            throw new ModelException("invalid unit or action name \"" + target + "\"");
+        }
+        return target;
+    }
+
+    /** Waits until task {@code id} finished; throws TimeoutException (task keeps running) when it did not. */
+    public ActionTask awaitTask(String id, Duration timeout) throws TimeoutException, InterruptedException {
+        ActionTask task = model.task(id).orElseThrow(() -> new ModelException("task \"" + id + "\" not found"));
+        CompletableFuture<ActionTask> done = taskDone.get(id);
+        if (done == null) {
+            return task;
+        }
+        try {
+            return done.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    public ActionTask task(String id) {
+        return model.task(id).orElseThrow(() -> new ModelException("task \"" + id + "\" not found"));
+    }
+
+    // ---------------------------------------------------------------- status, waiting
+
+    /** A snapshot of applications, units (with queued hooks) and relations. */
+    public StatusSnapshot status() {
+        synchronized (this) {
+            List<StatusSnapshot.App> apps = new ArrayList<>();
+            List<StatusSnapshot.UnitRow> units = new ArrayList<>();
+            for (Application app : model.applications()) {
+                String version = app.units().stream().map(Unit::workloadVersion).filter(v -> !v.isEmpty())
+                    .findFirst().orElse("");
+                Status appStatus = applicationStatus(app);
+                apps.add(new StatusSnapshot.App(app.name(), app.meta().name(), charmRevisions.getOrDefault(app.name(), 0),
+                    version, appStatus.status(), appStatus.message(), app.units().size(), app.isExposed()));
+                for (Unit u : app.units()) {
+                    UnitAgent a = agents.get(u.name());
+                    List<String> ports = u.openedPorts().keySet().stream().map(Object::toString).toList();
+                    units.add(new StatusSnapshot.UnitRow(u.name(), u.isLeader(), u.workloadStatus().status(),
+                        u.workloadStatus().message(), u.agentStatus().status(), u.agentStatus().message(),
+                        u.machineId(), u.address(), u.hostname(), ports, a == null ? List.of() : a.queued()));
+                }
+            }
+            List<StatusSnapshot.RelationRow> rels = new ArrayList<>();
+            for (Relation r : model.relations()) {
+                List<RelationEndpoint> eps = r.endpoints();
+                if (r.isPeer()) {
+                    String ep = eps.get(0).toString();
+                    rels.add(new StatusSnapshot.RelationRow(r.id(), ep, ep, r.interfaceName(), "peer"));
+                } else {
+                    RelationEndpoint provider = eps.stream().filter(e -> e.spec().role().name().equals("PROVIDER"))
+                        .findFirst().orElse(eps.get(0));
+                    RelationEndpoint requirer = eps.stream().filter(e -> e != provider).findFirst().orElse(eps.get(1));
+                    rels.add(new StatusSnapshot.RelationRow(r.id(), provider.toString(), requirer.toString(),
+                        r.interfaceName(), "regular"));
+                }
+            }
+            return new StatusSnapshot(model.name(), Instant.now().toString(), apps, units, rels);
+        }
+    }
+
+    /** The application status the leader set, else the most severe unit status (as Juju derives it). */
+    private static Status applicationStatus(Application app) {
+        if (!app.status().status().equals("unknown")) {
+            return app.status();
+        }
+        List<String> severity = List.of("error", "blocked", "maintenance", "waiting", "active", "unknown");
+        return app.units().stream().map(u -> u.agentStatus().status().equals("error")
+                ? Status.of("error", u.agentStatus().message()) : u.workloadStatus())
+            .min(Comparator.comparingInt(s -> severity.indexOf(s.status()) < 0 ? 99 : severity.indexOf(s.status())))
+            .orElse(app.status());
+    }
+
+    /**
+     * Waits until every unit is active (workload) and idle (agent), with nothing queued or running.
+     *
+     * @throws WaitTimeoutException listing what is not settled when {@code timeout} passes
+     */
+    public void waitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        int stable = 0;
+        while (true) {
+            List<String> unsettled = unsettled();
+            stable = unsettled.isEmpty() ? stable + 1 : 0;
+            if (stable >= 2) {
+                return;
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                throw new WaitTimeoutException("timed out after " + Durations.format(timeout)
+                    + " waiting for the model to settle: " + String.join("; ", unsettled), unsettled);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private List<String> unsettled() {
+        List<String> out = new ArrayList<>();
+        synchronized (this) {
+            for (UnitAgent a : agents.values()) {
+                Unit u = a.unit();
+                Status w = u.workloadStatus();
+                Status ag = u.agentStatus();
+                boolean ok = a.settled() && w.status().equals("active") && ag.status().equals("idle");
+                if (!ok) {
+                    String line = u.name() + ": workload " + w.status() + (w.message().isEmpty() ? "" : " (" + w.message()
+                        + ")") + ", agent " + ag.status() + (ag.message().isEmpty() ? "" : " (" + ag.message() + ")");
+                    List<String> q = a.queued();
+                    out.add(q.isEmpty() ? line : line + ", queued " + q);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- machines
+
+    /** {@code juju exec --unit u -- cmd}: runs {@code /bin/sh -c command} as root in the unit's machine. */
+    public ExecResult exec(String unitName, String command, Duration timeout) throws IOException,
+        InterruptedException {
+        Machine m = unitHost(unitName).machine();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", UnitHost.toolsDirInMachine(unitName)
+            + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("HOME", "/root");
+        env.put("LANG", "C.UTF-8");
+        env.put("JUJU_UNIT_NAME", unitName);
+        Process p = m.exec(List.of("/bin/sh", "-c", command), env, "/root");
+        p.getOutputStream().close();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("command timed out after " + Durations.format(timeout) + " on " + unitName);
+        }
+        try {
+            return new ExecResult(p.exitValue(), new String(out.get()), new String(err.get()));
+        } catch (ExecutionException e) {
+            throw new IOException("reading command output failed: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The host path of a file a unit sees at {@code pathInMachine} (for scp). */
+    public Path hostPath(String unitName, String pathInMachine) {
+        return unitHost(unitName).machine().hostPathOf(pathInMachine);
+    }
+
+    /** Partitions a unit's machine from the network. */
+    public void cut(String unitName) throws IOException {
+        unitHost(unitName).machine().cutNetwork();
+    }
+
+    public void heal(String unitName) throws IOException {
+        unitHost(unitName).machine().healNetwork();
+    }
+
+    /** SIGKILLs {@code service}'s main process in the unit. */
+    public void crash(String unitName, String service) {
+        unitHost(unitName).machine().systemd().crash(service);
+    }
+
+    /** The unit's agent, or {@code unit "x" not found}. */
+    UnitAgent agent(String unitName) {
+        synchronized (this) {
+            UnitAgent a = agents.get(unitName);
+            if (a == null) {
+                throw new ModelException("unit \"" + unitName + "\" not found");
+            }
+            return a;
+        }
+    }
+
+    /** The unit's machine host, or {@code unit "x" not found}. */
+    UnitHost unitHost(String unitName) {
+        return agent(unitName).host();
+    }
+
+    // ---------------------------------------------------------------- model config
+
+    /** Model config: update-status-hook-interval, automatically-retry-hooks, retry-hook-base/max-delay, juju-version. */
+    public Map<String, String> modelConfig() {
+        Map<String, String> out = new TreeMap<>();
+        out.put("update-status-hook-interval", Durations.format(model.updateStatusInterval()));
+        out.put("automatically-retry-hooks", String.valueOf(model.automaticallyRetryHooks()));
+        out.put("retry-hook-base-delay", Durations.format(backoff.base()));
+        out.put("retry-hook-max-delay", Durations.format(backoff.max()));
+        out.put("juju-version", model.jujuVersion());
+        return out;
+    }
+
+    /** Sets model config keys (all validated before any is applied). */
+    public void setModelConfig(Map<String, String> values) {
+        Map<String, Runnable> apply = new LinkedHashMap<>();
+        Backoff[] next = {backoff};
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "update-status-hook-interval" -> {
+                    Duration d = positive(e.getKey(), v);
+                    apply.put(e.getKey(), () -> {
+                        model.setUpdateStatusInterval(d);
+                        agentsSnapshot().stream().filter(a -> a.unit().isStarted())
+                            .forEach(a -> a.scheduleUpdateStatus(d));
+                    });
+                }
+                case "automatically-retry-hooks" -> {
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new IllegalArgumentException("automatically-retry-hooks: expected true or false, got \""
+                            + v + "\"");
+                    }
+                    apply.put(e.getKey(), () -> model.setAutomaticallyRetryHooks(Boolean.parseBoolean(v)));
+                }
+                case "retry-hook-base-delay" -> next[0] = new Backoff(positive(e.getKey(), v), next[0].max());
+                case "retry-hook-max-delay" -> next[0] = new Backoff(next[0].base(), positive(e.getKey(), v));
+                case "juju-version" -> {
+                    if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
+                        throw new IllegalArgumentException("juju-version: expected x.y.z, got \"" + v + "\"");
+                    }
+                    apply.put(e.getKey(), () -> model.setJujuVersion(v));
+                }
+                default -> throw new IllegalArgumentException("unknown model config key \"" + e.getKey() + "\"");
+            }
+        }
+        apply.values().forEach(Runnable::run);
+        backoff = next[0];
+        agentsSnapshot().forEach(UnitAgent::poke);
+    }
+
+    private static Duration positive(String key, String value) {
+        Duration d;
+        try {
+            d = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(key + ": must be positive, got \"" + value + "\"");
+        }
+        return d;
+    }
+
+    // ---------------------------------------------------------------- teardown
+
+    /** Stops every agent, kills every unit process, removes machines, namespaces, bridge and the model's files. */
+    public void destroy() {
+        close();
+        FileTrees.deleteRecursively(paths.dir());
+    }
+
+    /** Stops agents and removes machines (keeps the model dir with its debug log). */
+    @Override
+    public void close() {
+        List<UnitAgent> all;
+        synchronized (this) {
+            if (destroyed) {
+                return;
+            }
+            destroyed = true;
+            all = new ArrayList<>(agents.values());
+            agents.clear();
+        }
+        ticker.shutdownNow();
+        try {
+            for (UnitAgent a : all) {
+                a.stop().forEach(this::taskEnded);
+                try {
+                    a.host().close();
+                } catch (RuntimeException e) {
+                    log.log(a.name(), "ERROR", "juju.controller", "cleanup failed: " + e.getMessage());
+                }
+            }
+            taskDone.values().forEach(f -> f.complete(null));
+            pumps.shutdownNow();
+            machines.cleanup();
+        } finally {
+            log.close();
+        }
+    }
+
+    private void requireAlive() {
+        if (destroyed) {
+            throw new IllegalStateException("model \"" + model.name() + "\" was destroyed");
+        }
+    }
+
+    private List<UnitAgent> agentsSnapshot() {
+        synchronized (this) {
+            return new ArrayList<>(agents.values());
+        }
+    }
+
+    private List<UnitAgent> liveAgents(String appName) {
+        return agentsSnapshot().stream().filter(a -> a.unit().applicationName().equals(appName))
+            .filter(a -> !a.unit().isDying()).toList();
+    }
+
+    private void tick() {
+        Duration interval = model.updateStatusInterval();
+        for (UnitAgent a : agentsSnapshot()) {
+            a.tick(interval);
+        }
+    }
+
+    // ---------------------------------------------------------------- after a hook
+
+    /** Fans a committed hook's changes out as events (under the controller lock). */
+    private void fanOut(UnitAgent writer, CommitEffects effects) {
+        synchronized (this) {
+            String app = writer.unit().applicationName();
+            for (int relId : effects.appBags()) {
+                Relation r = model.relation(relId).orElse(null);
+                if (r == null) {
+                    continue;
+                }
+                for (String other : r.unitsInScope()) {
+                    UnitAgent o = agents.get(other);
+                    boolean audience = r.isPeer() || !UnitNames.application(other).equals(app);
+                    if (o != null && audience && !other.equals(writer.name()) && !o.unit().isDying()) {
+                        RelationView v = view(r, UnitNames.application(other));
+                        o.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), relId, null, app, null));
+                    }
+                }
+            }
+            for (int relId : effects.unitBags()) {
+                Relation r = model.relation(relId).orElse(null);
+                if (r == null) {
+                    continue;
+                }
+                for (String other : r.unitsInScope()) {
+                    UnitAgent o = agents.get(other);
+                    if (o != null && !other.equals(writer.name()) && o.hasJoined(relId, writer.name())
+                        && !o.unit().isDying()) {
+                        RelationView v = view(r, UnitNames.application(other));
+                        o.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), relId, writer.name(), app,
+                            null));
+                    }
+                }
+            }
+            for (String uri : effects.secretUris()) {
+                Secret s = model.secret(uri).orElse(null);
+                if (s == null) {
+                    continue;
+                }
+                for (String consumer : s.staleConsumers()) {
+                    UnitAgent o = agents.get(consumer);
+                    if (o != null && !o.unit().isDying()) {
+                        o.enqueue(Hook.secretChanged(s.uri()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** After any hook of a leader: a leader-set since last time means leader-settings-changed on the others. */
+    private void checkLeaderSettings(Unit unit) {
+        synchronized (this) {
+            Application app = unit.application();
+            long version = app.leaderSettingsVersion();
+            Long seen = leaderSettingsSeen.put(app.name(), version);
+            if (seen == null ? version == 0 : seen == version) {
+                return;
+            }
+            for (UnitAgent a : liveAgents(app.name())) {
+                if (!a.unit().isLeader()) {
+                    a.enqueue(Hook.unit("leader-settings-changed"));
+                }
+            }
+        }
+    }
+
+    private void unitRemoved(UnitAgent agent) {
+        synchronized (this) {
+            agents.remove(agent.name());
+            model.removeUnit(agent.name());
+            brokenPending.values().forEach(s -> s.remove(agent.name()));
+        }
+        agent.stop().forEach(this::taskEnded);
+        agent.host().close();
+        log.log(agent.name(), "INFO", "juju.worker.uniter", "unit " + agent.name() + " removed");
+    }
+
+    private void taskEnded(ActionTask task) {
+        CompletableFuture<ActionTask> done = taskDone.get(task.id());
+        if (done != null) {
+            done.complete(task);
+        }
+    }
+
+    private void brokenDone(int relationId, String unitName) {
+        synchronized (this) {
+            Set<String> waiting = brokenPending.get(relationId);
+            if (waiting != null && waiting.remove(unitName) && waiting.isEmpty()) {
+                brokenPending.remove(relationId);
+                model.removeRelation(relationId);
+            }
+        }
+    }
+
+    /** The agents' view of the controller: runs hooks and actions and applies their consequences. */
+    private final class AgentCallbacks implements UnitAgent.Executor {
+        @Override
+        public boolean runHook(UnitAgent agent, Hook hook) throws InterruptedException {
+            Unit unit = agent.unit();
+            unit.setAgentStatus(Status.of("executing", "running " + hook.name() + " hook"));
+            if (hook.name().equals("install")) {
+                unit.setWorkloadStatus(Status.of("maintenance", "installing charm software"));
+            }
+            HookExecution.Outcome outcome;
+            try {
+                outcome = execution.runHook(agent, hook);
+            } catch (RuntimeException e) {
+                log.log(unit.name(), "ERROR", "juju.worker.uniter", "hook \"" + hook.name() + "\" failed: " + e);
+                outcome = HookExecution.Outcome.FAILED;
+            }
+            if (unit.isLeader()) {
+                checkLeaderSettings(unit);
+            }
+            if (!outcome.ok()) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("hook", hook.name());
+                if (hook.relationId() >= 0) {
+                    data.put("relation-id", hook.relationId());
+                }
+                if (hook.remoteUnit() != null) {
+                    data.put("remote-unit", hook.remoteUnit());
+                }
+                unit.setAgentStatus(new Status("error", "hook failed: \"" + hook.name() + "\"", data, Instant.now()));
+                return false;
+            }
+            switch (hook.name()) {
+                case "install" -> unit.setInstalled(true);
+                case "start" -> {
+                    unit.setStarted(true);
+                    if (unit.workloadStatus().message().equals("installing charm software")) {
+                        unit.setWorkloadStatus(Status.of("unknown", ""));
+                    }
+                    agent.scheduleUpdateStatus(model.updateStatusInterval());
+                }
+                default -> {
+                    if (hook.kind() == Hook.Kind.RELATION_BROKEN) {
+                        brokenDone(hook.relationId(), unit.name());
+                    }
+                }
+            }
+            unit.setAgentStatus(Status.of("idle", ""));
+            fanOut(agent, outcome.effects());
+            return true;
+        }
+
+        @Override
+        public void runAction(UnitAgent agent, ActionTask task) throws InterruptedException {
+            Unit unit = agent.unit();
+            Status before = unit.agentStatus();
+            unit.setAgentStatus(Status.of("executing", "running action " + task.name()));
+            try {
+                HookExecution.Outcome outcome = execution.runAction(agent, task);
+                if (outcome.ok()) {
+                    fanOut(agent, outcome.effects());
+                }
+                if (unit.isLeader()) {
+                    checkLeaderSettings(unit);
+                }
+            } catch (RuntimeException e) {
+                log.log(unit.name(), "ERROR", "juju.worker.uniter", "action " + task.name() + " failed: " + e);
+                task.end(ActionTask.State.FAILED, "cannot run action: " + e.getMessage());
+            } finally {
+                unit.setAgentStatus(before.status().equals("error") ? before : Status.of("idle", ""));
+                taskEnded(task);
+            }
+        }
+
+        @Override
+        public void removed(UnitAgent agent) {
+            unitRemoved(agent);
+        }
+
+        @Override
+        public Backoff backoff() {
+            return backoff;
+        }
+
+        @Override
+        public boolean automaticallyRetry() {
+            return model.automaticallyRetryHooks();
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package dev.charms.runner.controller;
+
+import dev.charms.runner.model.ActionTask;
+import dev.charms.runner.model.Unit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A unit's agent: one thread that runs the unit's operations one at a time -- queued actions first (also
+ * while a hook is in error), then the hooks of its {@link HookQueue}. A failed hook puts the unit in error
+ * and stays at the head of the queue until a retry (after the back-off) succeeds.
+ */
+final class UnitAgent {
+    /** Runs one hook or action for this agent; implemented by the controller. */
+    interface Executor {
+        /** Runs {@code hook}; returns whether it succeeded (exit 0 and committed). */
+        boolean runHook(UnitAgent agent, Hook hook) throws InterruptedException;
+
+        void runAction(UnitAgent agent, ActionTask task) throws InterruptedException;
+
+        /** The unit's {@code remove} hook succeeded: tear the unit down (called on the agent's thread). */
+        void removed(UnitAgent agent);
+
+        Backoff backoff();
+
+        boolean automaticallyRetry();
+    }
+
+    private final Unit unit;
+    private final UnitHost host;
+    private final Executor executor;
+    private final Object lock = new Object();
+    private final HookQueue queue = new HookQueue();
+    private final Deque<ActionTask> actions = new ArrayDeque<>();
+    private final Map<Integer, Set<String>> joined = new HashMap<>();
+    private final Thread thread;
+    private boolean busy;
+    private boolean stopped;
+    private int failures;
+    private long retryAtMillis;
+    private long nextUpdateStatusMillis = Long.MAX_VALUE;
+
+    UnitAgent(Unit unit, UnitHost host, Executor executor) {
+        this.unit = unit;
+        this.host = host;
+        this.executor = executor;
+        this.thread = new Thread(this::loop, "agent-" + unit.name());
+        this.thread.setDaemon(true);
+    }
+
+    Unit unit() {
+        return unit;
+    }
+
+    String name() {
+        return unit.name();
+    }
+
+    UnitHost host() {
+        return host;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues a hook (coalescing as {@link HookQueue#add} does). */
+    void enqueue(Hook hook) {
+        synchronized (lock) {
+            if (queue.add(hook)) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * {@code remote} entered scope of a relation this unit is in: queue joined(remote) immediately followed
+     * by changed(remote), unless already done.
+     */
+    void enqueueJoin(int relationId, String endpoint, String remote, String remoteApp) {
+        synchronized (lock) {
+            if (!joined.computeIfAbsent(relationId, k -> new HashSet<>()).add(remote)) {
+                return;
+            }
+            queue.addJoined(Hook.relation(Hook.Kind.RELATION_JOINED, endpoint, relationId, remote, remoteApp, null),
+                Hook.relation(Hook.Kind.RELATION_CHANGED, endpoint, relationId, remote, remoteApp, null));
+            lock.notifyAll();
+        }
+    }
+
+    /** Whether this unit has seen {@code remote} join the relation (a joined hook is queued or ran). */
+    boolean hasJoined(int relationId, String remote) {
+        synchronized (lock) {
+            return joined.getOrDefault(relationId, Set.of()).contains(remote);
+        }
+    }
+
+    /** Remote units this unit has seen join {@code relationId}, in unit order. */
+    List<String> joinedUnits(int relationId) {
+        synchronized (lock) {
+            return sortedJoined(relationId);
+        }
+    }
+
+    /**
+     * {@code remote} left the relation: drop its not-yet-run joined/changed hooks and, if this unit had run
+     * (or is running) joined for it, queue departed with JUJU_DEPARTING_UNIT = {@code departing}.
+     */
+    void enqueueDeparted(int relationId, String endpoint, String remote, String remoteApp, String departing) {
+        synchronized (lock) {
+            if (!joined.getOrDefault(relationId, new HashSet<>()).remove(remote)) {
+                return;
+            }
+            boolean joinPending = queue.pending(h -> h.kind() == Hook.Kind.RELATION_JOINED
+                && h.relationId() == relationId && remote.equals(h.remoteUnit()));
+            queue.removePending(h -> h.relationId() == relationId && remote.equals(h.remoteUnit())
+                && (h.kind() == Hook.Kind.RELATION_JOINED || h.kind() == Hook.Kind.RELATION_CHANGED));
+            if (!joinPending) {
+                queue.add(Hook.relation(Hook.Kind.RELATION_DEPARTED, endpoint, relationId, remote, remoteApp,
+                    departing));
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * The unit is dying: drops everything not started yet, then queues departed (JUJU_DEPARTING_UNIT = this
+     * unit) for every remote unit it had joined in each relation, broken for non-peer relations, and
+     * {@code tail} (storage-detaching, stop, remove).
+     */
+    void startDying(List<RelationView> relations, List<Hook> tail) {
+        synchronized (lock) {
+            Set<String> neverJoined = new HashSet<>();
+            for (Hook h : queue.snapshot().subList(busy ? 1 : 0, queue.snapshot().size())) {
+                if (h.kind() == Hook.Kind.RELATION_JOINED) {
+                    neverJoined.add(h.relationId() + "/" + h.remoteUnit());
+                }
+            }
+            queue.removePending(h -> true);
+            for (RelationView r : relations) {
+                for (String remote : sortedJoined(r.id())) {
+                    if (!neverJoined.contains(r.id() + "/" + remote)) {
+                        queue.add(Hook.relation(Hook.Kind.RELATION_DEPARTED, r.endpoint(), r.id(), remote,
+                            r.remoteApp(), unit.name()));
+                    }
+                }
+                if (!r.peer()) {
+                    queue.add(Hook.relation(Hook.Kind.RELATION_BROKEN, r.endpoint(), r.id(), null, r.remoteApp(), null));
+                }
+            }
+            joined.clear();
+            failures = 0;
+            tail.forEach(queue::add);
+            nextUpdateStatusMillis = Long.MAX_VALUE;
+            lock.notifyAll();
+        }
+    }
+
+    /** A relation is being removed: departed for every joined remote unit (departing = that unit), then broken. */
+    void leaveRelation(RelationView r) {
+        synchronized (lock) {
+            for (String remote : sortedJoined(r.id())) {
+                enqueueDeparted(r.id(), r.endpoint(), remote, r.remoteApp(), remote);
+            }
+            queue.removePending(h -> h.relationId() == r.id() && h.kind() != Hook.Kind.RELATION_DEPARTED);
+            queue.add(Hook.relation(Hook.Kind.RELATION_BROKEN, r.endpoint(), r.id(), null, r.remoteApp(), null));
+            joined.remove(r.id());
+            lock.notifyAll();
+        }
+    }
+
+    private List<String> sortedJoined(int relationId) {
+        List<String> out = new ArrayList<>(joined.getOrDefault(relationId, Set.of()));
+        out.sort(dev.charms.runner.model.UnitNames.ORDER);
+        return out;
+    }
+
+    void enqueueAction(ActionTask task) {
+        synchronized (lock) {
+            actions.add(task);
+            lock.notifyAll();
+        }
+    }
+
+    /** Schedules update-status every {@code interval} from now (after start). */
+    void scheduleUpdateStatus(Duration interval) {
+        synchronized (lock) {
+            nextUpdateStatusMillis = System.currentTimeMillis() + interval.toMillis();
+        }
+    }
+
+    /** Called by the controller's ticker: queues update-status when due. */
+    void tick(Duration interval) {
+        synchronized (lock) {
+            long now = System.currentTimeMillis();
+            if (now >= nextUpdateStatusMillis && !unit.isDying()) {
+                nextUpdateStatusMillis = now + interval.toMillis();
+                if (queue.add(Hook.unit("update-status"))) {
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Wakes the agent (e.g. the retry settings changed). */
+    void poke() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    /** Nothing running, nothing queued, not in error. */
+    boolean settled() {
+        synchronized (lock) {
+            return !busy && queue.isEmpty() && actions.isEmpty() && failures == 0;
+        }
+    }
+
+    /** Queued hooks, head first. */
+    List<String> queued() {
+        synchronized (lock) {
+            return queue.snapshot().stream().map(Hook::toString).toList();
+        }
+    }
+
+    /**
+     * Stops the agent thread (the running process is killed with the machine) and aborts queued actions;
+     * returns them.
+     */
+    List<ActionTask> stop() {
+        List<ActionTask> dropped;
+        synchronized (lock) {
+            stopped = true;
+            dropped = new ArrayList<>(actions);
+            actions.clear();
+            lock.notifyAll();
+        }
+        dropped.forEach(t -> t.end(ActionTask.State.ABORTED, "unit " + unit.name() + " was removed"));
+        if (Thread.currentThread() != thread) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return dropped;
+    }
+
+    private sealed interface Work permits HookWork, ActionWork {
+    }
+
+    private record HookWork(Hook hook) implements Work {
+    }
+
+    private record ActionWork(ActionTask task) implements Work {
+    }
+
+    private Work next() throws InterruptedException {
+        synchronized (lock) {
+            while (!stopped) {
+                if (!actions.isEmpty()) {
+                    busy = true;
+                    return new ActionWork(actions.poll());
+                }
+                if (!queue.isEmpty()) {
+                    long wait = failures == 0 ? 0 : retryAtMillis - System.currentTimeMillis();
+                    if (failures > 0 && !executor.automaticallyRetry()) {
+                        lock.wait(1000);
+                        continue;
+                    }
+                    if (wait <= 0) {
+                        busy = true;
+                        return new HookWork(queue.start());
+                    }
+                    lock.wait(wait);
+                    continue;
+                }
+                lock.wait(1000);
+            }
+            return null;
+        }
+    }
+
+    private void loop() {
+        try {
+            Work work;
+            while ((work = next()) != null) {
+                if (work instanceof ActionWork a) {
+                    executor.runAction(this, a.task());
+                    synchronized (lock) {
+                        busy = false;
+                    }
+                    continue;
+                }
+                Hook hook = ((HookWork) work).hook();
+                boolean ok = executor.runHook(this, hook);
+                synchronized (lock) {
+                    busy = false;
+                    if (ok) {
+                        queue.succeeded();
+                        failures = 0;
+                    } else {
+                        queue.failed();
+                        failures++;
+                        retryAtMillis = System.currentTimeMillis() + executor.backoff().delay(failures).toMillis();
+                    }
+                }
+                if (ok && hook.name().equals("remove")) {
+                    executor.removed(this);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "agent " + unit.name();
+    }
+}

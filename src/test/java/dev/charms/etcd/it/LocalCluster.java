@@ -1,0 +1,213 @@
+package dev.charms.etcd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.charms.runner.controller.Controller;
+import dev.charms.runner.controller.ModelPaths;
+import dev.charms.runner.controller.StatusSnapshot;
+import dev.charms.runner.model.ActionTask;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real etcd charm deployment for integration tests: the charm built by {@code mvn package}, deployed
+ * through the local runner's in-process controller into its own model and state dir, torn down (every
+ * process, namespace, mount and file) in {@link #close()} even after a failure. etcdctl runs on the host
+ * against the units' addresses with a unit's own client identity (its certificate has clientAuth).
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final Path CHARM = Path.of("target", "etcd.charm").toAbsolutePath();
+    static final Duration SETTLE = Duration.ofMinutes(6);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ModelPaths paths;
+    private final Controller controller;
+    private final Path work;
+
+    public LocalCluster(String model) throws IOException {
+        Path home = Files.createTempDirectory("local-juju-it-");
+        this.work = Files.createTempDirectory("etcd-it-");
+        this.paths = new ModelPaths(home, model);
+        this.controller = Controller.start(paths);
+        controller.setModelConfig(Map.of("update-status-hook-interval", "20s", "retry-backoff-base", "2s"));
+    }
+
+    public Controller controller() {
+        return controller;
+    }
+
+    public void deploy(int units, Map<String, String> config) throws IOException {
+        controller.deploy(CHARM, "etcd", units, config, Map.of());
+    }
+
+    public void settle() throws InterruptedException {
+        controller.waitIdle(SETTLE);
+    }
+
+    public StatusSnapshot status() {
+        return controller.status();
+    }
+
+    public List<String> units() {
+        return status().units().stream().filter(u -> u.name().startsWith("etcd/")).map(StatusSnapshot.UnitRow::name).toList();
+    }
+
+    public String leaderUnit() {
+        return status().units().stream().filter(u -> u.leader() && u.name().startsWith("etcd/")).findFirst()
+                .orElseThrow().name();
+    }
+
+    public String address(String unit) {
+        return status().units().stream().filter(u -> u.name().equals(unit)).findFirst().orElseThrow().address();
+    }
+
+    public StatusSnapshot.UnitRow unit(String unit) {
+        return status().units().stream().filter(u -> u.name().equals(unit)).findFirst().orElseThrow();
+    }
+
+    /** Copies a unit's client identity out of its machine (once) for etcdctl on the host. */
+    private Path credentials() throws IOException {
+        Path dir = work.resolve("creds");
+        if (!Files.exists(dir.resolve("client.key"))) {
+            Files.createDirectories(dir);
+            String unit = units().get(0);
+            for (String f : List.of("ca.crt", "client.crt", "client.key")) {
+                Files.copy(controller.hostPath(unit, "/etc/etcd/pki/" + f), dir.resolve(f),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
+    }
+
+    public String endpoints() {
+        return units().stream().map(u -> "https://" + address(u) + ":2379").collect(Collectors.joining(","));
+    }
+
+    /** Runs etcdctl (v3) on the host against every unit with client TLS; fails the test on a non-zero exit. */
+    public String etcdctl(String... args) throws IOException, InterruptedException {
+        Result r = etcdctlRaw(true, args);
+        assertEquals(0, r.code, "etcdctl " + String.join(" ", args) + " failed: " + r.output);
+        return r.output;
+    }
+
+    /** Result of one command. */
+    public record Result(int code, String output) {
+    }
+
+    public Result etcdctlRaw(boolean withClientCert, String... args) throws IOException, InterruptedException {
+        Path creds = credentials();
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints(), "--command-timeout=10s",
+                "--dial-timeout=5s", "--cacert", creds.resolve("ca.crt").toString()));
+        if (withClientCert) {
+            cmd.addAll(List.of("--cert", creds.resolve("client.crt").toString(), "--key", creds.resolve("client.key").toString()));
+        }
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    static Result run(List<String> cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Result(124, "timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /** A member as etcd lists it. */
+    public record Member(String id, String name, List<String> peerUrls, List<String> clientUrls, boolean learner) {
+    }
+
+    public List<Member> members() throws IOException, InterruptedException {
+        JsonNode root = JSON.readTree(etcdctl("member", "list", "-w", "json"));
+        List<Member> out = new ArrayList<>();
+        for (JsonNode m : root.path("members")) {
+            List<String> peers = new ArrayList<>();
+            m.path("peerURLs").forEach(n -> peers.add(n.asText()));
+            List<String> clients = new ArrayList<>();
+            m.path("clientURLs").forEach(n -> clients.add(n.asText()));
+            out.add(new Member(Long.toHexString(m.path("ID").asLong()), m.path("name").asText(), peers, clients,
+                    m.path("isLearner").asBoolean(false)));
+        }
+        return out;
+    }
+
+    /**
+     * The cluster is exactly the units: one started voting member per unit (named after it, with its
+     * address), no learner, no stale or unstarted member; every unit active; a client without a
+     * certificate is refused.
+     */
+    public void assertMembershipMatchesUnits() throws IOException, InterruptedException {
+        List<String> units = units();
+        List<Member> members = members();
+        Map<String, Member> byName = new HashMap<>();
+        members.forEach(m -> byName.put(m.name(), m));
+        assertEquals(units.size(), members.size(), "members " + members + " vs units " + units);
+        for (String u : units) {
+            Member m = byName.get(u.replace('/', '-'));
+            assertTrue(m != null, "no member for " + u + " in " + members);
+            assertTrue(!m.learner(), u + " is still a learner");
+            assertEquals(List.of("https://" + address(u) + ":2380"), m.peerUrls());
+            StatusSnapshot.UnitRow row = unit(u);
+            assertEquals("active", row.workload(), u + ": " + row.workloadMessage());
+            assertTrue(row.workloadMessage().contains("cluster is healthy, " + units.size() + " member"),
+                    u + ": " + row.workloadMessage());
+        }
+        Result noCert = etcdctlRaw(false, "get", "x");
+        assertTrue(noCert.code != 0, "a client without a certificate was served: " + noCert.output);
+    }
+
+    public void put(String key, String value) throws IOException, InterruptedException {
+        etcdctl("put", key, value);
+    }
+
+    public String get(String key) throws IOException, InterruptedException {
+        String out = etcdctl("get", key, "--print-value-only").strip();
+        return out;
+    }
+
+    public ActionTask run(String target, String action, Map<String, Object> params) throws Exception {
+        ActionTask task = controller.runAction(target, action, params);
+        return controller.awaitTask(task.id(), Duration.ofMinutes(3));
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    @Override
+    public void close() {
+        try {
+            controller.destroy();
+        } finally {
+            Controller.cleanup(paths);
+            deleteTree(work);
+            deleteTree(paths.home());
+        }
+    }
+
+    static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir left behind is not a test failure
+        }
+    }
+}

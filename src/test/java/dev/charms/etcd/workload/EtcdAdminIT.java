@@ -1,0 +1,204 @@
+package dev.charms.etcd.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Membership and maintenance with jetcd against real etcd 3.4 members over mTLS. */
+class EtcdAdminIT {
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T t) {
+        cleanup.add(t);
+        return t;
+    }
+
+    @Test
+    void growsPromotesMovesLeaderAndShrinks(@TempDir Path dir) throws Exception {
+        TlsMaterial tls = TestPki.create(dir.resolve("pki"));
+        LocalMember m0 = closeLater(new LocalMember(dir, "m0", tls));
+        m0.start(m0.config(m0.selfCluster(), InitialClusterState.NEW).build());
+        HealthProbe probe = new HealthProbe(TlsPaths.client(m0.paths));
+        m0.awaitHealthy(probe, Duration.ofSeconds(20));
+
+        long t0 = System.nanoTime();
+        EtcdAdmin admin = closeLater(new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
+        List<Member> members = admin.memberList();
+        System.out.printf("TIMING jetcd build + first RPC (member list) over mTLS: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        t0 = System.nanoTime();
+        admin.memberList();
+        System.out.printf("TIMING jetcd second RPC: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertEquals(1, members.size());
+        assertEquals("m0", members.get(0).name());
+        assertEquals(List.of(m0.clientUrl), members.get(0).clientUrls());
+
+        admin.put("k", "v");
+        assertEquals(Optional.of("v"), admin.get("k"));
+        assertEquals(Optional.empty(), admin.get("missing"));
+
+        LocalMember m1 = closeLater(new LocalMember(dir, "m1", tls));
+        Member learner1 = join(admin, m1, probe);
+        LocalMember m2 = closeLater(new LocalMember(dir, "m2", tls));
+        Member learner2 = join(admin, m2, probe);
+
+        members = admin.memberList();
+        assertEquals(3, members.size());
+        assertTrue(members.stream().noneMatch(Member::learner), members.toString());
+
+        EtcdAdmin all = closeLater(new EtcdAdmin(List.of(m0.clientUrl, m1.clientUrl, m2.clientUrl),
+                TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
+        List<MemberStatus> statuses = new ArrayList<>();
+        for (URI u : all.endpoints()) {
+            statuses.add(all.status(u));
+        }
+        assertEquals(1, statuses.stream().filter(MemberStatus::isLeader).count(), statuses.toString());
+        long leader = statuses.get(0).leaderId();
+        assertTrue(statuses.stream().allMatch(s -> s.leaderId() == leader && s.version().equals("3.4.23") && !s.isLearner()));
+        assertTrue(statuses.get(0).dbSize() > 0 && statuses.get(0).raftIndex() > 0 && statuses.get(0).raftTerm() > 0);
+
+        long target = members.stream().map(Member::id).filter(id -> id != leader).findFirst().orElseThrow();
+        all.moveLeader(target);
+        assertEquals(target, retry(() -> all.status(m0.clientUrl).leaderId(), id -> id == target, Duration.ofSeconds(10)));
+        all.moveLeader(target);
+
+        MemberStatus leaderStatus = all.endpoints().stream().map(all::status).filter(MemberStatus::isLeader).findFirst().orElseThrow();
+        Member follower = members.stream().filter(mm -> mm.id() != leaderStatus.memberId()).findFirst().orElseThrow();
+        LocalMember removed = List.of(m0, m1, m2).stream().filter(lm -> lm.name.equals(follower.name())).findFirst().orElseThrow();
+        long tRemove = System.nanoTime();
+        retry(() -> {
+            all.remove(follower.id());
+            return true;
+        }, ok -> ok, Duration.ofSeconds(20));
+        System.out.printf("TIMING remove right after move-leader (\"unhealthy cluster\" retried): %d ms%n",
+                (System.nanoTime() - tRemove) / 1_000_000);
+        removed.kill();
+        List<Member> after = all.memberList();
+        assertEquals(2, after.size());
+        assertTrue(after.stream().noneMatch(mm -> mm.id() == follower.id()));
+        EtcdAdminException gone = assertThrows(EtcdAdminException.class, () -> all.remove(follower.id()));
+        assertFalse(gone.retryable(), gone.getMessage());
+        assertTrue(gone.getMessage().contains("member not found"), gone.getMessage());
+
+        EtcdAdmin failover = closeLater(new EtcdAdmin(List.of(removed.clientUrl, leaderEndpoint(all, leaderStatus)),
+                TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
+        assertEquals(2, failover.memberList().size(), "dead first endpoint is skipped");
+        EtcdAdminException dead = assertThrows(EtcdAdminException.class, () -> failover.status(removed.clientUrl));
+        assertTrue(dead.retryable(), dead.getMessage());
+        assertTrue(learner1.id() != learner2.id());
+
+        LocalMember survivor = List.of(m0, m1, m2).stream()
+                .filter(lm -> lm.name.equals(leaderNameOf(after, leaderStatus))).findFirst().orElseThrow();
+        for (LocalMember lm : List.of(m0, m1, m2)) {
+            if (lm != survivor) {
+                lm.kill();
+            }
+        }
+        Health noQuorum = retry(() -> probe.check(survivor.clientUrl), h -> !h.healthy(), Duration.ofSeconds(15));
+        assertTrue(noQuorum.reason().startsWith("unhealthy (HTTP 503)"), noQuorum.reason());
+    }
+
+    private static String leaderNameOf(List<Member> members, MemberStatus leader) {
+        return members.stream().filter(m -> m.id() == leader.memberId()).findFirst().orElseThrow().name();
+    }
+
+    @Test
+    void maintenanceAlarmsCompactDefragAndLearnerRules(@TempDir Path dir) throws Exception {
+        TlsMaterial tls = TestPki.create(dir.resolve("pki"));
+        LocalMember m0 = closeLater(new LocalMember(dir, "m0", tls));
+        m0.start(m0.config(m0.selfCluster(), InitialClusterState.NEW).build());
+        HealthProbe probe = new HealthProbe(TlsPaths.client(m0.paths));
+        m0.awaitHealthy(probe, Duration.ofSeconds(20));
+        EtcdAdmin admin = closeLater(new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), Duration.ofSeconds(3)));
+
+        for (int i = 0; i < 200; i++) {
+            admin.put("key/" + i, "value-" + i);
+        }
+        for (int i = 0; i < 200; i++) {
+            admin.put("key/" + i, "value2-" + i);
+        }
+        assertEquals(200, admin.count("key/"));
+        assertTrue(admin.count("") >= 200);
+        long rev = admin.currentRevision();
+        assertTrue(rev >= 401, "revision " + rev);
+        assertEquals(List.of(), admin.alarms());
+        assertEquals(List.of(), admin.disarmAll());
+        admin.compact(rev, true);
+        EtcdAdminException compacted = assertThrows(EtcdAdminException.class, () -> admin.compact(rev - 1, false));
+        assertTrue(compacted.getMessage().contains("compacted"), compacted.getMessage());
+        admin.defrag(m0.clientUrl);
+        MemberStatus s = admin.status(m0.clientUrl);
+        assertTrue(s.dbSizeInUse() <= s.dbSize(), s.toString());
+        assertEquals(List.of(), s.errors());
+
+        AddLearnerResult first = admin.addLearner(URI.create("https://127.0.0.1:" + LocalMember.freePort()));
+        assertTrue(first.member().learner());
+        assertFalse(first.member().started());
+        assertEquals(PromoteOutcome.NOT_READY, admin.promote(first.member().id()));
+        EtcdAdminException tooMany = assertThrows(EtcdAdminException.class,
+                () -> admin.addLearner(URI.create("https://127.0.0.1:" + LocalMember.freePort())));
+        assertTrue(tooMany.retryable(), tooMany.getMessage());
+        assertTrue(tooMany.getMessage().contains("too many learner"), tooMany.getMessage());
+        admin.remove(first.member().id());
+        assertEquals(1, admin.memberList().size());
+    }
+
+    /** Adds {@code m} as a learner, starts it with state existing, promotes it once caught up. */
+    private static Member join(EtcdAdmin admin, LocalMember m, HealthProbe probe) throws Exception {
+        long t0 = System.nanoTime();
+        AddLearnerResult added = retry(() -> admin.addLearner(m.peerUrl), r -> true, Duration.ofSeconds(20));
+        assertTrue(added.member().learner());
+        assertEquals(List.of(m.peerUrl), added.member().peerUrls());
+        m.start(m.config(added.initialCluster(m.name), InitialClusterState.EXISTING).build());
+        PromoteOutcome outcome = retry(() -> admin.promote(added.member().id()), o -> o == PromoteOutcome.PROMOTED,
+                Duration.ofSeconds(30));
+        assertEquals(PromoteOutcome.PROMOTED, outcome);
+        m.awaitHealthy(probe, Duration.ofSeconds(20));
+        System.out.printf("TIMING learner %s add -> promoted -> healthy: %d ms%n", m.name, (System.nanoTime() - t0) / 1_000_000);
+        return added.member();
+    }
+
+    private static URI leaderEndpoint(EtcdAdmin admin, MemberStatus leader) {
+        return admin.memberList().stream().filter(m -> m.id() == leader.memberId()).findFirst().orElseThrow().clientUrls().get(0);
+    }
+
+    /** Calls {@code op} until {@code done} accepts its result, retrying retryable failures. */
+    static <T> T retry(Supplier<T> op, java.util.function.Predicate<T> done, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        T last = null;
+        EtcdAdminException lastError = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = op.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (EtcdAdminException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+                lastError = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not done after " + limit + ": last " + last + (lastError == null ? "" : ", error " + lastError.getMessage()));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.charms.runner.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The emulated systemd driving a real /usr/bin/etcd inside a real machine, through the real systemctl client. */
+class EmulatedSystemdIT {
+    private MachineFixture fixture;
+    private NamespaceMachine m;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new MachineFixture();
+        m = fixture.machine("etcd/0");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    private MachineFixture.Run sh(String script) throws Exception {
+        return MachineFixture.run(m, Map.of("PATH", m.toolsDirInMachine() + ":" + Service.DEFAULT_PATH), "/",
+                "/bin/sh", "-c", script);
+    }
+
+    private void writeUnit(String name, String restart) throws Exception {
+        String unit = """
+                [Unit]
+                Description=etcd under test
+                [Service]
+                User=etcd
+                Environment="ETCD_NAME=%H" DATA=/var/lib/etcd-it/data
+                EnvironmentFile=-/etc/default/etcd-it
+                ExecStartPre=+/bin/sh -c 'mkdir -p /var/lib/etcd-it && chown etcd /var/lib/etcd-it'
+                ExecStart=/usr/bin/etcd --data-dir ${DATA} --listen-client-urls http://${ADDR}:2379 \\
+                    --advertise-client-urls http://${ADDR}:2379 --listen-peer-urls http://${ADDR}:2380
+                Restart=RESTART
+                RestartSec=200ms
+                LimitNOFILE=4096
+                [Install]
+                WantedBy=multi-user.target
+                """.replace("RESTART", restart);
+        assertEquals(0, sh("cat > /etc/systemd/system/" + name + ".service <<'EOF'\n" + unit + "EOF\n"
+                + "echo ADDR=" + m.address() + " > /etc/default/etcd-it").code());
+    }
+
+    private boolean healthy() {
+        String body = MachineFixture.httpGet("http://" + m.address() + ":2379/health", Duration.ofSeconds(1));
+        return body != null && body.contains("\"health\":\"true\"");
+    }
+
+    private String show(String unit, String property) throws Exception {
+        return sh("systemctl show -p " + property + " --value " + unit).out().strip();
+    }
+
+    @Test
+    void etcdRunsAsItsUserIsRestartedAfterACrashAndStops() throws Exception {
+        writeUnit("etcd-it", "on-failure");
+        assertEquals(0, sh("systemctl daemon-reload").code());
+        MachineFixture.Run enable = sh("systemctl enable --now etcd-it");
+        assertEquals(0, enable.code(), enable.err());
+        assertTrue(enable.err().contains("Created symlink /etc/systemd/system/multi-user.target.wants/etcd-it.service"),
+                enable.err());
+        assertTrue(Files.isSymbolicLink(m.hostPathOf("/etc/systemd/system/multi-user.target.wants/etcd-it.service")));
+        assertEquals("enabled\n", sh("systemctl is-enabled etcd-it").out());
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), this::healthy), "etcd healthy");
+        assertEquals(0, sh("systemctl is-active etcd-it").code());
+        assertEquals("active", show("etcd-it.service", "ActiveState"));
+
+        long pid = Long.parseLong(show("etcd-it", "MainPID"));
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+        String etcdUid = Files.readAllLines(m.hostPathOf("/etc/passwd")).stream()
+                .filter(l -> l.startsWith("etcd:")).findFirst().orElseThrow().split(":")[2];
+        assertTrue(status.contains("\nUid:\t" + etcdUid + "\t"), status);
+        assertTrue(Files.readString(Path.of("/proc/" + pid + "/limits")).matches("(?s).*Max open files\\s+4096\\s+4096.*"));
+        String environ = Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
+        assertTrue(environ.contains("ETCD_NAME=" + m.hostname() + "\n"), environ);
+        assertTrue(environ.contains("USER=etcd\n"), environ);
+
+        m.systemd().crash("etcd-it");
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(10), () -> {
+            try {
+                return show("etcd-it", "NRestarts").equals("1") && show("etcd-it", "ActiveState").equals("active");
+            } catch (Exception e) {
+                return false;
+            }
+        }), "restarted after the crash");
+        assertNotEquals(pid, Long.parseLong(show("etcd-it", "MainPID")));
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), this::healthy), "healthy again");
+
+        MachineFixture.Run journal = sh("journalctl -u etcd-it --no-pager -n 200");
+        assertTrue(journal.out().contains("etcd["), journal.out());
+        assertTrue(journal.out().contains("Main process exited, code=killed, status=9/KILL"), journal.out());
+        assertTrue(journal.out().contains("Scheduled restart job, restart counter is at 1."), journal.out());
+        assertEquals(3, sh("journalctl -u etcd-it -n 3 -o cat").out().lines().count());
+
+        MachineFixture.Run running = sh("systemctl status etcd-it");
+        assertEquals(0, running.code());
+        assertTrue(running.out().contains("Active: active (running)"), running.out());
+        assertTrue(running.out().contains("Main PID: "), running.out());
+
+        assertEquals(0, sh("systemctl stop etcd-it").code());
+        assertEquals("inactive\n", sh("systemctl is-active etcd-it").out());
+        assertEquals(3, sh("systemctl is-active --quiet etcd-it").code());
+        assertEquals(3, sh("systemctl status etcd-it").code());
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(5), () -> ProcessHandle.of(pid).isEmpty()));
+        assertTrue(sh("journalctl -u etcd-it").out().contains("Stopped etcd-it.service - etcd under test."));
+
+        assertEquals(0, sh("systemctl disable etcd-it").code());
+        assertEquals("disabled\n", sh("systemctl is-enabled etcd-it").out());
+    }
+
+    @Test
+    void withoutRestartACrashLeavesTheServiceFailed() throws Exception {
+        writeUnit("etcd-norestart", "no");
+        assertEquals(0, sh("systemctl start etcd-norestart.service").code());
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), this::healthy));
+        m.systemd().crash("etcd-norestart");
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(5), () -> !m.systemd().isActive("etcd-norestart")));
+        Thread.sleep(600);
+        assertEquals("failed", show("etcd-norestart", "ActiveState"));
+        assertEquals("0", show("etcd-norestart", "NRestarts"));
+        assertEquals("signal", show("etcd-norestart", "Result"));
+        assertEquals(0, sh("systemctl is-failed etcd-norestart").code());
+        assertEquals(3, sh("systemctl is-active etcd-norestart").code());
+        MachineFixture.Run status = sh("systemctl status etcd-norestart");
+        assertEquals(3, status.code());
+        assertTrue(status.out().contains("Active: failed (failed) (Result: signal)"), status.out());
+    }
+
+    @Test
+    void systemdErrorsAndExitCodes() throws Exception {
+        MachineFixture.Run start = sh("systemctl start nosuch");
+        assertEquals(5, start.code());
+        assertEquals("Failed to start nosuch.service: Unit nosuch.service not found.\n", start.err());
+        assertEquals(5, sh("systemctl stop nosuch").code());
+        assertEquals(4, sh("systemctl status nosuch").code());
+        assertEquals(1, sh("systemctl enable nosuch").code());
+        assertEquals(1, sh("systemctl bogus-verb x").code());
+
+        writeUnit("etcd-mask", "no");
+        MachineFixture.Run refused = sh("systemctl mask etcd-mask");
+        assertEquals(1, refused.code(), "a real unit file in /etc cannot be masked");
+        assertTrue(refused.err().contains("already exists"), refused.err());
+
+        assertEquals("enabled\n", sh("systemctl is-enabled etcd").out(), "the host's packaged etcd.service shows through");
+        assertEquals(0, sh("systemctl mask etcd").code());
+        assertEquals("masked\n", sh("systemctl is-enabled etcd").out());
+        MachineFixture.Run masked = sh("systemctl start etcd");
+        assertEquals(1, masked.code());
+        assertEquals("Failed to start etcd.service: Unit etcd.service is masked.\n", masked.err());
+        assertTrue(Files.notExists(Path.of("/etc/systemd/system/etcd.service")), "the host's /etc is untouched");
+        assertEquals(0, sh("systemctl unmask etcd").code());
+        assertEquals("enabled\n", sh("systemctl is-enabled etcd").out());
+    }
+
+    @Test
+    void aChangedUnitFileNeedsDaemonReload() throws Exception {
+        assertEquals(0, sh("""
+                cat > /etc/systemd/system/sleeper.service <<'EOF'
+                [Service]
+                ExecStart=/bin/sleep 300
+                EOF
+                systemctl start sleeper""").code());
+        assertEquals(0, sh("sed -i 's/300/301/' /etc/systemd/system/sleeper.service").code());
+        MachineFixture.Run restart = sh("systemctl restart sleeper");
+        assertEquals(0, restart.code());
+        assertTrue(restart.err().contains("changed on disk. Run 'systemctl daemon-reload'"), restart.err());
+        long pid = Long.parseLong(show("sleeper", "MainPID"));
+        assertTrue(ProcessHandle.of(pid).orElseThrow().info().arguments().map(a -> a[0]).orElse("").equals("300"),
+                "still the old definition");
+        MachineFixture.Run reloaded = sh("systemctl daemon-reload && systemctl restart sleeper");
+        assertEquals("", reloaded.err());
+        long newPid = Long.parseLong(show("sleeper", "MainPID"));
+        assertEquals("301", ProcessHandle.of(newPid).orElseThrow().info().arguments().map(a -> a[0]).orElse(""));
+        assertEquals("static\n", sh("systemctl is-enabled sleeper").out());
+    }
+}

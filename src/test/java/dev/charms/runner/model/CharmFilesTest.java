@@ -1,0 +1,165 @@
+package dev.charms.runner.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CharmFilesTest {
+    private static final String CONFIG = """
+            options:
+              port: {type: int, default: 2379}
+              ratio: {type: float, default: 1}
+              tls: {type: boolean, default: true}
+              name: {default: etcd}
+              token: {type: secret}
+            """;
+
+    private static final String ACTIONS = """
+            generate-client-certificates:
+              params:
+                common-name:
+                  type: string
+                  default: etcd-client
+                  pattern: "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
+                validity-days:
+                  type: integer
+                  default: 365
+                  minimum: 1
+                  maximum: 3650
+                key-type:
+                  type: string
+                  enum: [ecdsa-p256, ed25519]
+                  default: ecdsa-p256
+                tags:
+                  type: array
+                  items: {type: string}
+              required: [validity-days]
+            open:
+              params:
+                anything: {type: object}
+              additionalProperties: true
+            """;
+
+    @Test
+    void configSchemaParsesValuesLikeJuju() {
+        ConfigSchema s = ConfigSchema.parse(CONFIG);
+        assertEquals("string", s.require("name").type());
+        assertEquals(Map.of("port", 2379L, "ratio", 1.0, "tls", true, "name", "etcd"), s.defaults());
+        assertEquals(Map.of("port", 4001L), s.parse(Map.of("port", "4001")));
+        assertEquals("unknown option \"nope\"", assertThrows(ModelException.class,
+                () -> s.parse(Map.of("nope", "1"))).getMessage());
+        assertEquals("option \"port\" expected int, got \"1.5\"", assertThrows(ModelException.class,
+                () -> s.parse(Map.of("port", "1.5"))).getMessage());
+        assertEquals("option \"port\" expected int, got \"abc\"", assertThrows(ModelException.class,
+                () -> s.parse(Map.of("port", "abc"))).getMessage());
+        assertEquals("option \"tls\" expected boolean, got \"yes\"", assertThrows(ModelException.class,
+                () -> s.parse(Map.of("tls", "yes"))).getMessage());
+        for (String t : List.of("true", "True", "TRUE", "t", "T", "1")) {
+            assertEquals(true, s.parse(Map.of("tls", t)).get("tls"));
+        }
+        for (String t : List.of("false", "False", "FALSE", "f", "F", "0")) {
+            assertEquals(false, s.parse(Map.of("tls", t)).get("tls"));
+        }
+        assertEquals(2.5, s.parse(Map.of("ratio", "2.5")).get("ratio"));
+        assertEquals("option \"ratio\" expected float, got \"x\"", assertThrows(ModelException.class,
+                () -> s.parse(Map.of("ratio", "x"))).getMessage());
+        Map<String, Object> reset = s.parse(Map.of("port", ""));
+        assertTrue(reset.containsKey("port"));
+        assertEquals(null, reset.get("port"));
+        assertEquals("", s.parse(Map.of("name", "")).get("name"));
+    }
+
+    @Test
+    void configSchemaRejectsBadFiles() {
+        assertEquals("invalid config: empty configuration", assertThrows(ModelException.class,
+                () -> ConfigSchema.parse("foo: 1\n")).getMessage());
+        assertEquals("invalid config: option \"a\" has unknown type \"list\"", assertThrows(ModelException.class,
+                () -> ConfigSchema.parse("options:\n  a: {type: list}\n")).getMessage());
+        assertEquals("invalid config default: option \"a\" expected int, got \"x\"", assertThrows(ModelException.class,
+                () -> ConfigSchema.parse("options:\n  a: {type: int, default: x}\n")).getMessage());
+    }
+
+    @Test
+    void actionsSpecValidatesAndInsertsDefaults() {
+        ActionsSpec spec = ActionsSpec.parse(ACTIONS);
+        Map<String, Object> out = spec.validate("generate-client-certificates", Map.of("validity-days", 30));
+        assertEquals(Map.of("validity-days", 30, "common-name", "etcd-client", "key-type", "ecdsa-p256"), out);
+        assertEquals("validation failed: (root): Additional property bogus is not allowed", fails(spec,
+                Map.of("validity-days", 1, "bogus", "x")));
+        assertEquals("validation failed: (root): validity-days is required", fails(spec, Map.of()));
+        assertEquals("validation failed: validity-days: Must be less than or equal to 3650",
+                fails(spec, Map.of("validity-days", 4000)));
+        assertEquals("validation failed: validity-days: Must be greater than or equal to 1",
+                fails(spec, Map.of("validity-days", 0)));
+        assertEquals("validation failed: validity-days: Invalid type. Expected: integer, given: number",
+                fails(spec, Map.of("validity-days", 1.5)));
+        assertEquals("validation failed: validity-days: Invalid type. Expected: integer, given: string",
+                fails(spec, Map.of("validity-days", "10")));
+        assertEquals("validation failed: key-type: key-type must be one of the following: \"ecdsa-p256\", \"ed25519\"",
+                fails(spec, Map.of("validity-days", 1, "key-type", "rsa")));
+        assertEquals("validation failed: common-name: Does not match pattern '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$'",
+                fails(spec, Map.of("validity-days", 1, "common-name", "-bad")));
+        assertEquals("validation failed: tags.1: Invalid type. Expected: string, given: integer",
+                fails(spec, Map.of("validity-days", 1, "tags", List.of("a", 2))));
+        Map<String, Object> two = new LinkedHashMap<>();
+        two.put("validity-days", 0);
+        two.put("key-type", "x");
+        assertEquals("validation failed: key-type: key-type must be one of the following: \"ecdsa-p256\", \"ed25519\"; "
+                + "validity-days: Must be greater than or equal to 1", fails(spec, two));
+        assertEquals(Map.of("x", 1), spec.validate("open", Map.of("x", 1)));
+        assertEquals("action \"nope\" not defined", assertThrows(ModelException.class,
+                () -> spec.validate("nope", Map.of())).getMessage());
+        assertEquals("No description", spec.action("open").orElseThrow().description());
+    }
+
+    private static String fails(ActionsSpec spec, Map<String, Object> params) {
+        return assertThrows(ModelException.class, () -> spec.validate("generate-client-certificates", params)).getMessage();
+    }
+
+    @Test
+    void actionsSpecRejectsBadNames() {
+        assertThrows(ModelException.class, () -> ActionsSpec.parse("Bad_Name: {}\n"));
+        assertThrows(ModelException.class, () -> ActionsSpec.parse("juju-run: {}\n"));
+        assertThrows(ModelException.class, () -> ActionsSpec.parse("a:\n  params:\n    p: {type: text}\n"));
+    }
+
+    @Test
+    void charmMetaAndLoad(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("metadata.yaml"), """
+                name: etcd
+                summary: s
+                description: d
+                peers: {cluster: etcd-peer}
+                provides: {db: {interface: etcd}}
+                requires: {certificates: {interface: tls-certificates, limit: 1, optional: true}}
+                resources: {etcd: {type: file, filename: etcd.tar.gz}}
+                storage: {data: {type: filesystem, location: /var/lib/etcd, multiple: {range: 0-1}}, logs: {type: block, multiple: {range: 2+}}}
+                """);
+        Charm charm = Charm.load(dir);
+        CharmMeta m = charm.meta();
+        assertEquals(List.of("cluster", "db", "certificates"), List.copyOf(m.endpoints().keySet()));
+        assertEquals(EndpointSpec.Role.PEER, m.endpoint("cluster").orElseThrow().role());
+        assertEquals("etcd-peer", m.endpoint("cluster").orElseThrow().interfaceName());
+        assertEquals(1, m.endpoint("certificates").orElseThrow().limit());
+        assertEquals(new StorageSpec("data", "filesystem", "/var/lib/etcd", 0, 1), m.storage().get("data"));
+        assertEquals(-1, m.storage().get("logs").maxCount());
+        assertEquals("etcd.tar.gz", m.resources().get("etcd").filename());
+        assertTrue(charm.config().options().isEmpty());
+        assertFalse(m.hasBinding("nope"));
+        assertEquals("invalid metadata.yaml: \"summary\" must be a string", assertThrows(ModelException.class,
+                () -> CharmMeta.parse("name: x\ndescription: d\n")).getMessage());
+        assertTrue(assertThrows(ModelException.class, () -> CharmMeta.parse("name: x\nsummary: s\ndescription: d\n"
+                + "provides: {juju-info: {interface: x}}\n")).getMessage().contains("reserved"));
+        assertTrue(assertThrows(ModelException.class, () -> Charm.load(dir.resolve("missing")))
+                .getMessage().startsWith("charm missing from disk"));
+    }
+}
