@@ -1,21 +1,127 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.actions.Alarms;
+import dev.charms.etcd.actions.ClientCredentials;
+import dev.charms.etcd.actions.ClusterHealth;
+import dev.charms.etcd.actions.Compaction;
+import dev.charms.etcd.actions.Defragmentation;
+import dev.charms.etcd.actions.MemberListing;
+import dev.charms.etcd.actions.SnapshotTarget;
+import dev.charms.etcd.actions.Snapshots;
+import dev.charms.etcd.pki.CertificateAuthority;
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.ops.ActionContext;
 import dev.charms.ops.ActionFailedException;
 import dev.charms.ops.Event;
 import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
-/** Routes each action to its handler. */
+/**
+ * Binds each action to its class in {@code dev.charms.etcd.actions}: reads and checks the parameters,
+ * builds the admin client from this unit's view of the cluster, and sets the results. Every action
+ * runs on any unit except {@code restore}, which needs the leader.
+ */
 final class Actions {
+    /** Per-call limit for the health checks (an unreachable member must not hold the answer up long). */
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+
     private final Framework fw;
+    private final Model model;
     private final Workload workload;
 
     Actions(Framework fw, Workload workload) {
         this.fw = fw;
+        this.model = fw.model();
         this.workload = workload;
     }
 
     void run(Event.Action event) {
-        throw new ActionFailedException("action " + event.action() + " is not available in this build of the charm"
-                + " (" + workload.paths() + ", " + fw.model().unitName() + ")");
+        ActionContext ctx = fw.action();
+        switch (event.action()) {
+            case "health" -> health(ctx);
+            case "member-list" -> memberList(ctx);
+            case "generate-client-certificates" -> clientCertificates(ctx);
+            case "snapshot" -> snapshot(ctx);
+            case "restore" -> new ClusterRestore(fw, workload).run(ctx);
+            case "compact" -> compact(ctx);
+            case "defrag" -> defrag(ctx);
+            case "alarm-list" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).list()));
+            case "alarm-disarm" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).disarm()));
+            default -> throw new ActionFailedException("unknown action '" + event.action() + "'");
+        }
+    }
+
+    /** Work needing the unit's view of the cluster and an admin client. */
+    @FunctionalInterface
+    private interface AdminWork {
+        void run(ActionScope scope, EtcdAdmin admin);
+    }
+
+    private void withAdmin(Duration timeout, AdminWork work) {
+        ActionScope scope = new ActionScope(model, workload);
+        try (EtcdAdmin admin = scope.admin(timeout)) {
+            work.run(scope, admin);
+        }
+    }
+
+    private void health(ActionContext ctx) {
+        withAdmin(HEALTH_TIMEOUT, (scope, admin) -> {
+            ClusterHealth.Report report = new ClusterHealth(admin, scope.endpoints()).check();
+            ctx.setResults(report.toResults());
+            ctx.log("cluster is " + report.status() + ": " + report.message());
+        });
+    }
+
+    private void memberList(ActionContext ctx) {
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) ->
+                ctx.setResults(new MemberListing(admin, scope.endpoints()).list().toResults()));
+    }
+
+    private void clientCertificates(ActionContext ctx) {
+        ClientCredentials.Request request = ClientCredentials.Request.parse(ctx.stringParam("common-name", "etcd-client"),
+                ctx.longParam("validity-days", 365), ctx.stringParam("key-type", "ecdsa-p256"));
+        ActionScope scope = new ActionScope(model, workload);
+        CertificateAuthority ca;
+        try {
+            ca = new ClusterCa(model, scope.peer()).load().orElseThrow(() -> new ActionFailedException(
+                    "the cluster CA does not exist yet; the leader creates it on its first hook"));
+        } catch (IllegalStateException e) {
+            throw new ActionFailedException("cannot load the cluster CA: " + e.getMessage());
+        }
+        List<URI> endpoints = Reconciler.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
+                .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
+        ClientCredentials.Issued issued = ClientCredentials.issue(ca, request);
+        Path bundle = ClientCredentials.write(issued, endpoints, ClientCredentials.DEFAULT_DIR);
+        ctx.setResults(ClientCredentials.results(issued, bundle, model.unitName()));
+        ctx.log("issued a client certificate for CN=" + request.commonName() + ", written to " + bundle);
+    }
+
+    private void snapshot(ActionContext ctx) {
+        Path dir = SnapshotTarget.prepare(ctx.stringParam("target", "/home/ubuntu/etcd-snapshots"));
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
+            Snapshots.Saved saved = new Snapshots(admin, scope.snapshotTool()).save(dir, model.appName());
+            ctx.setResults(saved.toResults(model.unitName()));
+            ctx.log("saved snapshot " + saved.path() + " at revision " + saved.status().revision());
+        });
+    }
+
+    private void compact(ActionContext ctx) {
+        OptionalLong revision = Compaction.parseRevision(ctx.stringParam("revision", ""));
+        boolean physical = ctx.booleanParam("physical", false);
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Compaction(admin).compact(revision, physical)));
+    }
+
+    private void defrag(ActionContext ctx) {
+        String member = ctx.stringParam("member", "");
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
+            Map<String, Object> results = new Defragmentation(admin, scope.endpoints()).defrag(member, scope.node().memberName());
+            ctx.setResults(results);
+        });
     }
 }

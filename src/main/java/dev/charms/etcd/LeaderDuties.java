@@ -188,12 +188,17 @@ final class LeaderDuties {
         return out;
     }
 
-    /** Units ready to join (certificate installed, URL published), in unit order. */
+    /**
+     * Units ready to join (certificate installed, URL published, and after a restore: data of the
+     * replaced cluster moved aside), in unit order.
+     */
     private List<String> candidates(Roster roster) {
         TreeSet<String> out = new TreeSet<>(Units.ORDER);
+        String generation = peer.localAppData().getOrDefault(PeerData.RESTORE, "");
         for (String unit : peer.units()) {
             Map<String, String> data = peer.unitData(unit);
             if (!roster.contains(unit) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))
+                    && (generation.isEmpty() || generation.equals(data.get(PeerData.RESTORED)))
                     && !data.getOrDefault(PeerData.PEER_URL, "").isBlank()) {
                 out.add(unit);
             }

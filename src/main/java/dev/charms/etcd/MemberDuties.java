@@ -61,6 +61,7 @@ final class MemberDuties {
     /** Runs, restarts or parks this unit's member according to the roster; reports status. */
     void converge() {
         Roster roster = roster();
+        forgetRestoredOverCluster();
         Roster.Entry entry = roster.get(model.unitName());
         if (entry == null) {
             parkUntilAdmitted(roster);
@@ -89,7 +90,12 @@ final class MemberDuties {
 
     /** Renders this member's config from its roster entry and starts etcd. */
     void startWith(Roster.Entry entry) {
-        EtcdConfig config = Reconciler.configFor(pass, entry, workload);
+        startWith(entry, peer.localAppData().getOrDefault(PeerData.TOKEN, ""));
+    }
+
+    /** Renders this member's config from {@code entry} with cluster token {@code token} and starts etcd. */
+    void startWith(Roster.Entry entry, String token) {
+        EtcdConfig config = Reconciler.configFor(pass, entry, token, workload);
         workload.writeConfig(config, pass.installation(), List.of(pass.node().localClientUrl()));
         fw.setUnitStatusNow(Status.maintenance(entry.isLearner() ? "starting etcd as a learner" : "starting etcd"));
         workload.start();
@@ -117,6 +123,26 @@ final class MemberDuties {
 
     private void publishStarted(Roster.Entry entry) {
         peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_STARTED, PeerData.MEMBER_ID, entry.memberId()));
+    }
+
+    /**
+     * After the restore action rebuilt the cluster (a new generation in the application bag), this
+     * unit's etcd belongs to the replaced cluster: stop it and move its data aside (never deleted),
+     * then record the generation, which the leader waits for before adding this unit back. A pending
+     * rolling-restart request belonged to the old member and is dropped.
+     */
+    private void forgetRestoredOverCluster() {
+        String generation = peer.localAppData().getOrDefault(PeerData.RESTORE, "");
+        if (generation.isEmpty() || generation.equals(peer.localUnitData().get(PeerData.RESTORED))) {
+            return;
+        }
+        if (workload.isRunning() || workload.hasData()) {
+            fw.setUnitStatusNow(Status.maintenance("the cluster was restored from a snapshot: leaving the old cluster"));
+            workload.stop();
+            workload.moveDataAside("replaced").ifPresent(p -> model.log("WARNING",
+                    "the cluster was restored from a snapshot; moved this unit's old data to " + p));
+        }
+        peer.updateLocalUnitData(Map.of(PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
     }
 
     /** Not admitted: stale data from an earlier membership is moved aside; then wait for the leader. */

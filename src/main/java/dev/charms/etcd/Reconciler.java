@@ -134,7 +134,11 @@ public final class Reconciler {
     }
 
     static EtcdConfig configFor(Pass pass, Roster.Entry entry, Workload workload) {
-        String token = pass.peer().localAppData().getOrDefault(PeerData.TOKEN, "");
+        return configFor(pass, entry, pass.peer().localAppData().getOrDefault(PeerData.TOKEN, ""), workload);
+    }
+
+    /** The configuration for {@code entry} with an explicit cluster token (a restore makes a new one). */
+    static EtcdConfig configFor(Pass pass, Roster.Entry entry, String token, Workload workload) {
         return pass.node().config(entry, token, workload.paths().dataDir(),
                 dev.charms.etcd.workload.TlsPaths.server(workload.paths()));
     }

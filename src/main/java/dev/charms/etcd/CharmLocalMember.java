@@ -1,0 +1,82 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.actions.LocalMember;
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.ops.Framework;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * This unit's member for the restore action: its systemd service, data dir and rendered configuration.
+ * A restored member is started with a fresh roster entry (a new one-member cluster, state
+ * {@code new}) and the new token; rolling back starts it from its previous roster entry and token.
+ */
+final class CharmLocalMember implements LocalMember {
+    private final Framework fw;
+    private final Workload workload;
+    private final Reconciler.Pass pass;
+    private final Optional<Roster.Entry> previous;
+
+    CharmLocalMember(Framework fw, Workload workload, Reconciler.Pass pass, Optional<Roster.Entry> previous) {
+        this.fw = fw;
+        this.workload = workload;
+        this.pass = pass;
+        this.previous = previous;
+    }
+
+    @Override
+    public String name() {
+        return pass.node().memberName();
+    }
+
+    @Override
+    public URI peerUrl() {
+        return pass.node().peerUrl();
+    }
+
+    @Override
+    public URI localClientUrl() {
+        return pass.node().localClientUrl();
+    }
+
+    @Override
+    public Path dataDir() {
+        return workload.paths().dataDir();
+    }
+
+    @Override
+    public void stop() {
+        workload.stop();
+    }
+
+    @Override
+    public Optional<Path> moveDataAside(String why) {
+        return workload.moveDataAside(why);
+    }
+
+    /** The roster entry a restored member runs with (its id is known only once it runs). */
+    Roster.Entry restoredEntry(String initialCluster, String memberId) {
+        return new Roster.Entry(memberId, name(), peerUrl().toString(), "voter", initialCluster, "new");
+    }
+
+    @Override
+    public void startRestored(String token, String initialCluster) {
+        new MemberDuties(fw, workload, pass).startWith(restoredEntry(initialCluster, ""), token);
+    }
+
+    @Override
+    public void startPrevious() {
+        if (previous.isPresent()) {
+            new MemberDuties(fw, workload, pass).startWith(previous.get());
+        } else {
+            workload.start();
+        }
+    }
+
+    @Override
+    public EtcdAdmin admin() {
+        return workload.admin(List.of(localClientUrl()));
+    }
+}

@@ -1,0 +1,245 @@
+package dev.charms.etcd.actions;
+
+import dev.charms.etcd.workload.Alarm;
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.Member;
+import dev.charms.etcd.workload.MemberStatus;
+import dev.charms.ops.ActionFailedException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code health} action: every member from etcd's member list, asked for its own status in
+ * parallel (reachable, raft role, term, index, DB size, version, alarms, round-trip time), and a
+ * cluster summary: {@code healthy}, {@code degraded} (what is wrong) or {@code unhealthy} (no raft
+ * leader, or fewer reachable voting members than quorum). Answers with what it knows while members
+ * are down; fails only when no member answers at all.
+ */
+public final class ClusterHealth {
+    /** Summary states. */
+    public static final String HEALTHY = "healthy";
+    /** Works, with problems. */
+    public static final String DEGRADED = "degraded";
+    /** No leader or no quorum. */
+    public static final String UNHEALTHY = "unhealthy";
+
+    /**
+     * One member's health.
+     *
+     * @param key result key (member name, or member-&lt;id&gt; while unstarted)
+     * @param member the member as etcd lists it
+     * @param endpoint the URL asked (empty when it has none)
+     * @param status its status, when it answered
+     * @param role leader, follower or learner; for an unreachable member what the others know
+     *             (leader or learner), else unknown
+     * @param alarms active alarms raised by this member
+     * @param rttMillis round-trip time of a status call on a warm connection
+     * @param error why it did not answer
+     */
+    public record MemberHealth(String key, Member member, Optional<URI> endpoint, Optional<MemberStatus> status,
+                               String role, List<String> alarms, long rttMillis, String error) {
+        /** Whether it answered. */
+        public boolean reachable() {
+            return status.isPresent();
+        }
+
+        Map<String, Object> toResults() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", member.idHex());
+            m.put("reachable", reachable());
+            m.put("role", role);
+            m.put("endpoint", endpoint.map(URI::toString).orElse("none"));
+            status.ifPresent(s -> {
+                m.put("raft-term", s.raftTerm());
+                m.put("raft-index", s.raftIndex());
+                m.put("db-size-bytes", s.dbSize());
+                m.put("db-in-use-bytes", s.dbSizeInUse());
+                m.put("version", s.version());
+                m.put("rtt-ms", rttMillis);
+            });
+            m.put("alarms", alarms.isEmpty() ? "none" : String.join(",", alarms));
+            if (!error.isEmpty()) {
+                m.put("error", error);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * The whole answer.
+     *
+     * @param status healthy, degraded or unhealthy
+     * @param message what is wrong, or a one-line summary
+     * @param leader name (key) of the raft leader, or "none"
+     * @param members every member, in member-list order
+     */
+    public record Report(String status, String message, String leader, List<MemberHealth> members) {
+        /** Results: {@code cluster.*} and {@code members.<name>.*}. */
+        public Map<String, Object> toResults() {
+            Map<String, Object> cluster = new LinkedHashMap<>();
+            cluster.put("status", status);
+            cluster.put("message", message);
+            cluster.put("leader", leader);
+            cluster.put("members", members.size());
+            cluster.put("reachable", members.stream().filter(MemberHealth::reachable).count());
+            Map<String, Object> each = new LinkedHashMap<>();
+            members.forEach(m -> each.put(m.key(), m.toResults()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("cluster", cluster);
+            out.put("members", each);
+            return out;
+        }
+    }
+
+    private final EtcdAdmin admin;
+    private final MemberEndpoints endpoints;
+
+    /** Health of the cluster {@code admin} reaches, asking each member at {@code endpoints}. */
+    public ClusterHealth(EtcdAdmin admin, MemberEndpoints endpoints) {
+        this.admin = admin;
+        this.endpoints = endpoints;
+    }
+
+    /** Checks every member; throws {@link ActionFailedException} only when no member answers. */
+    public Report check() {
+        List<Member> members;
+        try {
+            members = admin.memberList();
+        } catch (RuntimeException e) {
+            throw new ActionFailedException("no etcd member answers (" + admin.endpoints().size()
+                    + " endpoints tried): " + e.getMessage());
+        }
+        Map<Long, List<String>> alarms = new HashMap<>();
+        String alarmError = "";
+        try {
+            for (Alarm a : admin.alarms()) {
+                alarms.computeIfAbsent(a.memberId(), id -> new ArrayList<>()).add(a.type());
+            }
+        } catch (RuntimeException e) {
+            alarmError = "alarm list failed: " + e.getMessage();
+        }
+        List<Probe> probes = probeAll(members);
+        long leaderId = leaderId(probes);
+        List<MemberHealth> out = new ArrayList<>();
+        for (Probe p : probes) {
+            out.add(new MemberHealth(MemberEndpoints.key(p.member()), p.member(), p.endpoint(), p.status(),
+                    role(p, leaderId), alarms.getOrDefault(p.member().id(), List.of()), p.rttMillis(), p.error()));
+        }
+        return summarize(out, leaderId, alarmError);
+    }
+
+    private record Probe(Member member, Optional<URI> endpoint, Optional<MemberStatus> status, long rttMillis,
+                         String error) {
+    }
+
+    private List<Probe> probeAll(List<Member> members) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(members.size(), 8)), r -> {
+            Thread t = new Thread(r, "health-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Probe>> futures = new ArrayList<>();
+            for (Member m : members) {
+                futures.add(pool.submit(() -> probe(m)));
+            }
+            List<Probe> out = new ArrayList<>();
+            for (Future<Probe> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking members");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("checking members failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Probe probe(Member m) {
+        Optional<URI> url = endpoints.of(m);
+        if (url.isEmpty()) {
+            return new Probe(m, url, Optional.empty(), 0, "not started yet (no client URL)");
+        }
+        try {
+            admin.status(url.get());
+            long start = System.nanoTime();
+            MemberStatus status = admin.status(url.get());
+            long rtt = Math.max(0, Math.round((System.nanoTime() - start) / 1e6));
+            return new Probe(m, url, Optional.of(status), rtt, "");
+        } catch (RuntimeException e) {
+            return new Probe(m, url, Optional.empty(), 0, "unreachable: " + e.getMessage());
+        }
+    }
+
+    /** The leader most reachable members agree on (0: none). */
+    private static long leaderId(List<Probe> probes) {
+        Map<Long, Long> votes = probes.stream().flatMap(p -> p.status().stream()).map(MemberStatus::leaderId)
+                .filter(id -> id != 0).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
+    }
+
+    private static String role(Probe p, long leaderId) {
+        boolean learner = p.status().map(MemberStatus::isLearner).orElse(p.member().learner());
+        if (learner) {
+            return "learner";
+        }
+        if (leaderId != 0 && p.member().id() == leaderId) {
+            return "leader";
+        }
+        return p.status().isPresent() ? "follower" : "unknown";
+    }
+
+    private static Report summarize(List<MemberHealth> members, long leaderId, String alarmError) {
+        String leader = members.stream().filter(m -> m.member().id() == leaderId).map(MemberHealth::key)
+                .findFirst().orElse("none");
+        List<MemberHealth> voters = members.stream().filter(m -> !m.role().equals("learner")).toList();
+        long reachableVoters = voters.stream().filter(MemberHealth::reachable).count();
+        int quorum = voters.size() / 2 + 1;
+        if (leaderId == 0) {
+            return new Report(UNHEALTHY, "no raft leader: " + reachableVoters + " of " + voters.size()
+                    + " voting members reachable, none knows a leader", leader, members);
+        }
+        if (reachableVoters < quorum) {
+            return new Report(UNHEALTHY, "no quorum: " + reachableVoters + " of " + voters.size()
+                    + " voting members reachable, " + quorum + " needed", leader, members);
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> down = members.stream().filter(m -> !m.reachable()).map(MemberHealth::key).toList();
+        if (!down.isEmpty()) {
+            problems.add(down.size() + " of " + members.size() + " members unreachable (" + String.join(", ", down) + ")");
+        }
+        for (MemberHealth m : members) {
+            for (String alarm : m.alarms()) {
+                problems.add("alarm " + alarm + " on " + m.key());
+            }
+        }
+        List<String> disagree = members.stream().filter(m -> m.status().isPresent()
+                && m.status().get().leaderId() != leaderId).map(MemberHealth::key).toList();
+        if (!disagree.isEmpty()) {
+            problems.add("no agreement on the raft leader (" + String.join(", ", disagree) + " see another or none)");
+        }
+        if (!alarmError.isEmpty()) {
+            problems.add(alarmError);
+        }
+        if (!problems.isEmpty()) {
+            return new Report(DEGRADED, String.join("; ", problems), leader, members);
+        }
+        long learners = members.size() - voters.size();
+        String message = voters.size() + " of " + voters.size() + " voting members healthy, leader " + leader
+                + (learners == 0 ? "" : ", " + learners + " learner" + (learners == 1 ? "" : "s") + " catching up");
+        return new Report(HEALTHY, message, leader, members);
+    }
+}

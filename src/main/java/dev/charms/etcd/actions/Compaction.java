@@ -1,0 +1,67 @@
+package dev.charms.etcd.actions;
+
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.ops.ActionFailedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The {@code compact} action: drops the keyspace history before a revision (empty: the current one),
+ * optionally waiting until the backend has physically applied it. A revision in the future or one
+ * already compacted is refused with a message saying so.
+ */
+public final class Compaction {
+    private final EtcdAdmin admin;
+
+    /** Compacts the cluster {@code admin} reaches. */
+    public Compaction(EtcdAdmin admin) {
+        this.admin = admin;
+    }
+
+    /** The {@code revision} parameter: empty for "current", else a positive whole number. */
+    public static OptionalLong parseRevision(String param) {
+        String s = param == null ? "" : param.strip();
+        if (s.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long rev;
+        try {
+            rev = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ActionFailedException("revision '" + param + "' is not a whole number (leave it empty for the current revision)");
+        }
+        if (rev < 1) {
+            throw new ActionFailedException("revision " + rev + " must be at least 1");
+        }
+        return OptionalLong.of(rev);
+    }
+
+    /** Compacts up to {@code revision} (empty: current); returns the results. */
+    public Map<String, Object> compact(OptionalLong revision, boolean physical) {
+        long current;
+        try {
+            current = admin.currentRevision();
+        } catch (RuntimeException e) {
+            throw new ActionFailedException("cannot read the current revision: " + e.getMessage());
+        }
+        long target = revision.orElse(current);
+        if (target > current) {
+            throw new ActionFailedException("revision " + target + " is in the future: the current revision is " + current);
+        }
+        try {
+            admin.compact(target, physical);
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("compacted")) {
+                throw new ActionFailedException("revision " + target + " is already compacted; give a later revision"
+                        + " (current is " + current + ")");
+            }
+            throw new ActionFailedException("compact to revision " + target + " failed: " + e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("revision", target);
+        out.put("current-revision", current);
+        out.put("physical", physical);
+        return out;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.charms.etcd.actions;
+
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.MemberStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test helper: one real etcd 3.4 member on 127.0.0.1 (free ports, mTLS on client and peer ports with
+ * {@link TestPki} certificates), run directly as a child process with command-line flags.
+ */
+final class EtcdProcess implements AutoCloseable {
+    static final Path ETCD = Path.of("/usr/bin/etcd");
+
+    final String name;
+    final Path dir;
+    final Path dataDir;
+    final URI clientUrl;
+    final URI peerUrl;
+    private final TestPki pki;
+    private final List<String> extraFlags = new ArrayList<>();
+    private Process process;
+
+    EtcdProcess(Path base, String name, TestPki pki) throws IOException {
+        this.name = name;
+        this.dir = Files.createDirectories(base.resolve(name));
+        this.dataDir = dir.resolve("data");
+        this.clientUrl = URI.create("https://127.0.0.1:" + freePort());
+        this.peerUrl = URI.create("https://127.0.0.1:" + freePort());
+        this.pki = pki;
+    }
+
+    /** Adds flags (e.g. a backend quota) to every later start. */
+    EtcdProcess withFlags(String... flags) {
+        extraFlags.addAll(List.of(flags));
+        return this;
+    }
+
+    String selfCluster() {
+        return name + "=" + peerUrl;
+    }
+
+    /** Starts etcd as a member of {@code initialCluster} in {@code state} (new or existing). */
+    void start(String initialCluster, String state, String token) throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        List<String> cmd = new ArrayList<>(List.of(ETCD.toString(),
+                "--name", name, "--data-dir", dataDir.toString(),
+                "--listen-client-urls", clientUrl.toString(), "--advertise-client-urls", clientUrl.toString(),
+                "--listen-peer-urls", peerUrl.toString(), "--initial-advertise-peer-urls", peerUrl.toString(),
+                "--initial-cluster", initialCluster, "--initial-cluster-state", state,
+                "--initial-cluster-token", token,
+                "--cert-file", pki.server.certFile().toString(), "--key-file", pki.server.keyFile().toString(),
+                "--trusted-ca-file", pki.server.caFile().toString(), "--client-cert-auth",
+                "--peer-cert-file", pki.server.certFile().toString(), "--peer-key-file", pki.server.keyFile().toString(),
+                "--peer-trusted-ca-file", pki.server.caFile().toString(), "--peer-client-cert-auth",
+                "--heartbeat-interval", "50", "--election-timeout", "500"));
+        cmd.addAll(extraFlags);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** An admin client of this member only. */
+    EtcdAdmin admin() {
+        return new EtcdAdmin(List.of(clientUrl), pki.client, Duration.ofSeconds(3));
+    }
+
+    /** Waits until this member answers and knows a raft leader. */
+    void awaitLeader(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "";
+        try (EtcdAdmin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                if (!isAlive()) {
+                    throw new AssertionError(name + " exited; log: " + logTail());
+                }
+                try {
+                    MemberStatus s = admin.status(clientUrl);
+                    if (s.leaderId() != 0) {
+                        return;
+                    }
+                    last = "no leader";
+                } catch (RuntimeException e) {
+                    last = e.getMessage();
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError(name + " has no leader after " + limit + ": " + last + "; log: " + logTail());
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("etcd.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after 10 s; waits for the exit. */
+    void stop() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** SIGKILL, as a crash. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> process).join();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
