@@ -144,7 +144,8 @@ final class LeaderDuties {
         MemberDuties member = new MemberDuties(fw, workload, pass);
         member.startWith(entry);
         try (EtcdAdmin admin = workload.admin(List.of(node.localClientUrl()))) {
-            List<Member> members = member.awaitServing(admin);
+            member.awaitServing(admin);
+            List<Member> members = admin.memberList();
             Roster roster = Roster.empty();
             for (Member m : members) {
                 String unit = unitWithPeerUrl(m, node);

@@ -102,15 +102,15 @@ final class MemberDuties {
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint());
     }
 
-    /** Waits until the local member answers and knows a raft leader; returns the member list. */
-    List<Member> awaitServing(EtcdAdmin admin) {
+    /** Waits until the local member answers and knows a raft leader (learners too: status works on them). */
+    void awaitServing(EtcdAdmin admin) {
         long deadline = System.nanoTime() + SERVE_WAIT.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             try {
                 MemberStatus status = admin.status(pass.node().localClientUrl());
                 if (status.leaderId() != 0) {
-                    return admin.memberList();
+                    return;
                 }
             } catch (RuntimeException e) {
                 last = e;

@@ -120,10 +120,16 @@ public final class Workload {
         }
     }
 
-    /** The config file's content, for detecting a change that needs a restart. */
+    /**
+     * A fingerprint of what a running etcd depends on (config, unit file, certificate), for detecting a
+     * change that needs a restart. The {@code initial-*} settings are left out: etcd reads them only when
+     * it first bootstraps its data dir, so a change there (the bootstrap member turning "existing") must
+     * not restart it.
+     */
     public String configFingerprint() {
         try {
-            String conf = Files.exists(paths.configFile()) ? Files.readString(paths.configFile()) : "";
+            String conf = Files.exists(paths.configFile()) ? Files.readString(paths.configFile()).lines()
+                    .filter(l -> !l.startsWith("initial-")).collect(java.util.stream.Collectors.joining("\n")) : "";
             String unit = Files.exists(paths.unitFile()) ? Files.readString(paths.unitFile()) : "";
             String cert = Files.exists(paths.serverCert()) ? Files.readString(paths.serverCert()) : "";
             return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert).hashCode());
