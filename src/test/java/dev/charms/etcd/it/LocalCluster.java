@@ -41,7 +41,7 @@ public final class LocalCluster implements AutoCloseable {
         this.work = Files.createTempDirectory("etcd-it-");
         this.paths = new ModelPaths(home, model);
         this.controller = Controller.start(paths);
-        controller.setModelConfig(Map.of("update-status-hook-interval", "20s", "retry-backoff-base", "2s"));
+        controller.setModelConfig(Map.of("update-status-hook-interval", "20s", "retry-hook-base-delay", "2s"));
     }
 
     public Controller controller() {
@@ -152,6 +152,15 @@ public final class LocalCluster implements AutoCloseable {
      * certificate is refused.
      */
     public void assertMembershipMatchesUnits() throws IOException, InterruptedException {
+        assertMembership(true);
+    }
+
+    /** As {@link #assertMembershipMatchesUnits()} without checking the units' workload status. */
+    public void assertMembershipMatchesUnitsIgnoringStatus() throws IOException, InterruptedException {
+        assertMembership(false);
+    }
+
+    private void assertMembership(boolean statusToo) throws IOException, InterruptedException {
         List<String> units = units();
         List<Member> members = members();
         Map<String, Member> byName = new HashMap<>();
@@ -162,6 +171,9 @@ public final class LocalCluster implements AutoCloseable {
             assertTrue(m != null, "no member for " + u + " in " + members);
             assertTrue(!m.learner(), u + " is still a learner");
             assertEquals(List.of("https://" + address(u) + ":2380"), m.peerUrls());
+            if (!statusToo) {
+                continue;
+            }
             StatusSnapshot.UnitRow row = unit(u);
             assertEquals("active", row.workload(), u + ": " + row.workloadMessage());
             assertTrue(row.workloadMessage().contains("cluster is healthy, " + units.size() + " member"),
@@ -169,6 +181,21 @@ public final class LocalCluster implements AutoCloseable {
         }
         Result noCert = etcdctlRaw(false, "get", "x");
         assertTrue(noCert.code != 0, "a client without a certificate was served: " + noCert.output);
+    }
+
+    /** The unit whose etcd member is the raft leader now. */
+    public String raftLeaderUnit() throws IOException, InterruptedException {
+        JsonNode statuses = JSON.readTree(etcdctl("endpoint", "status", "-w", "json"));
+        String leaderId = null;
+        for (JsonNode s : statuses) {
+            leaderId = Long.toHexString(s.path("Status").path("leader").asLong());
+        }
+        for (Member m : members()) {
+            if (m.id().equals(leaderId)) {
+                return m.name().replaceFirst("-(\\d+)$", "/$1");
+            }
+        }
+        throw new AssertionError("no raft leader among " + members());
     }
 
     public void put(String key, String value) throws IOException, InterruptedException {
@@ -183,6 +210,28 @@ public final class LocalCluster implements AutoCloseable {
     public ActionTask run(String target, String action, Map<String, Object> params) throws Exception {
         ActionTask task = controller.runAction(target, action, params);
         return controller.awaitTask(task.id(), Duration.ofMinutes(3));
+    }
+
+    /** What the db-client test charm recorded (a JSON map of the etcd side's data). */
+    public Map<String, String> dbClientData(String file) throws IOException {
+        String unit = status().units().stream().filter(u -> u.name().startsWith("db-client/")).findFirst().orElseThrow().name();
+        JsonNode node = JSON.readTree(Files.readString(controller.hostPath(unit, "/var/lib/db-client/" + file)));
+        Map<String, String> out = new HashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    /** etcdctl with the credentials a db consumer received, against its connection_string. */
+    public Result etcdctlWith(Map<String, String> db, String... args) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(work, "db-");
+        Files.writeString(dir.resolve("ca.pem"), db.get("client_ca"));
+        Files.writeString(dir.resolve("cert.pem"), db.get("client_cert"));
+        Files.writeString(dir.resolve("key.pem"), db.get("client_key"));
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", db.get("connection_string"),
+                "--command-timeout=10s", "--cacert", dir.resolve("ca.pem").toString(), "--cert",
+                dir.resolve("cert.pem").toString(), "--key", dir.resolve("key.pem").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd);
     }
 
     public Path work() {

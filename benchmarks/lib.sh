@@ -1,0 +1,19 @@
+# Shared helpers for the benchmark scripts (sourced).
+# ms_now: wall clock in milliseconds (with fractions).
+ms_now() { date +%s%N | awk '{printf "%.3f", $1/1000000}'; }
+
+# median FILE: median of the numbers in FILE (one per line).
+median() { sort -n "$1" | awk '{a[NR]=$1} END {if (NR%2) printf "%.1f", a[(NR+1)/2]; else printf "%.1f", (a[NR/2]+a[NR/2+1])/2}'; }
+
+# p90 FILE
+p90() { sort -n "$1" | awk '{a[NR]=$1} END {i=int(NR*0.9); if (i<1) i=1; printf "%.1f", a[i]}'; }
+
+# time_ms CMD...: runs CMD, prints its wall time in ms (output discarded).
+time_ms() {
+  local t0 t1
+  t0=$(ms_now); "$@" >/dev/null 2>&1; t1=$(ms_now)
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f\n", b-a}'
+}
+
+# max_rss_kb CMD...: peak resident set size of CMD in KiB (GNU time).
+max_rss_kb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }

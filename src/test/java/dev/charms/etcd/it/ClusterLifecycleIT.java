@@ -1,0 +1,136 @@
+package dev.charms.etcd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster lifecycle through the local runner with the real charm and real etcd: growing and
+ * shrinking, removing the raft leader and the Juju leader, with data, membership (no stale member)
+ * and TLS (a client without a certificate is refused) checked at every step.
+ */
+class ClusterLifecycleIT {
+    private final Map<String, String> written = new LinkedHashMap<>();
+
+    private void write(LocalCluster c, String key) throws Exception {
+        String value = "value-of-" + key;
+        c.put(key, value);
+        written.put(key, value);
+    }
+
+    private void assertEveryKey(LocalCluster c) throws Exception {
+        for (Map.Entry<String, String> e : written.entrySet()) {
+            assertEquals(e.getValue(), c.get(e.getKey()), "key " + e.getKey());
+        }
+    }
+
+    private void check(LocalCluster c, int units) throws Exception {
+        c.settle();
+        assertEquals(units, c.units().size(), "units: " + c.units());
+        c.assertMembershipMatchesUnits();
+        assertEveryKey(c);
+    }
+
+    @Test
+    void scaleOneThreeFiveThreeOneKeepsEveryKeyAndRemovesLeadersSafely() throws Exception {
+        try (LocalCluster c = new LocalCluster("scale")) {
+            c.deploy(1, Map.of());
+            check(c, 1);
+            write(c, "one");
+
+            c.controller().addUnit("etcd", 2);
+            check(c, 3);
+            write(c, "three");
+
+            c.controller().addUnit("etcd", 2);
+            check(c, 5);
+            write(c, "five");
+
+            String raftLeader = c.raftLeaderUnit();
+            c.controller().removeUnit(raftLeader);
+            check(c, 4);
+            assertNotEquals(raftLeader, c.raftLeaderUnit(), "raft leadership moved away from the removed unit");
+            write(c, "four");
+
+            String jujuLeader = c.leaderUnit();
+            c.controller().removeUnit(jujuLeader);
+            check(c, 3);
+            assertNotEquals(jujuLeader, c.leaderUnit());
+            write(c, "three-again");
+
+            List<String> rest = new ArrayList<>(c.units());
+            rest.remove(c.leaderUnit());
+            c.controller().removeUnit(rest.get(0));
+            check(c, 2);
+            c.controller().removeUnit(rest.get(1));
+            check(c, 1);
+            write(c, "one-again");
+        }
+    }
+
+    @Test
+    void deployThreeAtOnceBadConfigBlocksWithoutTouchingTheClusterAndAGoodChangeRollsThrough() throws Exception {
+        try (LocalCluster c = new LocalCluster("config")) {
+            c.deploy(3, Map.of());
+            check(c, 3);
+            write(c, "before");
+
+            c.controller().config("etcd", Map.of("election_timeout", "300"));
+            c.settle();
+            for (String unit : c.units()) {
+                assertEquals("blocked", c.unit(unit).workload(), unit);
+                assertEquals("invalid config: election_timeout must be at least 5 times heartbeat_interval (500 ms), got 300",
+                        c.unit(unit).workloadMessage());
+                assertTrue(!Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml")).contains("300"));
+            }
+            assertEveryKey(c);
+            c.assertMembershipMatchesUnitsIgnoringStatus();
+
+            c.controller().config("etcd", Map.of("election_timeout", "1500"));
+            check(c, 3);
+            for (String unit : c.units()) {
+                String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+                assertTrue(conf.contains("election-timeout: 1500"), unit + " config:\n" + conf);
+            }
+            write(c, "after");
+
+            dbClientGetsItsOwnCredentialsAndFollowsMembership(c);
+        }
+    }
+
+    /** A consumer related on db connects with the credentials it received, and sees membership changes. */
+    private void dbClientGetsItsOwnCredentialsAndFollowsMembership(LocalCluster c) throws Exception {
+        java.nio.file.Path charm = c.work().resolve("db-client");
+        java.nio.file.Path src = java.nio.file.Path.of("src/test/resources/charms/db-client");
+        Files.createDirectories(charm);
+        for (String f : List.of("metadata.yaml", "dispatch")) {
+            Files.copy(src.resolve(f), charm.resolve(f));
+        }
+        charm.resolve("dispatch").toFile().setExecutable(true, false);
+        c.controller().deploy(charm, "db-client", 1, Map.of(), Map.of());
+        c.controller().integrate("etcd:db", "db-client:db");
+        c.settle();
+        Map<String, String> data = c.dbClientData("app.json");
+        assertEquals(3, data.get("connection_string").split(",").length, data.get("connection_string"));
+        assertEquals("3.4.23", data.get("version"));
+        String unitKey = Files.readString(c.controller().hostPath(c.units().get(0), "/etc/etcd/pki/server.key"));
+        assertNotEquals(unitKey.strip(), data.get("client_key").strip(), "a member's key was handed out");
+        LocalCluster.Result r = c.etcdctlWith(data, "put", "from-db-client", "yes");
+        assertEquals(0, r.code(), r.output());
+        assertEquals("yes", c.get("from-db-client"));
+
+        c.controller().removeUnit(c.units().get(c.units().size() - 1));
+        check(c, 2);
+        Map<String, String> after = c.dbClientData("app.json");
+        assertEquals(2, after.get("connection_string").split(",").length, after.get("connection_string"));
+        assertEquals(0, c.etcdctlWith(after, "get", "from-db-client").code());
+    }
+}
