@@ -74,6 +74,11 @@ public final class Reconciler {
         }
         EtcdSettings settings = parsed.settings();
         EtcdInstallation installation = ensureInstalled();
+        if (fw.event() instanceof Event.Install) {
+            // Peer data is not touched during install (as ops requires); cluster-relation-created follows.
+            fw.reportUnitStatus(Status.waiting("etcd " + installation.version() + " installed; waiting for the peer relation"));
+            return Optional.empty();
+        }
         Optional<Relation> peer = model.relation(PeerData.PEER);
         if (peer.isEmpty()) {
             fw.reportUnitStatus(Status.waiting("waiting for the peer relation"));

@@ -76,6 +76,7 @@ final class HookExecution {
             return new Outcome(true, CommitEffects.NONE);
         }
         tools.register(ctx);
+        long started = System.nanoTime();
         try {
             ExecResult result = HookProcess.run(host.machine(), argv, env(ctx, host), host.charmDirInMachine(),
                 log, unit.name(), hook.name(), pumps);
@@ -87,7 +88,7 @@ final class HookExecution {
             }
             CommitEffects effects = effects(ctx.commit());
             log.log(unit.name(), "INFO", "juju.worker.uniter.operation", "ran \"" + hook.name() + "\" hook (via "
-                + via + ")");
+                + via + ") in " + elapsedMillis(started) + " ms");
             return new Outcome(true, effects);
         } catch (IOException | ModelException e) {
             if (!ctx.isClosed()) {
@@ -119,6 +120,7 @@ final class HookExecution {
             return Outcome.FAILED;
         }
         tools.register(ctx);
+        long started = System.nanoTime();
         try {
             ExecResult result = HookProcess.run(host.machine(), argv, env(ctx, host), host.charmDirInMachine(),
                 log, unit.name(), task.name(), pumps);
@@ -136,7 +138,7 @@ final class HookExecution {
             }
             task.finish(result.exitCode(), result.stdout(), stderr);
             log.log(unit.name(), "INFO", "juju.worker.uniter.operation", "ran \"" + task.name() + "\" action (task "
-                + task.id() + ", " + task.state().word() + ")");
+                + task.id() + ", " + task.state().word() + ") in " + elapsedMillis(started) + " ms");
             return new Outcome(result.exitCode() == 0, effects);
         } catch (IOException e) {
             if (!ctx.isClosed()) {
@@ -180,5 +182,10 @@ final class HookExecution {
             (c.application() ? appBags : unitBags).add(c.relationId());
         }
         return new CommitEffects(unitBags, appBags, new HashSet<>(result.secretsNewRevision()));
+    }
+
+    /** Wall time of the hook or action process, for the debug log (and the benchmarks that read it). */
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 }

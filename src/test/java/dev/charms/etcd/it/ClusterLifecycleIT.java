@@ -84,7 +84,7 @@ class ClusterLifecycleIT {
             write(c, "before");
 
             c.controller().config("etcd", Map.of("election_timeout", "300"));
-            c.settle();
+            c.idle();
             for (String unit : c.units()) {
                 assertEquals("blocked", c.unit(unit).workload(), unit);
                 assertEquals("invalid config: election_timeout must be at least 5 times heartbeat_interval (500 ms), got 300",

@@ -56,6 +56,20 @@ public final class LocalCluster implements AutoCloseable {
         controller.waitIdle(SETTLE);
     }
 
+    /** Waits until every unit's agent is idle with nothing queued, whatever the workload status. */
+    public void idle() throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        int stable = 0;
+        while (stable < 3) {
+            boolean quiet = status().units().stream().allMatch(u -> u.agent().equals("idle") && u.queued().isEmpty());
+            stable = quiet ? stable + 1 : 0;
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("units did not go idle: " + status().units());
+            }
+            Thread.sleep(300);
+        }
+    }
+
     public StatusSnapshot status() {
         return controller.status();
     }
