@@ -1,31 +1,94 @@
 package dev.charms.etcd;
 
 import dev.charms.etcd.pki.CertificateAuthority;
+import dev.charms.etcd.pki.CertificateInfo;
+import dev.charms.etcd.pki.Csr;
 import dev.charms.etcd.pki.KeyType;
+import dev.charms.etcd.pki.Keys;
+import dev.charms.etcd.pki.Usage;
+import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdTemplates;
+import dev.charms.etcd.workload.TlsPaths;
+import dev.charms.ops.Config;
 import dev.charms.ops.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A side-effect-free run that loads the classes a typical hook loads (framework, charm, PKI, the TLS
- * stack and the jetcd client classes), so that {@code dispatch} can record them in a class-data-sharing
- * archive on the unit. Nothing is written and no network connection is made.
+ * A side-effect-free run of what hooks and actions load -- settings, roster, templates, the PKI with
+ * BouncyCastle, and jetcd's gRPC/Netty/TLS stack (a client dialling a closed local port) -- so that
+ * {@code dispatch} records those classes in the unit's class-data-sharing archive. It writes only into
+ * a temporary directory that it removes, and connects nowhere but 127.0.0.1:1.
  */
 final class CdsTraining {
     private CdsTraining() {
     }
 
     static int run() {
-        Json.parse(Json.write(List.of("warm", 1L, true)));
-        CertificateAuthority ca = CertificateAuthority.create("cds training", 1, KeyType.DEFAULT);
-        ca.certificatePem();
+        Path tmp = null;
         try {
-            Class.forName("io.etcd.jetcd.Client");
-            Class.forName("io.grpc.netty.GrpcSslContexts");
-            Class.forName("javax.net.ssl.HttpsURLConnection");
-        } catch (ClassNotFoundException e) {
+            tmp = Files.createTempDirectory("etcd-charm-cds-");
+            Map<String, Object> config = new HashMap<>();
+            config.put("port", 2379L);
+            config.put("management_port", 2380L);
+            config.put("bind_to_all_interfaces", true);
+            config.put("heartbeat_interval", 100L);
+            config.put("election_timeout", 1000L);
+            config.put("snapshot_count", "auto");
+            config.put("tls_cipher_suites", "");
+            config.put("quota-backend-bytes", 0L);
+            config.put("auto-compaction-mode", "periodic");
+            config.put("auto-compaction-retention", "1h");
+            config.put("certificate-validity-days", 365L);
+            config.put("certificate-extra-sans", "");
+            EtcdSettings settings = EtcdSettings.parse(new Config(config)).settings();
+            Roster roster = Roster.parse(Roster.empty().with("etcd/0", new Roster.Entry("1", "etcd-0",
+                    "https://127.0.0.1:2380", "voter", "etcd-0=https://127.0.0.1:2380", "new")).toJson());
+            Json.parse(Json.write(List.of(Fingerprint.of("warm"), 1L, true)));
+
+            CertificateAuthority ca = CertificateAuthority.create("cds training", 1, KeyType.DEFAULT);
+            KeyPair keys = Keys.generate(KeyType.DEFAULT);
+            String csr = Csr.create(keys, "etcd-0", Set.of("127.0.0.1", "localhost"));
+            String cert = ca.sign(Csr.parse(csr), Csr.parse(csr).sans(), 1, Usage.SERVER_AND_CLIENT);
+            CertificateInfo.parse(cert).isSignedBy(ca.certificatePem());
+            Keys.toKeyPair(Keys.readPrivateKey(Keys.privateKeyPem(keys.getPrivate())));
+            Files.writeString(tmp.resolve("ca.crt"), ca.certificatePem());
+            Files.writeString(tmp.resolve("c.crt"), cert);
+            Files.writeString(tmp.resolve("c.key"), Keys.privateKeyPem(keys.getPrivate()));
+
+            String charmDir = System.getenv("JUJU_CHARM_DIR");
+            if (charmDir != null && Files.isDirectory(Path.of(charmDir, "templates"))) {
+                Node node = new Node("etcd/0", "etcd-0", "127.0.0.1", "127.0.0.1", List.of("127.0.0.1"), "localhost", settings);
+                new EtcdTemplates(Path.of(charmDir)).config(node.config(roster.get("etcd/0"), "cds-training", tmp.resolve("data"),
+                        new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key"))));
+            }
+            try (EtcdAdmin admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:1")),
+                    new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key")), Duration.ofMillis(500))) {
+                admin.memberList();
+            } catch (RuntimeException expected) {
+                // nothing listens there: the point was loading the client stack
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("ERROR cds training: " + e.getMessage());
             return 1;
+        } finally {
+            if (tmp != null) {
+                try (var walk = Files.walk(tmp)) {
+                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temp dir left behind is harmless
+                }
+            }
         }
-        EtcdSettings.isIpLiteral("127.0.0.1");
-        return 0;
     }
 }

@@ -9,6 +9,7 @@ import dev.charms.etcd.pki.Usage;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
+import dev.charms.ops.StoredState;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,12 +29,15 @@ import java.util.TreeSet;
  */
 final class DbRelation {
     static final int CLIENT_VALIDITY_DAYS = 365;
+    static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     private final Model model;
+    private final StoredState stored;
     private final Reconciler.Pass pass;
 
     DbRelation(Framework fw, Workload workload, Reconciler.Pass pass) {
         this.model = fw.model();
+        this.stored = fw.stored();
         this.pass = pass;
     }
 
@@ -47,8 +51,9 @@ final class DbRelation {
         if (connection.isEmpty()) {
             return;
         }
-        Optional<CertificateAuthority> ca = new ClusterCa(model, pass.peer()).load();
-        if (ca.isEmpty()) {
+        ClusterCa clusterCa = new ClusterCa(model, pass.peer());
+        Optional<String> caPem = clusterCa.certificatePem();
+        if (caPem.isEmpty()) {
             return;
         }
         for (Relation rel : relations) {
@@ -56,16 +61,24 @@ final class DbRelation {
             Map<String, String> data = new LinkedHashMap<>();
             data.put("connection_string", connection);
             data.put("version", pass.installation().version().toString());
-            data.put("client_ca", ca.get().certificatePem());
+            data.put("client_ca", caPem.get());
             String cn = "etcd-client-" + rel.remoteApp();
-            if (credentialsValid(mine.get("client_cert"), mine.get("client_key"), ca.get(), cn)) {
+            String checkedKey = "db-credentials-" + rel.id();
+            String basis = Fingerprint.of(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn);
+            String checked = stored.getString(checkedKey, "");
+            boolean known = checked.startsWith(basis + "@")
+                    && System.currentTimeMillis() < Long.parseLong(checked.substring(basis.length() + 1));
+            if (known || credentialsValid(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn)) {
                 data.put("client_cert", mine.get("client_cert"));
                 data.put("client_key", mine.get("client_key"));
             } else {
+                CertificateAuthority ca = clusterCa.load().orElseThrow();
                 KeyPair keys = Keys.generate(KeyType.DEFAULT);
-                data.put("client_cert", ca.get().sign(Csr.create(keys, cn, Set.of()), Set.of(), CLIENT_VALIDITY_DAYS, Usage.CLIENT));
+                data.put("client_cert", ca.sign(Csr.create(keys, cn, Set.of()), Set.of(), CLIENT_VALIDITY_DAYS, Usage.CLIENT));
                 data.put("client_key", Keys.privateKeyPem(keys.getPrivate()));
             }
+            long renewAt = CertificateInfo.parse(data.get("client_cert")).notAfter().toEpochMilli() - RENEW_BEFORE.toMillis();
+            stored.put(checkedKey, Fingerprint.of(data.get("client_cert"), data.get("client_key"), caPem.get(), cn) + "@" + renewAt);
             rel.updateLocalUnitData(data);
             if (model.isLeader()) {
                 rel.updateLocalAppData(data);
@@ -89,14 +102,14 @@ final class DbRelation {
         return String.join(",", urls);
     }
 
-    private static boolean credentialsValid(String certPem, String keyPem, CertificateAuthority ca, String cn) {
+    private static boolean credentialsValid(String certPem, String keyPem, String caPem, String cn) {
         if (certPem == null || certPem.isBlank() || keyPem == null || keyPem.isBlank()) {
             return false;
         }
         try {
             CertificateInfo cert = CertificateInfo.parse(certPem);
-            return cn.equals(cert.subjectCommonName()) && cert.isSignedBy(ca.certificatePem())
-                    && !cert.expiresWithin(Duration.ofDays(30))
+            return cn.equals(cert.subjectCommonName()) && cert.isSignedBy(caPem)
+                    && !cert.expiresWithin(RENEW_BEFORE)
                     && Keys.toKeyPair(Keys.readPrivateKey(keyPem)).getPublic().equals(cert.publicKey());
         } catch (RuntimeException e) {
             return false;

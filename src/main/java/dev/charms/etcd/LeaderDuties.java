@@ -49,10 +49,16 @@ final class LeaderDuties {
         this.peer = pass.peer();
     }
 
-    /** CA, token, and certificates for every unit that asked for one. */
+    /**
+     * CA, token, and certificates for every unit that asked for one. The CA (secret read and key load)
+     * is touched only when some unit's CSR and certificate pair has not been checked before.
+     */
     void prepare() {
-        CertificateAuthority ca = new ClusterCa(model, peer).ensure();
+        ClusterCa clusterCa = new ClusterCa(model, peer);
+        // A CA made in this hook is kept in hand: its secret is committed only when the hook ends.
+        CertificateAuthority ca = clusterCa.certificatePem().isEmpty() ? clusterCa.ensure() : null;
         Map<String, String> app = peer.localAppData();
+        String caPem = clusterCa.certificatePem().orElseThrow();
         Map<String, String> updates = new LinkedHashMap<>();
         if (app.getOrDefault(PeerData.TOKEN, "").isBlank()) {
             byte[] random = new byte[8];
@@ -62,18 +68,32 @@ final class LeaderDuties {
         List<String> units = new ArrayList<>(peer.units());
         units.add(model.unitName());
         int validity = pass.settings().certificateValidityDays();
+        long now = System.currentTimeMillis();
         for (String unit : units) {
             String csrPem = peer.unitData(unit).get(PeerData.CSR);
             if (csrPem == null || csrPem.isBlank()) {
                 continue;
             }
             String current = app.get(Units.certKey(unit));
+            String checkedKey = "signed-" + Units.memberName(unit);
+            String basis = Fingerprint.of(csrPem, current, caPem, Integer.toString(validity));
+            String checked = fw.stored().getString(checkedKey, "");
+            if (checked.startsWith(basis + "@") && now < Long.parseLong(checked.substring(basis.length() + 1))) {
+                continue;
+            }
             try {
                 Csr csr = Csr.parse(csrPem);
-                if (!needsSigning(current, csr, ca, validity)) {
-                    continue;
+                if (ca == null) {
+                    ca = clusterCa.ensure();
                 }
-                updates.put(Units.certKey(unit), ca.sign(csr, csr.sans(), validity, Usage.SERVER_AND_CLIENT));
+                String cert = current;
+                if (needsSigning(current, csr, ca, validity)) {
+                    cert = ca.sign(csr, csr.sans(), validity, Usage.SERVER_AND_CLIENT);
+                    updates.put(Units.certKey(unit), cert);
+                }
+                long renewAt = CertificateInfo.parse(cert).notAfter().toEpochMilli()
+                        - UnitTls.renewalWindow(validity).toMillis();
+                fw.stored().put(checkedKey, Fingerprint.of(csrPem, cert, caPem, Integer.toString(validity)) + "@" + renewAt);
             } catch (RuntimeException e) {
                 model.log("WARNING", "not signing the CSR of " + unit + ": " + e.getMessage());
             }

@@ -2,6 +2,7 @@ package dev.charms.etcd;
 
 import dev.charms.etcd.workload.CompactionMode;
 import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.InitialCluster;
 import dev.charms.etcd.workload.InitialClusterState;
 import dev.charms.etcd.workload.TlsPaths;
 import dev.charms.ops.Model;
@@ -87,6 +88,17 @@ public record Node(String unit, String memberName, String peerAddress, String cl
         return out;
     }
 
+    /**
+     * The entry's initial-cluster with this member's own URL made current. etcd reads initial-cluster
+     * only when it bootstraps a data dir, but it checks that its own entry matches its advertised peer
+     * URL on every start, and a management_port change moves that URL.
+     */
+    private String initialCluster(Roster.Entry entry) {
+        java.util.Map<String, List<URI>> members = new java.util.LinkedHashMap<>(InitialCluster.parse(entry.initialCluster()));
+        members.put(memberName, List.of(peerUrl()));
+        return InitialCluster.format(members);
+    }
+
     /** The etcd configuration for this member, given its roster entry and the cluster token. */
     public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths tls) {
         return EtcdConfig.builder()
@@ -96,7 +108,7 @@ public record Node(String unit, String memberName, String peerAddress, String cl
                 .advertiseClientUrls(List.of(clientUrl()))
                 .listenPeerUrls(listen(settings.peerPort()))
                 .initialAdvertisePeerUrls(List.of(peerUrl()))
-                .initialCluster(entry.initialCluster())
+                .initialCluster(initialCluster(entry))
                 .initialClusterState("new".equals(entry.clusterState()) ? InitialClusterState.NEW : InitialClusterState.EXISTING)
                 .initialClusterToken(token)
                 .heartbeatIntervalMs(settings.heartbeatInterval())

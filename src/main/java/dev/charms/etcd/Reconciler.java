@@ -1,6 +1,5 @@
 package dev.charms.etcd;
 
-import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.workload.EtcdConfig;
 import dev.charms.etcd.workload.EtcdInstallation;
 import dev.charms.ops.Event;
@@ -86,7 +85,7 @@ public final class Reconciler {
         }
         Node node = Node.of(model, settings);
         workload.ensurePkiDir();
-        UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner());
+        UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner(), stored);
         Relation rel = peer.get();
         String csr = tls.csr(rel.localUnitData().get(PeerData.CSR), node.memberName(), node.sans());
         rel.updateLocalUnitData(Map.of(
@@ -100,7 +99,7 @@ public final class Reconciler {
 
     /** etcd from the attached resource, the machine, or apt; the application version follows it. */
     EtcdInstallation ensureInstalled() {
-        Optional<EtcdInstallation> found = workload.installation();
+        Optional<EtcdInstallation> found = workload.installation(stored);
         EtcdInstallation installation;
         if (found.isPresent() && !(fw.event() instanceof Event.UpgradeCharm)) {
             installation = found.get();
@@ -135,7 +134,7 @@ public final class Reconciler {
     }
 
     static String keyPem(UnitTls tls) {
-        return Keys.privateKeyPem(tls.keys().getPrivate());
+        return tls.keyPem();
     }
 
     static EtcdConfig configFor(Pass pass, Roster.Entry entry, Workload workload) {

@@ -1,7 +1,6 @@
 package dev.charms.etcd;
 
 import dev.charms.etcd.workload.Health;
-import dev.charms.etcd.workload.HealthProbe;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The unit's status from a cheap health check: every member's {@code /health} over mTLS (a quorum read
@@ -66,16 +64,7 @@ final class StatusReport {
     }
 
     private List<Health> probe(List<URI> urls) {
-        HealthProbe probe = new HealthProbe(workload.clientTls(), TIMEOUT, TIMEOUT);
-        List<CompletableFuture<Health>> futures = new ArrayList<>();
-        for (URI url : urls) {
-            futures.add(CompletableFuture.supplyAsync(() -> probe.check(url)));
-        }
-        List<Health> out = new ArrayList<>();
-        for (CompletableFuture<Health> f : futures) {
-            out.add(f.join());
-        }
-        return out;
+        return workload.health(pass.installation(), urls, TIMEOUT);
     }
 
     /** "waiting to join the cluster (position k of n in the queue)" for a unit not yet admitted. */

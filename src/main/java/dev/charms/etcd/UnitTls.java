@@ -6,6 +6,7 @@ import dev.charms.etcd.pki.KeyType;
 import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.pki.PemFiles;
 import dev.charms.etcd.workload.EtcdPaths;
+import dev.charms.ops.StoredState;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -22,11 +23,18 @@ import java.util.TreeSet;
 public final class UnitTls {
     private final EtcdPaths paths;
     private final PemFiles.Owner owner;
+    private final StoredState stored;
     private KeyPair keys;
 
-    public UnitTls(EtcdPaths paths, PemFiles.Owner owner) {
+    public UnitTls(EtcdPaths paths, PemFiles.Owner owner, StoredState stored) {
         this.paths = paths;
         this.owner = owner;
+        this.stored = stored;
+    }
+
+    /** The private key as stored on disk (PKCS#8 PEM), made first if needed. */
+    public String keyPem() {
+        return PemFiles.readIfExists(paths.serverKey()).orElseGet(() -> Keys.privateKeyPem(keys().getPrivate()));
     }
 
     /** The unit's key pair, made on first use. */
@@ -49,6 +57,17 @@ public final class UnitTls {
      */
     public String csr(String published, String memberName, Set<String> sans) {
         SortedSet<String> wanted = new TreeSet<>(sans);
+        String basis = Fingerprint.of(memberName, String.join(",", wanted), published);
+        if (published != null && !published.isBlank() && basis.equals(stored.getString("csr-checked", null))
+                && Files.exists(paths.serverKey())) {
+            return published;
+        }
+        String csr = freshCsr(published, memberName, wanted);
+        stored.put("csr-checked", Fingerprint.of(memberName, String.join(",", wanted), csr));
+        return csr;
+    }
+
+    private String freshCsr(String published, String memberName, SortedSet<String> wanted) {
         if (published != null && !published.isBlank()) {
             try {
                 Csr current = Csr.parse(published);
@@ -68,11 +87,21 @@ public final class UnitTls {
         if (certPem == null || certPem.isBlank() || caPem == null || caPem.isBlank()) {
             return false;
         }
+        String basis = Fingerprint.of(certPem, caPem, csrPem);
+        long now = System.currentTimeMillis();
+        if (basis.equals(stored.getString("cert-checked", null)) && now < stored.getLong("cert-not-after", 0)) {
+            return true;
+        }
         try {
             CertificateInfo cert = CertificateInfo.parse(certPem);
             Csr csr = Csr.parse(csrPem);
-            return cert.publicKey().equals(keys().getPublic()) && cert.sans().equals(csr.sans())
+            boolean fits = cert.publicKey().equals(keys().getPublic()) && cert.sans().equals(csr.sans())
                     && cert.isSignedBy(caPem) && cert.isValidAt(java.time.Instant.now());
+            if (fits) {
+                stored.put("cert-checked", basis);
+                stored.put("cert-not-after", cert.notAfter().toEpochMilli());
+            }
+            return fits;
         } catch (RuntimeException e) {
             return false;
         }

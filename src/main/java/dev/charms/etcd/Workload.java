@@ -78,6 +78,23 @@ public final class Workload {
         return installer().detect();
     }
 
+    /** The installed etcd, its version remembered in {@code stored} between hooks. */
+    public Optional<EtcdInstallation> installation(dev.charms.ops.StoredState stored) {
+        return installer().detect(new EtcdInstaller.VersionCache() {
+            @Override
+            public Optional<String> get(String key) {
+                return key.equals(stored.getString("etcd-binary", null))
+                        ? Optional.ofNullable(stored.getString("etcd-binary-version", null)) : Optional.empty();
+            }
+
+            @Override
+            public void put(String key, String version) {
+                stored.put("etcd-binary", key);
+                stored.put("etcd-binary-version", version);
+            }
+        });
+    }
+
     public EtcdInstallation install(Optional<Path> tarball) {
         try {
             return installer().install(tarball);
@@ -177,6 +194,12 @@ public final class Workload {
 
     public void disable() {
         service().disable();
+    }
+
+    /** Health of the given members in one etcdctl process (cheap: no JVM TLS stack). */
+    public List<dev.charms.etcd.workload.Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
+        return new dev.charms.etcd.workload.EtcdctlHealth(installation.etcdctl(), TlsPaths.client(paths), runner)
+                .check(endpoints, timeout);
     }
 
     /** An admin client over mTLS to the given client URLs (jetcd is loaded only here). */

@@ -56,11 +56,38 @@ public final class EtcdInstaller {
 
     /** The installation already on this unit (tarball binaries first, then /usr/bin), if any. */
     public Optional<EtcdInstallation> detect() {
+        return detect(VersionCache.NONE);
+    }
+
+    /**
+     * Remembers binaries' versions between hooks (keyed by path, size and modification time), so a hook
+     * need not run {@code etcd --version} every time.
+     */
+    public interface VersionCache {
+        VersionCache NONE = new VersionCache() {
+            @Override
+            public Optional<String> get(String key) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void put(String key, String version) {
+                // nothing is remembered
+            }
+        };
+
+        Optional<String> get(String key);
+
+        void put(String key, String version);
+    }
+
+    /** As {@link #detect()}, asking {@code cache} before running {@code etcd --version}. */
+    public Optional<EtcdInstallation> detect(VersionCache cache) {
         Path bin = paths.optBinDir();
         Optional<EtcdInstallation> fromTarball = detectIn(bin.resolve("etcd"), bin.resolve("etcdctl"),
-                bin.resolve(EtcdTarball.ETCDUTL), EtcdInstallation.Source.TARBALL);
+                bin.resolve(EtcdTarball.ETCDUTL), EtcdInstallation.Source.TARBALL, cache);
         return fromTarball.isPresent() ? fromTarball
-                : detectIn(paths.distroEtcd(), paths.distroEtcdctl(), paths.distroEtcdutl(), EtcdInstallation.Source.PACKAGE);
+                : detectIn(paths.distroEtcd(), paths.distroEtcdctl(), paths.distroEtcdutl(), EtcdInstallation.Source.PACKAGE, cache);
     }
 
     /** Runs {@code etcd --version} and parses it. */
@@ -128,11 +155,27 @@ public final class EtcdInstaller {
     }
 
     private Optional<EtcdInstallation> detectIn(Path etcd, Path etcdctl, Path etcdutl, EtcdInstallation.Source source) {
+        return detectIn(etcd, etcdctl, etcdutl, source, VersionCache.NONE);
+    }
+
+    private Optional<EtcdInstallation> detectIn(Path etcd, Path etcdctl, Path etcdutl, EtcdInstallation.Source source,
+                                                VersionCache cache) {
         if (!Files.isExecutable(etcd) || !Files.isExecutable(etcdctl)) {
             return Optional.empty();
         }
         Optional<Path> util = Files.isExecutable(etcdutl) ? Optional.of(etcdutl) : Optional.empty();
-        return Optional.of(new EtcdInstallation(etcd, etcdctl, util, version(etcd), source));
+        String key;
+        try {
+            key = etcd + ":" + Files.size(etcd) + ":" + Files.getLastModifiedTime(etcd).toMillis();
+        } catch (java.io.IOException e) {
+            key = null;
+        }
+        Optional<String> known = key == null ? Optional.empty() : cache.get(key);
+        EtcdVersion version = known.map(EtcdVersion::parse).orElseGet(() -> version(etcd));
+        if (key != null && known.isEmpty()) {
+            cache.put(key, version.toString());
+        }
+        return Optional.of(new EtcdInstallation(etcd, etcdctl, util, version, source));
     }
 
     private static void deleteTree(Path dir) throws IOException {

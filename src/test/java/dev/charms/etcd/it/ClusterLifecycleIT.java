@@ -77,7 +77,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    void deployThreeAtOnceBadConfigBlocksWithoutTouchingTheClusterAndAGoodChangeRollsThrough() throws Exception {
+    void deployThreeAtOnceBadConfigBlocksWithoutTouchingTheClusterAndGoodChangesRollThrough() throws Exception {
         try (LocalCluster c = new LocalCluster("config")) {
             c.deploy(3, Map.of());
             check(c, 3);
@@ -101,6 +101,13 @@ class ClusterLifecycleIT {
                 assertTrue(conf.contains("election-timeout: 1500"), unit + " config:\n" + conf);
             }
             write(c, "after");
+
+            c.controller().config("etcd", Map.of("management_port", "2390"));
+            check(c, 3);
+            for (LocalCluster.Member m : c.members()) {
+                assertTrue(m.peerUrls().get(0).endsWith(":2390"), "peer URL not updated: " + m);
+            }
+            write(c, "after-port-change");
 
             dbClientGetsItsOwnCredentialsAndFollowsMembership(c);
         }

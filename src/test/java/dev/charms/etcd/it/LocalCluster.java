@@ -184,7 +184,8 @@ public final class LocalCluster implements AutoCloseable {
             Member m = byName.get(u.replace('/', '-'));
             assertTrue(m != null, "no member for " + u + " in " + members);
             assertTrue(!m.learner(), u + " is still a learner");
-            assertEquals(List.of("https://" + address(u) + ":2380"), m.peerUrls());
+            assertEquals(List.of("https://" + address(u) + ":" + controller.config("etcd").get("management_port")),
+                    m.peerUrls());
             if (!statusToo) {
                 continue;
             }

@@ -1,0 +1,68 @@
+package dev.charms.etcd.workload;
+
+import dev.charms.ops.Json;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Health of several members in one {@code etcdctl endpoint health -w json} process, over mTLS. The
+ * cheap check of update-status: etcdctl (Go) starts in about 20 ms, while a cold JVM pays about 0.4 s
+ * for its first TLS connection. Each endpoint's check is etcd's own health check (a quorum read).
+ */
+public final class EtcdctlHealth {
+    private final java.nio.file.Path etcdctl;
+    private final TlsPaths tls;
+    private final CommandRunner runner;
+
+    public EtcdctlHealth(java.nio.file.Path etcdctl, TlsPaths tls, CommandRunner runner) {
+        this.etcdctl = etcdctl;
+        this.tls = tls;
+        this.runner = runner;
+    }
+
+    /** One {@link Health} per endpoint, in the given order; an endpoint etcdctl did not report is unhealthy. */
+    public List<Health> check(List<URI> endpoints, Duration timeout) {
+        if (endpoints.isEmpty()) {
+            return List.of();
+        }
+        List<String> cmd = List.of(etcdctl.toString(), "--endpoints", String.join(",", endpoints.stream().map(URI::toString).toList()),
+                "--cacert", tls.caFile().toString(), "--cert", tls.certFile().toString(), "--key", tls.keyFile().toString(),
+                "--dial-timeout", Math.max(1, timeout.toSeconds() / 2) + "s", "--command-timeout", timeout.toSeconds() + "s",
+                "endpoint", "health", "-w", "json");
+        CommandResult r = runner.run(cmd, Map.of("ETCDCTL_API", "3"), timeout.plusSeconds(5));
+        Map<String, Health> byEndpoint = parse(r.stdout());
+        List<Health> out = new ArrayList<>();
+        for (URI e : endpoints) {
+            Health h = byEndpoint.get(e.toString());
+            out.add(h != null ? h : new Health(e, false, "no answer from etcdctl: " + CommandRunner.oneLine(r.stderr()),
+                    Duration.ZERO));
+        }
+        return out;
+    }
+
+    /** Parses etcdctl's JSON list; anything unparsable yields no entries (every endpoint then counts as unhealthy). */
+    static Map<String, Health> parse(String stdout) {
+        Map<String, Health> out = new HashMap<>();
+        Object parsed;
+        try {
+            parsed = Json.parse(stdout.strip().isEmpty() ? "[]" : stdout.strip());
+        } catch (IllegalArgumentException e) {
+            return out;
+        }
+        if (!(parsed instanceof List<?> list)) {
+            return out;
+        }
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> m && m.get("endpoint") instanceof String ep) {
+                boolean healthy = Boolean.TRUE.equals(m.get("health"));
+                String reason = healthy ? "" : String.valueOf(m.get("error") == null ? "unhealthy" : m.get("error"));
+                out.put(ep, new Health(URI.create(ep), healthy, reason, Duration.ZERO));
+            }
+        }
+        return out;
+    }
+}
