@@ -20,7 +20,8 @@ hook() {
     JUJU_MODEL_NAME=bench JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
     JUJU_CHARM_DIR="$work/charm" CHARM_DIR="$work/charm" "$work/charm/dispatch"
 }
-hello() { java -cp "$work/hello" Hello; }
+# The reference runs on the same Java that dispatch picked (recorded in .cds/java by the first run).
+hello() { "$(cat "$work/charm/.cds/java")" -cp "$work/hello" Hello; }
 
 hook >/dev/null 2>&1   # first run: finds Java and records the CDS archive, as the install hook does on a unit
 [ "$(hook 2>&1; echo $?)" = "0" ] || { echo "ERROR the no-op hook failed:"; hook; exit 1; }
@@ -32,7 +33,8 @@ done
 h=$(median "$work/hook.ms"); j=$(median "$work/hello.ms")
 hr=$(max_rss_kb env -i PATH=/usr/bin:/bin JUJU_DISPATCH_PATH=hooks/remove JUJU_UNIT_NAME=etcd/0 JUJU_MODEL_NAME=b \
   JUJU_MODEL_UUID=u JUJU_VERSION=3.6.4 JUJU_CHARM_DIR="$work/charm" "$work/charm/dispatch")
-jr=$(max_rss_kb java -cp "$work/hello" Hello)
+jr=$(max_rss_kb "$(cat "$work/charm/.cds/java")" -cp "$work/hello" Hello)
 echo "| no-op hook via dispatch (hooks/remove) | $h ms | $(p90 "$work/hook.ms") ms | $((hr / 1024)) MiB |"
 echo "| hello-world java (reference) | $j ms | $(p90 "$work/hello.ms") ms | $((jr / 1024)) MiB |"
 awk -v a="$h" -v b="$j" 'BEGIN {printf "| ratio hook / hello | %.2fx | | |\n", a/b}'
+echo "(Java: $(cat "$work/charm/.cds/java"))"

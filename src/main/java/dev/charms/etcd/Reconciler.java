@@ -61,7 +61,21 @@ public final class Reconciler {
             new LeaderDuties(fw, workload, pass).manageMembership(fw.event() instanceof Event.UpdateStatus);
         }
         new MemberDuties(fw, workload, pass).converge();
+        openClientPort(pass.settings().clientPort());
         new DbRelation(fw, workload, pass).update();
+    }
+
+    /** Opens the client port (shown in juju status, effective once the application is exposed). */
+    private void openClientPort(int port) {
+        long opened = stored.getLong("opened-client-port", 0);
+        if (opened == port) {
+            return;
+        }
+        if (opened != 0) {
+            model.tools().closePort((int) opened, "tcp");
+        }
+        model.tools().openPort(port, "tcp");
+        stored.put("opened-client-port", (long) port);
     }
 
     /** Validates config, installs etcd, finds the peer relation and publishes this unit's data. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.charms.runner.model.ActionTask;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,8 +110,34 @@ class ClusterLifecycleIT {
             }
             write(c, "after-port-change");
 
+            actionsWorkThroughTheRunner(c);
             dbClientGetsItsOwnCredentialsAndFollowsMembership(c);
         }
+    }
+
+    /** Each maintenance action through the runner against the real cluster, and the client port opened. */
+    private void actionsWorkThroughTheRunner(LocalCluster c) throws Exception {
+        assertEquals(List.of("2379/tcp"), c.unit(c.units().get(0)).ports());
+        ActionTask members = c.run("etcd/leader", "member-list", Map.of());
+        assertEquals("completed", members.state().word(), members.message());
+        assertEquals("3", String.valueOf(members.results().get("count")));
+        ActionTask compact = c.run(c.units().get(1), "compact", Map.of("physical", true));
+        assertEquals("completed", compact.state().word(), compact.message());
+        ActionTask defrag = c.run(c.units().get(2), "defrag", Map.of("member", "all"));
+        assertEquals("completed", defrag.state().word(), defrag.message());
+        assertEquals(3, String.valueOf(defrag.results().get("defragmented")).split(",").length, defrag.results().toString());
+        ActionTask alarms = c.run(c.units().get(0), "alarm-list", Map.of());
+        assertEquals("0", String.valueOf(alarms.results().get("count")), alarms.results().toString());
+        ActionTask disarm = c.run(c.units().get(0), "alarm-disarm", Map.of());
+        assertEquals("completed", disarm.state().word(), disarm.message());
+        ActionTask badMember = c.run(c.units().get(0), "defrag", Map.of("member", "etcd-99"));
+        assertEquals("failed", badMember.state().word());
+        assertTrue(badMember.message().contains("no member named 'etcd-99'"), badMember.message());
+        ActionTask health = c.run(c.units().get(1), "health", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cluster = (Map<String, Object>) health.results().get("cluster");
+        assertEquals("healthy", cluster.get("status"), health.results().toString());
+        assertEveryKey(c);
     }
 
     /** A consumer related on db connects with the credentials it received, and sees membership changes. */
