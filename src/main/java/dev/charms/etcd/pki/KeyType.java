@@ -84,10 +84,25 @@ public enum KeyType {
         if (key instanceof RSAKey rsaKey && rsaKey.getModulus().bitLength() == 2048) {
             return RSA_2048;
         }
-        if (key instanceof ECKey ecKey && P256_OID.equals(curveOid(ecKey))) {
+        if (key instanceof ECKey ecKey && isP256(ecKey)) {
             return ECDSA_P256;
         }
         throw new PkiException("unsupported key (" + describe(key) + "): supported key types are " + allowedValues());
+    }
+
+    /** The order of the P-256 group (FIPS 186-4 D.1.2.3). */
+    private static final java.math.BigInteger P256_ORDER = new java.math.BigInteger(
+            "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+    /**
+     * Whether an EC key is on P-256, by the curve's parameters: JDKs name the curve differently (JDK 17
+     * reports the OID, JDK 25 "secp256r1"), the group order is the same everywhere.
+     */
+    private static boolean isP256(ECKey key) {
+        String name = curveOid(key);
+        return P256_OID.equals(name) || "secp256r1".equalsIgnoreCase(name)
+                || (key.getParams() != null && P256_ORDER.equals(key.getParams().getOrder())
+                        && key.getParams().getCurve().getField().getFieldSize() == 256);
     }
 
     private static String curveOid(ECKey key) {

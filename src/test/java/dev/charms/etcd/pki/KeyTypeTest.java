@@ -40,7 +40,7 @@ class KeyTypeTest {
         KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
         ec.initialize(new ECGenParameterSpec("secp384r1"));
         PkiException e = assertThrows(PkiException.class, () -> KeyType.of(ec.generateKeyPair().getPublic()));
-        assertTrue(e.getMessage().contains("1.3.132.0.34"), e.getMessage());
+        assertTrue(e.getMessage().contains("1.3.132.0.34") || e.getMessage().contains("secp384r1"), e.getMessage());
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
         e = assertThrows(PkiException.class, () -> KeyType.of(rsa.generateKeyPair().getPublic()));
