@@ -111,11 +111,16 @@ public final class Reconciler {
         return Optional.of(new Pass(settings, installation, rel, node, tls));
     }
 
-    /** etcd from the attached resource, the machine, or apt; the application version follows it. */
+    /**
+     * etcd from the attached resource, the machine, or apt; the application version follows it. The
+     * install and upgrade-charm hooks always install, so that an attached resource wins over an etcd
+     * already on the machine; other hooks use what is installed.
+     */
     EtcdInstallation ensureInstalled() {
         Optional<EtcdInstallation> found = workload.installation(stored);
         EtcdInstallation installation;
-        if (found.isPresent() && !(fw.event() instanceof Event.UpgradeCharm)) {
+        boolean install = fw.event() instanceof Event.Install || fw.event() instanceof Event.UpgradeCharm;
+        if (found.isPresent() && !install) {
             installation = found.get();
         } else {
             fw.setUnitStatusNow(Status.maintenance("installing etcd"));

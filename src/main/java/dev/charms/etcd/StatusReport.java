@@ -52,15 +52,29 @@ final class StatusReport {
         if (down <= 0) {
             fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members));
         } else if (healthy > n / 2) {
-            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + down + " of " + n
-                    + " members unreachable"));
+            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, n)));
         } else {
-            fw.reportUnitStatus(Status.blocked(prefix + "cluster has lost quorum: " + down + " of " + n
-                    + " members unreachable"));
+            fw.reportUnitStatus(Status.blocked(prefix + "no quorum reachable from this unit: " + problems(results, n)));
         }
         if (model.isLeader()) {
             fw.reportAppStatus(down <= 0 ? Status.active(members) : Status.active(healthy + " of " + n + " members healthy"));
         }
+    }
+
+    /**
+     * "k of n members unreachable", "k of n members unhealthy" (they answer, but without a leader or
+     * with an alarm), or both; a member without a known client URL counts as unreachable.
+     */
+    static String problems(List<Health> results, int n) {
+        long unhealthy = results.stream().filter(h -> !h.healthy() && !h.reason().startsWith("unreachable")).count();
+        long unreachable = n - results.stream().filter(Health::healthy).count() - unhealthy;
+        if (unhealthy == 0) {
+            return unreachable + " of " + n + " members unreachable";
+        }
+        if (unreachable <= 0) {
+            return unhealthy + " of " + n + " members unhealthy";
+        }
+        return unreachable + " of " + n + " members unreachable, " + unhealthy + " unhealthy";
     }
 
     private List<Health> probe(List<URI> urls) {

@@ -32,7 +32,8 @@ public final class SnapshotTool {
 
     /**
      * Hash, revision, key count and size of {@code snapshot}. Runs on a private copy (3.4's status
-     * opens the file read-write), so the file itself is never modified. A corrupt file throws
+     * opens the file read-write), so the file itself is never modified. A corrupt file, or one whose
+     * integrity hash {@code snapshot restore} would refuse ({@link SnapshotIntegrity}), throws
      * {@link IllegalArgumentException} naming it.
      */
     public SnapshotStatus status(Path snapshot) throws IOException {
@@ -41,6 +42,7 @@ public final class SnapshotTool {
         try {
             Path copy = work.resolve("snapshot.db");
             Files.copy(snapshot, copy);
+            SnapshotIntegrity.check(snapshot, copy);
             CommandResult r = runner.run(tool("snapshot", "status", copy.toString(), "-w", "json"), env(), TIMEOUT);
             if (!r.ok()) {
                 throw new IllegalArgumentException("snapshot " + snapshot + " is not a valid etcd snapshot: "

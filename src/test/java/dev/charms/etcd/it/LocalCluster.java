@@ -75,12 +75,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public List<String> units() {
-        return status().units().stream().filter(u -> u.name().startsWith("etcd/")).map(StatusSnapshot.UnitRow::name).toList();
+        return unitsOf("etcd");
     }
 
     public String leaderUnit() {
-        return status().units().stream().filter(u -> u.leader() && u.name().startsWith("etcd/")).findFirst()
-                .orElseThrow().name();
+        return leaderUnitOf("etcd");
     }
 
     public String address(String unit) {
@@ -91,12 +90,12 @@ public final class LocalCluster implements AutoCloseable {
         return status().units().stream().filter(u -> u.name().equals(unit)).findFirst().orElseThrow();
     }
 
-    /** Copies a unit's client identity out of its machine (once) for etcdctl on the host. */
-    private Path credentials() throws IOException {
-        Path dir = work.resolve("creds");
+    /** Copies a unit of {@code app}'s client identity out of its machine (once) for etcdctl on the host. */
+    private Path credentials(String app) throws IOException {
+        Path dir = work.resolve("creds-" + app);
         if (!Files.exists(dir.resolve("client.key"))) {
             Files.createDirectories(dir);
-            String unit = units().get(0);
+            String unit = unitsOf(app).get(0);
             for (String f : List.of("ca.crt", "client.crt", "client.key")) {
                 Files.copy(controller.hostPath(unit, "/etc/etcd/pki/" + f), dir.resolve(f),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -106,7 +105,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String endpoints() {
-        return units().stream().map(u -> "https://" + address(u) + ":2379").collect(Collectors.joining(","));
+        return endpointsOf("etcd");
     }
 
     /** Runs etcdctl (v3) on the host against every unit with client TLS; fails the test on a non-zero exit. */
@@ -116,19 +115,58 @@ public final class LocalCluster implements AutoCloseable {
         return r.output;
     }
 
-    /** Result of one command. */
-    public record Result(int code, String output) {
+    /** Units of application {@code app}, in the runner's order. */
+    public List<String> unitsOf(String app) {
+        return status().units().stream().filter(u -> u.name().startsWith(app + "/")).map(StatusSnapshot.UnitRow::name).toList();
     }
 
-    public Result etcdctlRaw(boolean withClientCert, String... args) throws IOException, InterruptedException {
-        Path creds = credentials();
-        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints(), "--command-timeout=10s",
+    /** The Juju leader of application {@code app}. */
+    public String leaderUnitOf(String app) {
+        return status().units().stream().filter(u -> u.leader() && u.name().startsWith(app + "/")).findFirst()
+                .orElseThrow().name();
+    }
+
+    /** Client URLs of every unit of application {@code app}. */
+    public String endpointsOf(String app) {
+        return unitsOf(app).stream().map(u -> "https://" + address(u) + ":2379").collect(Collectors.joining(","));
+    }
+
+    /** As {@link #etcdctl(String...)} against application {@code app} with one of its units' identity. */
+    public String etcdctlOf(String app, String... args) throws IOException, InterruptedException {
+        Result r = etcdctlRawOf(app, true, args);
+        assertEquals(0, r.code, "etcdctl " + String.join(" ", args) + " on " + app + " failed: " + r.output);
+        return r.output;
+    }
+
+    /** As {@link #etcdctlRaw(boolean, String...)} against application {@code app}. */
+    public Result etcdctlRawOf(String app, boolean withClientCert, String... args) throws IOException, InterruptedException {
+        return runEtcdctl(app, endpointsOf(app), withClientCert, args);
+    }
+
+    /** etcdctl with client TLS against only {@code units} of application {@code app} (e.g. not a partitioned one). */
+    public Result etcdctlRawAt(String app, List<String> units, String... args) throws IOException, InterruptedException {
+        String endpoints = units.stream().map(u -> "https://" + address(u) + ":2379").collect(Collectors.joining(","));
+        return runEtcdctl(app, endpoints, true, args);
+    }
+
+    private Result runEtcdctl(String app, String endpoints, boolean withClientCert, String... args)
+            throws IOException, InterruptedException {
+        Path creds = credentials(app);
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints, "--command-timeout=10s",
                 "--dial-timeout=5s", "--cacert", creds.resolve("ca.crt").toString()));
         if (withClientCert) {
             cmd.addAll(List.of("--cert", creds.resolve("client.crt").toString(), "--key", creds.resolve("client.key").toString()));
         }
         cmd.addAll(List.of(args));
         return run(cmd);
+    }
+
+    /** Result of one command. */
+    public record Result(int code, String output) {
+    }
+
+    public Result etcdctlRaw(boolean withClientCert, String... args) throws IOException, InterruptedException {
+        return etcdctlRawOf("etcd", withClientCert, args);
     }
 
     static Result run(List<String> cmd) throws IOException, InterruptedException {
@@ -147,7 +185,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public List<Member> members() throws IOException, InterruptedException {
-        JsonNode root = JSON.readTree(etcdctl("member", "list", "-w", "json"));
+        return membersOf("etcd");
+    }
+
+    /** The members of application {@code app}'s cluster as etcd lists them. */
+    public List<Member> membersOf(String app) throws IOException, InterruptedException {
+        JsonNode root = JSON.readTree(etcdctlOf(app, "member", "list", "-w", "json"));
         List<Member> out = new ArrayList<>();
         for (JsonNode m : root.path("members")) {
             List<String> peers = new ArrayList<>();
@@ -166,17 +209,23 @@ public final class LocalCluster implements AutoCloseable {
      * certificate is refused.
      */
     public void assertMembershipMatchesUnits() throws IOException, InterruptedException {
-        assertMembership(true);
+        assertMembership("etcd", true);
     }
 
     /** As {@link #assertMembershipMatchesUnits()} without checking the units' workload status. */
     public void assertMembershipMatchesUnitsIgnoringStatus() throws IOException, InterruptedException {
-        assertMembership(false);
+        assertMembership("etcd", false);
     }
 
-    private void assertMembership(boolean statusToo) throws IOException, InterruptedException {
-        List<String> units = units();
-        List<Member> members = members();
+    /** As {@link #assertMembershipMatchesUnits()} for application {@code app}. */
+    public void assertMembershipMatchesUnitsOf(String app) throws IOException, InterruptedException {
+        assertMembership(app, true);
+    }
+
+
+    private void assertMembership(String app, boolean statusToo) throws IOException, InterruptedException {
+        List<String> units = unitsOf(app);
+        List<Member> members = membersOf(app);
         Map<String, Member> byName = new HashMap<>();
         members.forEach(m -> byName.put(m.name(), m));
         assertEquals(units.size(), members.size(), "members " + members + " vs units " + units);
@@ -194,7 +243,7 @@ public final class LocalCluster implements AutoCloseable {
             assertTrue(row.workloadMessage().contains("cluster is healthy, " + units.size() + " member"),
                     u + ": " + row.workloadMessage());
         }
-        Result noCert = etcdctlRaw(false, "get", "x");
+        Result noCert = etcdctlRawOf(app, false, "get", "x");
         assertTrue(noCert.code != 0, "a client without a certificate was served: " + noCert.output);
     }
 
@@ -225,6 +274,44 @@ public final class LocalCluster implements AutoCloseable {
     public ActionTask run(String target, String action, Map<String, Object> params) throws Exception {
         ActionTask task = controller.runAction(target, action, params);
         return controller.awaitTask(task.id(), Duration.ofMinutes(3));
+    }
+
+    /** Runs an action and fails the test unless it completed. */
+    public ActionTask runOk(String target, String action, Map<String, Object> params) throws Exception {
+        ActionTask task = run(target, action, params);
+        assertEquals(ActionTask.State.COMPLETED, task.state(), action + " on " + target + ": " + task.message()
+                + " " + task.results());
+        return task;
+    }
+
+    /** An action result by its dotted key ({@code snapshot.path}), or null when it is not set. */
+    public static String result(ActionTask task, String dottedKey) {
+        Object node = task.results();
+        for (String part : dottedKey.split("\\.")) {
+            if (!(node instanceof Map<?, ?> map)) {
+                return null;
+            }
+            node = map.get(part);
+        }
+        return node == null ? null : node.toString();
+    }
+
+    /** A condition polled by {@link #await}. */
+    @FunctionalInterface
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code condition} every 500 ms until it holds; fails naming {@code what} after {@code timeout}. */
+    public void await(String what, Duration timeout, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what
+                        + "; units: " + status().units());
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** What the db-client test charm recorded (a JSON map of the etcd side's data). */

@@ -1,0 +1,62 @@
+package dev.charms.etcd.workload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * The integrity check {@code snapshot restore} makes before it touches anything: a snapshot streamed
+ * from etcd ends with the SHA-256 of the database before it, so its size is 32 bytes more than a
+ * multiple of 512. {@code snapshot status} does not check this, so a truncated snapshot can pass it
+ * and then fail the restore after the member was already stopped; checking here refuses it first.
+ */
+final class SnapshotIntegrity {
+    private static final int HASH = 32;
+    private static final int ALIGN = 512;
+
+    private SnapshotIntegrity() {
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} naming {@code snapshot} when {@code file} (its content)
+     * has no integrity hash or one that does not match.
+     */
+    static void check(Path snapshot, Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < ALIGN + HASH || size % ALIGN != HASH) {
+            throw new IllegalArgumentException("snapshot " + snapshot + " is not a valid etcd snapshot: it has no"
+                    + " integrity hash at its end (" + size + " bytes: truncated, or a copy of a member's db file"
+                    + " rather than a snapshot)");
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        byte[] stored = new byte[HASH];
+        try (InputStream in = Files.newInputStream(file)) {
+            long left = size - HASH;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("snapshot " + snapshot + " ended early");
+                }
+                digest.update(buffer, 0, n);
+                left -= n;
+            }
+            if (in.readNBytes(stored, 0, HASH) != HASH) {
+                throw new IOException("snapshot " + snapshot + " ended early");
+            }
+        }
+        if (!Arrays.equals(digest.digest(), stored)) {
+            throw new IllegalArgumentException("snapshot " + snapshot + " is not a valid etcd snapshot: its integrity"
+                    + " hash does not match its content (truncated or altered)");
+        }
+    }
+}

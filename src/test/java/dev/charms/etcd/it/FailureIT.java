@@ -1,0 +1,196 @@
+package dev.charms.etcd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.charms.runner.controller.ExecResult;
+import dev.charms.runner.controller.StatusSnapshot;
+import dev.charms.runner.model.ActionTask;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures through the local runner with the real charm and real etcd, on one deployment: a failing
+ * install hook that is retried and then succeeds, an etcd process killed under a 3-unit cluster, and
+ * a unit cut off the network and healed.
+ */
+class FailureIT {
+    private static final String RELEASE = "etcd-v3.4.23-linux-amd64";
+    /** One update-status interval (20 s, set by LocalCluster) plus the hooks' own time. */
+    private static final Duration ONE_UPDATE_STATUS = Duration.ofSeconds(45);
+
+    /**
+     * <ol>
+     * <li>A unit deployed with a corrupt {@code etcd} resource: the install hook fails (agent
+     * {@code error}, {@code hook failed: "install"}), the debug log has the charm's one-line reason
+     * naming the file, and the hook is retried; after a valid release tarball is attached the retried
+     * install succeeds: the unit is active, etcd runs from /opt/etcd/bin, workload version 3.4.23.
+     * Two more units join (they get the tarball too).</li>
+     * <li>The raft leader's etcd is SIGKILLed: systemd restarts it (Restart=on-failure), the cluster is
+     * healthy again with every key, and no hook fails.</li>
+     * <li>A unit is cut off the network: within one update-status the other units report
+     * {@code cluster-health check failed: 1 of 3 members unreachable}, and the {@code health} action on
+     * another unit says {@code degraded} naming that member as unreachable; the cut-off unit itself is
+     * blocked with {@code no quorum reachable from this unit: 2 of 3 members unreachable, 1 unhealthy}
+     * (its own member answers, without a leader); after healing every unit
+     * reports {@code cluster is healthy, 3 members} again.</li>
+     * </ol>
+     */
+    @Test
+    void failedInstallIsRetriedCrashedEtcdIsRestartedAndAPartitionIsReportedAndHealed() throws Exception {
+        try (LocalCluster c = new LocalCluster("failure")) {
+            failedInstallIsRetriedWithTheFixedResource(c);
+            c.controller().addUnit("etcd", 2);
+            c.settle();
+            c.assertMembershipMatchesUnits();
+            for (String unit : c.units()) {
+                assertEquals("/opt/etcd/bin/etcd", etcdBinary(c, unit), unit);
+            }
+            c.put("before-failures", "kept");
+
+            crashedEtcdIsRestartedBySystemd(c);
+            partitionIsReportedAndHealed(c);
+        }
+    }
+
+    private static void failedInstallIsRetriedWithTheFixedResource(LocalCluster c) throws Exception {
+        Path corrupt = c.work().resolve("corrupt.tar.gz");
+        Files.writeString(corrupt, "this is not an etcd release tarball\n");
+        c.controller().deploy(LocalCluster.CHARM, "etcd", 1, Map.of(), Map.of("etcd", corrupt));
+        String unit = "etcd/0";
+        c.await("the install hook failed twice (retried)", Duration.ofMinutes(2),
+                () -> installFailures(c) >= 2);
+        StatusSnapshot.UnitRow row = c.unit(unit);
+        assertEquals("error", row.agent(), row.toString());
+        assertEquals("hook failed: \"install\"", row.agentMessage());
+        List<String> reasons = Files.readAllLines(c.controller().debugLogFile()).stream()
+                .filter(l -> l.startsWith("unit-etcd-0: ") && l.contains(" unit.etcd/0.install ERROR install: ")).toList();
+        assertTrue(!reasons.isEmpty(), "no reason for the failed install in the debug log");
+        String reason = reasons.get(0).substring(reasons.get(0).indexOf("ERROR install: "));
+        assertEquals("ERROR install: etcd tarball /var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz"
+                + " is not a gzip file", reason);
+
+        c.controller().attachResource("etcd", "etcd", releaseTarball(c));
+        c.settle();
+        row = c.unit(unit);
+        assertEquals("idle", row.agent(), row.toString());
+        assertEquals("(leader) cluster is healthy, 1 member", row.workloadMessage());
+        assertEquals("/opt/etcd/bin/etcd", etcdBinary(c, unit));
+        assertTrue(Files.isExecutable(c.controller().hostPath(unit, "/opt/etcd/bin/etcdctl")));
+        StatusSnapshot.App app = c.status().applications().stream().filter(a -> a.name().equals("etcd")).findFirst().orElseThrow();
+        assertEquals("3.4.23", app.version());
+    }
+
+    private static long installFailures(LocalCluster c) throws Exception {
+        return Files.readAllLines(c.controller().debugLogFile()).stream()
+                .filter(l -> l.startsWith("unit-etcd-0: ") && l.contains("hook \"install\" (via hook dispatching script: dispatch) failed"))
+                .count();
+    }
+
+    /** A release tarball of the machine's etcd 3.4.23 in the upstream layout. */
+    private static Path releaseTarball(LocalCluster c) throws Exception {
+        Path root = c.work().resolve("release");
+        Files.createDirectories(root.resolve(RELEASE));
+        for (String binary : List.of("etcd", "etcdctl")) {
+            Files.copy(Path.of("/usr/bin", binary), root.resolve(RELEASE).resolve(binary));
+        }
+        Path tarball = c.work().resolve(RELEASE + ".tar.gz");
+        LocalCluster.Result tar = LocalCluster.run(List.of("tar", "-C", root.toString(), "-czf", tarball.toString(), RELEASE));
+        assertEquals(0, tar.code(), tar.output());
+        return tarball;
+    }
+
+    /** The etcd service's main process executable as started (argv[0] of its host process). */
+    private static String etcdBinary(LocalCluster c, String unit) throws Exception {
+        String pid = show(c, unit, "MainPID");
+        assertNotEquals("0", pid, unit + ": etcd is not running");
+        byte[] cmdline = Files.readAllBytes(Path.of("/proc", pid, "cmdline"));
+        return new String(cmdline, StandardCharsets.UTF_8).split("\0")[0];
+    }
+
+    private static String show(LocalCluster c, String unit, String property) throws Exception {
+        ExecResult r = c.controller().exec(unit, "systemctl show -p " + property + " --value etcd", Duration.ofSeconds(20));
+        assertEquals(0, r.exitCode(), r.stderr());
+        return r.stdout().strip();
+    }
+
+    private static long hookErrors(LocalCluster c, long fromLine) throws Exception {
+        return Files.readAllLines(c.controller().debugLogFile()).stream().skip(fromLine)
+                .filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")).count();
+    }
+
+    private static void assertNoUnitInError(LocalCluster c) {
+        for (StatusSnapshot.UnitRow u : c.status().units()) {
+            assertNotEquals("error", u.agent(), u.toString());
+        }
+    }
+
+    private static void crashedEtcdIsRestartedBySystemd(LocalCluster c) throws Exception {
+        String victim = c.raftLeaderUnit();
+        String pid = show(c, victim, "MainPID");
+        int restarts = Integer.parseInt(show(c, victim, "NRestarts"));
+        long logLines = Files.readAllLines(c.controller().debugLogFile()).size();
+
+        c.controller().crash(victim, "etcd");
+        c.await("systemd restarted etcd on " + victim, Duration.ofSeconds(30), () -> {
+            assertNoUnitInError(c);
+            String now = show(c, victim, "MainPID");
+            return !now.equals("0") && !now.equals(pid) && Integer.parseInt(show(c, victim, "NRestarts")) == restarts + 1;
+        });
+        c.await("every endpoint is healthy", Duration.ofSeconds(30), () -> {
+            assertNoUnitInError(c);
+            return c.etcdctlRaw(true, "endpoint", "health").code() == 0;
+        });
+        assertEquals("kept", c.get("before-failures"));
+        c.put("after-crash", "yes");
+        c.settle();
+        c.assertMembershipMatchesUnits();
+        assertEquals("yes", c.get("after-crash"));
+        assertEquals(0, hookErrors(c, logLines), "a hook failed after the crash");
+    }
+
+    private static void partitionIsReportedAndHealed(LocalCluster c) throws Exception {
+        String leader = c.leaderUnit();
+        List<String> others = c.units().stream().filter(u -> !u.equals(leader)).toList();
+        String cut = others.get(0);
+        String observer = others.get(1);
+        String cutMember = cut.replace('/', '-');
+        List<String> remaining = List.of(leader, observer);
+
+        c.controller().cut(cut);
+        try {
+            c.await("the other units report the unreachable member", ONE_UPDATE_STATUS, () -> remaining.stream()
+                    .allMatch(u -> c.unit(u).workloadMessage().endsWith("cluster-health check failed: 1 of 3 members unreachable")));
+            for (String u : remaining) {
+                assertEquals("active", c.unit(u).workload(), u);
+            }
+            c.await("the cut-off unit reports that it reaches no quorum", ONE_UPDATE_STATUS.multipliedBy(2), () ->
+                    c.unit(cut).workloadMessage().equals("no quorum reachable from this unit: 2 of 3 members unreachable, 1 unhealthy"));
+            assertEquals("blocked", c.unit(cut).workload());
+            ActionTask health = c.runOk(observer, "health", Map.of());
+            assertEquals("degraded", LocalCluster.result(health, "cluster.status"), String.valueOf(health.results()));
+            assertEquals("1 of 3 members unreachable (" + cutMember + ")", LocalCluster.result(health, "cluster.message"));
+            assertEquals("2", LocalCluster.result(health, "cluster.reachable"));
+            assertEquals("false", LocalCluster.result(health, "members." + cutMember + ".reachable"));
+            assertEquals("true", LocalCluster.result(health, "members." + observer.replace('/', '-') + ".reachable"));
+            LocalCluster.Result read = c.etcdctlRawAt("etcd", remaining, "get", "before-failures", "--print-value-only");
+            assertEquals(0, read.code(), read.output());
+            assertEquals("kept", read.output().strip());
+        } finally {
+            c.controller().heal(cut);
+        }
+        c.await("every unit reports a healthy cluster again", ONE_UPDATE_STATUS, () -> c.units().stream()
+                .allMatch(u -> c.unit(u).workloadMessage().endsWith("cluster is healthy, 3 members")));
+        c.settle();
+        c.assertMembershipMatchesUnits();
+        c.put("after-partition", "yes");
+        assertEquals("yes", c.get("after-partition"));
+        assertNoUnitInError(c);
+    }
+}
