@@ -9,6 +9,7 @@ import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
 import dev.charms.ops.StoredState;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,19 +113,21 @@ public final class Reconciler {
     }
 
     /**
-     * etcd from the attached resource, the machine, or apt; the application version follows it. The
-     * install and upgrade-charm hooks always install, so that an attached resource wins over an etcd
-     * already on the machine; other hooks use what is installed.
+     * etcd from the attached resource, the machine, or apt; the application version follows it.
+     * upgrade-charm always installs, and so does install when the {@code etcd} resource is attached (it
+     * wins over an etcd already on the machine); otherwise what is installed is used.
      */
     EtcdInstallation ensureInstalled() {
         Optional<EtcdInstallation> found = workload.installation(stored);
         EtcdInstallation installation;
-        boolean install = fw.event() instanceof Event.Install || fw.event() instanceof Event.UpgradeCharm;
-        if (found.isPresent() && !install) {
+        boolean installHook = fw.event() instanceof Event.Install;
+        boolean upgrade = fw.event() instanceof Event.UpgradeCharm;
+        Optional<Path> resource = found.isEmpty() || installHook || upgrade ? model.resource("etcd") : Optional.empty();
+        if (found.isPresent() && !upgrade && !(installHook && resource.isPresent())) {
             installation = found.get();
         } else {
             fw.setUnitStatusNow(Status.maintenance("installing etcd"));
-            installation = workload.install(model.resource("etcd"));
+            installation = workload.install(resource);
         }
         String version = installation.version().toString();
         if (!version.equals(stored.getString("workload-version", ""))) {

@@ -132,7 +132,10 @@ public final class EtcdInstaller {
 
     /**
      * Stops the etcd that Debian's postinst started (systemd unit, or SysV script on hosts without
-     * systemd), but only while our own unit file does not exist yet: afterwards "etcd" is ours.
+     * systemd), but only while our own unit file does not exist yet: afterwards "etcd" is ours. The
+     * SysV script is run only when its pid file shows it started etcd: its stop falls back to
+     * {@code start-stop-daemon --exec /usr/bin/etcd}, which waits for and then kills every process
+     * of that binary it can see, not only the one it started.
      */
     public void stopDistroService() {
         if (Files.exists(paths.unitFile())) {
@@ -140,7 +143,7 @@ public final class EtcdInstaller {
         }
         if (Files.isDirectory(paths.systemdRuntimeDir())) {
             runner.run(List.of("systemctl", "stop", EtcdPaths.SERVICE_NAME), Map.of(), SHORT);
-        } else if (Files.isExecutable(paths.distroInitScript())) {
+        } else if (Files.isExecutable(paths.distroInitScript()) && Files.exists(paths.distroPidFile())) {
             runner.run(List.of(paths.distroInitScript().toString(), "stop"), Map.of(), SHORT);
         }
     }

@@ -127,6 +127,11 @@ public final class EtcdPaths {
         return at("/etc/init.d/etcd");
     }
 
+    /** {@code /run/etcd.pid}: the pid file Debian's SysV script writes when it starts etcd. */
+    public Path distroPidFile() {
+        return at("/run/etcd.pid");
+    }
+
     /** {@code /run/systemd/system}: exists when systemd is the running init. */
     public Path systemdRuntimeDir() {
         return at("/run/systemd/system");
