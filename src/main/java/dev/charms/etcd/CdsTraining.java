@@ -18,9 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,20 +35,7 @@ final class CdsTraining {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("etcd-charm-cds-");
-            Map<String, Object> config = new HashMap<>();
-            config.put("port", 2379L);
-            config.put("management_port", 2380L);
-            config.put("bind_to_all_interfaces", true);
-            config.put("heartbeat_interval", 100L);
-            config.put("election_timeout", 1000L);
-            config.put("snapshot_count", "auto");
-            config.put("tls_cipher_suites", "");
-            config.put("quota-backend-bytes", 0L);
-            config.put("auto-compaction-mode", "periodic");
-            config.put("auto-compaction-retention", "1h");
-            config.put("certificate-validity-days", 365L);
-            config.put("certificate-extra-sans", "");
-            EtcdSettings settings = EtcdSettings.parse(new Config(config)).settings();
+            EtcdSettings settings = EtcdSettings.parse(new Config(EtcdSettings.defaultConfig())).settings();
             Roster roster = Roster.parse(Roster.empty().with("etcd/0", new Roster.Entry("1", "etcd-0",
                     "https://127.0.0.1:2380", "voter", "etcd-0=https://127.0.0.1:2380", "new")).toJson());
             Json.parse(Json.write(List.of(Fingerprint.of("warm"), 1L, true)));

@@ -37,6 +37,24 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
     /** Secure TLS 1.2 suites etcd (Go) accepts; CBC, RC4, 3DES and static-RSA suites are refused. */
     private static final Set<String> ALLOWED_CIPHER_SUITES = Set.copyOf(DEFAULT_CIPHER_SUITES);
 
+    /** The defaults of config.yaml, as config-get returns them (CharmFilesTest keeps the two equal). */
+    public static java.util.Map<String, Object> defaultConfig() {
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        m.put("port", 2379L);
+        m.put("management_port", 2380L);
+        m.put("bind_to_all_interfaces", true);
+        m.put("heartbeat_interval", 100L);
+        m.put("election_timeout", 1000L);
+        m.put("snapshot_count", "auto");
+        m.put("tls_cipher_suites", "");
+        m.put("quota-backend-bytes", 0L);
+        m.put("auto-compaction-mode", "periodic");
+        m.put("auto-compaction-retention", "1h");
+        m.put("certificate-validity-days", 365L);
+        m.put("certificate-extra-sans", "");
+        return m;
+    }
+
     /** Result of parsing: settings when valid, otherwise the problems. */
     public record Parsed(EtcdSettings settings, List<String> problems) {
         public boolean valid() {

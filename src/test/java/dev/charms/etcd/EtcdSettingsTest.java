@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.ops.Config;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,20 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class EtcdSettingsTest {
     static Map<String, Object> defaults() {
-        Map<String, Object> m = new HashMap<>();
-        m.put("port", 2379L);
-        m.put("management_port", 2380L);
-        m.put("bind_to_all_interfaces", true);
-        m.put("heartbeat_interval", 100L);
-        m.put("election_timeout", 1000L);
-        m.put("snapshot_count", "auto");
-        m.put("tls_cipher_suites", "");
-        m.put("quota-backend-bytes", 0L);
-        m.put("auto-compaction-mode", "periodic");
-        m.put("auto-compaction-retention", "1h");
-        m.put("certificate-validity-days", 365L);
-        m.put("certificate-extra-sans", "");
-        return m;
+        return EtcdSettings.defaultConfig();
     }
 
     private static EtcdSettings.Parsed parse(Object... kv) {
