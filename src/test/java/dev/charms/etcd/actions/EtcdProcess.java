@@ -1,18 +1,15 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.ChildProcess;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.MemberStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Test helper: one real etcd 3.4 member on 127.0.0.1 (free ports, mTLS on client and peer ports with
@@ -28,7 +25,7 @@ final class EtcdProcess implements AutoCloseable {
     final URI peerUrl;
     private final TestPki pki;
     private final List<String> extraFlags = new ArrayList<>();
-    private Process process;
+    private final ChildProcess process;
 
     EtcdProcess(Path base, String name, TestPki pki) throws IOException {
         this.name = name;
@@ -37,6 +34,7 @@ final class EtcdProcess implements AutoCloseable {
         this.clientUrl = URI.create("https://127.0.0.1:" + freePort());
         this.peerUrl = URI.create("https://127.0.0.1:" + freePort());
         this.pki = pki;
+        this.process = new ChildProcess(dir.resolve("etcd.log"));
     }
 
     /** Adds flags (e.g. a backend quota) to every later start. */
@@ -51,9 +49,6 @@ final class EtcdProcess implements AutoCloseable {
 
     /** Starts etcd as a member of {@code initialCluster} in {@code state} (new or existing). */
     void start(String initialCluster, String state, String token) throws IOException {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException(name + " is already running");
-        }
         List<String> cmd = new ArrayList<>(List.of(ETCD.toString(),
                 "--name", name, "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl.toString(), "--advertise-client-urls", clientUrl.toString(),
@@ -66,12 +61,11 @@ final class EtcdProcess implements AutoCloseable {
                 "--peer-trusted-ca-file", pki.server.caFile().toString(), "--peer-client-cert-auth",
                 "--heartbeat-interval", "50", "--election-timeout", "500"));
         cmd.addAll(extraFlags);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+        process.start(cmd);
     }
 
     boolean isAlive() {
-        return process != null && process.isAlive();
+        return process.isAlive();
     }
 
     /** An admin client of this member only. */
@@ -104,52 +98,25 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(dir.resolve("etcd.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return process.logTail();
     }
 
     /** SIGTERM, then SIGKILL after 10 s; waits for the exit. */
     void stop() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.stop();
     }
 
     /** SIGKILL, as a crash. */
     void kill() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        process.kill();
     }
 
     @Override
     public void close() {
-        if (process != null) {
-            process.destroyForcibly();
-            process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> process).join();
-        }
+        process.close();
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ChildProcess.freePort();
     }
 }

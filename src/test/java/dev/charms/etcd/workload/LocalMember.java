@@ -1,15 +1,10 @@
 package dev.charms.etcd.workload;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Test helper: one real etcd member on 127.0.0.1 with free ports, its own root directory (EtcdPaths
@@ -24,7 +19,7 @@ final class LocalMember implements AutoCloseable {
     final EtcdPaths paths;
     final URI clientUrl;
     final URI peerUrl;
-    private Process process;
+    private final ChildProcess process;
 
     LocalMember(Path base, String name, TlsMaterial tls) throws IOException {
         this.name = name;
@@ -32,6 +27,7 @@ final class LocalMember implements AutoCloseable {
         this.clientUrl = URI.create("https://127.0.0.1:" + freePort());
         this.peerUrl = URI.create("https://127.0.0.1:" + freePort());
         files().writeTls(tls);
+        this.process = new ChildProcess(paths.root().resolve("etcd.log"));
     }
 
     EtcdFiles files() {
@@ -70,11 +66,7 @@ final class LocalMember implements AutoCloseable {
 
     /** Starts etcd on the config already written. */
     void start() throws IOException {
-        Path log = paths.root().resolve("etcd.log");
-        process = new ProcessBuilder(ETCD.toString(), "--config-file", paths.configFile().toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        process.start(List.of(ETCD.toString(), "--config-file", paths.configFile().toString()));
     }
 
     /** Waits until /health says healthy. */
@@ -82,7 +74,7 @@ final class LocalMember implements AutoCloseable {
         long deadline = System.nanoTime() + limit.toNanos();
         Health last = null;
         while (System.nanoTime() < deadline) {
-            if (process != null && !process.isAlive()) {
+            if (!process.isAlive()) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + "; log: " + logTail());
             }
             last = probe.check(clientUrl);
@@ -95,35 +87,20 @@ final class LocalMember implements AutoCloseable {
     }
 
     String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(paths.root().resolve("etcd.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return process.logTail();
     }
 
     /** SIGKILLs the process (as a crash would). */
     void kill() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        process.kill();
     }
 
     @Override
     public void close() {
-        if (process != null) {
-            process.destroyForcibly();
-            process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> process).join();
-        }
+        process.close();
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ChildProcess.freePort();
     }
 }
