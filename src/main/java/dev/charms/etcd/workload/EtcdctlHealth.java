@@ -35,14 +35,39 @@ public final class EtcdctlHealth {
                 "endpoint", "health", "-w", "json");
         CommandResult r = runner.run(cmd, Map.of("ETCDCTL_API", "3"), timeout.plusSeconds(5));
         Map<String, Health> byEndpoint = parse(r.stdout());
-        List<Health> out = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Health>> checks = new ArrayList<>();
         for (URI e : endpoints) {
             Health h = byEndpoint.get(e.toString());
-            out.add(h != null ? h : new Health(e, false, "no answer from etcdctl: " + CommandRunner.oneLine(r.stderr()),
-                    Duration.ZERO));
+            Health known = h != null ? h : new Health(e, false, "no answer from etcdctl: " + CommandRunner.oneLine(r.stderr()),
+                    Duration.ZERO);
+            checks.add(known.healthy() ? java.util.concurrent.CompletableFuture.completedFuture(known)
+                    : java.util.concurrent.CompletableFuture.supplyAsync(() -> classify(known)));
+        }
+        List<Health> out = new ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<Health> c : checks) {
+            out.add(c.join());
         }
         return out;
     }
+
+    /**
+     * etcdctl reports an endpoint it cannot reach and a member that answers without quorum alike
+     * ("context deadline exceeded"); a TCP connect to the client port tells them apart: the reason
+     * then starts with {@code unreachable:} or {@code unhealthy:}.
+     */
+    static Health classify(Health failed) {
+        URI e = failed.endpoint();
+        boolean connects;
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(e.getHost(), e.getPort()), CONNECT_TIMEOUT_MS);
+            connects = true;
+        } catch (java.io.IOException ex) {
+            connects = false;
+        }
+        return new Health(e, false, (connects ? "unhealthy: " : "unreachable: ") + failed.reason(), failed.took());
+    }
+
+    private static final int CONNECT_TIMEOUT_MS = 700;
 
     /** Parses etcdctl's JSON list; anything unparsable yields no entries (every endpoint then counts as unhealthy). */
     static Map<String, Health> parse(String stdout) {
