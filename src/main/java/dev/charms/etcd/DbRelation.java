@@ -65,9 +65,7 @@ final class DbRelation {
             String cn = "etcd-client-" + rel.remoteApp();
             String checkedKey = "db-credentials-" + rel.id();
             String basis = Fingerprint.of(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn);
-            String checked = stored.getString(checkedKey, "");
-            boolean known = checked.startsWith(basis + "@")
-                    && System.currentTimeMillis() < Long.parseLong(checked.substring(basis.length() + 1));
+            boolean known = Fingerprint.checkedAndFresh(stored, checkedKey, basis);
             if (known || credentialsValid(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn)) {
                 data.put("client_cert", mine.get("client_cert"));
                 data.put("client_key", mine.get("client_key"));
@@ -77,8 +75,11 @@ final class DbRelation {
                 data.put("client_cert", ca.sign(Csr.create(keys, cn, Set.of()), Set.of(), CLIENT_VALIDITY_DAYS, Usage.CLIENT));
                 data.put("client_key", Keys.privateKeyPem(keys.getPrivate()));
             }
-            long renewAt = CertificateInfo.parse(data.get("client_cert")).notAfter().toEpochMilli() - RENEW_BEFORE.toMillis();
-            stored.put(checkedKey, Fingerprint.of(data.get("client_cert"), data.get("client_key"), caPem.get(), cn) + "@" + renewAt);
+            if (!known) {
+                long renewAt = CertificateInfo.parse(data.get("client_cert")).notAfter().toEpochMilli() - RENEW_BEFORE.toMillis();
+                Fingerprint.recordChecked(stored, checkedKey,
+                        Fingerprint.of(data.get("client_cert"), data.get("client_key"), caPem.get(), cn), renewAt);
+            }
             rel.updateLocalUnitData(data);
             if (model.isLeader()) {
                 rel.updateLocalAppData(data);

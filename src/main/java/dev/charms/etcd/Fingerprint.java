@@ -25,4 +25,16 @@ final class Fingerprint {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
+
+    /** Whether {@code stored[key]} records that {@code basis} was checked and is still good now. */
+    static boolean checkedAndFresh(dev.charms.ops.StoredState stored, String key, String basis) {
+        String checked = stored.getString(key, "");
+        return checked.startsWith(basis + "@")
+                && System.currentTimeMillis() < Long.parseLong(checked.substring(basis.length() + 1));
+    }
+
+    /** Records in {@code stored[key]} that {@code basis} was checked and stays good until {@code untilMillis}. */
+    static void recordChecked(dev.charms.ops.StoredState stored, String key, String basis, long untilMillis) {
+        stored.put(key, basis + "@" + untilMillis);
+    }
 }

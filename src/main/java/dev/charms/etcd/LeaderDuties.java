@@ -68,7 +68,6 @@ final class LeaderDuties {
         List<String> units = new ArrayList<>(peer.units());
         units.add(model.unitName());
         int validity = pass.settings().certificateValidityDays();
-        long now = System.currentTimeMillis();
         for (String unit : units) {
             String csrPem = peer.unitData(unit).get(PeerData.CSR);
             if (csrPem == null || csrPem.isBlank()) {
@@ -77,8 +76,7 @@ final class LeaderDuties {
             String current = app.get(Units.certKey(unit));
             String checkedKey = "signed-" + Units.memberName(unit);
             String basis = Fingerprint.of(csrPem, current, caPem, Integer.toString(validity));
-            String checked = fw.stored().getString(checkedKey, "");
-            if (checked.startsWith(basis + "@") && now < Long.parseLong(checked.substring(basis.length() + 1))) {
+            if (Fingerprint.checkedAndFresh(fw.stored(), checkedKey, basis)) {
                 continue;
             }
             try {
@@ -93,7 +91,8 @@ final class LeaderDuties {
                 }
                 long renewAt = CertificateInfo.parse(cert).notAfter().toEpochMilli()
                         - UnitTls.renewalWindow(validity).toMillis();
-                fw.stored().put(checkedKey, Fingerprint.of(csrPem, cert, caPem, Integer.toString(validity)) + "@" + renewAt);
+                Fingerprint.recordChecked(fw.stored(), checkedKey,
+                        Fingerprint.of(csrPem, cert, caPem, Integer.toString(validity)), renewAt);
             } catch (RuntimeException e) {
                 model.log("WARNING", "not signing the CSR of " + unit + ": " + e.getMessage());
             }

@@ -50,7 +50,7 @@ final class MemberDuties {
             peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_WAITING_CERT));
             return false;
         }
-        workload.writeTls(ca, cert, Reconciler.keyPem(pass.tls()));
+        workload.writeTls(ca, cert, pass.tls().keyPem());
         return true;
     }
 

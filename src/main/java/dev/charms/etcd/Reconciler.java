@@ -155,10 +155,6 @@ public final class Reconciler {
         return urls;
     }
 
-    static String keyPem(UnitTls tls) {
-        return tls.keyPem();
-    }
-
     static EtcdConfig configFor(Pass pass, Roster.Entry entry, Workload workload) {
         return configFor(pass, entry, pass.peer().localAppData().getOrDefault(PeerData.TOKEN, ""), workload);
     }

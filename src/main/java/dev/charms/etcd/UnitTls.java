@@ -107,12 +107,6 @@ public final class UnitTls {
         }
     }
 
-    /** Whether the certificate installed on disk is the given one. */
-    public boolean installed(String certPem) {
-        return Files.exists(paths.serverKey())
-                && PemFiles.readIfExists(paths.serverCert()).map(certPem::equals).orElse(false);
-    }
-
     /** The renewal window for certificates valid {@code validityDays}: a fifth of it, at most 30 days. */
     public static Duration renewalWindow(int validityDays) {
         return Duration.ofDays(Math.max(1, Math.min(30, validityDays / 5)));
