@@ -71,6 +71,11 @@ final class MemberDuties {
         workload.writeConfig(config, pass.installation(), Reconciler.clientUrls(peer, roster, pass.node()));
         String fingerprint = fingerprint();
         if (!workload.isRunning()) {
+            if (workload.hasData() && roster.size() > 1) {
+                // A member restarting on a moved peer URL (management_port changed while it was down)
+                // must tell the cluster first, exactly as a rolling restart does.
+                updatePeerUrlIfMoved(roster);
+            }
             startWith(entry);
             try (EtcdAdmin admin = workload.admin(List.of(pass.node().localClientUrl()))) {
                 awaitServing(admin);
