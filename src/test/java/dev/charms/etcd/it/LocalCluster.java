@@ -342,12 +342,37 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        keepLogs();
         try {
             controller.destroy();
         } finally {
             Controller.cleanup(paths);
             deleteTree(work);
             deleteTree(paths.home());
+        }
+    }
+
+    /**
+     * Copies the debug log and every machine's journal to target/it-logs/&lt;model&gt;/ before the model
+     * goes, so that a failure on CI can be read afterwards.
+     */
+    private void keepLogs() {
+        Path out = Path.of("target", "it-logs", paths.model()).toAbsolutePath();
+        try {
+            Files.createDirectories(out);
+            if (Files.exists(paths.debugLog())) {
+                Files.copy(paths.debugLog(), out.resolve("debug.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (Files.exists(paths.machines())) {
+                try (var walk = Files.walk(paths.machines(), 4)) {
+                    for (Path f : (Iterable<Path>) walk.filter(f -> f.getFileName().toString().endsWith(".journal"))::iterator) {
+                        String name = paths.machines().relativize(f).toString().replace('/', '_');
+                        Files.copy(f, out.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep the logs of model " + paths.model() + ": " + e.getMessage());
         }
     }
 
