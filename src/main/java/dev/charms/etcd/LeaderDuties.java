@@ -261,6 +261,11 @@ final class LeaderDuties {
         if (!member.get().learner()) {
             return roster.with(unit, entry.withRole("voter"));
         }
+        Optional<String> risk = new Quorum(admin).promotionRisk(member.get());
+        if (risk.isPresent()) {
+            model.log("WARNING", "not promoting " + unit + " yet: " + risk.get());
+            return roster;
+        }
         fw.setUnitStatusNow(Status.maintenance("promoting " + unit + " to a voting member"));
         long deadline = System.nanoTime() + PROMOTE_WAIT.toNanos();
         while (true) {

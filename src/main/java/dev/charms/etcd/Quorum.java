@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * Decides whether a member can be removed without losing quorum, moves raft leadership away from it
  * first, and removes it. A removal that would leave fewer healthy voters than the smaller cluster's
- * quorum is refused with a message saying so.
+ * quorum is refused with a message saying so. Also decides whether a learner may be promoted. etcd
+ * runs with {@code strict-reconfig-check: false} (its own check holds every change for 5 s after the
+ * previous one), so these checks are the charm's: the leader makes one membership change at a time.
  */
 final class Quorum {
     /** A removal was refused because it would lose (or has no) quorum. */
@@ -50,6 +52,30 @@ final class Quorum {
         return out;
     }
 
+    /**
+     * Why promoting {@code learner} would leave the larger cluster without a healthy quorum, or empty
+     * when it is safe: every voter that answers, plus the learner (which etcd promotes only once it has
+     * caught up), must reach the quorum of the cluster with one more voter.
+     */
+    Optional<String> promotionRisk(Member learner) {
+        List<Member> members = admin.memberList();
+        Map<Long, MemberStatus> statuses = statuses(members);
+        List<Member> voters = members.stream().filter(m -> !m.learner()).toList();
+        long healthy = voters.stream().filter(m -> statuses.containsKey(m.id())).count();
+        return promotionRisk(learner.name(), voters.size(), healthy, statuses.containsKey(learner.id()));
+    }
+
+    /** The arithmetic of {@link #promotionRisk(Member)}. */
+    static Optional<String> promotionRisk(String learner, int voters, long healthyVoters, boolean learnerAnswers) {
+        int quorumAfter = (voters + 1) / 2 + 1;
+        long healthyAfter = healthyVoters + (learnerAnswers ? 1 : 0);
+        if (healthyAfter < quorumAfter) {
+            return Optional.of("promoting " + learner + " would need " + quorumAfter + " healthy voting members of "
+                    + (voters + 1) + ", and only " + healthyAfter + " answer");
+        }
+        return Optional.empty();
+    }
+
     void removeSafely(Member target, String why) {
         List<Member> members = admin.memberList();
         if (members.stream().noneMatch(m -> m.id() == target.id())) {
@@ -83,7 +109,7 @@ final class Quorum {
         removeRetrying(target.id());
     }
 
-    /** etcd refuses membership changes for about 5 s after the previous one ("unhealthy cluster"): retry. */
+    /** Retries while etcd answers with a passing error (a leader election, "unhealthy cluster"). */
     private void removeRetrying(long id) {
         long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
         while (true) {
