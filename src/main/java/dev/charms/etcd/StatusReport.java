@@ -39,25 +39,29 @@ final class StatusReport {
             fw.reportUnitStatus(Status.blocked(prefix + "etcd is not running; see journalctl -u etcd"));
             return;
         }
-        int n = roster.size();
         if (self != null && self.isLearner()) {
+            int n = roster.size();
             int position = new ArrayList<>(roster.entries().keySet()).indexOf(model.unitName()) + 1;
             fw.reportUnitStatus(Status.maintenance(prefix + "joining as learner (" + position + " of " + n + ")"));
             return;
         }
-        List<Health> results = probe(Reconciler.clientUrls(pass.peer(), roster, pass.node()));
+        // A learner answers no quorum read (and may not have started yet): only voters are probed.
+        String learner = roster.pendingLearner();
+        Roster voters = learner == null ? roster : roster.without(learner);
+        int v = voters.size();
+        List<Health> results = probe(Reconciler.clientUrls(pass.peer(), voters, pass.node()));
         long healthy = results.stream().filter(Health::healthy).count();
-        long down = n - healthy;
-        String members = n == 1 ? "1 member" : n + " members";
+        long down = v - healthy;
+        String members = (v == 1 ? "1 member" : v + " members") + (learner == null ? "" : ", " + learner + " joining as learner");
         if (down <= 0) {
             fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members));
-        } else if (healthy > n / 2) {
-            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, n)));
+        } else if (healthy > v / 2) {
+            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, v)));
         } else {
-            fw.reportUnitStatus(Status.blocked(prefix + "no quorum reachable from this unit: " + problems(results, n)));
+            fw.reportUnitStatus(Status.blocked(prefix + "no quorum reachable from this unit: " + problems(results, v)));
         }
         if (model.isLeader()) {
-            fw.reportAppStatus(down <= 0 ? Status.active(members) : Status.active(healthy + " of " + n + " members healthy"));
+            fw.reportAppStatus(down <= 0 ? Status.active(members) : Status.active(healthy + " of " + v + " members healthy"));
         }
     }
 
