@@ -145,8 +145,11 @@ final class LeaderDuties {
                     roster = removeDeparted(admin, roster, unit);
                 }
                 roster = promote(admin, roster);
-                roster = followPeerUrls(admin, roster);
-                roster = removeStale(admin, roster);
+                // One member list for both: a member moving its peer URL (a rolling port change on
+                // another unit) between two lists must not look like a stranger.
+                List<Member> members = admin.memberList();
+                roster = followPeerUrls(members, roster);
+                roster = removeStale(admin, members, roster);
                 roster = addNext(admin, roster, candidates(roster));
             }
         }
@@ -230,14 +233,42 @@ final class LeaderDuties {
         return members.stream().filter(m -> m.peerUrls().stream().anyMatch(u -> u.toString().equals(peerUrl))).findFirst();
     }
 
+    /** The member of a roster entry: by its member id when known (peer URLs move), else by peer URL. */
+    static Optional<Member> memberOf(List<Member> members, Roster.Entry entry) {
+        if (!entry.memberId().isEmpty()) {
+            Optional<Member> byId = members.stream().filter(m -> m.idHex().equals(entry.memberId())).findFirst();
+            if (byId.isPresent()) {
+                return byId;
+            }
+        }
+        return byPeerUrl(members, entry.peerUrl());
+    }
+
+    /**
+     * Members that belong to no roster entry: neither their id, nor a peer URL, nor their name is the
+     * roster's (after a forced removal, or a learner added by a hook that then failed).
+     */
+    static List<Member> stale(List<Member> members, Roster roster) {
+        List<Member> out = new ArrayList<>();
+        for (Member m : members) {
+            boolean known = roster.entries().values().stream().anyMatch(e -> e.memberId().equals(m.idHex())
+                    || (m.started() && m.name().equals(e.memberName()))
+                    || m.peerUrls().stream().anyMatch(u -> u.toString().equals(e.peerUrl())));
+            if (!known) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /** Removes a departed unit's member (after giving the unit time to remove itself). */
     private Roster removeDeparted(EtcdAdmin admin, Roster roster, String unit) {
         Roster.Entry entry = roster.get(unit);
         long deadline = System.nanoTime() + SELF_REMOVAL_WAIT.toNanos();
-        Optional<Member> member = byPeerUrl(admin.memberList(), entry.peerUrl());
+        Optional<Member> member = memberOf(admin.memberList(), entry);
         while (member.isPresent() && System.nanoTime() < deadline) {
             sleep(1000);
-            member = byPeerUrl(admin.memberList(), entry.peerUrl());
+            member = memberOf(admin.memberList(), entry);
         }
         if (member.isPresent()) {
             new Quorum(admin).removeSafely(member.get(), unit);
@@ -253,7 +284,7 @@ final class LeaderDuties {
             return roster;
         }
         Roster.Entry entry = roster.get(unit);
-        Optional<Member> member = byPeerUrl(admin.memberList(), entry.peerUrl());
+        Optional<Member> member = memberOf(admin.memberList(), entry);
         if (member.isEmpty()) {
             model.log("WARNING", "learner of " + unit + " is missing from etcd; it will be added again");
             return roster.without(unit);
@@ -288,9 +319,9 @@ final class LeaderDuties {
     }
 
     /** Keeps roster peer URLs equal to etcd's after a member updated its own (a peer port change). */
-    private Roster followPeerUrls(EtcdAdmin admin, Roster roster) {
+    private Roster followPeerUrls(List<Member> members, Roster roster) {
         Roster next = roster;
-        for (Member m : admin.memberList()) {
+        for (Member m : members) {
             for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
                 Roster.Entry entry = e.getValue();
                 if (entry.memberId().equals(m.idHex()) && !m.peerUrls().isEmpty()
@@ -303,16 +334,11 @@ final class LeaderDuties {
         return next;
     }
 
-    /** Removes etcd members that match no roster entry and no unit (after a forced removal, or a half-done add). */
-    private Roster removeStale(EtcdAdmin admin, Roster roster) {
-        List<Member> members = admin.memberList();
-        for (Member m : members) {
-            boolean known = roster.entries().values().stream()
-                    .anyMatch(e -> m.peerUrls().stream().anyMatch(u -> u.toString().equals(e.peerUrl())));
-            if (!known) {
-                new Quorum(admin).removeSafely(m, "no unit");
-                model.log("INFO", "removed stale etcd member " + m.idHex() + " (" + m.peerUrls() + ") that matches no unit");
-            }
+    /** Removes etcd members that belong to no roster entry (see {@link #stale}). */
+    private Roster removeStale(EtcdAdmin admin, List<Member> members, Roster roster) {
+        for (Member m : stale(members, roster)) {
+            new Quorum(admin).removeSafely(m, "no unit");
+            model.log("INFO", "removed stale etcd member " + m.idHex() + " (" + m.peerUrls() + ") that matches no unit");
         }
         return roster;
     }

@@ -1,0 +1,46 @@
+package dev.charms.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.charms.etcd.workload.Member;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which etcd members the leader takes for strangers: never one whose peer URL is moving. */
+class LeaderDutiesTest {
+    private static Member member(long id, String name, String peerUrl) {
+        return new Member(id, name, List.of(URI.create(peerUrl)),
+                name.isEmpty() ? List.of() : List.of(URI.create(peerUrl.replace("2380", "2379"))), name.isEmpty());
+    }
+
+    private static final Roster ROSTER = Roster.empty()
+            .with("etcd/0", new Roster.Entry("a", "etcd-0", "https://10.0.0.1:2380", "voter", "", "existing"))
+            .with("etcd/1", new Roster.Entry("b", "etcd-1", "https://10.0.0.2:2380", "voter", "", "existing"));
+
+    @Test
+    void aMemberThatMovedItsPeerUrlIsStillKnownByItsId() {
+        // etcd/1 has just run `member update` to its new management_port; the roster still has the old URL.
+        Member moved = member(0xb, "etcd-1", "https://10.0.0.2:2390");
+        List<Member> members = List.of(member(0xa, "etcd-0", "https://10.0.0.1:2380"), moved);
+        assertEquals(List.of(), LeaderDuties.stale(members, ROSTER));
+        assertEquals(Optional.of(moved), LeaderDuties.memberOf(members, ROSTER.get("etcd/1")));
+    }
+
+    @Test
+    void membersOfNoRosterEntryAreStale() {
+        Member forcedOut = member(0xc, "etcd-2", "https://10.0.0.3:2380");
+        Member halfAdded = member(0xd, "", "https://10.0.0.4:2380");
+        List<Member> members = List.of(member(0xa, "etcd-0", "https://10.0.0.1:2380"),
+                member(0xb, "etcd-1", "https://10.0.0.2:2380"), forcedOut, halfAdded);
+        assertEquals(List.of(forcedOut, halfAdded), LeaderDuties.stale(members, ROSTER));
+    }
+
+    @Test
+    void anEntryWithoutAnIdYetIsFoundByItsPeerUrl() {
+        Roster.Entry fresh = new Roster.Entry("", "etcd-0", "https://10.0.0.1:2380", "voter", "", "new");
+        Member m = member(0xa, "etcd-0", "https://10.0.0.1:2380");
+        assertEquals(Optional.of(m), LeaderDuties.memberOf(List.of(m), fresh));
+    }
+}
