@@ -41,6 +41,22 @@ final class Actions {
         this.workload = workload;
     }
 
+    /** Actions whose first etcd call goes to this unit's own member over jetcd. */
+    private static final java.util.Set<String> LOCAL_FIRST = java.util.Set.of("health", "member-list", "snapshot",
+            "compact", "defrag", "alarm-list", "alarm-disarm");
+
+    /**
+     * For an action that talks to etcd, starts connecting to this unit's member in the background while
+     * the framework reads the action's parameters and the peer data (see {@link EtcdAdmin#prewarm}).
+     * The client port is the one this unit opened when it last converged; nothing happens before that.
+     */
+    static void prewarm(Framework fw, Workload workload, Event.Action action) {
+        if (LOCAL_FIRST.contains(action.action())) {
+            Duration timeout = action.action().equals("health") ? HEALTH_TIMEOUT : EtcdAdmin.DEFAULT_TIMEOUT;
+            workload.prewarm(fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0), timeout);
+        }
+    }
+
     void run(Event.Action event) {
         ActionContext ctx = fw.action();
         switch (event.action()) {

@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class Reconciler {
     static final String RUNNING_FINGERPRINT = "running-fingerprint";
     static final String LEFT = "left-cluster";
+    /** Stored: the client port this unit opened (and its member listens on) when it last converged. */
+    static final String OPENED_CLIENT_PORT = "opened-client-port";
 
     private final Framework fw;
     private final Model model;
@@ -68,7 +70,7 @@ public final class Reconciler {
 
     /** Opens the client port (shown in juju status, effective once the application is exposed). */
     private void openClientPort(int port) {
-        long opened = stored.getLong("opened-client-port", 0);
+        long opened = stored.getLong(OPENED_CLIENT_PORT, 0);
         if (opened == port) {
             return;
         }
@@ -76,7 +78,7 @@ public final class Reconciler {
             model.tools().closePort((int) opened, "tcp");
         }
         model.tools().openPort(port, "tcp");
-        stored.put("opened-client-port", (long) port);
+        stored.put(OPENED_CLIENT_PORT, (long) port);
     }
 
     /** Validates config, installs etcd, finds the peer relation and publishes this unit's data. */

@@ -207,6 +207,16 @@ public final class Workload {
         return new EtcdAdmin(endpoints, TlsPaths.client(paths), EtcdAdmin.DEFAULT_TIMEOUT);
     }
 
+    /**
+     * Starts connecting to this unit's member on {@code clientPort} in the background (see
+     * {@link EtcdAdmin#prewarm}); nothing happens without a port or a client certificate yet.
+     */
+    public void prewarm(long clientPort, java.time.Duration timeout) {
+        if (clientPort > 0 && clientPort <= 65535 && Files.exists(paths.clientKey()) && Files.exists(paths.clientCert())) {
+            EtcdAdmin.prewarm(URI.create("https://127.0.0.1:" + clientPort), TlsPaths.client(paths), timeout);
+        }
+    }
+
     public TlsPaths clientTls() {
         return TlsPaths.client(paths);
     }

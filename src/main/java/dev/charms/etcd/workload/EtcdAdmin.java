@@ -60,6 +60,12 @@ public final class EtcdAdmin implements AutoCloseable {
         }
     }
 
+    /** Connections opened ahead of time by {@link #prewarm}, each taken by the first client that needs it. */
+    private static final Map<String, java.util.concurrent.FutureTask<Warm>> WARM = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Warm(SslContext sslContext, Client client) {
+    }
+
     private final List<URI> endpoints;
     private final TlsPaths tls;
     private final Duration timeout;
@@ -74,6 +80,53 @@ public final class EtcdAdmin implements AutoCloseable {
         this.endpoints = List.copyOf(endpoints);
         this.tls = tls;
         this.timeout = timeout;
+    }
+
+    /**
+     * Starts connecting to {@code endpoint} on a background thread: TLS context, gRPC and Netty set-up and
+     * the TLS handshake (about 350 ms in a fresh JVM) then overlap with whatever the process does before
+     * its first etcd call. The first admin client over the same identity that calls {@code endpoint}
+     * takes the connection over; a connection that failed is closed and never handed out, so the
+     * real call reports the problem itself. No effect on etcd beyond one status read.
+     */
+    public static void prewarm(URI endpoint, TlsPaths tls, Duration timeout) {
+        java.util.concurrent.FutureTask<Warm> task = new java.util.concurrent.FutureTask<>(() -> {
+            EtcdAdmin admin = new EtcdAdmin(List.of(endpoint), tls, timeout);
+            Client client = admin.client(endpoint);
+            try {
+                client.getMaintenanceClient().statusMember(admin.target(endpoint)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return new Warm(admin.sslContext, client);
+            } catch (Exception e) {
+                client.close();
+                return new Warm(admin.sslContext, null);
+            }
+        });
+        if (WARM.putIfAbsent(warmKey(endpoint, tls), task) == null) {
+            Thread thread = new Thread(task, "etcd-prewarm");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private static String warmKey(URI endpoint, TlsPaths tls) {
+        return endpoint + " " + tls;
+    }
+
+    /** The prewarmed connection to {@code endpoint}, if one was started (waits for it to finish). */
+    private Optional<Warm> takeWarm(URI endpoint) {
+        java.util.concurrent.FutureTask<Warm> task = WARM.remove(warmKey(endpoint, tls));
+        if (task == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(task.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            task.cancel(true);
+            return Optional.empty();
+        }
     }
 
     /** Every member. */
@@ -325,6 +378,14 @@ public final class EtcdAdmin implements AutoCloseable {
         Client existing = clients.get(endpoint);
         if (existing != null) {
             return existing;
+        }
+        Optional<Warm> warm = takeWarm(endpoint);
+        if (warm.isPresent() && sslContext == null) {
+            sslContext = warm.get().sslContext();
+        }
+        if (warm.isPresent() && warm.get().client() != null) {
+            clients.put(endpoint, warm.get().client());
+            return warm.get().client();
         }
         Client client = builder(endpoint).build();
         clients.put(endpoint, client);

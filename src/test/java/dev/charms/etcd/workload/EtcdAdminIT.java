@@ -161,6 +161,32 @@ class EtcdAdminIT {
         assertEquals(1, admin.memberList().size());
     }
 
+    @Test
+    void aPrewarmedConnectionIsTakenOverAndAFailedOneNeverHandedOut(@TempDir Path dir) throws Exception {
+        TlsMaterial tls = TestPki.create(dir.resolve("pki"));
+        LocalMember m0 = closeLater(new LocalMember(dir, "m0", tls));
+        TlsPaths client = TlsPaths.client(m0.paths);
+
+        // Nothing listens yet: the warm-up fails, and the client that comes later connects afresh.
+        EtcdAdmin.prewarm(m0.clientUrl, client, Duration.ofSeconds(2));
+        Thread.sleep(300);
+        m0.start(m0.config(m0.selfCluster(), InitialClusterState.NEW).build());
+        m0.awaitHealthy(new HealthProbe(client), Duration.ofSeconds(20));
+        EtcdAdmin afterFailure = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
+        assertEquals(1, afterFailure.memberList().size());
+
+        // With etcd up: the warm connection serves the first call; a second admin client builds its own.
+        EtcdAdmin.prewarm(m0.clientUrl, client, Duration.ofSeconds(3));
+        long t0 = System.nanoTime();
+        EtcdAdmin warm = new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3));
+        assertEquals("m0", warm.memberList().get(0).name());
+        System.out.printf("TIMING first call on a prewarmed connection (waits for the warm-up): %d ms%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        warm.close();
+        EtcdAdmin fresh = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
+        assertEquals("m0", fresh.memberList().get(0).name(), "the closed warm connection was not handed out twice");
+    }
+
     /** Adds {@code m} as a learner, starts it with state existing, promotes it once caught up. */
     private static Member join(EtcdAdmin admin, LocalMember m, HealthProbe probe) throws Exception {
         long t0 = System.nanoTime();
