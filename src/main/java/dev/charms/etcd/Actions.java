@@ -46,15 +46,28 @@ final class Actions {
             "compact", "defrag", "alarm-list", "alarm-disarm");
 
     /**
-     * For an action that talks to etcd, starts connecting to this unit's member in the background while
-     * the framework reads the action's parameters and the peer data (see {@link EtcdAdmin#prewarm}).
-     * The client port is the one this unit opened when it last converged; nothing happens before that.
+     * For an action that talks to etcd, starts connecting to this unit's member in the background (see
+     * {@link EtcdAdmin#prewarm}) as the very first thing the process does, while the framework reads
+     * the action's parameters and the peer data. The client port is the one this unit opened when it
+     * last converged (its stored state); nothing happens before that, or when anything is unreadable.
      */
-    static void prewarm(Framework fw, Workload workload, Event.Action action) {
-        if (LOCAL_FIRST.contains(action.action())) {
-            Duration timeout = action.action().equals("health") ? HEALTH_TIMEOUT : EtcdAdmin.DEFAULT_TIMEOUT;
-            workload.prewarm(fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0), timeout);
+    static void prewarmEarly(String action, Path charmDir) {
+        if (!LOCAL_FIRST.contains(action)) {
+            return;
         }
+        // Even reading the state and loading the admin class (its logging set-up) happen off the main thread.
+        Thread starter = new Thread(() -> {
+            try {
+                long port = dev.charms.ops.StoredState.load(charmDir.resolve(".unit-state.json"))
+                        .getLong(Reconciler.OPENED_CLIENT_PORT, 0);
+                Duration timeout = action.equals("health") ? HEALTH_TIMEOUT : EtcdAdmin.DEFAULT_TIMEOUT;
+                new Workload(dev.charms.etcd.workload.EtcdPaths.system(), charmDir).prewarm(port, timeout);
+            } catch (RuntimeException e) {
+                // only a head start: the action reads the same state and reports any problem itself
+            }
+        }, "etcd-prewarm-start");
+        starter.setDaemon(true);
+        starter.start();
     }
 
     void run(Event.Action event) {
@@ -88,7 +101,9 @@ final class Actions {
 
     private void health(ActionContext ctx) {
         withAdmin(HEALTH_TIMEOUT, (scope, admin) -> {
+            dev.charms.ops.Trace.mark("health: scope ready");
             ClusterHealth.Report report = new ClusterHealth(admin, scope.endpoints()).check();
+            dev.charms.ops.Trace.mark("health: checked");
             ctx.setResults(report.toResults());
             ctx.log("cluster is " + report.status() + ": " + report.message());
         });

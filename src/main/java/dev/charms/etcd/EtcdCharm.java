@@ -44,9 +44,9 @@ public final class EtcdCharm {
         fw.observe(Event.RelationDeparted.class, this::onDeparted);
         fw.observe(Event.Stop.class, e -> onStop());
         fw.observe(Event.Action.class, e -> new Actions(fw, workload).run(e));
-        if (fw.event() instanceof Event.Action action) {
-            Actions.prewarm(fw, workload, action);
-        } else if (!(fw.event() instanceof Event.UpdateStatus) && !(fw.event() instanceof Event.Install)
+        dev.charms.ops.Trace.mark("charm constructed");
+        if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
+                && !(fw.event() instanceof Event.Install)
                 && fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0) > 0 && fw.model().isLeader()) {
             // The leader's pass talks to etcd through its own member first (membership work).
             workload.prewarm(fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0), EtcdAdmin.DEFAULT_TIMEOUT);

@@ -14,14 +14,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        dev.charms.ops.Trace.mark("main");
         int code;
-        if (args.length == 0 && System.getenv("JUJU_DISPATCH_PATH") != null) {
+        String dispatchPath = System.getenv("JUJU_DISPATCH_PATH");
+        if (args.length == 0 && dispatchPath != null) {
+            if (dispatchPath.startsWith("actions/")) {
+                String charmDir = System.getenv().getOrDefault("JUJU_CHARM_DIR", System.getenv().getOrDefault("CHARM_DIR", "."));
+                Actions.prewarmEarly(dispatchPath.substring("actions/".length()), java.nio.file.Path.of(charmDir));
+            }
             code = Framework.dispatch(EtcdCharm.SPEC, EtcdCharm::new);
         } else if (args.length == 1 && args[0].equals("--cds-training")) {
             code = CdsTraining.run();
         } else {
             code = CharmCli.run(args);
         }
+        dev.charms.ops.Trace.mark("exit");
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);

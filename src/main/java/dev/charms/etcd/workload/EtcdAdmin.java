@@ -66,6 +66,9 @@ public final class EtcdAdmin implements AutoCloseable {
     private record Warm(SslContext sslContext, Client client) {
     }
 
+    /** How many prewarmed connections clients have taken over in this process (for tests). */
+    static final java.util.concurrent.atomic.AtomicInteger ADOPTED = new java.util.concurrent.atomic.AtomicInteger();
+
     private final List<URI> endpoints;
     private final TlsPaths tls;
     private final Duration timeout;
@@ -91,10 +94,13 @@ public final class EtcdAdmin implements AutoCloseable {
      */
     public static void prewarm(URI endpoint, TlsPaths tls, Duration timeout) {
         java.util.concurrent.FutureTask<Warm> task = new java.util.concurrent.FutureTask<>(() -> {
+            dev.charms.ops.Trace.mark("prewarm start");
             EtcdAdmin admin = new EtcdAdmin(List.of(endpoint), tls, timeout);
-            Client client = admin.client(endpoint);
+            Client client = admin.builder(endpoint).build();
+            dev.charms.ops.Trace.mark("prewarm client built");
             try {
                 client.getMaintenanceClient().statusMember(admin.target(endpoint)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                dev.charms.ops.Trace.mark("prewarm connected");
                 return new Warm(admin.sslContext, client);
             } catch (Exception e) {
                 client.close();
@@ -374,22 +380,36 @@ public final class EtcdAdmin implements AutoCloseable {
         };
     }
 
-    private synchronized Client client(URI endpoint) {
-        Client existing = clients.get(endpoint);
-        if (existing != null) {
-            return existing;
+    /**
+     * The client of {@code endpoint}, built on first use (or taken over from a prewarmed connection).
+     * Building happens outside the lock: calls to different members open their connections in parallel.
+     */
+    private Client client(URI endpoint) {
+        synchronized (this) {
+            Client existing = clients.get(endpoint);
+            if (existing != null) {
+                return existing;
+            }
         }
         Optional<Warm> warm = takeWarm(endpoint);
-        if (warm.isPresent() && sslContext == null) {
-            sslContext = warm.get().sslContext();
-        }
+        Client built;
         if (warm.isPresent() && warm.get().client() != null) {
-            clients.put(endpoint, warm.get().client());
-            return warm.get().client();
+            ADOPTED.incrementAndGet();
+            built = warm.get().client();
+        } else {
+            built = builder(endpoint).build();
         }
-        Client client = builder(endpoint).build();
-        clients.put(endpoint, client);
-        return client;
+        synchronized (this) {
+            if (warm.isPresent() && sslContext == null) {
+                sslContext = warm.get().sslContext();
+            }
+            Client raced = clients.putIfAbsent(endpoint, built);
+            if (raced != null) {
+                built.close();
+                return raced;
+            }
+            return built;
+        }
     }
 
     private ClientBuilder builder(URI endpoint) {

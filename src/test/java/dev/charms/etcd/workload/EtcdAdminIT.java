@@ -176,15 +176,18 @@ class EtcdAdminIT {
         assertEquals(1, afterFailure.memberList().size());
 
         // With etcd up: the warm connection serves the first call; a second admin client builds its own.
+        assertEquals(0, EtcdAdmin.ADOPTED.get(), "a failed warm-up is never handed out");
         EtcdAdmin.prewarm(m0.clientUrl, client, Duration.ofSeconds(3));
         long t0 = System.nanoTime();
         EtcdAdmin warm = new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3));
         assertEquals("m0", warm.memberList().get(0).name());
+        assertEquals(1, EtcdAdmin.ADOPTED.get(), "the first call used the prewarmed connection");
         System.out.printf("TIMING first call on a prewarmed connection (waits for the warm-up): %d ms%n",
                 (System.nanoTime() - t0) / 1_000_000);
         warm.close();
         EtcdAdmin fresh = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
         assertEquals("m0", fresh.memberList().get(0).name(), "the closed warm connection was not handed out twice");
+        assertEquals(1, EtcdAdmin.ADOPTED.get());
     }
 
     /** Adds {@code m} as a learner, starts it with state existing, promotes it once caught up. */
