@@ -212,6 +212,25 @@ public final class LocalCluster implements AutoCloseable {
         assertMembership("etcd", true);
     }
 
+    /**
+     * {@link #assertMembershipMatchesUnits()} once it holds, within {@code timeout}: a status set by a hook
+     * that ran while a member was briefly down is corrected by the next update-status (20 s in the ITs).
+     */
+    public void awaitMembershipMatchesUnits(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                assertMembershipMatchesUnits();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
     /** As {@link #assertMembershipMatchesUnits()} without checking the units' workload status. */
     public void assertMembershipMatchesUnitsIgnoringStatus() throws IOException, InterruptedException {
         assertMembership("etcd", false);
