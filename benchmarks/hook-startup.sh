@@ -23,7 +23,12 @@ hook() {
 # The reference runs on the same Java that dispatch picked (recorded in .cds/java by the first run).
 hello() { "$(cat "$work/charm/.cds/java")" -cp "$work/hello" Hello; }
 
-hook >/dev/null 2>&1   # first run: finds Java and records the CDS archive, as the install hook does on a unit
+hook >/dev/null 2>&1   # first run: finds Java and starts recording the class archive, as install does on a unit
+# The archive is assembled in the background: wait for it (at most a minute).
+for _ in $(seq 120); do
+  ls "$work"/charm/.cds/hooks-*[ja][so][at] >/dev/null 2>&1 && ! ls -d "$work"/charm/.cds/*.lock >/dev/null 2>&1 && break
+  sleep 0.5
+done
 [ "$(hook 2>&1; echo $?)" = "0" ] || { echo "ERROR the no-op hook failed:"; hook; exit 1; }
 : > "$work/hook.ms"; : > "$work/hello.ms"
 for _ in $(seq "$runs"); do

@@ -212,8 +212,9 @@ final class LeaderDuties {
     }
 
     /**
-     * Units ready to join (certificate installed, URL published, and after a restore: data of the
-     * replaced cluster moved aside), in unit order.
+     * Units ready to join, in unit order: no data of an earlier membership, URL published, a certificate
+     * signed by this leader (the unit installs it in the hook that starts its member), and after a
+     * restore: data of the replaced cluster moved aside.
      */
     private List<String> candidates(Roster roster) {
         TreeSet<String> out = new TreeSet<>(Units.ORDER);
@@ -221,6 +222,7 @@ final class LeaderDuties {
         for (String unit : peer.units()) {
             Map<String, String> data = peer.unitData(unit);
             if (!roster.contains(unit) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))
+                    && !peer.localAppData().getOrDefault(Units.certKey(unit), "").isBlank()
                     && (generation.isEmpty() || generation.equals(data.get(PeerData.RESTORED)))
                     && !data.getOrDefault(PeerData.PEER_URL, "").isBlank()) {
                 out.add(unit);

@@ -47,7 +47,16 @@ final class MemberDuties {
         String cert = app.get(Units.certKey(model.unitName()));
         String csr = peer.localUnitData().get(PeerData.CSR);
         if (!pass.tls().fits(cert, ca, csr)) {
-            peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_WAITING_CERT));
+            Roster roster = roster();
+            if (!roster.contains(model.unitName()) && !model.isLeader()) {
+                // Not a member yet: clear any stale data now and say so (ready), so that the leader can
+                // admit this unit in the same hook in which it signs its certificate.
+                forgetRestoredOverCluster();
+                clearStaleData();
+                peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_READY));
+            } else {
+                peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_WAITING_CERT));
+            }
             return false;
         }
         workload.writeTls(ca, cert, pass.tls().keyPem());
@@ -86,6 +95,7 @@ final class MemberDuties {
         } else {
             publishStarted(entry);
         }
+        dev.charms.ops.Trace.mark("converge: member settled");
         new StatusReport(fw, workload, pass).report(roster);
     }
 
@@ -152,13 +162,18 @@ final class MemberDuties {
 
     /** Not admitted: stale data from an earlier membership is moved aside; then wait for the leader. */
     private void parkUntilAdmitted(Roster roster) {
+        clearStaleData();
+        peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_READY));
+        fw.reportUnitStatus(Status.waiting(StatusReport.queueMessage(peer, roster, model.unitName())));
+    }
+
+    /** A unit that is not a member (and not the leader) keeps no etcd running and no data: moved aside. */
+    private void clearStaleData() {
         if (!model.isLeader() && (workload.isRunning() || workload.hasData())) {
             workload.stop();
             Optional<java.nio.file.Path> moved = workload.moveDataAside("stale");
             moved.ifPresent(p -> model.log("WARNING", "this unit is not a member of the cluster; moved its old data to " + p));
         }
-        peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_READY));
-        fw.reportUnitStatus(Status.waiting(StatusReport.queueMessage(peer, roster, model.unitName())));
     }
 
     /** Restarts in this unit's turn (the leader hands turns out one at a time), then reports done. */

@@ -8,6 +8,7 @@ import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
 import dev.charms.ops.StoredState;
+import dev.charms.ops.Trace;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +54,10 @@ public final class Reconciler {
             return;
         }
         Pass pass = maybe.get();
+        Trace.mark("reconcile: prepared");
         if (model.isLeader()) {
             new LeaderDuties(fw, workload, pass).prepare();
+            Trace.mark("reconcile: certificates signed");
         }
         if (!new MemberDuties(fw, workload, pass).installCertificates()) {
             fw.reportUnitStatus(Status.waiting("waiting for the leader to sign this unit's certificate"));
@@ -62,10 +65,13 @@ public final class Reconciler {
         }
         if (model.isLeader()) {
             new LeaderDuties(fw, workload, pass).manageMembership(fw.event() instanceof Event.UpdateStatus);
+            Trace.mark("reconcile: membership managed");
         }
         new MemberDuties(fw, workload, pass).converge();
+        Trace.mark("reconcile: member converged");
         openClientPort(pass.settings().clientPort());
         new DbRelation(fw, workload, pass).update();
+        Trace.mark("reconcile: done");
     }
 
     /** Opens the client port (shown in juju status, effective once the application is exposed). */
