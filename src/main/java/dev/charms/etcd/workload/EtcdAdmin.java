@@ -63,8 +63,12 @@ public final class EtcdAdmin implements AutoCloseable {
     /** Connections opened ahead of time by {@link #prewarm}, each taken by the first client that needs it. */
     private static final Map<String, java.util.concurrent.FutureTask<Warm>> WARM = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Warm(SslContext sslContext, Client client) {
+    /** A warm-up's outcome: the connection, or (client null) why it failed. */
+    private record Warm(SslContext sslContext, Client client, Throwable failure) {
     }
+
+    /** How many warm-up failures were reported as the failure of the call that waited for them (for tests). */
+    static final java.util.concurrent.atomic.AtomicInteger WAITED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** How many prewarmed connections clients have taken over in this process (for tests). */
     static final java.util.concurrent.atomic.AtomicInteger ADOPTED = new java.util.concurrent.atomic.AtomicInteger();
@@ -89,8 +93,10 @@ public final class EtcdAdmin implements AutoCloseable {
      * Starts connecting to {@code endpoint} on a background thread: TLS context, gRPC and Netty set-up and
      * the TLS handshake (about 350 ms in a fresh JVM) then overlap with whatever the process does before
      * its first etcd call. The first admin client over the same identity that calls {@code endpoint}
-     * takes the connection over; a connection that failed is closed and never handed out, so the
-     * real call reports the problem itself. No effect on etcd beyond one status read.
+     * takes the connection over; a connection that failed is closed and never handed out. A failure
+     * that happened while that first call was waiting for the warm-up is that call's failure (the member
+     * did not answer within the limit, so it is not asked twice); one that happened before the call
+     * began is forgotten, and the call connects afresh. No effect on etcd beyond one status read.
      */
     public static void prewarm(URI endpoint, TlsPaths tls, Duration timeout) {
         java.util.concurrent.FutureTask<Warm> task = new java.util.concurrent.FutureTask<>(() -> {
@@ -101,10 +107,10 @@ public final class EtcdAdmin implements AutoCloseable {
             try {
                 client.getMaintenanceClient().statusMember(admin.target(endpoint)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 dev.charms.ops.Trace.mark("prewarm connected");
-                return new Warm(admin.sslContext, client);
+                return new Warm(admin.sslContext, client, null);
             } catch (Exception e) {
                 client.close();
-                return new Warm(admin.sslContext, null);
+                return new Warm(admin.sslContext, null, e instanceof ExecutionException ? e.getCause() : e);
             }
         });
         if (WARM.putIfAbsent(warmKey(endpoint, tls), task) == null) {
@@ -118,14 +124,19 @@ public final class EtcdAdmin implements AutoCloseable {
         return endpoint + " " + tls;
     }
 
-    /** The prewarmed connection to {@code endpoint}, if one was started (waits for it to finish). */
+    /**
+     * The prewarmed connection to {@code endpoint}, if one was started (waits for it to finish); its
+     * failure is kept only when this call waited for it.
+     */
     private Optional<Warm> takeWarm(URI endpoint) {
         java.util.concurrent.FutureTask<Warm> task = WARM.remove(warmKey(endpoint, tls));
         if (task == null) {
             return Optional.empty();
         }
+        boolean waited = !task.isDone();
         try {
-            return Optional.of(task.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
+            Warm warm = task.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return Optional.of(waited || warm.failure() == null ? warm : new Warm(warm.sslContext(), null, null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -328,6 +339,8 @@ public final class EtcdAdmin implements AutoCloseable {
         CompletableFuture<T> future;
         try {
             future = op.apply(client(endpoint));
+        } catch (EtcdAdminException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw failure(what, endpoint, e);
         }
@@ -361,7 +374,10 @@ public final class EtcdAdmin implements AutoCloseable {
     /** The gRPC-level error code of a failure: connection problems count as UNAVAILABLE. */
     private static ErrorCode code(Throwable root) {
         if (root instanceof EtcdException ee) {
-            return ee.getErrorCode();
+            String message = String.valueOf(ee.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            // The member went away under an open connection: as unreachable as a refused one.
+            return message.contains("channel closed") || message.contains("connection reset")
+                    ? ErrorCode.UNAVAILABLE : ee.getErrorCode();
         }
         io.grpc.Status.Code grpc = io.grpc.Status.fromThrowable(root).getCode();
         if (grpc != io.grpc.Status.Code.UNKNOWN && grpc != io.grpc.Status.Code.OK) {
@@ -392,6 +408,14 @@ public final class EtcdAdmin implements AutoCloseable {
             }
         }
         Optional<Warm> warm = takeWarm(endpoint);
+        if (warm.isPresent() && warm.get().failure() != null) {
+            WAITED_FAILURES.incrementAndGet();
+            Throwable f = warm.get().failure();
+            if (f instanceof TimeoutException) {
+                throw new EtcdAdminException("connecting to " + endpoint + ": no answer within " + timeout.toMillis() + " ms", true, f);
+            }
+            throw f instanceof RuntimeException re ? re : new IllegalStateException(f.getMessage(), f);
+        }
         Client built;
         if (warm.isPresent() && warm.get().client() != null) {
             ADOPTED.incrementAndGet();
