@@ -1,11 +1,10 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -31,19 +30,8 @@ public final class Bytes {
 
     /** The lowercase hex SHA-256 of a file's content. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-        byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
+            return HexFormat.of().formatHex(Digests.sha256(in, -1));
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

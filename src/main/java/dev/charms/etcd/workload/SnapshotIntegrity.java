@@ -1,11 +1,10 @@
 package dev.charms.etcd.workload;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -32,29 +31,17 @@ final class SnapshotIntegrity {
                     + " integrity hash at its end (" + size + " bytes: truncated, or a copy of a member's db file"
                     + " rather than a snapshot)");
         }
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-        byte[] buffer = new byte[1 << 16];
+        byte[] computed;
         byte[] stored = new byte[HASH];
         try (InputStream in = Files.newInputStream(file)) {
-            long left = size - HASH;
-            while (left > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    throw new IOException("snapshot " + snapshot + " ended early");
-                }
-                digest.update(buffer, 0, n);
-                left -= n;
-            }
+            computed = Digests.sha256(in, size - HASH);
             if (in.readNBytes(stored, 0, HASH) != HASH) {
                 throw new IOException("snapshot " + snapshot + " ended early");
             }
+        } catch (EOFException e) {
+            throw new IOException("snapshot " + snapshot + " ended early");
         }
-        if (!Arrays.equals(digest.digest(), stored)) {
+        if (!Arrays.equals(computed, stored)) {
             throw new IllegalArgumentException("snapshot " + snapshot + " is not a valid etcd snapshot: its integrity"
                     + " hash does not match its content (truncated or altered)");
         }
