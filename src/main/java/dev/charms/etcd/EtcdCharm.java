@@ -45,11 +45,11 @@ public final class EtcdCharm {
         fw.observe(Event.Stop.class, e -> onStop());
         fw.observe(Event.Action.class, e -> new Actions(fw, workload).run(e));
         dev.charms.ops.Trace.mark("charm constructed");
+        long clientPort = fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0);
         if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
-                && !(fw.event() instanceof Event.Install)
-                && fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0) > 0 && fw.model().isLeader()) {
+                && !(fw.event() instanceof Event.Install) && clientPort > 0 && fw.model().isLeader()) {
             // The leader's pass talks to etcd through its own member first (membership work).
-            workload.prewarm(fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0), EtcdAdmin.DEFAULT_TIMEOUT);
+            workload.prewarm(clientPort, EtcdAdmin.DEFAULT_TIMEOUT);
         }
     }
 

@@ -286,7 +286,8 @@ final class LeaderDuties {
             return roster;
         }
         Roster.Entry entry = roster.get(unit);
-        Optional<Member> member = memberOf(admin.memberList(), entry);
+        List<Member> members = admin.memberList();
+        Optional<Member> member = memberOf(members, entry);
         if (member.isEmpty()) {
             model.log("WARNING", "learner of " + unit + " is missing from etcd; it will be added again");
             return roster.without(unit);
@@ -294,7 +295,7 @@ final class LeaderDuties {
         if (!member.get().learner()) {
             return roster.with(unit, entry.withRole("voter"));
         }
-        Optional<String> risk = new Quorum(admin).promotionRisk(member.get());
+        Optional<String> risk = new Quorum(admin).promotionRisk(members, member.get());
         if (risk.isPresent()) {
             model.log("WARNING", "not promoting " + unit + " yet: " + risk.get());
             return roster;

@@ -53,19 +53,18 @@ final class Quorum {
     }
 
     /**
-     * Why promoting {@code learner} would leave the larger cluster without a healthy quorum, or empty
+     * Why promoting {@code learner} (one of {@code members}, the current member list) would leave the larger cluster without a healthy quorum, or empty
      * when it is safe: every voter that answers, plus the learner (which etcd promotes only once it has
      * caught up), must reach the quorum of the cluster with one more voter.
      */
-    Optional<String> promotionRisk(Member learner) {
-        List<Member> members = admin.memberList();
+    Optional<String> promotionRisk(List<Member> members, Member learner) {
         Map<Long, MemberStatus> statuses = statuses(members);
         List<Member> voters = members.stream().filter(m -> !m.learner()).toList();
         long healthy = voters.stream().filter(m -> statuses.containsKey(m.id())).count();
         return promotionRisk(learner.name(), voters.size(), healthy, statuses.containsKey(learner.id()));
     }
 
-    /** The arithmetic of {@link #promotionRisk(Member)}. */
+    /** The arithmetic of {@link #promotionRisk(List, Member)}. */
     static Optional<String> promotionRisk(String learner, int voters, long healthyVoters, boolean learnerAnswers) {
         int quorumAfter = (voters + 1) / 2 + 1;
         long healthyAfter = healthyVoters + (learnerAnswers ? 1 : 0);
