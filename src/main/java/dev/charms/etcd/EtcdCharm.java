@@ -47,8 +47,9 @@ public final class EtcdCharm {
         dev.charms.ops.Trace.mark("charm constructed");
         long clientPort = fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0);
         if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
-                && !(fw.event() instanceof Event.Install) && clientPort > 0 && fw.model().isLeader()) {
-            // The leader's pass talks to etcd through its own member first (membership work).
+                && !(fw.event() instanceof Event.Install) && clientPort > 0 && fw.model().isLeader()
+                && LeaderDuties.expectsEtcdWork(fw.model(), fw.stored())) {
+            // The leader's pass will talk to etcd (membership work) through its own member first.
             workload.prewarm(clientPort, EtcdAdmin.DEFAULT_TIMEOUT);
         }
     }

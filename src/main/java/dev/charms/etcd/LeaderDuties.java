@@ -7,12 +7,14 @@ import dev.charms.etcd.pki.Usage;
 import dev.charms.etcd.workload.AddLearnerResult;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdAdminException;
+import dev.charms.etcd.workload.EtcdctlStatus;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.PromoteOutcome;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
+import dev.charms.ops.Trace;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -128,18 +130,22 @@ final class LeaderDuties {
     }
 
     /**
-     * Bootstraps the cluster when there is none, then adds, promotes and removes members. In
-     * update-status, etcd's API is used only when there is membership work pending.
+     * Bootstraps the cluster when there is none, then adds, promotes and removes members. etcd's API is
+     * used only when the peer data shows membership work (see {@link #workPending}) or the periodic
+     * audit for members that match no unit is due: most leader hooks (and every update-status) have
+     * nothing to change, and a hook's first jetcd connection costs 0.5 to 1 s of a cold JVM.
      */
-    void manageMembership(boolean cheap) {
+    void manageMembership() {
         Roster roster = roster();
         if (roster.isEmpty()) {
             roster = bootstrap();
         }
-        List<String> departed = departed(roster);
-        List<String> candidates = candidates(roster);
-        boolean pending = roster.pendingLearner() != null || !departed.isEmpty() || !candidates.isEmpty();
-        if (pending || !cheap) {
+        List<String> departed = departed(peer, model.unitName(), roster);
+        List<String> candidates = candidates(peer, roster, true);
+        boolean work = workPending(peer, model.unitName(), roster, departed, candidates);
+        boolean audit = auditDue(fw.stored());
+        if (work || audit) {
+            Trace.mark(work ? "membership: work pending" : "membership: audit due");
             try (EtcdAdmin admin = workload.admin(Reconciler.clientUrls(peer, roster, pass.node()))) {
                 for (String unit : departed) {
                     roster = removeDeparted(admin, roster, unit);
@@ -150,11 +156,73 @@ final class LeaderDuties {
                 List<Member> members = admin.memberList();
                 roster = followPeerUrls(members, roster);
                 roster = removeStale(admin, members, roster);
-                roster = addNext(admin, roster, candidates(roster));
+                roster = addNext(admin, roster, candidates(peer, roster, true));
             }
+            fw.stored().put(AUDITED_AT, System.currentTimeMillis());
         }
         saveRoster(roster);
         grantRestartTurn();
+    }
+
+    /** Stored: when this leader last compared etcd's member list with the roster (epoch ms). */
+    static final String AUDITED_AT = "membership-audited-at";
+    /** How often a leader with nothing else to do checks etcd for members that match no unit. */
+    static final Duration AUDIT_INTERVAL = Duration.ofMinutes(10);
+
+    /** A leader that never compared etcd's members with the roster, or not for {@link #AUDIT_INTERVAL}. */
+    static boolean auditDue(dev.charms.ops.StoredState stored) {
+        long last = stored.getLong(AUDITED_AT, 0);
+        long now = System.currentTimeMillis();
+        return last <= 0 || now - last >= AUDIT_INTERVAL.toMillis() || now < last;
+    }
+
+    /**
+     * Membership work the peer data shows, which needs etcd's API: a departed unit's member to remove, a
+     * started learner to promote, a waiting unit to admit (when no learner is pending), or a member whose
+     * published peer URL differs from the roster's (a port or address change to follow).
+     */
+    static boolean workPending(Relation peer, String self, Roster roster, List<String> departed, List<String> candidates) {
+        if (!departed.isEmpty()) {
+            return true;
+        }
+        String learner = roster.pendingLearner();
+        if (learner != null) {
+            if (PeerData.STATE_STARTED.equals(dataOf(peer, self, learner).get(PeerData.STATE))) {
+                return true;
+            }
+        } else if (!candidates.isEmpty()) {
+            return true;
+        }
+        for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+            String published = dataOf(peer, self, e.getKey()).getOrDefault(PeerData.PEER_URL, "");
+            if (!published.isBlank() && !published.equals(e.getValue().peerUrl())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the leader's pass in this hook will likely talk to etcd, judged from the peer data before
+     * the pass (certificates this hook will sign count as signed): the hook then opens its connection
+     * in the background from the start.
+     */
+    static boolean expectsEtcdWork(Model model, dev.charms.ops.StoredState stored) {
+        Optional<Relation> maybe = model.relation(PeerData.PEER);
+        if (maybe.isEmpty()) {
+            return false;
+        }
+        Relation peer = maybe.get();
+        Roster roster = Roster.parse(peer.localAppData().get(PeerData.MEMBERS));
+        if (roster.isEmpty()) {
+            return false;
+        }
+        return auditDue(stored) || workPending(peer, model.unitName(), roster, departed(peer, model.unitName(), roster),
+                candidates(peer, roster, false));
+    }
+
+    private static Map<String, String> dataOf(Relation peer, String self, String unit) {
+        return unit.equals(self) ? peer.localUnitData() : peer.unitData(unit);
     }
 
     /** Starts a one-member cluster on this unit (leader) and records it. */
@@ -165,46 +233,21 @@ final class LeaderDuties {
         fw.setUnitStatusNow(Status.maintenance("bootstrapping a new etcd cluster"));
         MemberDuties member = new MemberDuties(fw, workload, pass);
         member.startWith(entry);
-        try (EtcdAdmin admin = workload.admin(List.of(node.localClientUrl()))) {
-            member.awaitServing(admin);
-            List<Member> members = admin.memberList();
-            Roster roster = Roster.empty();
-            for (Member m : members) {
-                String unit = unitWithPeerUrl(m, node);
-                if (unit != null) {
-                    roster = roster.with(unit, new Roster.Entry(m.idHex(), Units.memberName(unit),
-                            m.peerUrls().get(0).toString(), m.learner() ? "learner" : "voter",
-                            unit.equals(node.unit()) ? entry.initialCluster() : "", members.size() == 1 ? "new" : "existing"));
-                }
-            }
-            if (!roster.contains(node.unit())) {
-                throw new IllegalStateException("etcd started but does not list this unit's peer URL " + node.peerUrl());
-            }
-            model.log("INFO", "bootstrapped the etcd cluster on " + node.unit());
-            saveRoster(roster);
-            return roster;
-        }
-    }
-
-    private String unitWithPeerUrl(Member m, Node self) {
-        for (URI url : m.peerUrls()) {
-            if (url.equals(self.peerUrl())) {
-                return self.unit();
-            }
-            for (String unit : peer.units()) {
-                if (url.toString().equals(peer.unitData(unit).get(PeerData.PEER_URL))) {
-                    return unit;
-                }
-            }
-        }
-        return null;
+        EtcdctlStatus.Local self = member.awaitServing();
+        Roster roster = Roster.empty().with(node.unit(), new Roster.Entry(self.memberIdHex(), entry.memberName(),
+                entry.peerUrl(), "voter", entry.initialCluster(), "new"));
+        model.log("INFO", "bootstrapped the etcd cluster on " + node.unit() + " (member " + self.memberIdHex() + ")");
+        saveRoster(roster);
+        // A cluster made just now has no member of another unit: its first audit can wait its interval.
+        fw.stored().put(AUDITED_AT, System.currentTimeMillis());
+        return roster;
     }
 
     /** Roster units that are no longer in the relation (and not this unit). */
-    private List<String> departed(Roster roster) {
+    private static List<String> departed(Relation peer, String self, Roster roster) {
         List<String> out = new ArrayList<>();
         for (String unit : roster.entries().keySet()) {
-            if (!unit.equals(model.unitName()) && !peer.units().contains(unit)) {
+            if (!unit.equals(self) && !peer.units().contains(unit)) {
                 out.add(unit);
             }
         }
@@ -213,16 +256,17 @@ final class LeaderDuties {
 
     /**
      * Units ready to join, in unit order: no data of an earlier membership, URL published, a certificate
-     * signed by this leader (the unit installs it in the hook that starts its member), and after a
-     * restore: data of the replaced cluster moved aside.
+     * signed by this leader (the unit installs it in the hook that starts its member; with {@code signed}
+     * false, not required yet: the leader signs early in its pass), and after a restore: data of the
+     * replaced cluster moved aside.
      */
-    private List<String> candidates(Roster roster) {
+    private static List<String> candidates(Relation peer, Roster roster, boolean signed) {
         TreeSet<String> out = new TreeSet<>(Units.ORDER);
         String generation = peer.localAppData().getOrDefault(PeerData.RESTORE, "");
         for (String unit : peer.units()) {
             Map<String, String> data = peer.unitData(unit);
             if (!roster.contains(unit) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))
-                    && !peer.localAppData().getOrDefault(Units.certKey(unit), "").isBlank()
+                    && (!signed || !peer.localAppData().getOrDefault(Units.certKey(unit), "").isBlank())
                     && (generation.isEmpty() || generation.equals(data.get(PeerData.RESTORED)))
                     && !data.getOrDefault(PeerData.PEER_URL, "").isBlank()) {
                 out.add(unit);

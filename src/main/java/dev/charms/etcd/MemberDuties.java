@@ -2,8 +2,8 @@ package dev.charms.etcd;
 
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.EtcdctlStatus;
 import dev.charms.etcd.workload.Member;
-import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
@@ -23,6 +23,7 @@ import java.util.Optional;
  */
 final class MemberDuties {
     static final Duration SERVE_WAIT = Duration.ofSeconds(60);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Framework fw;
     private final Model model;
@@ -86,9 +87,7 @@ final class MemberDuties {
                 updatePeerUrlIfMoved(roster);
             }
             startWith(entry);
-            try (EtcdAdmin admin = workload.admin(List.of(pass.node().localClientUrl()))) {
-                awaitServing(admin);
-            }
+            awaitServing();
             publishStarted(entry);
         } else if (!fingerprint.equals(stored.getString(Reconciler.RUNNING_FINGERPRINT, ""))) {
             rollingRestart(roster, fingerprint);
@@ -113,27 +112,49 @@ final class MemberDuties {
         EtcdConfig config = Reconciler.configFor(pass, entry, token, workload);
         workload.writeConfig(config, pass.installation(), List.of(pass.node().localClientUrl()));
         fw.setUnitStatusNow(Status.maintenance(entry.isLearner() ? "starting etcd as a learner" : "starting etcd"));
+        dev.charms.ops.Trace.mark("converge: starting etcd");
         workload.start();
+        dev.charms.ops.Trace.mark("converge: etcd started");
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint());
     }
 
-    /** Waits until the local member answers and knows a raft leader (learners too: status works on them). */
-    void awaitServing(EtcdAdmin admin) {
+    /**
+     * Waits until the local member answers and knows a raft leader (learners too: status works on them),
+     * polling it with etcdctl; returns what the member says of itself.
+     */
+    EtcdctlStatus.Local awaitServing() {
         long deadline = System.nanoTime() + SERVE_WAIT.toNanos();
         RuntimeException last = null;
+        // etcdctl's gRPC dialer backs off for a second after a refused connection: ask it only once the
+        // client port accepts connections.
+        URI local = pass.node().localClientUrl();
+        while (System.nanoTime() < deadline && !accepts(local)) {
+            LeaderDuties.sleep(20);
+        }
+        dev.charms.ops.Trace.mark("converge: client port open");
         while (System.nanoTime() < deadline) {
             try {
-                MemberStatus status = admin.status(pass.node().localClientUrl());
+                EtcdctlStatus.Local status = workload.localStatus(pass.installation(), pass.node().localClientUrl(), PROBE_TIMEOUT);
                 if (status.leaderId() != 0) {
-                    return;
+                    return status;
                 }
+                last = null;
             } catch (RuntimeException e) {
                 last = e;
             }
-            LeaderDuties.sleep(300);
+            LeaderDuties.sleep(100);
         }
         throw new IllegalStateException("etcd did not come up within " + SERVE_WAIT.toSeconds() + " s"
                 + (last == null ? " (no raft leader)" : ": " + last.getMessage()) + "; see journalctl -u etcd");
+    }
+
+    private static boolean accepts(URI url) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()), 200);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private void publishStarted(Roster.Entry entry) {
@@ -191,9 +212,7 @@ final class MemberDuties {
         fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));
         updatePeerUrlIfMoved(roster);
         workload.restart();
-        try (EtcdAdmin admin = workload.admin(List.of(pass.node().localClientUrl()))) {
-            awaitServing(admin);
-        }
+        awaitServing();
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint);
         peer.updateLocalUnitData(Map.of(PeerData.RESTARTED, fingerprint));
         model.log("INFO", "restarted etcd with the new configuration");

@@ -64,7 +64,7 @@ public final class Reconciler {
             return;
         }
         if (model.isLeader()) {
-            new LeaderDuties(fw, workload, pass).manageMembership(fw.event() instanceof Event.UpdateStatus);
+            new LeaderDuties(fw, workload, pass).manageMembership();
             Trace.mark("reconcile: membership managed");
         }
         new MemberDuties(fw, workload, pass).converge();

@@ -10,6 +10,7 @@ import dev.charms.etcd.workload.EtcdInstaller;
 import dev.charms.etcd.workload.EtcdPaths;
 import dev.charms.etcd.workload.EtcdService;
 import dev.charms.etcd.workload.EtcdTemplates;
+import dev.charms.etcd.workload.EtcdctlStatus;
 import dev.charms.etcd.workload.TlsMaterial;
 import dev.charms.etcd.workload.TlsPaths;
 import java.io.IOException;
@@ -200,6 +201,11 @@ public final class Workload {
     public List<dev.charms.etcd.workload.Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
         return new dev.charms.etcd.workload.EtcdctlHealth(installation.etcdctl(), TlsPaths.client(paths), runner)
                 .check(endpoints, timeout);
+    }
+
+    /** The member at {@code endpoint} as it sees itself, from one etcdctl process (see {@link EtcdctlStatus}). */
+    public EtcdctlStatus.Local localStatus(EtcdInstallation installation, URI endpoint, Duration timeout) {
+        return new EtcdctlStatus(installation.etcdctl(), TlsPaths.client(paths), runner).check(endpoint, timeout);
     }
 
     /** An admin client over mTLS to the given client URLs (jetcd is loaded only here). */

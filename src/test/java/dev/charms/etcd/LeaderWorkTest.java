@@ -1,0 +1,84 @@
+package dev.charms.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.charms.ops.testing.Context;
+import dev.charms.ops.testing.JujuEvent;
+import dev.charms.ops.testing.Output;
+import dev.charms.ops.testing.PeerRelation;
+import dev.charms.ops.testing.State;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the leader's hook talks to etcd at all: only for membership work the peer data shows, or for the
+ * periodic audit of etcd's member list; every other leader hook leaves jetcd unloaded.
+ */
+class LeaderWorkTest {
+    private static final long NOW = System.currentTimeMillis();
+    private final AtomicReference<Boolean> seen = new AtomicReference<>();
+    private final Context ctx = Context.fromCharmDir(EtcdCharm.SPEC,
+            fw -> {
+                seen.set(LeaderDuties.expectsEtcdWork(fw.model(), fw.stored()));
+                return null;
+            }, Path.of("."));
+
+    private static Map<String, String> unit(String n, String state) {
+        return Map.of(PeerData.PEER_URL, "https://10.0.0." + n + ":2380", PeerData.STATE, state);
+    }
+
+    private static final Roster TWO = Roster.empty()
+            .with("etcd/0", new Roster.Entry("a", "etcd-0", "https://10.0.0.1:2380", "voter", "", "existing"))
+            .with("etcd/1", new Roster.Entry("b", "etcd-1", "https://10.0.0.2:2380", "voter", "", "existing"));
+
+    private boolean expects(Roster roster, PeerRelation peer, long auditedAt) {
+        PeerRelation p = peer.withLocalData(Map.of(PeerData.MEMBERS, roster.toJson()), unit("1", PeerData.STATE_STARTED));
+        State state = State.builder().unitName("etcd/0").leader(true).relation(p)
+                .stored(LeaderDuties.AUDITED_AT, auditedAt).build();
+        Output out = ctx.run(JujuEvent.relationChanged(p, p.remoteUnitsData().keySet().iterator().next()), state);
+        assertEquals(0, out.exitCode(), out.stderr());
+        return seen.get();
+    }
+
+    private static PeerRelation peers(Map<String, Map<String, String>> units) {
+        PeerRelation p = PeerRelation.of("cluster", 0);
+        for (Map.Entry<String, Map<String, String>> e : new java.util.TreeMap<>(units).entrySet()) {
+            p = p.withPeer(e.getKey(), e.getValue());
+        }
+        return p;
+    }
+
+    @Test
+    void aSettledClusterNeedsNoEtcdCallUntilTheAuditIsDue() {
+        PeerRelation settled = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED)));
+        assertFalse(expects(TWO, settled, NOW - 60_000));
+        assertTrue(expects(TWO, settled, NOW - LeaderDuties.AUDIT_INTERVAL.toMillis() - 1), "audit overdue");
+        assertTrue(expects(TWO, settled, 0), "never audited (a new leader)");
+        assertTrue(expects(TWO, settled, NOW + 3_600_000), "clock went back");
+    }
+
+    @Test
+    void aWaitingUnitIsWorkUnlessALearnerIsStillCatchingUp() {
+        PeerRelation waiting = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/2", unit("3", PeerData.STATE_READY)));
+        assertTrue(expects(TWO, waiting, NOW));
+        Roster learnerNotStarted = TWO.with("etcd/3", new Roster.Entry("c", "etcd-3", "https://10.0.0.4:2380", "learner", "", "existing"));
+        PeerRelation withLearner = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/2", unit("3", PeerData.STATE_READY),
+                "etcd/3", unit("4", PeerData.STATE_READY)));
+        assertFalse(expects(learnerNotStarted, withLearner, NOW), "the learner has not started: nothing to do yet");
+        PeerRelation learnerStarted = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/2", unit("3", PeerData.STATE_READY),
+                "etcd/3", unit("4", PeerData.STATE_STARTED)));
+        assertTrue(expects(learnerNotStarted, learnerStarted, NOW), "a started learner is to be promoted");
+    }
+
+    @Test
+    void aDepartedUnitOrAMovedPeerUrlIsWork() {
+        assertTrue(expects(TWO, peers(Map.of("etcd/5", unit("6", PeerData.STATE_READY))).withoutPeer("etcd/5")
+                .withPeer("etcd/7", Map.of()), NOW), "etcd/1 is in the roster but gone from the relation");
+        Map<String, String> moved = Map.of(PeerData.PEER_URL, "https://10.0.0.2:2390", PeerData.STATE, PeerData.STATE_STARTED);
+        assertTrue(expects(TWO, peers(Map.of("etcd/1", moved)), NOW), "etcd/1 published a new peer URL");
+    }
+}
