@@ -25,10 +25,44 @@ import java.util.Set;
  * A side-effect-free run of what hooks and actions load -- settings, roster, templates, the PKI with
  * BouncyCastle, and jetcd's gRPC/Netty/TLS stack (a client dialling a closed local port) -- so that
  * {@code dispatch} records those classes in the unit's class-data-sharing archive. It writes only into
- * a temporary directory that it removes, and connects nowhere but 127.0.0.1:1.
+ * a temporary directory that it removes, and connects only to a TLS listener of its own on 127.0.0.1.
  */
 final class CdsTraining {
     private CdsTraining() {
+    }
+
+    /**
+     * jetcd's call through a whole mutual-TLS handshake (what costs a leader hook most when its classes
+     * are not archived): a listener of this process on a loopback port completes the handshake (ALPN h2),
+     * reads the client's HTTP/2 preface and hangs up, so the call fails after the handshake.
+     */
+    static void tlsExchange(TlsPaths tls) throws IOException {
+        javax.net.ssl.SSLContext ctx = dev.charms.etcd.workload.PemFiles.sslContext(tls);
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
+                .createServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            javax.net.ssl.SSLParameters params = server.getSSLParameters();
+            params.setApplicationProtocols(new String[] {"h2"});
+            params.setNeedClientAuth(true);
+            server.setSSLParameters(params);
+            server.setSoTimeout(5000);
+            Thread peer = new Thread(() -> {
+                try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) server.accept()) {
+                    socket.setSoTimeout(2000);
+                    socket.startHandshake();
+                    socket.getInputStream().read(new byte[512]);
+                } catch (IOException ignored) {
+                    // the client gave up first: its classes are loaded either way
+                }
+            }, "cds-training-tls");
+            peer.setDaemon(true);
+            peer.start();
+            try (EtcdAdmin admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:" + server.getLocalPort())), tls,
+                    Duration.ofMillis(1500))) {
+                admin.memberList();
+            } catch (RuntimeException expected) {
+                // the listener hangs up after the handshake: the point was loading the client stack
+            }
+        }
     }
 
     static int run() {
@@ -56,12 +90,7 @@ final class CdsTraining {
                 new EtcdTemplates(Path.of(charmDir)).config(node.config(roster.get("etcd/0"), "cds-training", tmp.resolve("data"),
                         new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key"))));
             }
-            try (EtcdAdmin admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:1")),
-                    new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key")), Duration.ofMillis(500))) {
-                admin.memberList();
-            } catch (RuntimeException expected) {
-                // nothing listens there: the point was loading the client stack
-            }
+            tlsExchange(new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key")));
             return 0;
         } catch (IOException | RuntimeException e) {
             System.err.println("ERROR cds training: " + e.getMessage());
