@@ -45,7 +45,11 @@ final class DaemonOps {
             case "remove-unit" -> {
                 List<String> units = DaemonProtocol.JSON.convertValue(a.get("units"),
                     DaemonProtocol.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-                controller.removeUnit(units.toArray(String[]::new));
+                if (a.path("force").asBoolean(false)) {
+                    controller.forceRemoveUnit(units.toArray(String[]::new));
+                } else {
+                    controller.removeUnit(units.toArray(String[]::new));
+                }
             }
             case "get-config" -> {
                 return configDocument(a.get("application").asText());

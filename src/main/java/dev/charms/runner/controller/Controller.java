@@ -330,9 +330,36 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    private void removeOne(Unit unit) {
-        UnitAgent agent = agents.get(unit.name());
-        unit.setDying(true);
+    /**
+     * {@code juju remove-unit --force --no-wait}, as when a unit's machine is gone: the unit is removed at
+     * once and runs none of its own hooks (its services stop with its machine); the other units see it
+     * depart, and a new leader is elected if it led.
+     */
+    public void forceRemoveUnit(String... unitNames) {
+        requireAlive();
+        List<UnitAgent> gone = new ArrayList<>();
+        synchronized (this) {
+            for (String name : unitNames) {
+                model.requireUnit(name);
+            }
+            for (String name : unitNames) {
+                Unit unit = model.requireUnit(name);
+                unit.setDying(true);
+                leaveRelations(unit);
+                if (unit.isLeader()) {
+                    electLeader(unit.application());
+                }
+                UnitAgent agent = agents.get(name);
+                if (agent != null) {
+                    gone.add(agent);
+                }
+            }
+        }
+        gone.forEach(this::unitRemoved);
+    }
+
+    /** Takes the unit out of every relation's scope; the others get relation-departed. */
+    private List<RelationView> leaveRelations(Unit unit) {
         Application app = unit.application();
         List<RelationView> views = new ArrayList<>();
         for (Relation r : model.relationsOf(app.name())) {
@@ -349,6 +376,14 @@ public final class Controller implements AutoCloseable {
                 }
             }
         }
+        return views;
+    }
+
+    private void removeOne(Unit unit) {
+        UnitAgent agent = agents.get(unit.name());
+        unit.setDying(true);
+        Application app = unit.application();
+        List<RelationView> views = leaveRelations(unit);
         List<Hook> tail = new ArrayList<>();
         unit.storage().values().forEach(s -> tail.add(Hook.storage(s.name(), "detaching", s.id())));
         tail.add(Hook.unit("stop"));

@@ -40,6 +40,8 @@ class FailureIT {
      * blocked with {@code no quorum reachable from this unit: 2 of 3 members unreachable, 1 unhealthy}
      * (its own member answers, without a leader); after healing every unit
      * reports {@code cluster is healthy, 3 members} again.</li>
+     * <li>The Juju leader's machine goes away without running any hook: the new leader removes its
+     * member, and no stale member is left.</li>
      * </ol>
      */
     @Test
@@ -56,7 +58,30 @@ class FailureIT {
 
             crashedEtcdIsRestartedBySystemd(c);
             partitionIsReportedAndHealed(c);
+            aLeaderWhoseMachineIsGoneLeavesNoStaleMember(c);
         }
+    }
+
+    /**
+     * The Juju leader's machine is gone ({@code remove-unit --force --no-wait}: none of its hooks run,
+     * its etcd stops without leaving the cluster): the new leader removes the member that now matches no
+     * unit, and the cluster is exactly the two remaining units, with every key, signing with the same CA.
+     */
+    private static void aLeaderWhoseMachineIsGoneLeavesNoStaleMember(LocalCluster c) throws Exception {
+        String gone = c.leaderUnit();
+        String goneMember = gone.replace('/', '-');
+        c.controller().forceRemoveUnit(gone);
+        c.await("the member of " + gone + " is removed from etcd", Duration.ofSeconds(120), () -> {
+            List<LocalCluster.Member> members = c.members();
+            return members.size() == 2 && members.stream().noneMatch(m -> m.name().equals(goneMember));
+        });
+        c.settle();
+        c.awaitMembershipMatchesUnits(Duration.ofSeconds(60));
+        assertEquals(2, c.units().size());
+        assertNotEquals(gone, c.leaderUnit());
+        assertEquals("kept", c.get("before-failures"));
+        assertEquals("yes", c.get("after-partition"));
+        assertNoUnitInError(c);
     }
 
     private static void failedInstallIsRetriedWithTheFixedResource(LocalCluster c) throws Exception {
