@@ -174,10 +174,8 @@ public final class ClusterHealth {
             return new Probe(m, url, Optional.empty(), 0, "not started yet (no client URL)");
         }
         try {
-            admin.status(url.get());
-            long start = System.nanoTime();
             MemberStatus status = admin.status(url.get());
-            long rtt = Math.max(0, Math.round((System.nanoTime() - start) / 1e6));
+            long rtt = admin.roundTripMillis(url.get());
             return new Probe(m, url, Optional.of(status), rtt, "");
         } catch (RuntimeException e) {
             return new Probe(m, url, Optional.empty(), 0, "unreachable: " + e.getMessage());

@@ -10,7 +10,6 @@ import io.etcd.jetcd.maintenance.AlarmMember;
 import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
-import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +37,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 
 /**
  * Admin client of an etcd cluster over mTLS (jetcd): membership, maintenance and a little KV.
@@ -77,6 +75,8 @@ public final class EtcdAdmin implements AutoCloseable {
     private final TlsPaths tls;
     private final Duration timeout;
     private final Map<URI, Client> clients = new LinkedHashMap<>();
+    /** Endpoints whose client has answered a call on its own channel (which is therefore open). */
+    private final java.util.Set<URI> connected = new java.util.HashSet<>();
     private SslContext sslContext;
 
     /** An admin client of {@code endpoints} (https client URLs) using the client identity {@code tls}. */
@@ -102,10 +102,16 @@ public final class EtcdAdmin implements AutoCloseable {
         java.util.concurrent.FutureTask<Warm> task = new java.util.concurrent.FutureTask<>(() -> {
             dev.charms.ops.Trace.mark("prewarm start");
             EtcdAdmin admin = new EtcdAdmin(List.of(endpoint), tls, timeout);
+            admin.sslContext();
+            dev.charms.ops.Trace.mark("prewarm TLS context");
             Client client = admin.builder(endpoint).build();
             dev.charms.ops.Trace.mark("prewarm client built");
             try {
+                // A status call (a channel of its own, closed afterwards; fails fast when nothing listens),
+                // then a local read on the client's own channel, which later calls reuse (learners serve both).
                 client.getMaintenanceClient().statusMember(admin.target(endpoint)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                dev.charms.ops.Trace.mark("prewarm status");
+                probe(client).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 dev.charms.ops.Trace.mark("prewarm connected");
                 return new Warm(admin.sslContext, client, null);
             } catch (Exception e) {
@@ -114,10 +120,50 @@ public final class EtcdAdmin implements AutoCloseable {
             }
         });
         if (WARM.putIfAbsent(warmKey(endpoint, tls), task) == null) {
+            // Netty's JDK TLS set-up (its class initialiser probes the JDK's protocols and cipher suites,
+            // about 80 ms in a fresh JVM) runs alongside the reading of keys and certificates.
+            Thread init = new Thread(() -> {
+                try {
+                    Class.forName("io.netty.handler.ssl.JdkSslContext", true, EtcdAdmin.class.getClassLoader());
+                    dev.charms.ops.Trace.mark("prewarm netty TLS initialised");
+                    warmHandshakeCrypto();
+                    dev.charms.ops.Trace.mark("prewarm crypto warmed");
+                } catch (ClassNotFoundException | LinkageError | java.security.GeneralSecurityException e) {
+                    // the warm-up itself will report whatever is wrong
+                }
+            }, "etcd-prewarm-tls");
+            init.setDaemon(true);
+            init.start();
             Thread thread = new Thread(task, "etcd-prewarm");
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    /**
+     * Runs the handshake's public-key operations once on throwaway keys (P-256 key generation, ECDSA
+     * signature and verification, X25519 agreement), so that the JVM has loaded, linked and partly
+     * compiled that code before the real handshake needs it. Uses no key or certificate of the unit.
+     */
+    private static void warmHandshakeCrypto() throws java.security.GeneralSecurityException {
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = ec.generateKeyPair();
+        java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(new byte[32]);
+        byte[] signature = signer.sign();
+        java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(pair.getPublic());
+        verifier.update(new byte[32]);
+        verifier.verify(signature);
+        java.security.KeyPairGenerator x = java.security.KeyPairGenerator.getInstance("X25519");
+        java.security.KeyPair a = x.generateKeyPair();
+        java.security.KeyPair b = x.generateKeyPair();
+        javax.crypto.KeyAgreement agreement = javax.crypto.KeyAgreement.getInstance("X25519");
+        agreement.init(a.getPrivate());
+        agreement.doPhase(b.getPublic(), true);
+        agreement.generateSecret();
     }
 
     private static String warmKey(URI endpoint, TlsPaths tls) {
@@ -144,6 +190,30 @@ public final class EtcdAdmin implements AutoCloseable {
             task.cancel(true);
             return Optional.empty();
         }
+    }
+
+    /** A serializable count of one key: answered by the member itself, learners included, from memory. */
+    private static CompletableFuture<GetResponse> probe(Client client) {
+        return client.getKVClient().get(PROBE_KEY, GetOption.builder().withSerializable(true).withCountOnly(true).build());
+    }
+
+    private static final ByteSequence PROBE_KEY = ByteSequence.from("charm-round-trip", StandardCharsets.UTF_8);
+
+    /**
+     * The round-trip time, in milliseconds, of a serializable read (answered by the member itself) to the
+     * member serving {@code endpoint}, on this admin's own connection to it (opened first if need be).
+     */
+    public long roundTripMillis(URI endpoint) {
+        boolean warm;
+        synchronized (this) {
+            warm = connected.contains(endpoint);
+        }
+        if (!warm) {
+            callOn(endpoint, "read", EtcdAdmin::probe, timeout);
+        }
+        long start = System.nanoTime();
+        callOn(endpoint, "read", EtcdAdmin::probe, timeout);
+        return Math.max(0, Math.round((System.nanoTime() - start) / 1e6));
     }
 
     /** Every member. */
@@ -214,9 +284,13 @@ public final class EtcdAdmin implements AutoCloseable {
                 c -> c.getMaintenanceClient().moveLeader(targetId), timeout);
     }
 
-    /** The status of the member serving {@code endpoint}. */
+    /**
+     * The status of the member serving {@code endpoint}. jetcd opens a channel to the target for each
+     * status call, whichever client makes it: the call goes through a client this admin already has
+     * (no client of its own per member).
+     */
     public MemberStatus status(URI endpoint) {
-        StatusResponse r = callOn(endpoint, "status",
+        StatusResponse r = callVia(hub(), endpoint, "status",
                 c -> c.getMaintenanceClient().statusMember(target(endpoint)), timeout);
         return new MemberStatus(endpoint, r.getHeader().getMemberId(), r.getLeader(), r.getRaftTerm(), r.getRaftIndex(),
                 r.getDbSize(), r.getDbSizeInUse(), r.getVersion(), r.isLearner(), r.getErrorList());
@@ -248,7 +322,7 @@ public final class EtcdAdmin implements AutoCloseable {
 
     /** Defragments the member serving {@code endpoint} (it is unresponsive meanwhile). */
     public void defrag(URI endpoint) {
-        callOn(endpoint, "defrag", c -> c.getMaintenanceClient().defragmentMember(target(endpoint)), LONG_CALL);
+        callVia(hub(), endpoint, "defrag", c -> c.getMaintenanceClient().defragmentMember(target(endpoint)), LONG_CALL);
     }
 
     /** The cluster's current revision. */
@@ -335,10 +409,44 @@ public final class EtcdAdmin implements AutoCloseable {
         throw last;
     }
 
+    /** A call on the client of {@code endpoint}, over that client's own channel to it. */
     private <T> T callOn(URI endpoint, String what, Function<Client, CompletableFuture<T>> op, Duration limit) {
+        T result = callVia(client(endpoint), endpoint, what, op, limit);
+        synchronized (this) {
+            connected.add(endpoint);
+        }
+        return result;
+    }
+
+    /**
+     * Any client already built (the prewarmed one, typically), else one for the first endpoint: calls
+     * that name their target member need no channel of the client's own.
+     */
+    private Client hub() {
+        synchronized (this) {
+            if (!clients.isEmpty()) {
+                return clients.values().iterator().next();
+            }
+        }
+        try {
+            return client(endpoints.get(0));
+        } catch (RuntimeException warmUpFailed) {
+            Client fresh = builder(endpoints.get(0)).build();
+            synchronized (this) {
+                Client raced = clients.putIfAbsent(endpoints.get(0), fresh);
+                if (raced != null) {
+                    fresh.close();
+                    return raced;
+                }
+                return fresh;
+            }
+        }
+    }
+
+    private <T> T callVia(Client client, URI endpoint, String what, Function<Client, CompletableFuture<T>> op, Duration limit) {
         CompletableFuture<T> future;
         try {
-            future = op.apply(client(endpoint));
+            future = op.apply(client);
         } catch (EtcdAdminException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -456,20 +564,103 @@ public final class EtcdAdmin implements AutoCloseable {
 
     private synchronized SslContext sslContext() {
         if (sslContext == null) {
-            List<X509Certificate> ca = PemFiles.certificates(tls.caFile());
-            List<X509Certificate> chain = PemFiles.certificates(tls.certFile());
-            PrivateKey key = PemFiles.privateKey(tls.keyFile());
-            try {
-                sslContext = GrpcSslContexts.forClient()
-                        .trustManager(ca.toArray(new X509Certificate[0]))
-                        .keyManager(key, chain.toArray(new X509Certificate[0]))
-                        .build();
-            } catch (SSLException e) {
-                throw new IllegalArgumentException("cannot build a TLS context from " + tls.certFile() + " and "
-                        + tls.keyFile() + " (" + e.getClass().getSimpleName() + ")");
-            }
+            sslContext = clientTlsContext(tls);
         }
         return sslContext;
+    }
+
+    /**
+     * The mutual-TLS context of gRPC's Netty transport, as {@code GrpcSslContexts.forClient()} configures
+     * it (ALPN h2, HTTP/2 cipher suites, the JDK's TLS), built more cheaply for a fresh JVM: the key
+     * goes to the JDK as it is (Netty's builder would put it into a PKCS#12 store first, encrypting it
+     * with 10,000 rounds of PBKDF2), and only the cluster CA is trusted (through the JDK's PKIX checks).
+     */
+    static SslContext clientTlsContext(TlsPaths tls) {
+        List<X509Certificate> ca = PemFiles.certificates(tls.caFile());
+        List<X509Certificate> chain = PemFiles.certificates(tls.certFile());
+        PrivateKey key = PemFiles.privateKey(tls.keyFile());
+        try {
+            java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int i = 0;
+            for (X509Certificate c : ca) {
+                trusted.setCertificateEntry("ca-" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            javax.net.ssl.SSLContext jdk = javax.net.ssl.SSLContext.getInstance("TLS");
+            jdk.init(new javax.net.ssl.KeyManager[] {new ClientKeyManager(key, chain.toArray(new X509Certificate[0]))},
+                    tmf.getTrustManagers(), null);
+            return new io.netty.handler.ssl.JdkSslContext(jdk, true, io.netty.handler.codec.http2.Http2SecurityUtil.CIPHERS,
+                    io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE,
+                    new io.netty.handler.ssl.ApplicationProtocolConfig(io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"),
+                    io.netty.handler.ssl.ClientAuth.NONE, null, false);
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot build a TLS context from " + tls.certFile() + " and "
+                    + tls.keyFile() + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The client's one identity: its key and certificate chain, offered when the key type is asked for. */
+    private static final class ClientKeyManager extends javax.net.ssl.X509ExtendedKeyManager {
+        private static final String ALIAS = "client";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        ClientKeyManager(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        private String alias(String[] keyTypes) {
+            if (keyTypes == null) {
+                return ALIAS;
+            }
+            for (String type : keyTypes) {
+                if (type != null && type.equalsIgnoreCase(key.getAlgorithm())) {
+                    return ALIAS;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return alias(new String[] {keyType}) == null ? null : new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, java.security.Principal[] issuers, java.net.Socket socket) {
+            return alias(keyTypes);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            return alias(keyTypes);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
+        }
     }
 
     private static Member member(io.etcd.jetcd.cluster.Member m) {

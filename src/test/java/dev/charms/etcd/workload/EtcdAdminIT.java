@@ -210,6 +210,54 @@ class EtcdAdminIT {
         }
     }
 
+    /**
+     * The client's TLS context (built by hand, not by Netty's builder) presents the unit's client
+     * certificate and trusts the cluster CA alone: a server with a certificate of another CA is refused
+     * before any request, and one of the cluster CA sees the client certificate in the handshake.
+     */
+    @Test
+    void theClientPresentsItsCertificateAndTrustsOnlyTheClusterCa(@TempDir Path dir) throws Exception {
+        TestPki.create(dir.resolve("a"));
+        TestPki.create(dir.resolve("b"));
+        TlsPaths clientA = new TlsPaths(dir.resolve("a/ca.crt"), dir.resolve("a/client.crt"), dir.resolve("a/client.key"));
+        String peerOfA = handshakeWith(new TlsPaths(dir.resolve("a/ca.crt"), dir.resolve("a/server.crt"), dir.resolve("a/server.key")), clientA);
+        assertEquals("CN=root", peerOfA, "the server of the cluster CA saw the client's certificate");
+        String peerOfB = handshakeWith(new TlsPaths(dir.resolve("b/ca.crt"), dir.resolve("b/server.crt"), dir.resolve("b/server.key")), clientA);
+        assertTrue(peerOfB.startsWith("handshake failed"), "a server of another CA was accepted: " + peerOfB);
+    }
+
+    /** One TLS server connection (client auth required); what the server saw of the client's certificate. */
+    private static String handshakeWith(TlsPaths server, TlsPaths client) throws Exception {
+        javax.net.ssl.SSLContext ctx = PemFiles.sslContext(server);
+        try (javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
+                .createServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            javax.net.ssl.SSLParameters params = listener.getSSLParameters();
+            params.setApplicationProtocols(new String[] {"h2"});
+            params.setNeedClientAuth(true);
+            listener.setSSLParameters(params);
+            listener.setSoTimeout(10_000);
+            java.util.concurrent.CompletableFuture<String> seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) listener.accept()) {
+                    socket.setSoTimeout(5000);
+                    try {
+                        socket.startHandshake();
+                    } catch (java.io.IOException e) {
+                        return "handshake failed: " + e.getMessage();
+                    }
+                    return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+                            .getSubjectX500Principal().getName();
+                } catch (java.io.IOException e) {
+                    return "no connection: " + e.getMessage();
+                }
+            });
+            try (EtcdAdmin admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:" + listener.getLocalPort())), client,
+                    Duration.ofSeconds(3))) {
+                assertThrows(EtcdAdminException.class, admin::memberList, "the test server speaks no gRPC");
+            }
+            return seen.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     /** Adds {@code m} as a learner, starts it with state existing, promotes it once caught up. */
     private static Member join(EtcdAdmin admin, LocalMember m, HealthProbe probe) throws Exception {
         long t0 = System.nanoTime();
