@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "local-juju", mixinStandardHelpOptions = true, version = "local-juju 1.0 (Juju 3.6 shapes)",
     description = "Run charms on this host as Juju would: one network/mount namespace per unit.",
-    subcommands = {DeployCommand.class, AddUnitCommand.class, RemoveUnitCommand.class, ConfigCommand.class,
+    subcommands = {AddModelCommand.class, DeployCommand.class, AddUnitCommand.class, RemoveUnitCommand.class, ConfigCommand.class,
         IntegrateCommand.class, RemoveRelationCommand.class, AttachResourceCommand.class, RunCommand.class,
         RunActionCommand.class, ShowTaskCommand.class, StatusCommand.class, DebugLogCommand.class,
         WaitCommand.class, ExecCommand.class, ScpCommand.class, DestroyCommand.class, CutCommand.class,

@@ -67,6 +67,14 @@ class CliIT {
 
     @Test
     void deployStatusActionsWaitAndDestroy() throws Exception {
+        Run added = cli("add-model");
+        assertEquals(0, added.code(), added.err());
+        assertEquals("Added model \"" + model + "\"\n", added.err());
+        Run empty = cli("status");
+        assertEquals(0, empty.code(), empty.err());
+        Run again = cli("add-model");
+        assertEquals(1, again.code());
+        assertEquals("ERROR model \"" + model + "\" already exists\n", again.err());
         Run deploy = cli("deploy", RECORDER.toString(), "rec", "-n", "2", "--config", "token=abc");
         assertEquals(0, deploy.code(), deploy.err());
         Run waited = cli("wait", "--timeout", "2m");
@@ -160,6 +168,13 @@ class CliIT {
         Run bad = cli("remove-unit", "rec/9");
         assertEquals(1, bad.code());
         assertEquals("ERROR unit \"rec/9\" not found\n", bad.err());
+        Run noWaitAlone = cli("remove-unit", "--no-wait", "rec/1");
+        assertEquals(2, noWaitAlone.code());
+        assertEquals("ERROR --no-wait requires --force\n", noWaitAlone.err());
+        Run forced = cli("remove-unit", "--force", "--no-wait", "rec/1");
+        assertEquals(0, forced.code(), forced.err());
+        Run afterForce = cli("status");
+        assertFalse(afterForce.out().contains("rec/1"), "a unit removed with --force --no-wait is gone at once: " + afterForce.out());
 
         Run destroy = cli("destroy");
         assertEquals(0, destroy.code(), destroy.err());
