@@ -17,4 +17,4 @@ echo
 echo "## Cluster"
 echo "| what | median | notes |"
 echo "|---|---|---|"
-bash benchmarks/cluster.sh 3 20
+bash benchmarks/cluster.sh 5 20
