@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -571,96 +569,17 @@ public final class EtcdAdmin implements AutoCloseable {
 
     /**
      * The mutual-TLS context of gRPC's Netty transport, as {@code GrpcSslContexts.forClient()} configures
-     * it (ALPN h2, HTTP/2 cipher suites, the JDK's TLS), built more cheaply for a fresh JVM: the key
-     * goes to the JDK as it is (Netty's builder would put it into a PKCS#12 store first, encrypting it
-     * with 10,000 rounds of PBKDF2), and only the cluster CA is trusted (through the JDK's PKIX checks).
+     * it (ALPN h2, HTTP/2 cipher suites, the JDK's TLS), around the JDK context of {@link
+     * PemFiles#sslContext}: cheaper in a fresh JVM than Netty's builder, which would put the key into a
+     * PKCS#12 store first (10,000 rounds of PBKDF2).
      */
     static SslContext clientTlsContext(TlsPaths tls) {
-        List<X509Certificate> ca = PemFiles.certificates(tls.caFile());
-        List<X509Certificate> chain = PemFiles.certificates(tls.certFile());
-        PrivateKey key = PemFiles.privateKey(tls.keyFile());
-        try {
-            java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int i = 0;
-            for (X509Certificate c : ca) {
-                trusted.setCertificateEntry("ca-" + i++, c);
-            }
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trusted);
-            javax.net.ssl.SSLContext jdk = javax.net.ssl.SSLContext.getInstance("TLS");
-            jdk.init(new javax.net.ssl.KeyManager[] {new ClientKeyManager(key, chain.toArray(new X509Certificate[0]))},
-                    tmf.getTrustManagers(), null);
-            return new io.netty.handler.ssl.JdkSslContext(jdk, true, io.netty.handler.codec.http2.Http2SecurityUtil.CIPHERS,
-                    io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE,
-                    new io.netty.handler.ssl.ApplicationProtocolConfig(io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
-                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"),
-                    io.netty.handler.ssl.ClientAuth.NONE, null, false);
-        } catch (java.security.GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("cannot build a TLS context from " + tls.certFile() + " and "
-                    + tls.keyFile() + " (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** The client's one identity: its key and certificate chain, offered when the key type is asked for. */
-    private static final class ClientKeyManager extends javax.net.ssl.X509ExtendedKeyManager {
-        private static final String ALIAS = "client";
-        private final PrivateKey key;
-        private final X509Certificate[] chain;
-
-        ClientKeyManager(PrivateKey key, X509Certificate[] chain) {
-            this.key = key;
-            this.chain = chain;
-        }
-
-        private String alias(String[] keyTypes) {
-            if (keyTypes == null) {
-                return ALIAS;
-            }
-            for (String type : keyTypes) {
-                if (type != null && type.equalsIgnoreCase(key.getAlgorithm())) {
-                    return ALIAS;
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
-            return alias(new String[] {keyType}) == null ? null : new String[] {ALIAS};
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyTypes, java.security.Principal[] issuers, java.net.Socket socket) {
-            return alias(keyTypes);
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyTypes, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
-            return alias(keyTypes);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return ALIAS.equals(alias) ? chain.clone() : null;
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return ALIAS.equals(alias) ? key : null;
-        }
+        return new io.netty.handler.ssl.JdkSslContext(PemFiles.sslContext(tls), true,
+                io.netty.handler.codec.http2.Http2SecurityUtil.CIPHERS, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE,
+                new io.netty.handler.ssl.ApplicationProtocolConfig(io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                        io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"),
+                io.netty.handler.ssl.ClientAuth.NONE, null, false);
     }
 
     private static Member member(io.etcd.jetcd.cluster.Member m) {

@@ -20,7 +20,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
+import java.net.Socket;
+import java.security.Principal;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -29,9 +33,10 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
- * Loads PEM certificates and private keys for TLS clients (JDK only for PKCS#8 keys; BouncyCastle is
- * loaded only for legacy "EC PRIVATE KEY"/"RSA PRIVATE KEY" files). Error messages name the file,
- * never its content.
+ * Reads PEM certificates and private keys into the JDK's TLS objects (jetcd's client, the health
+ * probe): JDK only for PKCS#8 keys; BouncyCastle is loaded only for legacy "EC PRIVATE KEY"/"RSA PRIVATE
+ * KEY" files. Error messages name the file, never its content. ({@code pki.PemFiles} writes such
+ * files, 0600 for keys.)
  */
 public final class PemFiles {
     private static final Pattern PKCS8 = Pattern.compile(
@@ -82,30 +87,98 @@ public final class PemFiles {
         return legacyKey(file, text);
     }
 
-    /** A TLS context presenting {@code tls}'s certificate and key and trusting only its CA. */
+    /**
+     * A TLS context presenting {@code tls}'s certificate and key (as a client or as a server) and trusting
+     * only its CA, through the JDK's PKIX checks. The key goes to the JDK as it is: a PKCS#12 key store
+     * would first encrypt it with 10,000 rounds of PBKDF2, a cost a fresh JVM feels.
+     */
     public static SSLContext sslContext(TlsPaths tls) {
+        List<X509Certificate> chain = certificates(tls.certFile());
+        PrivateKey key = privateKey(tls.keyFile());
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             int i = 0;
             for (X509Certificate ca : certificates(tls.caFile())) {
                 trust.setCertificateEntry("ca" + i++, ca);
             }
-            char[] pass = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", privateKey(tls.keyFile()), pass,
-                    certificates(tls.certFile()).toArray(new X509Certificate[0]));
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, pass);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            ctx.init(new KeyManager[] {new IdentityKeyManager(key, chain.toArray(new X509Certificate[0]))},
+                    tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot build a TLS context from " + tls.certFile() + " and "
                     + tls.keyFile() + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** One identity, its key and certificate chain, offered on either side when its key type is asked for. */
+    private static final class IdentityKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "identity";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        IdentityKeyManager(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        private String alias(String... keyTypes) {
+            if (keyTypes == null) {
+                return ALIAS;
+            }
+            for (String type : keyTypes) {
+                if (type != null && type.equalsIgnoreCase(key.getAlgorithm())) {
+                    return ALIAS;
+                }
+            }
+            return null;
+        }
+
+        private String[] aliases(String keyType) {
+            return alias(keyType) == null ? null : new String[] {ALIAS};
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return aliases(keyType);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return alias(keyTypes);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return alias(keyTypes);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return aliases(keyType);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return alias(keyType);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return alias(keyType);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
         }
     }
 
