@@ -48,9 +48,18 @@ public final class EtcdCharm {
         long clientPort = fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0);
         if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
                 && !(fw.event() instanceof Event.Install) && clientPort > 0 && fw.model().isLeader()
-                && LeaderDuties.expectsEtcdWork(fw.model(), fw.stored())) {
+                && expectsEtcdWork()) {
             // The leader's pass will talk to etcd (membership work) through its own member first.
             workload.prewarm(clientPort, EtcdAdmin.DEFAULT_TIMEOUT);
+        }
+    }
+
+    /** Whether the leader's pass will likely need etcd; unreadable peer data is left to the pass to report. */
+    private boolean expectsEtcdWork() {
+        try {
+            return LeaderDuties.expectsEtcdWork(fw.model(), fw.stored());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
