@@ -2,6 +2,7 @@ package dev.charms.etcd;
 
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.Etcdctl;
 import dev.charms.etcd.workload.EtcdctlStatus;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.Framework;
@@ -128,7 +129,7 @@ final class MemberDuties {
         // etcdctl's gRPC dialer backs off for a second after a refused connection: ask it only once the
         // client port accepts connections.
         URI local = pass.node().localClientUrl();
-        while (System.nanoTime() < deadline && !accepts(local)) {
+        while (System.nanoTime() < deadline && !Etcdctl.accepts(local, Duration.ofMillis(200))) {
             LeaderDuties.sleep(20);
         }
         dev.charms.ops.Trace.mark("converge: client port open");
@@ -146,15 +147,6 @@ final class MemberDuties {
         }
         throw new IllegalStateException("etcd did not come up within " + SERVE_WAIT.toSeconds() + " s"
                 + (last == null ? " (no raft leader)" : ": " + last.getMessage()) + "; see journalctl -u etcd");
-    }
-
-    private static boolean accepts(URI url) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()), 200);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     private void publishStarted(Roster.Entry entry) {

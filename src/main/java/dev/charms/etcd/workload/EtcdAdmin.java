@@ -94,7 +94,8 @@ public final class EtcdAdmin implements AutoCloseable {
      * takes the connection over; a connection that failed is closed and never handed out. A failure
      * that happened while that first call was waiting for the warm-up is that call's failure (the member
      * did not answer within the limit, so it is not asked twice); one that happened before the call
-     * began is forgotten, and the call connects afresh. No effect on etcd beyond one status read.
+     * began is forgotten, and the call connects afresh. No effect on etcd beyond a status call and one
+     * serializable read.
      */
     public static void prewarm(URI endpoint, TlsPaths tls, Duration timeout) {
         java.util.concurrent.FutureTask<Warm> task = new java.util.concurrent.FutureTask<>(() -> {

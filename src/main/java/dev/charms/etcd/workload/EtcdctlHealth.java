@@ -14,14 +14,10 @@ import java.util.Map;
  * for its first TLS connection. Each endpoint's check is etcd's own health check (a quorum read).
  */
 public final class EtcdctlHealth {
-    private final java.nio.file.Path etcdctl;
-    private final TlsPaths tls;
-    private final CommandRunner runner;
+    private final Etcdctl etcdctl;
 
     public EtcdctlHealth(java.nio.file.Path etcdctl, TlsPaths tls, CommandRunner runner) {
-        this.etcdctl = etcdctl;
-        this.tls = tls;
-        this.runner = runner;
+        this.etcdctl = new Etcdctl(etcdctl, tls, runner);
     }
 
     /** One {@link Health} per endpoint, in the given order; an endpoint etcdctl did not report is unhealthy. */
@@ -29,11 +25,8 @@ public final class EtcdctlHealth {
         if (endpoints.isEmpty()) {
             return List.of();
         }
-        List<String> cmd = List.of(etcdctl.toString(), "--endpoints", String.join(",", endpoints.stream().map(URI::toString).toList()),
-                "--cacert", tls.caFile().toString(), "--cert", tls.certFile().toString(), "--key", tls.keyFile().toString(),
-                "--dial-timeout", Math.max(1, timeout.toSeconds() / 2) + "s", "--command-timeout", timeout.toSeconds() + "s",
+        CommandResult r = etcdctl.run(endpoints, Math.max(1, timeout.toSeconds() / 2), timeout.toSeconds(),
                 "endpoint", "health", "-w", "json");
-        CommandResult r = runner.run(cmd, Map.of("ETCDCTL_API", "3"), timeout.plusSeconds(5));
         Map<String, Health> byEndpoint = parse(r.stdout());
         List<java.util.concurrent.CompletableFuture<Health>> checks = new ArrayList<>();
         for (URI e : endpoints) {
@@ -56,18 +49,11 @@ public final class EtcdctlHealth {
      * then starts with {@code unreachable:} or {@code unhealthy:}.
      */
     static Health classify(Health failed) {
-        URI e = failed.endpoint();
-        boolean connects;
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(e.getHost(), e.getPort()), CONNECT_TIMEOUT_MS);
-            connects = true;
-        } catch (java.io.IOException ex) {
-            connects = false;
-        }
-        return new Health(e, false, (connects ? "unhealthy: " : "unreachable: ") + failed.reason(), failed.took());
+        boolean connects = Etcdctl.accepts(failed.endpoint(), CONNECT_TIMEOUT);
+        return new Health(failed.endpoint(), false, (connects ? "unhealthy: " : "unreachable: ") + failed.reason(), failed.took());
     }
 
-    private static final int CONNECT_TIMEOUT_MS = 700;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(700);
 
     /** Parses etcdctl's JSON list; anything unparsable yields no entries (every endpoint then counts as unhealthy). */
     static Map<String, Health> parse(String stdout) {

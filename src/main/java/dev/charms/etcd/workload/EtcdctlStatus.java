@@ -3,7 +3,6 @@ package dev.charms.etcd.workload;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,23 +27,16 @@ public final class EtcdctlStatus {
     private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*(\\d+)");
     private static final Pattern LEARNER = Pattern.compile("\"isLearner\"\\s*:\\s*true");
 
-    private final java.nio.file.Path etcdctl;
-    private final TlsPaths tls;
-    private final CommandRunner runner;
+    private final Etcdctl etcdctl;
 
     public EtcdctlStatus(java.nio.file.Path etcdctl, TlsPaths tls, CommandRunner runner) {
-        this.etcdctl = etcdctl;
-        this.tls = tls;
-        this.runner = runner;
+        this.etcdctl = new Etcdctl(etcdctl, tls, runner);
     }
 
     /** The member's status; an {@link IllegalStateException} with etcdctl's reason when it does not answer. */
     public Local check(URI endpoint, Duration timeout) {
         long seconds = Math.max(1, timeout.toSeconds());
-        List<String> cmd = List.of(etcdctl.toString(), "--endpoints", endpoint.toString(),
-                "--cacert", tls.caFile().toString(), "--cert", tls.certFile().toString(), "--key", tls.keyFile().toString(),
-                "--dial-timeout", seconds + "s", "--command-timeout", seconds + "s", "endpoint", "status", "-w", "json");
-        CommandResult r = runner.run(cmd, Map.of("ETCDCTL_API", "3"), timeout.plusSeconds(5));
+        CommandResult r = etcdctl.run(List.of(endpoint), seconds, seconds, "endpoint", "status", "-w", "json");
         Optional<Local> local = r.ok() ? parse(r.stdout()) : Optional.empty();
         return local.orElseThrow(() -> new IllegalStateException("etcdctl endpoint status " + endpoint + " failed: "
                 + CommandRunner.oneLine(r.stderr().isBlank() ? r.stdout() : r.stderr())));
