@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code debug-log [--replay] [--include UNIT] [-n N] [--no-tail]}: prints the model's debug log (read
+ * {@code debug-log [--replay] [--include UNIT] [-n N] [--no-tail] [--ms]}: prints the model's debug log (read
  * from its file, so it works even when the daemon is gone) and, unless {@code --no-tail}, follows it.
  */
 @Command(name = "debug-log", description = "Show the model's log (hook output, juju-log, agent messages).")
@@ -26,6 +26,9 @@ final class DebugLogCommand extends ModelCommand {
 
     @Option(names = {"-n", "--lines"}, defaultValue = "10", description = "How many lines to show first.")
     int lines;
+
+    @Option(names = "--ms", description = "Show times to the millisecond.")
+    boolean ms;
 
     @Option(names = "--no-tail", description = "Stop after printing instead of following the log.")
     boolean noTail;
@@ -41,12 +44,16 @@ final class DebugLogCommand extends ModelCommand {
         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> matches(l, prefixes))
             .toList();
         List<String> first = replay ? all : all.subList(Math.max(0, all.size() - lines), all.size());
-        first.forEach(out()::println);
+        first.forEach(l -> out().println(shown(l)));
         out().flush();
         if (!noTail) {
             follow(file, prefixes);
         }
         return 0;
+    }
+
+    private String shown(String line) {
+        return ms ? line : DebugLog.withoutMillis(line);
     }
 
     private static boolean matches(String line, List<String> prefixes) {
@@ -73,7 +80,7 @@ final class DebugLogCommand extends ModelCommand {
                     String line = partial.substring(0, nl);
                     partial.delete(0, nl + 1);
                     if (matches(line, prefixes)) {
-                        out().println(line);
+                        out().println(shown(line));
                     }
                 }
                 out().flush();

@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
 
 /**
- * A model's debug log: one file of lines shaped like {@code juju debug-log} prints them,
- * {@code unit-etcd-0: 08:10:00 DEBUG unit.etcd/0.install message}. Thread-safe; every line is flushed.
+ * A model's debug log: one file of lines shaped like {@code juju debug-log --ms} prints them,
+ * {@code unit-etcd-0: 08:10:00.123 DEBUG unit.etcd/0.install message} ({@code debug-log} without
+ * {@code --ms} drops the milliseconds, as Juju does). Thread-safe; every line is flushed.
  */
 public final class DebugLog implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final Pattern MILLIS = Pattern.compile("^(\\S+: \\d\\d:\\d\\d:\\d\\d)\\.\\d{3}(?= )");
     private final Path file;
     private final Writer out;
 
@@ -33,6 +36,11 @@ public final class DebugLog implements AutoCloseable {
     /** The Juju tag of a unit name: {@code etcd/0} becomes {@code unit-etcd-0}. */
     public static String unitTag(String unit) {
         return "unit-" + unit.replace('/', '-');
+    }
+
+    /** {@code line} as {@code juju debug-log} prints it without {@code --ms}: the time to the second. */
+    public static String withoutMillis(String line) {
+        return MILLIS.matcher(line).replaceFirst("$1");
     }
 
     /** Logs {@code message} (each of its lines) for {@code unit} at {@code level} under {@code logger}. */
