@@ -297,6 +297,7 @@ public final class ProcessHookTools implements HookTools {
             p.destroyForcibly();
             throw new HookToolException(tool, 130, "interrupted");
         }
+        Trace.mark("tool " + tool + " done");
         synchronized (out) {
             synchronized (err) {
                 return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8),

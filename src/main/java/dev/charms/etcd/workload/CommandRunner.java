@@ -34,6 +34,7 @@ public final class CommandRunner {
                 process.waitFor(5, TimeUnit.SECONDS);
                 throw new CommandException(command, -1, oneLine(err.getNow("")), "timed out after " + timeout.toSeconds() + "s");
             }
+            dev.charms.ops.Trace.mark("command " + command.get(0) + " done");
             return new CommandResult(process.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             process.destroyForcibly();
