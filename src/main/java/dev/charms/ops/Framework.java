@@ -37,6 +37,8 @@ public final class Framework {
     private final List<Registration<?>> registrations = new ArrayList<>();
     private Status unitStatus;
     private Status appStatus;
+    /** The unit status this hook set through status-set ({@code name\nmessage}), if any. */
+    private String shownUnitStatus;
 
     Framework(Model model, StoredState stored, Event event) {
         this.model = model;
@@ -82,6 +84,9 @@ public final class Framework {
         } catch (Exception e) {
             String why = describe(e);
             err.println("ERROR " + event.name() + ": " + why);
+            if (fw != null) {
+                fw.rememberShownStatus(state);
+            }
             if (fw != null && fw.action != null && !fw.action.failed()) {
                 try {
                     fw.action.fail(why);
@@ -176,6 +181,27 @@ public final class Framework {
         if (!encoded.equals(stored.getString(key, null))) {
             model.tools().statusSet(status.name(), status.message(), app);
             stored.put(key, encoded);
+            if (!app) {
+                shownUnitStatus = encoded;
+            }
+        }
+    }
+
+    /**
+     * After a failed hook: a status it set at once stays shown (Juju does not undo status-set), so it
+     * alone is recorded in the stored state, which is otherwise left as it was; the next hook then
+     * compares its status with what Juju shows, not with what was shown before the failure.
+     */
+    private void rememberShownStatus(StateSource source) {
+        if (shownUnitStatus == null) {
+            return;
+        }
+        try {
+            StoredState persisted = source.load();
+            persisted.put(STATUS_KEY, shownUnitStatus);
+            persisted.save();
+        } catch (RuntimeException ignored) {
+            // the hook failed already and says why; an unwritable state file fails the next hook too
         }
     }
 }

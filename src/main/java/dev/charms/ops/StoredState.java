@@ -19,16 +19,23 @@ import java.util.Map;
 public final class StoredState {
     private final Path file;
     private final Map<String, Object> values;
+    private final java.util.function.Consumer<Map<String, Object>> onSave;
     private boolean dirty;
 
-    private StoredState(Path file, Map<String, Object> values) {
+    private StoredState(Path file, Map<String, Object> values, java.util.function.Consumer<Map<String, Object>> onSave) {
         this.file = file;
         this.values = values;
+        this.onSave = onSave;
     }
 
     /** A state kept only in memory (tests). */
     public static StoredState inMemory(Map<String, Object> initial) {
-        return new StoredState(null, new LinkedHashMap<>(initial));
+        return new StoredState(null, new LinkedHashMap<>(initial), null);
+    }
+
+    /** A state kept in memory whose {@link #save} hands a copy of the values to {@code onSave} (the test harness's "file"). */
+    public static StoredState inMemory(Map<String, Object> initial, java.util.function.Consumer<Map<String, Object>> onSave) {
+        return new StoredState(null, new LinkedHashMap<>(initial), onSave);
     }
 
     @SuppressWarnings("unchecked")
@@ -39,9 +46,9 @@ public final class StoredState {
             if (!(parsed instanceof Map<?, ?>)) {
                 throw new IllegalStateException("stored state " + file + " is corrupt: not a JSON object");
             }
-            return new StoredState(file, new LinkedHashMap<>((Map<String, Object>) parsed));
+            return new StoredState(file, new LinkedHashMap<>((Map<String, Object>) parsed), null);
         } catch (NoSuchFileException e) {
-            return new StoredState(file, new LinkedHashMap<>());
+            return new StoredState(file, new LinkedHashMap<>(), null);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read stored state " + file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -86,6 +93,9 @@ public final class StoredState {
     /** Writes the state if anything changed (temp file, 0600, rename). */
     public void save() {
         if (!dirty || file == null) {
+            if (dirty && onSave != null) {
+                onSave.accept(new LinkedHashMap<>(values));
+            }
             dirty = false;
             return;
         }

@@ -129,7 +129,27 @@ class FrameworkTest {
             throw new IllegalStateException("restart failed");
         }));
         assertEquals(Status.maintenance("restarting etcd"), failed.state().unitStatus());
-        assertEquals(Map.of(), failed.state().storedState());
+        assertEquals(Map.of(Framework.STATUS_KEY, "maintenance\nrestarting etcd"), failed.state().storedState(),
+                "a failed hook keeps nothing of its own but the status Juju now shows");
+    }
+
+    @Test
+    void aStatusSetByAFailedHookIsReplacedByTheNextHookEvenWhenItEqualsTheOneBefore() {
+        Consumer<Framework> healthy = fw -> fw.observe(Event.class, e -> fw.reportUnitStatus(Status.active("cluster is healthy")));
+        Output first = configChanged(State.builder().build(), healthy);
+        assertEquals(1, statusCalls(first).size());
+        Output failed = configChanged(first.state(), fw -> fw.observe(Event.class, e -> {
+            fw.stored().put("half-done", true);
+            fw.setUnitStatusNow(Status.maintenance("starting etcd"));
+            throw new IllegalStateException("etcd did not start");
+        }));
+        assertEquals(1, failed.exitCode());
+        assertEquals(Status.maintenance("starting etcd"), failed.state().unitStatus());
+        assertFalse(failed.state().storedState().containsKey("half-done"));
+        Output retried = configChanged(failed.state(), healthy);
+        assertEquals(Status.active("cluster is healthy"), retried.state().unitStatus());
+        assertEquals(1, statusCalls(retried).size(), "the status the failed hook left must be replaced");
+        assertFalse(configChanged(retried.state(), healthy).called("status-set"));
     }
 
     @Test

@@ -70,13 +70,15 @@ public final class Context {
         }
         Map<String, String> env = environment(in, event, taskId);
         InMemoryHookTools tools = new InMemoryHookTools(files, in, event, params);
-        StoredState stored = StoredState.inMemory(Copies.viaJson(in.storedState()));
+        // Stored state as on a unit: each load reads what was last saved (the unit's state file).
+        java.util.concurrent.atomic.AtomicReference<Map<String, Object>> saved =
+                new java.util.concurrent.atomic.AtomicReference<>(Copies.viaJson(in.storedState()));
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
         int code;
         try (PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            code = Framework.run(spec, charm, env, tools, () -> stored, err);
+            code = Framework.run(spec, charm, env, tools, () -> StoredState.inMemory(Copies.viaJson(saved.get()), saved::set), err);
         }
-        State out = tools.result(code == 0, stored.snapshot());
+        State out = tools.result(code == 0, saved.get());
         return new Output(out, code, errBytes.toString(StandardCharsets.UTF_8), tools.logs(), tools.actionResults(),
                 tools.actionFailure(), tools.actionLogs(), tools.statusHistory(), tools.calls(), env);
     }

@@ -474,18 +474,20 @@ final class InMemoryHookTools implements HookTools {
         return input.resources().get(name).toString();
     }
 
-    /** The state Juju holds after the hook: buffered changes only when it succeeded, immediate ones always. */
+    /**
+     * The state after the hook: Juju's buffered changes only when it succeeded, immediate ones always;
+     * the stored state is whatever the charm saved (a failed hook's framework saves at most its status).
+     */
     State result(boolean succeeded, Map<String, Object> storedAfter) {
         State.Builder b = input.toBuilder().unitStatus(unitStatus).appStatus(appStatus)
-                .workloadVersion(workloadVersion);
+                .workloadVersion(workloadVersion).storedState(storedAfter);
         if (succeeded) {
             List<RelationState> committed = new ArrayList<>();
             for (RelationState r : input.relations()) {
                 WorkRelation w = relations.get(r.id());
                 committed.add(r.withLocalData(w.appBag, w.unitBag));
             }
-            b.relations(committed).openedPorts(ports).secrets(new ArrayList<>(secrets.values()))
-                    .storedState(storedAfter);
+            b.relations(committed).openedPorts(ports).secrets(new ArrayList<>(secrets.values()));
         }
         return b.build();
     }
