@@ -7,7 +7,6 @@ import dev.charms.etcd.pki.Usage;
 import dev.charms.etcd.workload.AddLearnerResult;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdAdminException;
-import dev.charms.etcd.workload.EtcdctlStatus;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.PromoteOutcome;
 import dev.charms.ops.Framework;
@@ -36,12 +35,23 @@ final class LeaderDuties {
     static final Duration PROMOTE_WAIT = Duration.ofSeconds(60);
     static final Duration ADD_WAIT = Duration.ofSeconds(30);
     static final Duration SELF_REMOVAL_WAIT = Duration.ofSeconds(20);
+    /**
+     * How long a leader hook waits, with its connection open, for a learner it admitted moments ago to
+     * start: the learner's unit starts it in its own hook, which runs meanwhile, and promoting it then
+     * saves a whole leader hook (and its cold etcd connection) per joining unit.
+     */
+    static final Duration LEARNER_START_WAIT = Duration.ofSeconds(8);
+    /** How long after admitting a learner the leader's hooks still wait for it (see {@link #LEARNER_START_WAIT}). */
+    static final Duration LEARNER_WAIT_WINDOW = Duration.ofSeconds(60);
+    /** Stored: the learner this leader admitted last, and when ({@code unit@epochMillis}). */
+    static final String ADMITTED = "learner-admitted";
 
     private final Framework fw;
     private final Model model;
     private final Workload workload;
     private final Reconciler.Pass pass;
     private final Relation peer;
+    private boolean bootstrapped;
 
     LeaderDuties(Framework fw, Workload workload, Reconciler.Pass pass) {
         this.fw = fw;
@@ -142,7 +152,8 @@ final class LeaderDuties {
         }
         List<String> departed = departed(peer, model.unitName(), roster);
         List<String> candidates = candidates(peer, roster, true);
-        boolean work = workPending(peer, model.unitName(), roster, departed, candidates);
+        boolean work = workPending(peer, model.unitName(), roster, departed, candidates)
+                || awaitingAdmitted(fw.stored(), roster) != null;
         boolean audit = auditDue(fw.stored());
         if (work || audit) {
             Trace.mark(work ? "membership: work pending" : "membership: audit due");
@@ -162,6 +173,11 @@ final class LeaderDuties {
         }
         saveRoster(roster);
         grantRestartTurn();
+    }
+
+    /** Whether {@link #manageMembership} bootstrapped the cluster (etcd may still be electing its leader). */
+    boolean bootstrapped() {
+        return bootstrapped;
     }
 
     /** Stored: when this leader last compared etcd's member list with the roster (epoch ms). */
@@ -217,8 +233,30 @@ final class LeaderDuties {
         if (roster.isEmpty()) {
             return false;
         }
-        return auditDue(stored) || workPending(peer, model.unitName(), roster, departed(peer, model.unitName(), roster),
+        return auditDue(stored) || awaitingAdmitted(stored, roster) != null
+                || workPending(peer, model.unitName(), roster, departed(peer, model.unitName(), roster),
                 candidates(peer, roster, false));
+    }
+
+    /**
+     * The pending learner when this leader admitted it less than {@link #LEARNER_WAIT_WINDOW} ago (its
+     * hooks then wait for it to start instead of waiting for its unit to say so); null otherwise.
+     */
+    static String awaitingAdmitted(dev.charms.ops.StoredState stored, Roster roster) {
+        String learner = roster.pendingLearner();
+        String admitted = stored.getString(ADMITTED, "");
+        int at = admitted.lastIndexOf('@');
+        if (learner == null || at < 0 || !admitted.substring(0, at).equals(learner)) {
+            return null;
+        }
+        long when;
+        try {
+            when = Long.parseLong(admitted.substring(at + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        return now >= when && now - when < LEARNER_WAIT_WINDOW.toMillis() ? learner : null;
     }
 
     private static Map<String, String> dataOf(Relation peer, String self, String unit) {
@@ -233,10 +271,16 @@ final class LeaderDuties {
         fw.setUnitStatusNow(Status.maintenance("bootstrapping a new etcd cluster"));
         MemberDuties member = new MemberDuties(fw, workload, pass);
         member.startWith(entry);
-        EtcdctlStatus.Local self = member.awaitServing();
-        Roster roster = Roster.empty().with(node.unit(), new Roster.Entry(self.memberIdHex(), entry.memberName(),
+        // etcd listening means it accepted its configuration, certificates and data dir. Its one-member
+        // election (up to a second) is not waited for: the id is etcd's own function of the peer URL and
+        // token, and the next hook that needs etcd finds it serving.
+        member.awaitListening();
+        bootstrapped = true;
+        String id = Long.toHexString(Member.initialId(List.of(entry.peerUrl()),
+                peer.localAppData().getOrDefault(PeerData.TOKEN, "")));
+        Roster roster = Roster.empty().with(node.unit(), new Roster.Entry(id, entry.memberName(),
                 entry.peerUrl(), "voter", entry.initialCluster(), "new"));
-        model.log("INFO", "bootstrapped the etcd cluster on " + node.unit() + " (member " + self.memberIdHex() + ")");
+        model.log("INFO", "bootstrapped the etcd cluster on " + node.unit() + " (member " + id + ")");
         saveRoster(roster);
         // A cluster made just now has no member of another unit: its first audit can wait its interval.
         fw.stored().put(AUDITED_AT, System.currentTimeMillis());
@@ -323,14 +367,33 @@ final class LeaderDuties {
         return roster.without(unit);
     }
 
-    /** Promotes the pending learner once its unit reports it started and etcd says it caught up. */
+    /**
+     * Promotes the pending learner once it has started and etcd says it caught up. Started means its
+     * unit reported so, or -- for a learner this leader admitted moments ago -- etcd lists it as started
+     * within {@link #LEARNER_START_WAIT} (its unit's hook starts it meanwhile).
+     */
     private Roster promote(EtcdAdmin admin, Roster roster) {
         String unit = roster.pendingLearner();
-        if (unit == null || !PeerData.STATE_STARTED.equals(peer.unitData(unit).get(PeerData.STATE))) {
+        if (unit == null) {
             return roster;
         }
         Roster.Entry entry = roster.get(unit);
+        boolean reported = PeerData.STATE_STARTED.equals(peer.unitData(unit).get(PeerData.STATE));
         List<Member> members = admin.memberList();
+        if (!reported) {
+            if (!unit.equals(awaitingAdmitted(fw.stored(), roster))) {
+                return roster;
+            }
+            fw.setUnitStatusNow(Status.maintenance("waiting for " + unit + " to start as a learner"));
+            long until = System.nanoTime() + LEARNER_START_WAIT.toNanos();
+            while (memberOf(members, entry).filter(Member::started).isEmpty()) {
+                if (memberOf(members, entry).isEmpty() || System.nanoTime() > until) {
+                    return roster;
+                }
+                sleep(100);
+                members = admin.memberList();
+            }
+        }
         Optional<Member> member = memberOf(members, entry);
         if (member.isEmpty()) {
             model.log("WARNING", "learner of " + unit + " is missing from etcd; it will be added again");
@@ -361,7 +424,7 @@ final class LeaderDuties {
                 model.log("WARNING", unit + " has not caught up yet; promotion will be retried");
                 return roster;
             }
-            sleep(500);
+            sleep(100);
         }
     }
 
@@ -420,6 +483,7 @@ final class LeaderDuties {
             next = next.with(e.getKey(), e.getValue().existing());
         }
         model.log("INFO", "added " + unit + " as a learner (member " + added.member().idHex() + ")");
+        fw.stored().put(ADMITTED, unit + "@" + System.currentTimeMillis());
         return next.with(unit, new Roster.Entry(added.member().idHex(), name, peerUrl, "learner",
                 added.initialCluster(name), "existing"));
     }

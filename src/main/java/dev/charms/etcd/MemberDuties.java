@@ -71,6 +71,14 @@ final class MemberDuties {
 
     /** Runs, restarts or parks this unit's member according to the roster; reports status. */
     void converge() {
+        converge(false);
+    }
+
+    /**
+     * As {@link #converge()}; {@code electing}: this hook bootstrapped the cluster and etcd is still
+     * electing its first leader, which the status says instead of probing (a probe would wait for it).
+     */
+    void converge(boolean electing) {
         Roster roster = roster();
         forgetRestoredOverCluster();
         Roster.Entry entry = roster.get(model.unitName());
@@ -96,6 +104,11 @@ final class MemberDuties {
             publishStarted(entry);
         }
         dev.charms.ops.Trace.mark("converge: member settled");
+        if (electing && workload.isRunning()) {
+            fw.reportUnitStatus(Status.maintenance((model.isLeader() ? "(leader) " : "")
+                    + "etcd started: the new one-member cluster is electing its leader"));
+            return;
+        }
         new StatusReport(fw, workload, pass).report(roster);
     }
 
@@ -128,11 +141,7 @@ final class MemberDuties {
         RuntimeException last = null;
         // etcdctl's gRPC dialer backs off for a second after a refused connection: ask it only once the
         // client port accepts connections.
-        URI local = pass.node().localClientUrl();
-        while (System.nanoTime() < deadline && !Etcdctl.accepts(local, Duration.ofMillis(200))) {
-            LeaderDuties.sleep(20);
-        }
-        dev.charms.ops.Trace.mark("converge: client port open");
+        awaitListening(deadline);
         while (System.nanoTime() < deadline) {
             try {
                 EtcdctlStatus.Local status = workload.localStatus(pass.installation(), pass.node().localClientUrl(), PROBE_TIMEOUT);
@@ -147,6 +156,26 @@ final class MemberDuties {
         }
         throw new IllegalStateException("etcd did not come up within " + SERVE_WAIT.toSeconds() + " s"
                 + (last == null ? " (no raft leader)" : ": " + last.getMessage()) + "; see journalctl -u etcd");
+    }
+
+    /**
+     * Waits (up to {@link #SERVE_WAIT}) until the local member's client port accepts connections: etcd
+     * has read its configuration, certificates and data dir and listens; it may still be electing.
+     */
+    void awaitListening() {
+        awaitListening(System.nanoTime() + SERVE_WAIT.toNanos());
+        if (!Etcdctl.accepts(pass.node().localClientUrl(), Duration.ofMillis(200))) {
+            throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds()
+                    + " s; see journalctl -u etcd");
+        }
+    }
+
+    private void awaitListening(long deadline) {
+        URI local = pass.node().localClientUrl();
+        while (System.nanoTime() < deadline && !Etcdctl.accepts(local, Duration.ofMillis(200))) {
+            LeaderDuties.sleep(20);
+        }
+        dev.charms.ops.Trace.mark("converge: client port open");
     }
 
     private void publishStarted(Roster.Entry entry) {

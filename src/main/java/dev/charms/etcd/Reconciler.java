@@ -63,11 +63,14 @@ public final class Reconciler {
             fw.reportUnitStatus(Status.waiting("waiting for the leader to sign this unit's certificate"));
             return;
         }
+        boolean bootstrapped = false;
         if (model.isLeader()) {
-            new LeaderDuties(fw, workload, pass).manageMembership();
+            LeaderDuties leader = new LeaderDuties(fw, workload, pass);
+            leader.manageMembership();
+            bootstrapped = leader.bootstrapped();
             Trace.mark("reconcile: membership managed");
         }
-        new MemberDuties(fw, workload, pass).converge();
+        new MemberDuties(fw, workload, pass).converge(bootstrapped);
         Trace.mark("reconcile: member converged");
         openClientPort(pass.settings().clientPort());
         new DbRelation(fw, workload, pass).update();

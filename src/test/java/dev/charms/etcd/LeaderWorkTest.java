@@ -36,9 +36,13 @@ class LeaderWorkTest {
             .with("etcd/1", new Roster.Entry("b", "etcd-1", "https://10.0.0.2:2380", "voter", "", "existing"));
 
     private boolean expects(Roster roster, PeerRelation peer, long auditedAt) {
+        return expects(roster, peer, auditedAt, "");
+    }
+
+    private boolean expects(Roster roster, PeerRelation peer, long auditedAt, String admitted) {
         PeerRelation p = peer.withLocalData(Map.of(PeerData.MEMBERS, roster.toJson()), unit("1", PeerData.STATE_STARTED));
         State state = State.builder().unitName("etcd/0").leader(true).relation(p)
-                .stored(LeaderDuties.AUDITED_AT, auditedAt).build();
+                .stored(LeaderDuties.AUDITED_AT, auditedAt).stored(LeaderDuties.ADMITTED, admitted).build();
         Output out = ctx.run(JujuEvent.relationChanged(p, p.remoteUnitsData().keySet().iterator().next()), state);
         assertEquals(0, out.exitCode(), out.stderr());
         return seen.get();
@@ -72,6 +76,20 @@ class LeaderWorkTest {
         PeerRelation learnerStarted = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/2", unit("3", PeerData.STATE_READY),
                 "etcd/3", unit("4", PeerData.STATE_STARTED)));
         assertTrue(expects(learnerNotStarted, learnerStarted, NOW), "a started learner is to be promoted");
+    }
+
+    @Test
+    void aLearnerThisLeaderAdmittedMomentsAgoIsAwaitedBeforeItsUnitReportsIt() {
+        Roster learner = TWO.with("etcd/3", new Roster.Entry("c", "etcd-3", "https://10.0.0.4:2380", "learner", "", "existing"));
+        PeerRelation notReported = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/3", unit("4", PeerData.STATE_READY)));
+        assertTrue(expects(learner, notReported, NOW, "etcd/3@" + (NOW - 1_000)), "admitted a second ago: wait for it");
+        assertFalse(expects(learner, notReported, NOW, "etcd/3@" + (NOW - LeaderDuties.LEARNER_WAIT_WINDOW.toMillis() - 1)),
+                "admitted too long ago: its unit must report it started");
+        assertFalse(expects(learner, notReported, NOW, "etcd/2@" + (NOW - 1_000)), "another unit was admitted");
+        assertFalse(expects(learner, notReported, NOW, "etcd/3@" + (NOW + 3_600_000)), "clock went back");
+        assertFalse(expects(learner, notReported, NOW, "etcd/3@garbage"), "unreadable record");
+        assertFalse(expects(TWO, peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED))), NOW, "etcd/1@" + (NOW - 1_000)),
+                "no learner pending: nothing to wait for");
     }
 
     @Test

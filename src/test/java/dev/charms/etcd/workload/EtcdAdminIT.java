@@ -1,6 +1,7 @@
 package dev.charms.etcd.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,9 @@ class EtcdAdminIT {
         System.out.printf("TIMING jetcd second RPC: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals(1, members.size());
         assertEquals("m0", members.get(0).name());
+        assertEquals(Member.initialId(List.of(m0.peerUrl.toString()), "it-token"), members.get(0).id(),
+                "the bootstrap member's id is etcd's function of its peer URL and the cluster token");
+        assertNotEquals(Member.initialId(List.of(m0.peerUrl.toString()), "other-token"), members.get(0).id());
         assertEquals(List.of(m0.clientUrl), members.get(0).clientUrls());
 
         admin.put("k", "v");
