@@ -271,9 +271,9 @@ final class LeaderDuties {
         fw.setUnitStatusNow(Status.maintenance("bootstrapping a new etcd cluster"));
         MemberDuties member = new MemberDuties(fw, workload, pass);
         member.startWith(entry);
-        // etcd listening means it accepted its configuration, certificates and data dir. Its one-member
-        // election (up to a second) is not waited for: the id is etcd's own function of the peer URL and
-        // token, and the next hook that needs etcd finds it serving.
+        // etcd listening means it accepted its configuration and certificates. Its one-member election
+        // (up to a second) is not waited for: the id is etcd's own function of the peer URL and token,
+        // and the next hook that needs etcd finds it serving (or, if it died, not running, and says so).
         member.awaitListening();
         bootstrapped = true;
         String id = Long.toHexString(Member.initialId(List.of(entry.peerUrl()),

@@ -160,7 +160,8 @@ final class MemberDuties {
 
     /**
      * Waits (up to {@link #SERVE_WAIT}) until the local member's client port accepts connections: etcd
-     * has read its configuration, certificates and data dir and listens; it may still be electing.
+     * has accepted its configuration and certificates and listens (it opens its data dir next, and may
+     * still be electing; a later hook finds it not running if that fails).
      */
     void awaitListening() {
         awaitListening(System.nanoTime() + SERVE_WAIT.toNanos());
