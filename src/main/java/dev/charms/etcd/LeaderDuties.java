@@ -380,21 +380,22 @@ final class LeaderDuties {
         Roster.Entry entry = roster.get(unit);
         boolean reported = PeerData.STATE_STARTED.equals(peer.unitData(unit).get(PeerData.STATE));
         List<Member> members = admin.memberList();
+        Optional<Member> member = memberOf(members, entry);
         if (!reported) {
             if (!unit.equals(awaitingAdmitted(fw.stored(), roster))) {
                 return roster;
             }
             fw.setUnitStatusNow(Status.maintenance("waiting for " + unit + " to start as a learner"));
             long until = System.nanoTime() + LEARNER_START_WAIT.toNanos();
-            while (memberOf(members, entry).filter(Member::started).isEmpty()) {
-                if (memberOf(members, entry).isEmpty() || System.nanoTime() > until) {
-                    return roster;
-                }
+            while (member.isPresent() && !member.get().started() && System.nanoTime() <= until) {
                 sleep(100);
                 members = admin.memberList();
+                member = memberOf(members, entry);
+            }
+            if (member.isEmpty() || !member.get().started()) {
+                return roster;
             }
         }
-        Optional<Member> member = memberOf(members, entry);
         if (member.isEmpty()) {
             model.log("WARNING", "learner of " + unit + " is missing from etcd; it will be added again");
             return roster.without(unit);

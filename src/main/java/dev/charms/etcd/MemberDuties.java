@@ -164,19 +164,23 @@ final class MemberDuties {
      * still be electing; a later hook finds it not running if that fails).
      */
     void awaitListening() {
-        awaitListening(System.nanoTime() + SERVE_WAIT.toNanos());
-        if (!Etcdctl.accepts(pass.node().localClientUrl(), Duration.ofMillis(200))) {
+        if (!awaitListening(System.nanoTime() + SERVE_WAIT.toNanos())) {
             throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds()
                     + " s; see journalctl -u etcd");
         }
     }
 
-    private void awaitListening(long deadline) {
+    /** Polls the local client port until it accepts a connection (true) or {@code deadline} passes (false). */
+    private boolean awaitListening(long deadline) {
         URI local = pass.node().localClientUrl();
-        while (System.nanoTime() < deadline && !Etcdctl.accepts(local, Duration.ofMillis(200))) {
+        while (!Etcdctl.accepts(local, Duration.ofMillis(200))) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
             LeaderDuties.sleep(20);
         }
         dev.charms.ops.Trace.mark("converge: client port open");
+        return true;
     }
 
     private void publishStarted(Roster.Entry entry) {
