@@ -200,4 +200,32 @@ class CharmPackageIT {
         assertEquals("", noOpHook(corrupt, null));
         awaitArchiveWork(corrupt);
     }
+
+    @Test
+    void onJavaBefore25TheBuildShipsNoArchiveAndAUnitLeavesAShippedOneAlone(@TempDir Path dir) throws Exception {
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jdk17.resolve("bin/java")), "no JDK 17 here");
+        Path charm = dir.resolve("charm");
+        CharmUnpacker.unpack(CHARM, charm);
+        Files.createSymbolicLink(charm.resolve("jre"), jdk17);   // a bundled runtime wins in dispatch
+        FileTime before = Files.getLastModifiedTime(charm.resolve("lib/etcd-charm.jar"));
+        assertEquals("", noOpHook(charm, null));
+        assertTrue(Files.notExists(charm.resolve(".cds")) || hookArchives(charm).stream().noneMatch(Files::isSymbolicLink),
+                "a Java 17 unit adopted an archive that Java 17 cannot use from a moved charm dir");
+        assertEquals(before, Files.getLastModifiedTime(charm.resolve("lib/etcd-charm.jar")));
+        awaitArchiveWork(charm);
+
+        Path stage = dir.resolve("stage");   // a staged charm, as the build has it, whose dispatch finds Java 17
+        CharmUnpacker.unpack(CHARM, stage);
+        Files.createSymbolicLink(stage.resolve("jre"), jdk17);
+        ProcessBuilder pb = new ProcessBuilder("sh", stage.resolve("dispatch").toString(), "--build-archive").redirectErrorStream(true);
+        pb.environment().put("JUJU_CHARM_DIR", stage.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("is Java 17; a shipped class archive needs Java 25 or later: none made"), out);
+        assertFalse(Files.exists(stage.resolve("cds")), "the archive of an earlier build was removed");
+        assertFalse(Files.exists(stage.resolve(".cds")), "the build leaves no unit state behind");
+    }
 }
