@@ -111,19 +111,14 @@ final class Quorum {
     /** Retries while etcd answers with a passing error (a leader election, "unhealthy cluster"). */
     private void removeRetrying(long id) {
         long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
-        boolean retried = false;
         while (true) {
             try {
-                admin.remove(id);
+                admin.remove(id); // an attempt applied but lost in transit makes the next one a no-op
                 return;
             } catch (EtcdAdminException e) {
-                if (retried && e.getMessage().contains("member not found")) {
-                    return; // an earlier attempt that failed in transit (timeout, leader change) was applied
-                }
                 if (!e.retryable() || System.nanoTime() > deadline) {
                     throw e;
                 }
-                retried = true;
                 LeaderDuties.sleep(1000);
             }
         }

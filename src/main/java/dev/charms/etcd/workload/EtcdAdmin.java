@@ -221,28 +221,62 @@ public final class EtcdAdmin implements AutoCloseable {
                 .getMembers().stream().map(EtcdAdmin::member).toList();
     }
 
-    /** Adds {@code peerUrl} as a learner; returns it and the membership to build its initial-cluster from. */
+    /**
+     * Adds {@code peerUrl} as a learner; returns it and the membership to build its initial-cluster from.
+     * Safe to repeat: when an earlier attempt was applied but its answer lost (a timeout, a leader change,
+     * a member that went away mid-call), etcd answers "Peer URLs already exists" (or, within the same
+     * second, whose time the new member's id hashes, "member ID already exist"), and the unstarted
+     * learner that attempt made is returned.
+     */
     public AddLearnerResult addLearner(URI peerUrl) {
-        var r = call("member add --learner " + peerUrl, false, c -> c.getClusterClient().addMember(List.of(peerUrl), true), timeout);
-        return new AddLearnerResult(member(r.getMember()), r.getMembers().stream().map(EtcdAdmin::member).toList());
+        String what = "member add --learner " + peerUrl;
+        try {
+            var r = call(what, true, c -> c.getClusterClient().addMember(List.of(peerUrl), true), timeout);
+            return new AddLearnerResult(member(r.getMember()), r.getMembers().stream().map(EtcdAdmin::member).toList());
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("Peer URLs already exists") && !e.getMessage().contains("member ID already exist")) {
+                throw e;
+            }
+            List<Member> members = memberList();
+            return members.stream()
+                    .filter(m -> m.learner() && !m.started() && m.peerUrls().contains(peerUrl)).findFirst()
+                    .map(m -> new AddLearnerResult(m, members))
+                    .orElseThrow(() -> e);
+        }
     }
 
-    /** Promotes learner {@code id}; {@link PromoteOutcome#NOT_READY} while it has not caught up. */
+    /**
+     * Promotes learner {@code id}; {@link PromoteOutcome#NOT_READY} while it has not caught up. Safe to
+     * repeat: a member that already votes (an earlier attempt applied, its answer lost) is PROMOTED.
+     */
     public PromoteOutcome promote(long id) {
         try {
-            call("member promote " + Long.toHexString(id), false, c -> c.getClusterClient().promoteMember(id), timeout);
+            call("member promote " + Long.toHexString(id), true, c -> c.getClusterClient().promoteMember(id), timeout);
             return PromoteOutcome.PROMOTED;
         } catch (EtcdAdminException e) {
             if (e.getMessage().contains("in sync with leader")) {
                 return PromoteOutcome.NOT_READY;
             }
+            if (e.getMessage().contains("can only promote a learner member")
+                    && memberList().stream().anyMatch(m -> m.id() == id && !m.learner())) {
+                return PromoteOutcome.PROMOTED;
+            }
             throw e;
         }
     }
 
-    /** Removes member {@code id}. */
+    /**
+     * Removes member {@code id}. Safe to repeat: a member that is already gone (an earlier attempt applied,
+     * its answer lost) is not an error, since what the caller asked for holds.
+     */
     public void remove(long id) {
-        call("member remove " + Long.toHexString(id), false, c -> c.getClusterClient().removeMember(id), timeout);
+        try {
+            call("member remove " + Long.toHexString(id), true, c -> c.getClusterClient().removeMember(id), timeout);
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("member not found")) {
+                throw e;
+            }
+        }
     }
 
     /** {@code member update}: a member's new peer URLs (its peer port or address changed). */
