@@ -5,6 +5,7 @@ import dev.charms.etcd.actions.ClientCredentials;
 import dev.charms.etcd.actions.ClusterHealth;
 import dev.charms.etcd.actions.Compaction;
 import dev.charms.etcd.actions.Defragmentation;
+import dev.charms.etcd.actions.LeaderTransfer;
 import dev.charms.etcd.actions.MemberListing;
 import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.etcd.actions.Snapshots;
@@ -43,7 +44,7 @@ final class Actions {
 
     /** Actions whose first etcd call goes to this unit's own member over jetcd. */
     private static final java.util.Set<String> LOCAL_FIRST = java.util.Set.of("health", "member-list", "snapshot",
-            "compact", "defrag", "alarm-list", "alarm-disarm");
+            "compact", "defrag", "move-leader", "alarm-list", "alarm-disarm");
 
     /**
      * For an action that talks to etcd, starts connecting to this unit's member in the background (see
@@ -80,6 +81,7 @@ final class Actions {
             case "restore" -> new ClusterRestore(fw, workload).run(ctx);
             case "compact" -> compact(ctx);
             case "defrag" -> defrag(ctx);
+            case "move-leader" -> moveLeader(ctx);
             case "alarm-list" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).list()));
             case "alarm-disarm" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).disarm()));
             default -> throw new ActionFailedException("unknown action '" + event.action() + "'");
@@ -146,6 +148,15 @@ final class Actions {
         OptionalLong revision = Compaction.parseRevision(ctx.stringParam("revision", ""));
         boolean physical = ctx.booleanParam("physical", false);
         withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Compaction(admin).compact(revision, physical)));
+    }
+
+    private void moveLeader(ActionContext ctx) {
+        String member = ctx.stringParam("member", "");
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
+            Map<String, Object> results = new LeaderTransfer(admin, scope.endpoints()).move(member, scope.node().memberName());
+            ctx.setResults(results);
+            ctx.log(String.valueOf(results.get("message")));
+        });
     }
 
     private void defrag(ActionContext ctx) {

@@ -270,6 +270,35 @@ class ActionsClusterIT {
 
     @Test
     @Order(6)
+    void moveLeaderHandsLeadershipToTheNamedMember() {
+        LeaderTransfer transfer = new LeaderTransfer(admin, MemberEndpoints.advertised());
+        String leader = new ClusterHealth(admin, MemberEndpoints.advertised()).check().leader();
+        String follower = members.stream().map(m -> m.name).filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+
+        Map<String, Object> moved = Samples.record("move-leader", transfer.move(follower, leader));
+        assertEquals(leader, moved.get("previous-leader"));
+        assertEquals(follower, moved.get("leader"));
+        assertEquals(true, moved.get("moved"));
+        assertEquals("raft leadership moved from " + leader + " to " + follower, moved.get("message"));
+        assertEquals(follower, new ClusterHealth(admin, MemberEndpoints.advertised()).check().leader());
+
+        // by unit name, and with no name on the leader's own unit: nothing to move
+        Map<String, Object> again = transfer.move(follower.replace('-', '/'), leader);
+        assertEquals(false, again.get("moved"));
+        assertEquals(follower + " already leads; nothing was moved", again.get("message"));
+        assertEquals(false, transfer.move("", follower).get("moved"));
+
+        ActionFailedException unknown = assertThrows(ActionFailedException.class, () -> transfer.move("etcd-9", leader));
+        assertEquals("no member named 'etcd-9'; voting members: etcd-0, etcd-1, etcd-2", unknown.getMessage());
+        assertEquals(follower, new ClusterHealth(admin, MemberEndpoints.advertised()).check().leader());
+
+        // and back, through the local-member default
+        assertEquals(true, transfer.move("", leader).get("moved"));
+        assertEquals(leader, new ClusterHealth(admin, MemberEndpoints.advertised()).check().leader());
+    }
+
+    @Test
+    @Order(7)
     void learnerIsShownAsLearner() throws Exception {
         EtcdProcess learner = new EtcdProcess(dir, "etcd-3", pki);
         AddLearnerResult added = retry(() -> admin.addLearner(learner.peerUrl), Duration.ofSeconds(20));
@@ -287,6 +316,10 @@ class ActionsClusterIT {
                     .filter(e -> e.key().equals("etcd-3")).findFirst().orElseThrow();
             assertTrue(listed.member().learner());
             assertFalse(listed.leader());
+            ActionFailedException learnerLeads = assertThrows(ActionFailedException.class,
+                    () -> new LeaderTransfer(admin, MemberEndpoints.advertised()).move("etcd-3", "etcd-0"));
+            assertEquals("member etcd-3 is a learner (still catching up) and cannot lead; voting members: etcd-0, "
+                    + "etcd-1, etcd-2", learnerLeads.getMessage());
         } finally {
             admin.remove(added.member().id());
         }
@@ -294,7 +327,7 @@ class ActionsClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void restoreRebuildsAFreshMemberFromTheSnapshot() throws Exception {
         try (EtcdProcess fresh = new EtcdProcess(dir, "etcd-r", pki)) {
             fresh.start(fresh.selfCluster(), "new", "fresh");
@@ -402,7 +435,7 @@ class ActionsClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void healthStillAnswersWhileMembersAreDown() throws Exception {
         EtcdProcess down = members.get(2);
         down.kill();

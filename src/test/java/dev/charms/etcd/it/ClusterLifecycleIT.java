@@ -137,6 +137,19 @@ class ClusterLifecycleIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> cluster = (Map<String, Object>) health.results().get("cluster");
         assertEquals("healthy", cluster.get("status"), health.results().toString());
+        // move-leader with no name, on a unit whose member does not lead: that member leads afterwards
+        String raftLeader = String.valueOf(cluster.get("leader"));
+        String other = c.units().stream().filter(u -> !u.replace('/', '-').equals(raftLeader)).findFirst().orElseThrow();
+        ActionTask moved = c.run(other, "move-leader", Map.of());
+        assertEquals("completed", moved.state().word(), moved.message());
+        assertEquals(raftLeader, String.valueOf(moved.results().get("previous-leader")), moved.results().toString());
+        assertEquals(other.replace('/', '-'), String.valueOf(moved.results().get("leader")), moved.results().toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> after = (Map<String, Object>) c.run(c.units().get(0), "health", Map.of()).results().get("cluster");
+        assertEquals(other.replace('/', '-'), after.get("leader"), after.toString());
+        ActionTask badLeader = c.run(other, "move-leader", Map.of("member", "etcd/99"));
+        assertEquals("failed", badLeader.state().word());
+        assertTrue(badLeader.message().startsWith("no member named 'etcd/99'; voting members: "), badLeader.message());
         assertEveryKey(c);
     }
 
