@@ -5,6 +5,9 @@ ms_now() { date +%s%N | awk '{printf "%.3f", $1/1000000}'; }
 # median FILE: median of the numbers in FILE (one per line).
 median() { sort -n "$1" | awk '{a[NR]=$1} END {if (NR%2) printf "%.1f", a[(NR+1)/2]; else printf "%.1f", (a[NR/2]+a[NR/2+1])/2}'; }
 
+# mean FILE: arithmetic mean of the numbers in FILE.
+mean() { awk '{s+=$1} END {printf "%.1f", s/NR}' "$1"; }
+
 # p90 FILE
 p90() { sort -n "$1" | awk '{a[NR]=$1} END {i=int(NR*0.9); if (i<1) i=1; printf "%.1f", a[i]}'; }
 
