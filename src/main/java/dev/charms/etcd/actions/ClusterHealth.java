@@ -84,6 +84,25 @@ public final class ClusterHealth {
      * @param members every member, in member-list order
      */
     public record Report(String status, String message, String leader, List<MemberHealth> members) {
+        /** Voting members (learners do not count towards quorum). */
+        public int voters() {
+            return (int) members.stream().filter(m -> !m.role().equals("learner")).count();
+        }
+
+        /** Voting members needed for quorum. */
+        public int quorum() {
+            return voters() / 2 + 1;
+        }
+
+        /**
+         * How many more voting members may fail before quorum is lost, counting only those that answered
+         * now: 1 for three healthy voters, 0 for three with one down (or for two, or four with one down).
+         */
+        public int failuresTolerated() {
+            long reachable = members.stream().filter(m -> !m.role().equals("learner") && m.reachable()).count();
+            return (int) Math.max(0, reachable - quorum());
+        }
+
         /** Results: {@code cluster.*} and {@code members.<name>.*}. */
         public Map<String, Object> toResults() {
             Map<String, Object> cluster = new LinkedHashMap<>();
@@ -92,6 +111,9 @@ public final class ClusterHealth {
             cluster.put("leader", leader);
             cluster.put("members", members.size());
             cluster.put("reachable", members.stream().filter(MemberHealth::reachable).count());
+            cluster.put("voters", voters());
+            cluster.put("quorum", quorum());
+            cluster.put("failures-tolerated", failuresTolerated());
             Map<String, Object> each = new LinkedHashMap<>();
             members.forEach(m -> each.put(m.key(), m.toResults()));
             Map<String, Object> out = new LinkedHashMap<>();

@@ -105,6 +105,8 @@ class ActionsClusterIT {
         assertEquals(ClusterHealth.HEALTHY, report.status(), report.message());
         assertEquals("3 of 3 voting members healthy, leader " + report.leader(), report.message());
         assertEquals(3, report.members().size());
+        Map<String, Object> cluster = cast(report.toResults().get("cluster"));
+        assertEquals(List.of(3, 2, 1), List.of(cluster.get("voters"), cluster.get("quorum"), cluster.get("failures-tolerated")));
         assertEquals(1, report.members().stream().filter(m -> m.role().equals("leader")).count());
         assertEquals(2, report.members().stream().filter(m -> m.role().equals("follower")).count());
         for (ClusterHealth.MemberHealth m : report.members()) {
@@ -312,6 +314,8 @@ class ActionsClusterIT {
             assertTrue(h.reachable());
             assertEquals(ClusterHealth.HEALTHY, report.status(), report.message());
             assertTrue(report.message().endsWith(", 1 learner catching up"), report.message());
+            assertEquals(List.of(3, 2, 1), List.of(report.voters(), report.quorum(), report.failuresTolerated()),
+                    "a learner is no voter");
             MemberListing.Entry listed = new MemberListing(admin, MemberEndpoints.advertised()).list().entries().stream()
                     .filter(e -> e.key().equals("etcd-3")).findFirst().orElseThrow();
             assertTrue(listed.member().learner());
@@ -446,6 +450,8 @@ class ActionsClusterIT {
         ClusterHealth.MemberHealth h = degraded.members().stream().filter(m -> m.key().equals("etcd-2")).findFirst().orElseThrow();
         assertFalse(h.reachable());
         assertTrue(h.error().startsWith("unreachable: "), h.error());
+        assertEquals(List.of(3, 2, 0), List.of(degraded.voters(), degraded.quorum(), degraded.failuresTolerated()),
+                "one of three down: the next failure loses quorum");
 
         ActionFailedException defrag = assertThrows(ActionFailedException.class,
                 () -> new Defragmentation(admin, MemberEndpoints.advertised()).defrag("all", "etcd-0"));
@@ -470,6 +476,11 @@ class ActionsClusterIT {
                 () -> new ClusterHealth(admin, MemberEndpoints.advertised()).check());
         System.out.printf("TIMING health with every member down: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertTrue(none.getMessage().startsWith("no etcd member answers (3 endpoints tried)"), none.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
     }
 
     private static <T> T retry(java.util.function.Supplier<T> op, Duration limit) throws InterruptedException {

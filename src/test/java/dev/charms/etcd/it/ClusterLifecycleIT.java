@@ -137,6 +137,7 @@ class ClusterLifecycleIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> cluster = (Map<String, Object>) health.results().get("cluster");
         assertEquals("healthy", cluster.get("status"), health.results().toString());
+        assertEquals("1", String.valueOf(cluster.get("failures-tolerated")), cluster.toString());
         // move-leader with no name, on a unit whose member does not lead: that member leads afterwards
         String raftLeader = String.valueOf(cluster.get("leader"));
         String other = c.units().stream().filter(u -> !u.replace('/', '-').equals(raftLeader)).findFirst().orElseThrow();
