@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,11 +51,18 @@ final class ClusterRestore {
                 snapshotParam.isBlank() ? model.resource("snapshot") : Optional.empty());
         String expected = SnapshotRestore.expectedSha256(ctx.stringParam("sha256", ""));
         boolean skipBackup = ctx.booleanParam("skip-backup", false);
-        Path backupDir = skipBackup ? null : SnapshotTarget.prepare(ctx.stringParam("target", "/home/ubuntu"));
+        boolean dryRun = ctx.booleanParam("dry-run", false);
+        String target = ctx.stringParam("target", "/home/ubuntu");
+        Path backupDir = skipBackup ? null : dryRun ? SnapshotTarget.check(target) : SnapshotTarget.prepare(target);
         ActionScope scope = new ActionScope(model, workload);
         SnapshotRestore restore = new SnapshotRestore(scope.snapshotTool());
         SnapshotRestore.Verified verified = restore.verify(snapshotPath, expected);
         ctx.log("snapshot " + snapshotPath + " verified: revision " + verified.status().revision() + ", sha256 " + verified.sha256());
+        if (dryRun) {
+            ctx.setResults(dryRun(scope, verified, backupDir));
+            ctx.log("dry run: nothing was changed");
+            return;
+        }
 
         Optional<Snapshots.Saved> backup = skipBackup ? Optional.empty() : Optional.of(backup(ctx, scope, backupDir));
 
@@ -81,6 +89,47 @@ final class ClusterRestore {
         new DbRelation(fw, workload, pass).update();
 
         ctx.setResults(SnapshotRestore.results(verified, rebuilt, generation, backup, model.unitName()));
+    }
+
+    /**
+     * What a restore with these parameters would do, after the same checks, changing nothing: the
+     * snapshot, the current data it would replace (and the writes since the snapshot that would be lost),
+     * the backup, and the units that would rejoin.
+     */
+    private Map<String, Object> dryRun(ActionScope scope, SnapshotRestore.Verified verified, Path backupDir) {
+        Map<String, Object> snapshot = new java.util.LinkedHashMap<>();
+        snapshot.put("path", verified.path().toString());
+        snapshot.put("size", verified.size());
+        snapshot.put("sha256", verified.sha256());
+        snapshot.put("revision", verified.status().revision());
+        snapshot.put("keys", verified.status().totalKeys());
+        Map<String, Object> current = new java.util.LinkedHashMap<>();
+        String backup;
+        try (EtcdAdmin admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
+            long revision = admin.currentRevision();
+            current.put("revision", revision);
+            current.put("members", admin.memberList().size());
+            long lost = revision - verified.status().revision();
+            current.put("note", lost > 0 ? "revisions " + (verified.status().revision() + 1) + " to " + revision
+                    + " (writes since the snapshot) would be lost" : "the snapshot is not older than the current data");
+            backup = backupDir == null ? "skipped (skip-backup=true)" : "a snapshot of the current data would be saved in "
+                    + backupDir;
+        } catch (RuntimeException e) {
+            current.put("revision", "unknown");
+            current.put("note", "the current cluster does not answer: " + e.getMessage());
+            backup = backupDir == null ? "skipped (skip-backup=true)"
+                    : "impossible while the cluster does not answer: the restore would fail; use skip-backup=true";
+        }
+        List<String> rejoin = scope.roster().entries().keySet().stream().filter(u -> !u.equals(model.unitName())).sorted().toList();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("dry-run", true);
+        out.put("snapshot", snapshot);
+        out.put("current", current);
+        out.put("backup", backup);
+        out.put("plan", "rebuild " + model.unitName() + "'s member from the snapshot as a new one-member cluster"
+                + (rejoin.isEmpty() ? "" : "; then " + String.join(", ", rejoin) + " leave the old cluster (their data"
+                + " moved aside) and rejoin one at a time as learners"));
+        return out;
     }
 
     private Snapshots.Saved backup(ActionContext ctx, ActionScope scope, Path dir) {

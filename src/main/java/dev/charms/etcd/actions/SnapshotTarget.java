@@ -25,6 +25,18 @@ public final class SnapshotTarget {
 
     /** Validates (and if needed creates) {@code target}; an {@link ActionFailedException} names the problem. */
     public static Path prepare(String target) {
+        return resolve(target, true);
+    }
+
+    /**
+     * Validates {@code target} as {@link #prepare} does, creating nothing: a missing directory passes when
+     * its parent exists (prepare would create it).
+     */
+    public static Path check(String target) {
+        return resolve(target, false);
+    }
+
+    private static Path resolve(String target, boolean create) {
         if (target == null || target.isBlank()) {
             throw new ActionFailedException("target is empty: give an absolute directory, e.g. /home/ubuntu/etcd-snapshots");
         }
@@ -42,6 +54,10 @@ public final class SnapshotTarget {
             throw new ActionFailedException("target " + dir + " exists but is not a directory");
         }
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (!create) {
+                requireParent(dir);
+                return dir;
+            }
             create(dir);
         }
         probeWritable(dir);
@@ -70,12 +86,17 @@ public final class SnapshotTarget {
         return bytes + Math.max(MIN_MARGIN_BYTES, bytes / 10);
     }
 
-    private static void create(Path dir) {
+    private static void requireParent(Path dir) {
         Path parent = dir.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new ActionFailedException("target " + dir + " does not exist, nor does its parent " + parent
                     + " (only the last directory is created)");
         }
+    }
+
+    private static void create(Path dir) {
+        requireParent(dir);
+        Path parent = dir.getParent();
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             PosixFileAttributes owner = Files.readAttributes(parent, PosixFileAttributes.class);

@@ -1,6 +1,7 @@
 package dev.charms.etcd.actions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,12 @@ class ActionParamsTest {
         assertEquals("target " + file + " exists but is not a directory", fails(() -> SnapshotTarget.prepare(file.toString())));
         Path deep = tmp.resolve("no/such");
         assertTrue(fails(() -> SnapshotTarget.prepare(deep.toString())).startsWith("target " + deep + " does not exist, nor does its parent"));
+        // check (a restore's dry run) makes the same checks and creates nothing
+        assertEquals("target 'snaps' must be an absolute path", fails(() -> SnapshotTarget.check("snaps")));
+        assertEquals("target " + file + " exists but is not a directory", fails(() -> SnapshotTarget.check(file.toString())));
+        assertTrue(fails(() -> SnapshotTarget.check(deep.toString())).startsWith("target " + deep + " does not exist, nor does its parent"));
+        assertEquals(tmp.resolve("new"), SnapshotTarget.check(tmp.resolve("new").toString()));
+        assertFalse(Files.exists(tmp.resolve("new")), "check created the directory");
         Path created = SnapshotTarget.prepare(tmp.resolve("new") + "/");
         assertEquals(tmp.resolve("new"), created);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created)));

@@ -112,6 +112,35 @@ class RestoreIT {
         }
     }
 
+    /**
+     * restore dry-run=true: the snapshot verified, the writes since it named, the backup and the rejoining
+     * units announced; no backup written (the callers then check members and keys are unchanged).
+     */
+    private static void dryRunReportsThePlanAndChangesNothing(LocalCluster c, Snapshot good) throws Exception {
+        String leader = c.leaderUnit();
+        String listing = "ls /home/ubuntu | grep -c etcd-snapshot || true";
+        String before = c.controller().exec(leader, listing, Duration.ofSeconds(20)).stdout().strip();
+        ActionTask dry = c.runOk("etcd/leader", "restore", Map.of("snapshot", good.path(), "sha256", good.sha256(), "dry-run", true));
+        assertEquals("true", LocalCluster.result(dry, "dry-run"), String.valueOf(dry.results()));
+        assertEquals(good.revision(), LocalCluster.result(dry, "snapshot.revision"));
+        assertEquals(good.sha256(), LocalCluster.result(dry, "snapshot.sha256"));
+        long current = Long.parseLong(LocalCluster.result(dry, "current.revision"));
+        assertTrue(current >= Long.parseLong(good.revision()) + KEYS_B.size(), "current revision " + current);
+        assertEquals("revisions " + (Long.parseLong(good.revision()) + 1) + " to " + current
+                + " (writes since the snapshot) would be lost", LocalCluster.result(dry, "current.note"));
+        assertEquals("3", LocalCluster.result(dry, "current.members"));
+        assertEquals("a snapshot of the current data would be saved in /home/ubuntu", LocalCluster.result(dry, "backup"));
+        List<String> others = c.units().stream().filter(u -> !u.equals(leader)).sorted().toList();
+        assertEquals("rebuild " + leader + "'s member from the snapshot as a new one-member cluster; then "
+                + String.join(", ", others) + " leave the old cluster (their data moved aside) and rejoin one at a time"
+                + " as learners", LocalCluster.result(dry, "plan"));
+        assertEquals(before, c.controller().exec(leader, listing, Duration.ofSeconds(20)).stdout().strip(),
+                "a dry run wrote a backup");
+        ActionTask dryMismatch = c.run("etcd/leader", "restore", Map.of("snapshot", good.path(), "sha256", "cd".repeat(32),
+                "dry-run", true));
+        assertEquals(ActionTask.State.FAILED, dryMismatch.state(), "a dry run makes the same checks");
+    }
+
     /** A truncated file, a random file and a wrong sha256: each a failed action naming it; nothing changes. */
     private static void badSnapshotsAreRefused(LocalCluster c, Snapshot good) throws Exception {
         Set<String> idsBefore = memberIds(c, "etcd");
@@ -132,6 +161,8 @@ class RestoreIT {
         assertEquals(ActionTask.State.FAILED, mismatch.state(), String.valueOf(mismatch.results()));
         assertEquals("snapshot " + good.path() + " has sha256 " + good.sha256() + ", expected " + wrong
                 + ": refusing to restore it", mismatch.message());
+
+        dryRunReportsThePlanAndChangesNothing(c, good);
 
         c.settle();
         assertEquals(idsBefore, memberIds(c, "etcd"), "the members changed after a refused restore");
