@@ -102,7 +102,7 @@ final class ClusterRestore {
         snapshot.put("size", verified.size());
         snapshot.put("sha256", verified.sha256());
         snapshot.put("revision", verified.status().revision());
-        snapshot.put("keys", verified.status().totalKeys());
+        snapshot.put("total-keys", verified.status().totalKeys()); // every revision kept, as snapshot status counts
         Map<String, Object> current = new java.util.LinkedHashMap<>();
         String backup;
         try (EtcdAdmin admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
