@@ -4,6 +4,7 @@ import dev.charms.etcd.actions.Alarms;
 import dev.charms.etcd.actions.ClientCredentials;
 import dev.charms.etcd.actions.ClusterHealth;
 import dev.charms.etcd.actions.Compaction;
+import dev.charms.etcd.actions.ConsistencyCheck;
 import dev.charms.etcd.actions.Defragmentation;
 import dev.charms.etcd.actions.LeaderTransfer;
 import dev.charms.etcd.actions.MemberListing;
@@ -44,7 +45,7 @@ final class Actions {
 
     /** Actions whose first etcd call goes to this unit's own member over jetcd. */
     private static final java.util.Set<String> LOCAL_FIRST = java.util.Set.of("health", "member-list", "snapshot",
-            "compact", "defrag", "move-leader", "alarm-list", "alarm-disarm");
+            "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm");
 
     /**
      * For an action that talks to etcd, starts connecting to this unit's member in the background (see
@@ -82,6 +83,11 @@ final class Actions {
             case "compact" -> compact(ctx);
             case "defrag" -> defrag(ctx);
             case "move-leader" -> moveLeader(ctx);
+            case "check-consistency" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
+                Map<String, Object> results = new ConsistencyCheck(admin, scope.endpoints()).check();
+                ctx.setResults(results);
+                ctx.log(results.get("status") + ": " + results.get("message"));
+            });
             case "alarm-list" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).list()));
             case "alarm-disarm" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).disarm()));
             default -> throw new ActionFailedException("unknown action '" + event.action() + "'");

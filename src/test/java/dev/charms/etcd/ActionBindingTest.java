@@ -182,7 +182,7 @@ class ActionBindingTest {
 
     @Test
     void actionsNeedThePeerRelation() {
-        for (String action : List.of("health", "member-list", "alarm-list", "alarm-disarm", "defrag", "move-leader")) {
+        for (String action : List.of("health", "member-list", "alarm-list", "alarm-disarm", "defrag", "move-leader", "check-consistency")) {
             assertEquals("the peer relation does not exist yet; wait until the unit has installed",
                     run(action, Map.of(), false).fails.get(0), action);
         }

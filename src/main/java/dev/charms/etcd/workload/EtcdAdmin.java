@@ -46,6 +46,8 @@ public final class EtcdAdmin implements AutoCloseable {
     /** Default limit of one call. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration LONG_CALL = Duration.ofMinutes(5);
+    /** Limit of one member's keyspace hash (it reads the whole backend: seconds for gigabytes). */
+    private static final Duration HASH_CALL = Duration.ofSeconds(60);
     private static final List<Logger> QUIET = new ArrayList<>();
 
     static {
@@ -327,6 +329,21 @@ public final class EtcdAdmin implements AutoCloseable {
                 c -> c.getMaintenanceClient().statusMember(target(endpoint)), timeout);
         return new MemberStatus(endpoint, r.getHeader().getMemberId(), r.getLeader(), r.getRaftTerm(), r.getRaftIndex(),
                 r.getDbSize(), r.getDbSizeInUse(), r.getVersion(), r.isLearner(), r.getErrorList());
+    }
+
+    /**
+     * The hash of the keyspace of the member serving {@code endpoint} up to {@code revision} ({@code
+     * etcdctl endpoint hashkv}), 0 for its current revision: equal on members that hold the same data.
+     * Returns the hash, the member's compaction revision (the hash covers the history after it) and its
+     * current revision.
+     */
+    public KvHash hashKv(URI endpoint, long revision) {
+        var r = callVia(hub(), endpoint, "hashkv", c -> c.getMaintenanceClient().hashKV(target(endpoint), revision), HASH_CALL);
+        return new KvHash(Integer.toUnsignedLong(r.getHash()), r.getCompacted(), r.getHeader().getRevision());
+    }
+
+    /** A member's keyspace hash, the compaction revision it starts from, and the member's current revision. */
+    public record KvHash(long hash, long compactRevision, long currentRevision) {
     }
 
     /** Active alarms of the cluster. */

@@ -241,9 +241,26 @@ class ActionsClusterIT {
     @Test
     @Order(5)
     void compactDefragAndAlarms() {
+        // before the compaction below: every member's hash then covers the same history
+        admin.put("consistency/a", "1");
+        Map<String, Object> consistent = Samples.record("check-consistency", new ConsistencyCheck(admin, MemberEndpoints.advertised()).check());
+        assertEquals(ConsistencyCheck.CONSISTENT, consistent.get("status"), String.valueOf(consistent.get("message")));
+        assertEquals(admin.currentRevision(), consistent.get("revision"));
+        Map<String, Object> hashes = cast(consistent.get("members"));
+        assertEquals(3, hashes.size());
+        assertEquals(1, hashes.values().stream().map(h -> cast(h).get("hash")).distinct().count(), hashes.toString());
+        admin.put("consistency/a", "2");
+        Map<String, Object> later = new ConsistencyCheck(admin, MemberEndpoints.advertised()).check();
+        assertEquals(ConsistencyCheck.CONSISTENT, later.get("status"), String.valueOf(later.get("message")));
+        assertTrue(!cast(later.get("members")).get("etcd-0").equals(hashes.get("etcd-0")), "a write changes the hash");
+
         long current = admin.currentRevision();
         Map<String, Object> compacted = Samples.record("compact", new Compaction(admin).compact(OptionalLong.empty(), true));
         assertEquals(current, compacted.get("revision"));
+        // compacted at the current revision, which etcd then refuses to hash: each member's current one is used
+        Map<String, Object> atCompaction = new ConsistencyCheck(admin, MemberEndpoints.advertised()).check();
+        assertEquals(ConsistencyCheck.CONSISTENT, atCompaction.get("status"), String.valueOf(atCompaction.get("message")));
+        assertEquals(current, atCompaction.get("compact-revision"));
         ActionFailedException future = assertThrows(ActionFailedException.class,
                 () -> new Compaction(admin).compact(OptionalLong.of(current + 1000), false));
         assertTrue(future.getMessage().contains("is in the future"), future.getMessage());
@@ -452,6 +469,10 @@ class ActionsClusterIT {
         assertTrue(h.error().startsWith("unreachable: "), h.error());
         assertEquals(List.of(3, 2, 0), List.of(degraded.voters(), degraded.quorum(), degraded.failuresTolerated()),
                 "one of three down: the next failure loses quorum");
+        Map<String, Object> partial = new ConsistencyCheck(admin, MemberEndpoints.advertised()).check();
+        assertEquals(ConsistencyCheck.INCOMPLETE, partial.get("status"), String.valueOf(partial.get("message")));
+        assertTrue(String.valueOf(partial.get("message")).startsWith("2 of 3 members agree at revision "), String.valueOf(partial.get("message")));
+        assertTrue(String.valueOf(partial.get("message")).endsWith("; not compared: etcd-2"), String.valueOf(partial.get("message")));
 
         ActionFailedException defrag = assertThrows(ActionFailedException.class,
                 () -> new Defragmentation(admin, MemberEndpoints.advertised()).defrag("all", "etcd-0"));

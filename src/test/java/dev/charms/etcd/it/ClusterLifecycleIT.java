@@ -148,6 +148,9 @@ class ClusterLifecycleIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> after = (Map<String, Object>) c.run(c.units().get(0), "health", Map.of()).results().get("cluster");
         assertEquals(other.replace('/', '-'), after.get("leader"), after.toString());
+        ActionTask consistency = c.run(c.units().get(2), "check-consistency", Map.of());
+        assertEquals("completed", consistency.state().word(), consistency.message());
+        assertEquals("consistent", String.valueOf(consistency.results().get("status")), consistency.results().toString());
         ActionTask badLeader = c.run(other, "move-leader", Map.of("member", "etcd/99"));
         assertEquals("failed", badLeader.state().word());
         assertTrue(badLeader.message().startsWith("no member named 'etcd/99'; voting members: "), badLeader.message());
