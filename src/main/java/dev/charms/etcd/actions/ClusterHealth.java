@@ -12,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -165,29 +162,7 @@ public final class ClusterHealth {
     }
 
     private List<Probe> probeAll(List<Member> members) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(members.size(), 8)), r -> {
-            Thread t = new Thread(r, "health-probe");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Probe>> futures = new ArrayList<>();
-            for (Member m : members) {
-                futures.add(pool.submit(() -> probe(m)));
-            }
-            List<Probe> out = new ArrayList<>();
-            for (Future<Probe> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking members");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("checking members failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        return MemberCalls.askEach(members, this::probe, "health-probe", "checking members");
     }
 
     private Probe probe(Member m) {

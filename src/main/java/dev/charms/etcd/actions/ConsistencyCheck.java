@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -63,34 +60,9 @@ public final class ConsistencyCheck {
         } catch (RuntimeException e) {
             throw new ActionFailedException("no etcd member answers: " + e.getMessage());
         }
-        List<Answer> answers = askAll(members, revision);
+        List<Answer> answers = MemberCalls.askEach(members, m -> ask(m, revision), "hashkv",
+                "hashing the members' keyspaces");
         return summarize(revision, answers);
-    }
-
-    private List<Answer> askAll(List<Member> members, long revision) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(members.size(), 8)), r -> {
-            Thread t = new Thread(r, "hashkv");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Answer>> futures = new ArrayList<>();
-            for (Member m : members) {
-                futures.add(pool.submit(() -> ask(m, revision)));
-            }
-            List<Answer> out = new ArrayList<>();
-            for (Future<Answer> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ActionFailedException("interrupted while hashing the members' keyspaces");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new ActionFailedException("hashing the members' keyspaces failed: " + e.getCause().getMessage());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private Answer ask(Member m, long revision) {
@@ -106,7 +78,7 @@ public final class ConsistencyCheck {
             } catch (RuntimeException e) {
                 String message = String.valueOf(e.getMessage());
                 if (message.contains("future revision") && System.currentTimeMillis() < deadline) {
-                    sleep(100);
+                    MemberCalls.pause(100, "waiting for a member to catch up");
                     continue;
                 }
                 if (message.contains("required revision has been compacted")) {
@@ -193,14 +165,5 @@ public final class ConsistencyCheck {
         out.put("compact-revision", compact);
         out.put("members", each);
         return out;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ActionFailedException("interrupted while waiting for a member to catch up");
-        }
     }
 }

@@ -52,12 +52,7 @@ public final class Defragmentation {
 
     /** Defragments the selected members; results are each member's DB size before and after. */
     public Map<String, Object> defrag(String param, String localName) {
-        List<Member> members;
-        try {
-            members = admin.memberList();
-        } catch (RuntimeException e) {
-            throw new ActionFailedException("no etcd member answers: " + e.getMessage());
-        }
+        List<Member> members = MemberCalls.list(admin);
         List<Member> targets = select(param, localName, members);
         Map<Member, URI> urls = new LinkedHashMap<>();
         Map<Member, MemberStatus> before = new LinkedHashMap<>();

@@ -56,12 +56,7 @@ public final class LeaderTransfer {
 
     /** Moves leadership to the selected member; results name the previous and the current leader. */
     public Map<String, Object> move(String param, String localName) {
-        List<Member> members;
-        try {
-            members = admin.memberList();
-        } catch (RuntimeException e) {
-            throw new ActionFailedException("no etcd member answers: " + e.getMessage());
-        }
+        List<Member> members = MemberCalls.list(admin);
         Member target = select(param, localName, members);
         URI targetUrl = endpoints.of(target).orElseThrow(() -> new ActionFailedException(
                 "member " + target.name() + " has no client URL; leadership was not moved"));
@@ -102,7 +97,7 @@ public final class LeaderTransfer {
             } catch (RuntimeException e) {
                 // the new leader answers again in a moment
             }
-            sleep(100);
+            MemberCalls.pause(100, "waiting for the new leader");
         }
         if (after == null || after.leaderId() != target.id()) {
             throw new ActionFailedException("etcd accepted the transfer to " + target.name() + " but "
@@ -136,14 +131,5 @@ public final class LeaderTransfer {
     private static String nameOf(List<Member> members, long id) {
         return members.stream().filter(m -> m.id() == id).findFirst().map(MemberEndpoints::key)
                 .orElse("member-" + Long.toHexString(id));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ActionFailedException("interrupted while waiting for the new leader");
-        }
     }
 }

@@ -66,12 +66,7 @@ public final class MemberListing {
 
     /** The member list; {@link ActionFailedException} when no member answers. */
     public Listing list() {
-        List<Member> members;
-        try {
-            members = admin.memberList();
-        } catch (RuntimeException e) {
-            throw new ActionFailedException("no etcd member answers: " + e.getMessage());
-        }
+        List<Member> members = MemberCalls.list(admin);
         long leader = 0;
         for (Member m : members) {
             Optional<URI> url = endpoints.of(m);
