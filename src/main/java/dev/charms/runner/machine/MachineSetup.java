@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,8 +33,16 @@ final class MachineSetup {
         HostCommand.run("ip", "-n", ns, "link", "set", "eth0", "up");
     }
 
-    /** Writes /etc/hostname and /etc/hosts into the /etc overlay's upper directory (before it is mounted). */
+    /**
+     * Writes /etc/hostname and /etc/hosts into the /etc overlay's upper directory (before it is mounted),
+     * and makes /home/ubuntu (0755) in the /home overlay when the host has none: every Juju machine has
+     * the ubuntu user's home, where charms leave files for {@code juju scp}.
+     */
     static void hostFiles(UnitLayout layout, String hostname, String address) throws IOException {
+        if (!Files.isDirectory(Path.of("/home/ubuntu"))) {
+            Files.createDirectories(layout.upper("/home").resolve("ubuntu"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        }
         Path etc = layout.upper("/etc");
         Files.createDirectories(etc);
         Files.writeString(etc.resolve("hostname"), hostname + "\n");
