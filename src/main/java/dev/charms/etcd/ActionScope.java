@@ -78,10 +78,19 @@ final class ActionScope {
 
     /** An admin client over every member's URL, each call limited to {@code timeout}. */
     EtcdAdmin admin(Duration timeout) {
+        return adminOf(clientUrls(), timeout);
+    }
+
+    /** An admin client of only {@code endpoint} (one member), each call limited to {@code timeout}. */
+    EtcdAdmin adminAt(URI endpoint, Duration timeout) {
+        return adminOf(List.of(endpoint), timeout);
+    }
+
+    private EtcdAdmin adminOf(List<URI> endpoints, Duration timeout) {
         if (!Files.exists(workload.paths().clientKey()) || !Files.exists(workload.paths().clientCert())) {
             throw new ActionFailedException("this unit has no client certificate yet; wait until the leader has signed it");
         }
-        return new EtcdAdmin(clientUrls(), workload.clientTls(), timeout);
+        return new EtcdAdmin(endpoints, workload.clientTls(), timeout);
     }
 
     /** The snapshot tool of this unit's etcd. */

@@ -27,7 +27,7 @@ import java.util.OptionalLong;
 /**
  * Binds each action to its class in {@code dev.charms.etcd.actions}: reads and checks the parameters,
  * builds the admin client from this unit's view of the cluster, and sets the results. Every action
- * runs on any unit except {@code restore}, which needs the leader.
+ * runs on any unit except {@code restore} and {@code rebuild-cluster}, which need the leader.
  */
 final class Actions {
     /** Per-call limit for the health checks (an unreachable member must not hold the answer up long). */
@@ -80,6 +80,7 @@ final class Actions {
             case "generate-client-certificates" -> clientCertificates(ctx);
             case "snapshot" -> snapshot(ctx);
             case "restore" -> new ClusterRestore(fw, workload).run(ctx);
+            case "rebuild-cluster" -> new ClusterRebuild(fw, workload).run(ctx);
             case "compact" -> compact(ctx);
             case "defrag" -> defrag(ctx);
             case "move-leader" -> moveLeader(ctx);

@@ -66,6 +66,31 @@ final class ClusterRestore {
 
         Optional<Snapshots.Saved> backup = skipBackup ? Optional.empty() : Optional.of(backup(ctx, scope, backupDir));
 
+        Replaced replaced = replaceCluster(ctx, scope, restore, verified, "pre-restore",
+                "restored the cluster from snapshot " + snapshotPath);
+        SnapshotRestore.Rebuilt rebuilt = replaced.rebuilt();
+        String generation = replaced.generation();
+        ctx.setResults(SnapshotRestore.results(verified, rebuilt, generation, backup, model.unitName()));
+    }
+
+    /**
+     * A new one-member cluster made from a snapshot and published.
+     *
+     * @param rebuilt what the rebuild of this unit's member did
+     * @param generation the restore generation the other units now see
+     */
+    record Replaced(SnapshotRestore.Rebuilt rebuilt, String generation) {
+    }
+
+    /**
+     * Rebuilds this unit's member from {@code verified} as the only member of a new cluster (the old
+     * data moved aside as {@code data.<reason>-<time>}) and publishes it: the new cluster token, a roster
+     * of only this unit and a new restore generation in the peer application data (every other unit then
+     * leaves the old cluster and rejoins as a learner), this unit's status and the db relation.
+     * {@code what} is logged as a warning, e.g. "restored the cluster from snapshot ...".
+     */
+    Replaced replaceCluster(ActionContext ctx, ActionScope scope, SnapshotRestore restore, SnapshotRestore.Verified verified,
+                            String reason, String what) {
         Reconciler.Pass pass = new Reconciler(fw, workload).prepare().orElseThrow(() -> new ActionFailedException(
                 "this unit is not ready to run etcd (see juju status); nothing was changed"));
         Relation peer = pass.peer();
@@ -74,7 +99,7 @@ final class ClusterRestore {
         String token = "etcd-" + model.appName() + "-" + randomHex(8);
         String generation = STAMP.format(Instant.now()) + "-" + randomHex(3);
         ctx.log("rebuilding this unit's member from the snapshot as a new one-member cluster");
-        SnapshotRestore.Rebuilt rebuilt = restore.rebuild(verified, member, token);
+        SnapshotRestore.Rebuilt rebuilt = restore.rebuild(verified, member, token, reason);
 
         String memberId = Long.toHexString(rebuilt.memberId());
         String initialCluster = member.name() + "=" + member.peerUrl();
@@ -83,12 +108,13 @@ final class ClusterRestore {
                 PeerData.RESTORE, generation, PeerData.RESTART_TURN, ""));
         peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_STARTED, PeerData.MEMBER_ID, memberId,
                 PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
-        model.log("WARNING", "restored the cluster from snapshot " + snapshotPath + " (generation " + generation
-                + "); the other units rejoin one at a time");
+        // The old roster's departed units are not in the new one: nothing of theirs is left to remove.
+        fw.stored().put(LeaderDuties.REMOVAL_REFUSED, null);
+        fw.stored().put(LeaderDuties.DEPARTED_SINCE, null);
+        model.log("WARNING", what + " (generation " + generation + "); the other units rejoin one at a time");
         new StatusReport(fw, workload, pass).report(roster);
         new DbRelation(fw, workload, pass).update();
-
-        ctx.setResults(SnapshotRestore.results(verified, rebuilt, generation, backup, model.unitName()));
+        return new Replaced(rebuilt, generation);
     }
 
     /**

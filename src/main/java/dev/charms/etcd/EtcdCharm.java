@@ -21,8 +21,8 @@ public final class EtcdCharm {
             Set.of(PeerData.PEER),
             Set.of(PeerData.PEER, PeerData.DB, "certificates"),
             Set.of("data"),
-            Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore", "compact",
-                    "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm"));
+            Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore",
+                    "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm"));
 
     private final Framework fw;
     private final Workload workload;

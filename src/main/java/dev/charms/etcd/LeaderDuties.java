@@ -151,6 +151,7 @@ final class LeaderDuties {
             roster = bootstrap();
         }
         List<String> departed = departed(peer, model.unitName(), roster);
+        Map<String, Long> since = departedSince(fw.stored(), departed, System.currentTimeMillis());
         List<String> candidates = candidates(peer, roster, true);
         boolean work = workPending(peer, model.unitName(), roster, departed, candidates)
                 || awaitingAdmitted(fw.stored(), roster) != null;
@@ -158,9 +159,21 @@ final class LeaderDuties {
         if (work || audit) {
             Trace.mark(work ? "membership: work pending" : "membership: audit due");
             try (EtcdAdmin admin = workload.admin(Reconciler.clientUrls(peer, roster, pass.node()))) {
+                List<String> refused = new ArrayList<>();
                 for (String unit : departed) {
-                    roster = removeDeparted(admin, roster, unit);
+                    try {
+                        roster = removeDeparted(admin, roster, unit, since.get(unit));
+                    } catch (Quorum.UnsafeRemoval e) {
+                        // Kept in the roster and tried again by the next leader hook; failing the hook would
+                        // only repeat the same refusal under Juju's retries and hold every other hook up.
+                        model.log("WARNING", e.getMessage() + "; the leader tries again in its next hooks");
+                        refused.add(e.getMessage());
+                        if (e.noQuorum()) {
+                            break; // the same for every departed unit: no need to ask the members again
+                        }
+                    }
                 }
+                fw.stored().put(REMOVAL_REFUSED, refused.isEmpty() ? null : String.join("; ", refused));
                 roster = promote(admin, roster);
                 // One member list for both: a member moving its peer URL (a rolling port change on
                 // another unit) between two lists must not look like a stranger.
@@ -171,8 +184,32 @@ final class LeaderDuties {
             }
             fw.stored().put(AUDITED_AT, System.currentTimeMillis());
         }
+        if (departed.isEmpty()) {
+            fw.stored().put(REMOVAL_REFUSED, null);
+        }
         saveRoster(roster);
         grantRestartTurn();
+    }
+
+    /** Stored: when this leader first saw each departed unit's member still listed (unit to epoch ms). */
+    static final String DEPARTED_SINCE = "departed-since";
+    /** Stored: why removing a departed unit's member was refused in the last attempt (absent: it was not). */
+    static final String REMOVAL_REFUSED = "departed-removal-refused";
+
+    /**
+     * When each of {@code departed} was first seen departed ({@code now} for one seen now), kept in
+     * {@code stored} for exactly those units: the grace a departing unit gets to remove its own member
+     * runs once from then, not again in every hook that retries a refused removal.
+     */
+    static Map<String, Long> departedSince(dev.charms.ops.StoredState stored, List<String> departed, long now) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        Object saved = stored.get(DEPARTED_SINCE);
+        for (String unit : departed) {
+            long at = saved instanceof Map<?, ?> m && m.get(unit) instanceof Number n && n.longValue() <= now ? n.longValue() : now;
+            out.put(unit, at);
+        }
+        stored.put(DEPARTED_SINCE, out.isEmpty() ? null : out);
+        return out;
     }
 
     /** Whether {@link #manageMembership} bootstrapped the cluster (etcd may still be electing its leader). */
@@ -351,12 +388,15 @@ final class LeaderDuties {
         return out;
     }
 
-    /** Removes a departed unit's member (after giving the unit time to remove itself). */
-    private Roster removeDeparted(EtcdAdmin admin, Roster roster, String unit) {
+    /**
+     * Removes a departed unit's member, after giving the unit {@link #SELF_REMOVAL_WAIT} from {@code
+     * sinceMillis} (when it was first seen departed) to remove it itself.
+     */
+    private Roster removeDeparted(EtcdAdmin admin, Roster roster, String unit, long sinceMillis) {
         Roster.Entry entry = roster.get(unit);
-        long deadline = System.nanoTime() + SELF_REMOVAL_WAIT.toNanos();
+        long deadline = sinceMillis + SELF_REMOVAL_WAIT.toMillis();
         Optional<Member> member = memberOf(admin.memberList(), entry);
-        while (member.isPresent() && System.nanoTime() < deadline) {
+        while (member.isPresent() && System.currentTimeMillis() < deadline) {
             sleep(1000);
             member = memberOf(admin.memberList(), entry);
         }

@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Decides whether a member can be removed without losing quorum, moves raft leadership away from it
@@ -23,8 +27,16 @@ final class Quorum {
     static final class UnsafeRemoval extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
-        UnsafeRemoval(String message) {
+        private final boolean noQuorum;
+
+        UnsafeRemoval(String message, boolean noQuorum) {
             super(message);
+            this.noQuorum = noQuorum;
+        }
+
+        /** Whether the cluster has no quorum at all (then no removal can go ahead, whichever member). */
+        boolean noQuorum() {
+            return noQuorum;
         }
     }
 
@@ -36,20 +48,43 @@ final class Quorum {
         this.admin = admin;
     }
 
-    /** Status of every started member that answers, by member id. */
+    /** Status of every started member that answers, by member id; all are asked at once. */
     Map<Long, MemberStatus> statuses(List<Member> members) {
-        Map<Long, MemberStatus> out = new LinkedHashMap<>();
-        for (Member m : members) {
-            for (URI url : m.clientUrls()) {
-                try {
-                    out.put(m.id(), admin.status(url));
-                    break;
-                } catch (RuntimeException unreachable) {
-                    // try its next URL; a member that answers on none counts as unhealthy
-                }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(members.size(), 8)), r -> {
+            Thread t = new Thread(r, "quorum-status");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Long, Future<Optional<MemberStatus>>> asked = new LinkedHashMap<>();
+            for (Member m : members) {
+                asked.put(m.id(), pool.submit(() -> firstAnswer(m)));
+            }
+            Map<Long, MemberStatus> out = new LinkedHashMap<>();
+            for (Map.Entry<Long, Future<Optional<MemberStatus>>> e : asked.entrySet()) {
+                e.getValue().get().ifPresent(s -> out.put(e.getKey(), s));
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the members for their status");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("asking the members for their status failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The status of {@code m} from the first of its client URLs that answers; empty: it counts as unhealthy. */
+    private Optional<MemberStatus> firstAnswer(Member m) {
+        for (URI url : m.clientUrls()) {
+            try {
+                return Optional.of(admin.status(url));
+            } catch (RuntimeException unreachable) {
+                // try its next URL
             }
         }
-        return out;
+        return Optional.empty();
     }
 
     /**
@@ -91,11 +126,11 @@ final class Quorum {
         long healthyAfter = healthy - (statuses.containsKey(target.id()) ? 1 : 0);
         if (healthy < n / 2 + 1) {
             throw new UnsafeRemoval("cannot remove member " + target.name() + " (" + why + "): the cluster has no quorum ("
-                    + healthy + " of " + n + " voting members healthy)");
+                    + healthy + " of " + n + " voting members healthy)", true);
         }
         if (n > 1 && healthyAfter < (n - 1) / 2 + 1) {
             throw new UnsafeRemoval("refusing to remove member " + target.name() + " (" + why + "): it would leave "
-                    + healthyAfter + " healthy of " + (n - 1) + " voting members, below quorum");
+                    + healthyAfter + " healthy of " + (n - 1) + " voting members, below quorum", false);
         }
         Optional<MemberStatus> any = statuses.values().stream().findFirst();
         if (any.isPresent() && any.get().leaderId() == target.id()) {

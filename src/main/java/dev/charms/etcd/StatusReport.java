@@ -53,15 +53,21 @@ final class StatusReport {
         long healthy = results.stream().filter(Health::healthy).count();
         long down = v - healthy;
         String members = (v == 1 ? "1 member" : v + " members") + (learner == null ? "" : ", " + learner + " joining as learner");
-        if (down <= 0) {
+        String refused = model.isLeader() ? fw.stored().getString(LeaderDuties.REMOVAL_REFUSED, "") : "";
+        if (healthy > v / 2 && !refused.isEmpty()) {
+            fw.reportUnitStatus(Status.blocked(prefix + refused));
+        } else if (down <= 0) {
             fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members));
         } else if (healthy > v / 2) {
             fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, v)));
         } else {
-            fw.reportUnitStatus(Status.blocked(prefix + "no quorum reachable from this unit: " + problems(results, v)));
+            String hint = model.isLeader() ? "; if they are lost for good: juju run " + model.appName() + "/leader rebuild-cluster" : "";
+            fw.reportUnitStatus(Status.blocked(prefix + "no quorum reachable from this unit: " + problems(results, v) + hint));
         }
         if (model.isLeader()) {
-            fw.reportAppStatus(down <= 0 ? Status.active(members) : Status.active(healthy + " of " + v + " members healthy"));
+            fw.reportAppStatus(down <= 0 ? Status.active(members) : healthy > v / 2
+                    ? Status.active(healthy + " of " + v + " members healthy")
+                    : Status.blocked("no quorum: " + healthy + " of " + v + " members healthy"));
         }
     }
 

@@ -172,6 +172,19 @@ class ActionBindingTest {
     }
 
     @Test
+    void rebuildClusterRefusesOnANonLeaderAndChecksItsParametersFirst() {
+        assertEquals("rebuild-cluster must run on the leader unit, because it rewrites the cluster membership that"
+                + " only the leader may change: juju run etcd/leader rebuild-cluster",
+                run("rebuild-cluster", Map.of(), false).fails.get(0));
+        assertEquals("parameter 'force' must be true or false, got yes",
+                run("rebuild-cluster", Map.of("force", "yes"), true).fails.get(0));
+        assertEquals("parameter 'dry-run' must be true or false, got 1",
+                run("rebuild-cluster", Map.of("dry-run", "1"), true).fails.get(0));
+        assertEquals("target 'snapshots' must be an absolute path",
+                run("rebuild-cluster", Map.of("target", "snapshots"), true).fails.get(0));
+    }
+
+    @Test
     void otherActionsCheckTheirParametersFirst() {
         assertEquals("validity-days 0 is out of range 1-3650",
                 run("generate-client-certificates", Map.of("validity-days", 0L), false).fails.get(0));

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Which etcd members the leader takes for strangers: never one whose peer URL is moving. */
+/**
+ * Which etcd members the leader takes for strangers (never one whose peer URL is moving), and since when
+ * a departed unit counts as gone.
+ */
 class LeaderDutiesTest {
     private static Member member(long id, String name, String peerUrl) {
         return new Member(id, name, List.of(URI.create(peerUrl)),
@@ -26,6 +29,19 @@ class LeaderDutiesTest {
         List<Member> members = List.of(member(0xa, "etcd-0", "https://10.0.0.1:2380"), moved);
         assertEquals(List.of(), LeaderDuties.stale(members, ROSTER));
         assertEquals(Optional.of(moved), LeaderDuties.memberOf(members, ROSTER.get("etcd/1")));
+    }
+
+    @Test
+    void aDepartedUnitsGraceRunsFromWhenItWasFirstSeenDeparted() {
+        dev.charms.ops.StoredState stored = dev.charms.ops.StoredState.inMemory(java.util.Map.of());
+        assertEquals(java.util.Map.of("etcd/2", 1000L), LeaderDuties.departedSince(stored, List.of("etcd/2"), 1000));
+        // a later hook (a refused removal tried again) keeps the first sighting; a new departure starts now
+        assertEquals(java.util.Map.of("etcd/2", 1000L, "etcd/3", 9000L),
+                LeaderDuties.departedSince(stored, List.of("etcd/2", "etcd/3"), 9000));
+        // removed members are forgotten; a clock that went back restarts the grace instead of skipping it
+        assertEquals(java.util.Map.of("etcd/3", 500L), LeaderDuties.departedSince(stored, List.of("etcd/3"), 500));
+        LeaderDuties.departedSince(stored, List.of(), 600);
+        assertEquals(null, stored.get(LeaderDuties.DEPARTED_SINCE));
     }
 
     @Test

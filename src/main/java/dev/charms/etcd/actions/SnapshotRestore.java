@@ -154,6 +154,14 @@ public final class SnapshotRestore {
      * {@code token}. On failure after the data was moved, the old data is put back and etcd restarted.
      */
     public Rebuilt rebuild(Verified snapshot, LocalMember member, String token) {
+        return rebuild(snapshot, member, token, "pre-restore");
+    }
+
+    /**
+     * As {@link #rebuild(Verified, LocalMember, String)}, the previous data dir moved aside as
+     * {@code data.<reason>-<time>}.
+     */
+    public Rebuilt rebuild(Verified snapshot, LocalMember member, String token, String reason) {
         Path dataDir = member.dataDir();
         Path parent = dataDir.getParent();
         SnapshotTarget.requireSpace(Files.isDirectory(parent) ? parent : dataDir.getRoot(),
@@ -162,7 +170,7 @@ public final class SnapshotRestore {
         Optional<Path> moved;
         try {
             member.stop();
-            moved = member.moveDataAside("pre-restore");
+            moved = member.moveDataAside(reason);
         } catch (RuntimeException e) {
             String restarted = Files.exists(dataDir) ? startPrevious(member) : "its data dir is missing";
             throw new ActionFailedException("cannot move the data dir aside: " + e.getMessage() + "; " + restarted);

@@ -328,6 +328,7 @@ public final class EtcdAdmin implements AutoCloseable {
         StatusResponse r = callVia(hub(), endpoint, "status",
                 c -> c.getMaintenanceClient().statusMember(target(endpoint)), timeout);
         return new MemberStatus(endpoint, r.getHeader().getMemberId(), r.getLeader(), r.getRaftTerm(), r.getRaftIndex(),
+                r.getRaftAppliedIndex(), r.getHeader().getRevision(),
                 r.getDbSize(), r.getDbSizeInUse(), r.getVersion(), r.isLearner(), r.getErrorList());
     }
 

@@ -17,7 +17,7 @@ class ClusterHealthReportTest {
         URI url = URI.create("https://10.0.0." + i + ":2379");
         Member m = new Member(i, "etcd-" + i, List.of(URI.create("https://10.0.0." + i + ":2380")), List.of(url),
                 role.equals("learner"));
-        Optional<MemberStatus> status = up ? Optional.of(new MemberStatus(url, i, 1, 2, 10, 4096, 4096, "3.4.23",
+        Optional<MemberStatus> status = up ? Optional.of(new MemberStatus(url, i, 1, 2, 10, 10, 5, 4096, 4096, "3.4.23",
                 role.equals("learner"), List.of())) : Optional.empty();
         return new ClusterHealth.MemberHealth("etcd-" + i, m, Optional.of(url), status, up ? role : "unknown", List.of(), 1,
                 up ? "" : "unreachable: refused");
