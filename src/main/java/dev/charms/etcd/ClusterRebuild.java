@@ -50,7 +50,7 @@ final class ClusterRebuild {
 
         ClusterHealth.Report report;
         try (EtcdAdmin admin = scope.admin(Actions.HEALTH_TIMEOUT)) {
-            report = new ClusterHealth(admin, scope.endpoints()).checkMembers();
+            report = new ClusterHealth(admin, scope.endpoints()).check();
         } catch (ActionFailedException e) {
             throw new ActionFailedException(e.getMessage() + "; with no member answering there is no data to rebuild"
                     + " from: start etcd on a surviving unit, or restore a snapshot with the restore action");

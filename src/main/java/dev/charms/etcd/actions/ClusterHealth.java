@@ -129,20 +129,12 @@ public final class ClusterHealth {
         this.endpoints = endpoints;
     }
 
-    /** Checks every member; throws {@link ActionFailedException} only when no member answers. */
-    public Report check() {
-        return check(true);
-    }
-
     /**
-     * As {@link #check()} without asking for alarms: etcd answers an alarm list only through raft, so
-     * without a quorum that call costs a timeout per endpoint.
+     * Checks every member; throws {@link ActionFailedException} only when no member answers. Alarms are
+     * asked for only when a quorum of voting members answers and knows a leader: etcd serves the alarm
+     * list through raft, so without a quorum the call would only cost a timeout per endpoint.
      */
-    public Report checkMembers() {
-        return check(false);
-    }
-
-    private Report check(boolean withAlarms) {
+    public Report check() {
         List<Member> members;
         try {
             members = admin.memberList();
@@ -150,23 +142,31 @@ public final class ClusterHealth {
             throw new ActionFailedException("no etcd member answers (" + admin.endpoints().size()
                     + " endpoints tried): " + e.getMessage());
         }
-        Map<Long, List<String>> alarms = new HashMap<>();
-        String alarmError = "";
-        try {
-            for (Alarm a : withAlarms ? admin.alarms() : List.<Alarm>of()) {
-                alarms.computeIfAbsent(a.memberId(), id -> new ArrayList<>()).add(a.type());
-            }
-        } catch (RuntimeException e) {
-            alarmError = "alarm list failed: " + e.getMessage();
-        }
         List<Probe> probes = probeAll(members);
         long leaderId = leaderId(probes);
+        long voters = probes.stream().filter(p -> !isLearner(p)).count();
+        long reachableVoters = probes.stream().filter(p -> !isLearner(p) && p.status().isPresent()).count();
+        Map<Long, List<String>> alarms = new HashMap<>();
+        String alarmError = "";
+        if (leaderId != 0 && reachableVoters >= voters / 2 + 1) {
+            try {
+                for (Alarm a : admin.alarms()) {
+                    alarms.computeIfAbsent(a.memberId(), id -> new ArrayList<>()).add(a.type());
+                }
+            } catch (RuntimeException e) {
+                alarmError = "alarm list failed: " + e.getMessage();
+            }
+        }
         List<MemberHealth> out = new ArrayList<>();
         for (Probe p : probes) {
             out.add(new MemberHealth(MemberEndpoints.key(p.member()), p.member(), p.endpoint(), p.status(),
                     role(p, leaderId), alarms.getOrDefault(p.member().id(), List.of()), p.rttMillis(), p.error()));
         }
         return summarize(out, leaderId, alarmError);
+    }
+
+    private static boolean isLearner(Probe p) {
+        return p.status().map(MemberStatus::isLearner).orElse(p.member().learner());
     }
 
     private record Probe(Member member, Optional<URI> endpoint, Optional<MemberStatus> status, long rttMillis,
@@ -199,8 +199,7 @@ public final class ClusterHealth {
     }
 
     private static String role(Probe p, long leaderId) {
-        boolean learner = p.status().map(MemberStatus::isLearner).orElse(p.member().learner());
-        if (learner) {
+        if (isLearner(p)) {
             return "learner";
         }
         if (leaderId != 0 && p.member().id() == leaderId) {
