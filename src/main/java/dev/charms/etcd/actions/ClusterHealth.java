@@ -29,6 +29,8 @@ public final class ClusterHealth {
     public static final String DEGRADED = "degraded";
     /** No leader or no quorum. */
     public static final String UNHEALTHY = "unhealthy";
+    /** A member's alarms when the cluster is unhealthy: etcd lists alarms only through raft. */
+    static final String ALARMS_UNKNOWN = "unknown (etcd lists alarms only with a quorum)";
 
     /**
      * One member's health.
@@ -112,7 +114,13 @@ public final class ClusterHealth {
             cluster.put("quorum", quorum());
             cluster.put("failures-tolerated", failuresTolerated());
             Map<String, Object> each = new LinkedHashMap<>();
-            members.forEach(m -> each.put(m.key(), m.toResults()));
+            for (MemberHealth m : members) {
+                Map<String, Object> r = m.toResults();
+                if (UNHEALTHY.equals(status)) {
+                    r.put("alarms", ALARMS_UNKNOWN); // not asked: see check()
+                }
+                each.put(m.key(), r);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("cluster", cluster);
             out.put("members", each);

@@ -49,4 +49,19 @@ class ClusterHealthReportTest {
         assertEquals(List.of(3, 2, 1), quorum("VVVL"), "a learner is no voter");
         assertEquals(List.of(3, 2, 0), quorum("VDDL"), "below quorum: none, not negative");
     }
+
+    @Test
+    void alarmsAreUnknownWithoutAQuorum() {
+        List<ClusterHealth.MemberHealth> members = List.of(member(1, "follower", true), member(2, "unknown", false),
+                member(3, "unknown", false));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> each = (Map<String, Map<String, Object>>) new ClusterHealth.Report(
+                ClusterHealth.UNHEALTHY, "no quorum", "none", members).toResults().get("members");
+        assertEquals("unknown (etcd lists alarms only with a quorum)", each.get("etcd-1").get("alarms"));
+        assertEquals("unknown (etcd lists alarms only with a quorum)", each.get("etcd-3").get("alarms"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> healthy = (Map<String, Map<String, Object>>) new ClusterHealth.Report(
+                ClusterHealth.DEGRADED, "1 of 3 unreachable", "etcd-1", members).toResults().get("members");
+        assertEquals("none", healthy.get("etcd-1").get("alarms"));
+    }
 }
