@@ -4,6 +4,7 @@ import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
+import dev.charms.etcd.workload.Parallel;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Decides whether a member can be removed without losing quorum, moves raft leadership away from it
@@ -50,29 +48,21 @@ final class Quorum {
 
     /** Status of every started member that answers, by member id; all are asked at once. */
     Map<Long, MemberStatus> statuses(List<Member> members) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(members.size(), 8)), r -> {
-            Thread t = new Thread(r, "quorum-status");
-            t.setDaemon(true);
-            return t;
-        });
+        List<Optional<MemberStatus>> answers;
         try {
-            Map<Long, Future<Optional<MemberStatus>>> asked = new LinkedHashMap<>();
-            for (Member m : members) {
-                asked.put(m.id(), pool.submit(() -> firstAnswer(m)));
-            }
-            Map<Long, MemberStatus> out = new LinkedHashMap<>();
-            for (Map.Entry<Long, Future<Optional<MemberStatus>>> e : asked.entrySet()) {
-                e.getValue().get().ifPresent(s -> out.put(e.getKey(), s));
-            }
-            return out;
+            answers = Parallel.map(members, this::firstAnswer, "quorum-status");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while asking the members for their status");
         } catch (ExecutionException e) {
             throw new IllegalStateException("asking the members for their status failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        Map<Long, MemberStatus> out = new LinkedHashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            long id = members.get(i).id();
+            answers.get(i).ifPresent(s -> out.put(id, s));
+        }
+        return out;
     }
 
     /** The status of {@code m} from the first of its client URLs that answers; empty: it counts as unhealthy. */
