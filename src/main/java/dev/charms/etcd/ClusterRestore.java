@@ -68,9 +68,7 @@ final class ClusterRestore {
 
         Replaced replaced = replaceCluster(ctx, scope, restore, verified, "pre-restore",
                 "restored the cluster from snapshot " + snapshotPath);
-        SnapshotRestore.Rebuilt rebuilt = replaced.rebuilt();
-        String generation = replaced.generation();
-        ctx.setResults(SnapshotRestore.results(verified, rebuilt, generation, backup, model.unitName()));
+        ctx.setResults(SnapshotRestore.results(verified, replaced.rebuilt(), replaced.generation(), backup, model.unitName()));
     }
 
     /**
@@ -108,9 +106,6 @@ final class ClusterRestore {
                 PeerData.RESTORE, generation, PeerData.RESTART_TURN, ""));
         peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_STARTED, PeerData.MEMBER_ID, memberId,
                 PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
-        // The old roster's departed units are not in the new one: nothing of theirs is left to remove.
-        fw.stored().put(LeaderDuties.REMOVAL_REFUSED, null);
-        fw.stored().put(LeaderDuties.DEPARTED_SINCE, null);
         model.log("WARNING", what + " (generation " + generation + "); the other units rejoin one at a time");
         new StatusReport(fw, workload, pass).report(roster);
         new DbRelation(fw, workload, pass).update();

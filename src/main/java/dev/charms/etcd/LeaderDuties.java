@@ -156,10 +156,10 @@ final class LeaderDuties {
         boolean work = workPending(peer, model.unitName(), roster, departed, candidates)
                 || awaitingAdmitted(fw.stored(), roster) != null;
         boolean audit = auditDue(fw.stored());
+        List<String> refused = new ArrayList<>(); // a departed unit makes work pending: they are always tried
         if (work || audit) {
             Trace.mark(work ? "membership: work pending" : "membership: audit due");
             try (EtcdAdmin admin = workload.admin(Reconciler.clientUrls(peer, roster, pass.node()))) {
-                List<String> refused = new ArrayList<>();
                 for (String unit : departed) {
                     try {
                         roster = removeDeparted(admin, roster, unit, since.get(unit));
@@ -173,7 +173,6 @@ final class LeaderDuties {
                         }
                     }
                 }
-                fw.stored().put(REMOVAL_REFUSED, refused.isEmpty() ? null : String.join("; ", refused));
                 roster = promote(admin, roster);
                 // One member list for both: a member moving its peer URL (a rolling port change on
                 // another unit) between two lists must not look like a stranger.
@@ -184,16 +183,17 @@ final class LeaderDuties {
             }
             fw.stored().put(AUDITED_AT, System.currentTimeMillis());
         }
-        if (departed.isEmpty()) {
-            fw.stored().put(REMOVAL_REFUSED, null);
-        }
+        fw.stored().put(REMOVAL_REFUSED, refused.isEmpty() ? null : String.join("; ", refused));
         saveRoster(roster);
         grantRestartTurn();
     }
 
     /** Stored: when this leader first saw each departed unit's member still listed (unit to epoch ms). */
     static final String DEPARTED_SINCE = "departed-since";
-    /** Stored: why removing a departed unit's member was refused in the last attempt (absent: it was not). */
+    /**
+     * Stored: why removing a departed unit's member was refused in the last attempt (absent: it was not).
+     * It holds only while the roster still has departed units (a restore or rebuild drops them).
+     */
     static final String REMOVAL_REFUSED = "departed-removal-refused";
 
     /**
@@ -325,7 +325,7 @@ final class LeaderDuties {
     }
 
     /** Roster units that are no longer in the relation (and not this unit). */
-    private static List<String> departed(Relation peer, String self, Roster roster) {
+    static List<String> departed(Relation peer, String self, Roster roster) {
         List<String> out = new ArrayList<>();
         for (String unit : roster.entries().keySet()) {
             if (!unit.equals(self) && !peer.units().contains(unit)) {

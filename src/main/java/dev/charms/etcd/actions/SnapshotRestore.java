@@ -151,15 +151,8 @@ public final class SnapshotRestore {
 
     /**
      * Rebuilds {@code member} from the verified snapshot as the single member of a new cluster with
-     * {@code token}. On failure after the data was moved, the old data is put back and etcd restarted.
-     */
-    public Rebuilt rebuild(Verified snapshot, LocalMember member, String token) {
-        return rebuild(snapshot, member, token, "pre-restore");
-    }
-
-    /**
-     * As {@link #rebuild(Verified, LocalMember, String)}, the previous data dir moved aside as
-     * {@code data.<reason>-<time>}.
+     * {@code token}; the previous data dir is moved aside as {@code data.<reason>-<time>}. On failure
+     * after the data was moved, the old data is put back and etcd restarted.
      */
     public Rebuilt rebuild(Verified snapshot, LocalMember member, String token, String reason) {
         Path dataDir = member.dataDir();

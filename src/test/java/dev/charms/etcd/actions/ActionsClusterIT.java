@@ -364,7 +364,7 @@ class ActionsClusterIT {
             assertEquals(saved.status(), verified.status());
             long t0 = System.nanoTime();
             SnapshotRestore.Rebuilt rebuilt = restore.rebuild(verified, new ProcessLocalMember(fresh, fresh.selfCluster(), "fresh"),
-                    "restored-token");
+                    "restored-token", "pre-restore");
             System.out.printf("TIMING restore core (stop, move, restore, start, serve): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             Samples.record("restore", SnapshotRestore.results(verified, rebuilt, "20300102T030405Z-a1b2c3", Optional.of(saved), "etcd/0"));
             EtcdAdmin freshAdmin = closeLater(fresh.admin());
@@ -405,7 +405,7 @@ class ActionsClusterIT {
             public void startPrevious() { real.startPrevious(); }
             public EtcdAdmin admin() { return real.admin(); }
         };
-        ActionFailedException e = assertThrows(ActionFailedException.class, () -> restore.rebuild(verified, failing, "t2"));
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> restore.rebuild(verified, failing, "t2", "pre-restore"));
         assertTrue(e.getMessage().contains("simulated start failure"), e.getMessage());
         assertTrue(e.getMessage().endsWith("the previous data was put back and etcd started again"), e.getMessage());
         fresh.awaitLeader(Duration.ofSeconds(20));
