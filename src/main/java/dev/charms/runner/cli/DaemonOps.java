@@ -81,6 +81,7 @@ final class DaemonOps {
             case "cut" -> controller.cut(a.get("unit").asText());
             case "heal" -> controller.heal(a.get("unit").asText());
             case "crash" -> controller.crash(a.get("unit").asText(), a.get("service").asText());
+            case "elect" -> controller.elect(a.get("unit").asText());
             case "model-config" -> {
                 controller.setModelConfig(strings(a.path("values")));
                 return DaemonProtocol.JSON.valueToTree(controller.modelConfig());

@@ -9,7 +9,8 @@ import java.util.List;
 
 /** {@code model-config [key=value ...]}: sets (or with no pairs prints) model settings. */
 @Command(name = "model-config", description = "Get or set model settings: update-status-hook-interval, "
-    + "automatically-retry-hooks, retry-hook-base-delay, retry-hook-max-delay.")
+    + "automatically-retry-hooks, retry-hook-base-delay, retry-hook-max-delay, juju-version; and the runner's "
+    + "own hook-jitter (a random wait of up to that long before each hook, to shuffle the units' interleaving).")
 final class ModelConfigCommand extends ModelCommand {
     @Parameters(arity = "0..*", description = "key=value pairs.")
     List<String> pairs = new ArrayList<>();

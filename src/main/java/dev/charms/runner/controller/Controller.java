@@ -70,6 +70,8 @@ public final class Controller implements AutoCloseable {
     private final Map<String, Integer> charmRevisions = new HashMap<>();
     private final Map<String, CompletableFuture<ActionTask>> taskDone = new ConcurrentHashMap<>();
     private volatile Backoff backoff = Backoff.DEFAULT;
+    /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
+    private volatile Duration hookJitter = Duration.ZERO;
     private volatile boolean destroyed;
 
     private Controller(ModelPaths paths, MachineProvider machines) throws IOException {
@@ -401,7 +403,54 @@ public final class Controller implements AutoCloseable {
             app.setLeader(null);
             return;
         }
-        Unit next = live.get(0);
+        handLeadership(app, live.get(0));
+    }
+
+    /**
+     * {@code elect UNIT}: the application's leadership moves to {@code unitName}, as when the leader's lease
+     * lapses and another unit claims it (contract section 5: the leader may change at any hook boundary, and
+     * nobody can choose it -- this is the runner's way to make it happen in tests). The current leader
+     * finishes the hook or action it is running and starts nothing more until the move is done, so no
+     * hook of it loses leadership after {@code is-leader} said true.
+     */
+    public void elect(String unitName) throws InterruptedException {
+        requireAlive();
+        Application app;
+        UnitAgent current;
+        synchronized (this) {
+            Unit unit = model.requireUnit(unitName);
+            if (unit.isDying()) {
+                throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
+            }
+            if (unit.isLeader()) {
+                return;
+            }
+            app = unit.application();
+            current = app.leader().map(agents::get).orElse(null);
+        }
+        if (current != null) {
+            current.pause();
+        }
+        try {
+            synchronized (this) {
+                Unit unit = model.requireUnit(unitName);
+                if (unit.isDying()) {
+                    throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
+                }
+                if (!unit.isLeader()) {
+                    handLeadership(app, unit);
+                }
+            }
+        } finally {
+            if (current != null) {
+                current.resume();
+            }
+        }
+    }
+
+    /** {@code next} becomes leader: leader-elected there, leader-settings-changed on the other live units. */
+    private void handLeadership(Application app, Unit next) {
+        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
         app.setLeader(next.name());
         log.log(next.name(), "INFO", "juju.worker.leadership", next.name() + " promoted to leadership of "
             + app.name());
@@ -732,7 +781,12 @@ public final class Controller implements AutoCloseable {
 
     // ---------------------------------------------------------------- model config
 
-    /** Model config: update-status-hook-interval, automatically-retry-hooks, retry-hook-base/max-delay, juju-version. */
+    /**
+     * Model config: update-status-hook-interval, automatically-retry-hooks, retry-hook-base/max-delay,
+     * juju-version, and the runner's own hook-jitter (not a Juju setting: a random wait of up to that long
+     * before each hook, which shuffles how the units' hooks interleave, as machines of different speed
+     * and Juju's polling do; contract section 6 guarantees no order across units).
+     */
     public Map<String, String> modelConfig() {
         Map<String, String> out = new TreeMap<>();
         out.put("update-status-hook-interval", Durations.format(model.updateStatusInterval()));
@@ -740,6 +794,7 @@ public final class Controller implements AutoCloseable {
         out.put("retry-hook-base-delay", Durations.format(backoff.base()));
         out.put("retry-hook-max-delay", Durations.format(backoff.max()));
         out.put("juju-version", model.jujuVersion());
+        out.put("hook-jitter", Durations.format(hookJitter));
         return out;
     }
 
@@ -772,6 +827,10 @@ public final class Controller implements AutoCloseable {
                         throw new IllegalArgumentException("juju-version: expected x.y.z, got \"" + v + "\"");
                     }
                     apply.put(e.getKey(), () -> model.setJujuVersion(v));
+                }
+                case "hook-jitter" -> {
+                    Duration d = v.equals("0") ? Duration.ZERO : positive(e.getKey(), v);
+                    apply.put(e.getKey(), () -> hookJitter = d);
                 }
                 default -> throw new IllegalArgumentException("unknown model config key \"" + e.getKey() + "\"");
             }
@@ -956,6 +1015,10 @@ public final class Controller implements AutoCloseable {
         @Override
         public boolean runHook(UnitAgent agent, Hook hook) throws InterruptedException {
             Unit unit = agent.unit();
+            Duration jitter = hookJitter;
+            if (!jitter.isZero()) {
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+            }
             unit.setAgentStatus(Status.of("executing", "running " + hook.name() + " hook"));
             if (hook.name().equals("install")) {
                 unit.setWorkloadStatus(Status.of("maintenance", "installing charm software"));

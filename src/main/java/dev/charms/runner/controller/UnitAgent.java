@@ -43,6 +43,7 @@ final class UnitAgent {
     private final Map<Integer, Set<String>> joined = new HashMap<>();
     private final Thread thread;
     private boolean busy;
+    private boolean paused;
     private boolean stopped;
     private int failures;
     private long retryAtMillis;
@@ -217,6 +218,27 @@ final class UnitAgent {
         }
     }
 
+    /**
+     * Keeps the agent from starting another hook or action, and returns once the one running (if any) has
+     * ended: the unit is then at a hook boundary until {@link #resume}.
+     */
+    void pause() throws InterruptedException {
+        synchronized (lock) {
+            paused = true;
+            while (busy && !stopped) {
+                lock.wait(100);
+            }
+        }
+    }
+
+    /** Lets the agent run its queue again after {@link #pause}. */
+    void resume() {
+        synchronized (lock) {
+            paused = false;
+            lock.notifyAll();
+        }
+    }
+
     /** Nothing running, nothing queued, not in error. */
     boolean settled() {
         synchronized (lock) {
@@ -267,6 +289,10 @@ final class UnitAgent {
     private Work next() throws InterruptedException {
         synchronized (lock) {
             while (!stopped) {
+                if (paused) {
+                    lock.wait(1000);
+                    continue;
+                }
                 if (!actions.isEmpty()) {
                     busy = true;
                     return new ActionWork(actions.poll());
@@ -298,6 +324,7 @@ final class UnitAgent {
                     executor.runAction(this, a.task());
                     synchronized (lock) {
                         busy = false;
+                        lock.notifyAll();
                     }
                     continue;
                 }
@@ -305,6 +332,7 @@ final class UnitAgent {
                 boolean ok = executor.runHook(this, hook);
                 synchronized (lock) {
                     busy = false;
+                    lock.notifyAll();
                     if (ok) {
                         queue.succeeded();
                         failures = 0;

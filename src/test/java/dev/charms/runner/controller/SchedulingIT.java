@@ -13,6 +13,7 @@ import static dev.charms.runner.controller.TestModels.hookNames;
 import static dev.charms.runner.controller.TestModels.hooks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hook order of deploy, add-unit and remove-unit with the recorder charm in real machines (contract section 2). */
@@ -107,6 +108,47 @@ class SchedulingIT {
             Thread.sleep(100);
         }
         assertTrue(hookNames(controller.debugLogFile(), "rec/4").contains("update-status"));
+    }
+
+    @Test
+    void hookJitterKeepsEachUnitsOrderAndElectMovesLeadershipAtAHookBoundary() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> controller.setModelConfig(Map.of("hook-jitter", "-1s")));
+        assertThrows(IllegalArgumentException.class, () -> controller.setModelConfig(Map.of("hook-jitter", "soon")));
+        assertEquals("0ms", controller.modelConfig().get("hook-jitter"));
+        controller.setModelConfig(Map.of("hook-jitter", "300ms"));
+        assertEquals("300ms", controller.modelConfig().get("hook-jitter"));
+        controller.deploy(TestModels.RECORDER, "rec", 3, Map.of(), Map.of());
+        controller.waitIdle(SETTLE);
+        for (String unit : List.of("rec/0", "rec/1", "rec/2")) {
+            List<String> names = hookNames(controller.debugLogFile(), unit);
+            String leadership = unit.equals("rec/0") ? "leader-elected" : "leader-settings-changed";
+            assertEquals(List.of("install", "cluster-relation-created", leadership, "config-changed", "start"),
+                names.subList(0, 5), unit + " ran " + names);
+            for (String peer : List.of("rec/0", "rec/1", "rec/2")) {
+                if (!peer.equals(unit)) {
+                    assertJoinedThenChanged(hooksOf(unit), peer);
+                }
+            }
+        }
+
+        int before0 = hooksOf("rec/0").size();
+        int before1 = hooksOf("rec/1").size();
+        int before2 = hooksOf("rec/2").size();
+        controller.elect("rec/2");
+        assertEquals("rec/2", controller.model().requireApplication("rec").leader().orElseThrow());
+        controller.waitIdle(SETTLE);
+        assertEquals(List.of("leader-elected - -"), hooksOf("rec/2").subList(before2, hooksOf("rec/2").size()));
+        assertEquals(List.of("leader-settings-changed - -"), hooksOf("rec/0").subList(before0, hooksOf("rec/0").size()));
+        assertEquals(List.of("leader-settings-changed - -"), hooksOf("rec/1").subList(before1, hooksOf("rec/1").size()));
+
+        controller.elect("rec/2");
+        controller.waitIdle(SETTLE);
+        assertEquals(before2 + 1, hooksOf("rec/2").size(), "electing the leader again changes nothing");
+        assertThrows(RuntimeException.class, () -> controller.elect("rec/9"));
+        controller.removeUnit("rec/1");
+        assertThrows(RuntimeException.class, () -> controller.elect("rec/1"), "a dying unit cannot become leader");
+        controller.waitIdle(SETTLE);
+        assertEquals("rec/2", controller.model().requireApplication("rec").leader().orElseThrow());
     }
 
     @Test
