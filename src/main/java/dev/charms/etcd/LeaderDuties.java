@@ -52,6 +52,7 @@ final class LeaderDuties {
     private final Reconciler.Pass pass;
     private final Relation peer;
     private boolean bootstrapped;
+    private boolean admittedItself;
 
     LeaderDuties(Framework fw, Workload workload, Reconciler.Pass pass) {
         this.fw = fw;
@@ -152,7 +153,7 @@ final class LeaderDuties {
         }
         List<String> departed = departed(peer, model.unitName(), roster);
         Map<String, Long> since = departedSince(fw.stored(), departed, System.currentTimeMillis());
-        List<String> candidates = candidates(peer, roster, true);
+        List<String> candidates = candidates(peer, model.unitName(), roster, true);
         boolean work = workPending(peer, model.unitName(), roster, departed, candidates)
                 || awaitingAdmitted(fw.stored(), roster) != null;
         boolean audit = auditDue(fw.stored());
@@ -179,7 +180,7 @@ final class LeaderDuties {
                 List<Member> members = admin.memberList();
                 roster = followPeerUrls(members, roster);
                 roster = removeStale(admin, members, roster);
-                roster = addNext(admin, roster, candidates(peer, roster, true));
+                roster = addNext(admin, roster, candidates(peer, model.unitName(), roster, true));
             }
             fw.stored().put(AUDITED_AT, System.currentTimeMillis());
         }
@@ -210,6 +211,15 @@ final class LeaderDuties {
         }
         stored.put(DEPARTED_SINCE, out.isEmpty() ? null : out);
         return out;
+    }
+
+    /**
+     * Whether {@link #manageMembership} added this leader's own unit as a learner: its member starts in
+     * this hook, and only this leader can promote it, so the pass promotes it before the hook ends (no
+     * other unit's hook need ever wake this leader again).
+     */
+    boolean admittedItself() {
+        return admittedItself;
     }
 
     /** Whether {@link #manageMembership} bootstrapped the cluster (etcd may still be electing its leader). */
@@ -272,7 +282,7 @@ final class LeaderDuties {
         }
         return auditDue(stored) || awaitingAdmitted(stored, roster) != null
                 || workPending(peer, model.unitName(), roster, departed(peer, model.unitName(), roster),
-                candidates(peer, roster, false));
+                candidates(peer, model.unitName(), roster, false));
     }
 
     /**
@@ -339,14 +349,22 @@ final class LeaderDuties {
      * Units ready to join, in unit order: no data of an earlier membership, URL published, a certificate
      * signed by this leader (the unit installs it in the hook that starts its member; with {@code signed}
      * false, not required yet: the leader signs early in its pass), and after a restore: data of the
-     * replaced cluster moved aside.
+     * replaced cluster moved aside. The leader itself is one when the cluster exists without it:
+     * leadership moved to a unit that had not joined yet (Juju may move it at any hook boundary), and
+     * no other unit can admit it. Its own stale data is moved aside when it is admitted.
      */
-    private static List<String> candidates(Relation peer, Roster roster, boolean signed) {
+    static List<String> candidates(Relation peer, String self, Roster roster, boolean signed) {
         TreeSet<String> out = new TreeSet<>(Units.ORDER);
         String generation = peer.localAppData().getOrDefault(PeerData.RESTORE, "");
-        for (String unit : peer.units()) {
+        List<String> units = new ArrayList<>(peer.units());
+        if (!roster.isEmpty() && !roster.contains(self)) {
+            units.add(self);
+        }
+        for (String unit : units) {
             Map<String, String> data = peer.unitData(unit);
-            if (!roster.contains(unit) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))
+            String state = data.getOrDefault(PeerData.STATE, "");
+            boolean ready = unit.equals(self) ? !PeerData.STATE_LEFT.equals(state) : PeerData.STATE_READY.equals(state);
+            if (!roster.contains(unit) && ready
                     && (!signed || !peer.localAppData().getOrDefault(Units.certKey(unit), "").isBlank())
                     && (generation.isEmpty() || generation.equals(data.get(PeerData.RESTORED)))
                     && !data.getOrDefault(PeerData.PEER_URL, "").isBlank()) {
@@ -504,6 +522,12 @@ final class LeaderDuties {
         }
         String unit = candidates.get(0);
         String peerUrl = peer.unitData(unit).get(PeerData.PEER_URL);
+        if (unit.equals(model.unitName()) && (workload.isRunning() || workload.hasData())) {
+            // This leader joins an existing cluster: what its etcd has is not of this membership.
+            workload.stop();
+            workload.moveDataAside("stale").ifPresent(p -> model.log("WARNING",
+                    "this unit is not a member of the cluster; moved its old data to " + p));
+        }
         fw.setUnitStatusNow(Status.maintenance("adding " + unit + " as a learner"));
         long deadline = System.nanoTime() + ADD_WAIT.toNanos();
         AddLearnerResult added;
@@ -525,6 +549,7 @@ final class LeaderDuties {
         }
         model.log("INFO", "added " + unit + " as a learner (member " + added.member().idHex() + ")");
         fw.stored().put(ADMITTED, unit + "@" + System.currentTimeMillis());
+        admittedItself = unit.equals(model.unitName());
         return next.with(unit, new Roster.Entry(added.member().idHex(), name, peerUrl, "learner",
                 added.initialCluster(name), "existing"));
     }

@@ -64,14 +64,20 @@ public final class Reconciler {
             return;
         }
         boolean bootstrapped = false;
+        LeaderDuties leader = null;
         if (model.isLeader()) {
-            LeaderDuties leader = new LeaderDuties(fw, workload, pass);
+            leader = new LeaderDuties(fw, workload, pass);
             leader.manageMembership();
             bootstrapped = leader.bootstrapped();
             Trace.mark("reconcile: membership managed");
         }
         new MemberDuties(fw, workload, pass).converge(bootstrapped);
         Trace.mark("reconcile: member converged");
+        if (leader != null && leader.admittedItself()) {
+            // The leader joined as a learner and its member has started: it promotes itself now.
+            new LeaderDuties(fw, workload, pass).manageMembership();
+            new MemberDuties(fw, workload, pass).converge(false);
+        }
         openClientPort(pass.settings().clientPort());
         new DbRelation(fw, workload, pass).update();
         Trace.mark("reconcile: done");

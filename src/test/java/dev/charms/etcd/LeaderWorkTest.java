@@ -21,9 +21,13 @@ import org.junit.jupiter.api.Test;
 class LeaderWorkTest {
     private static final long NOW = System.currentTimeMillis();
     private final AtomicReference<Boolean> seen = new AtomicReference<>();
+    private final AtomicReference<java.util.List<String>> waiting = new AtomicReference<>();
     private final Context ctx = Context.fromCharmDir(EtcdCharm.SPEC,
             fw -> {
                 seen.set(LeaderDuties.expectsEtcdWork(fw.model(), fw.stored()));
+                var peer = fw.model().relation(PeerData.PEER).orElseThrow();
+                waiting.set(LeaderDuties.candidates(peer, fw.model().unitName(),
+                        Roster.parse(peer.localAppData().get(PeerData.MEMBERS)), false));
                 return null;
             }, Path.of("."));
 
@@ -40,7 +44,11 @@ class LeaderWorkTest {
     }
 
     private boolean expects(Roster roster, PeerRelation peer, long auditedAt, String admitted) {
-        PeerRelation p = peer.withLocalData(Map.of(PeerData.MEMBERS, roster.toJson()), unit("1", PeerData.STATE_STARTED));
+        return expects(roster, peer, auditedAt, admitted, PeerData.STATE_STARTED);
+    }
+
+    private boolean expects(Roster roster, PeerRelation peer, long auditedAt, String admitted, String ownState) {
+        PeerRelation p = peer.withLocalData(Map.of(PeerData.MEMBERS, roster.toJson()), unit("1", ownState));
         State state = State.builder().unitName("etcd/0").leader(true).relation(p)
                 .stored(LeaderDuties.AUDITED_AT, auditedAt).stored(LeaderDuties.ADMITTED, admitted).build();
         Output out = ctx.run(JujuEvent.relationChanged(p, p.remoteUnitsData().keySet().iterator().next()), state);
@@ -98,5 +106,26 @@ class LeaderWorkTest {
                 .withPeer("etcd/7", Map.of()), NOW), "etcd/1 is in the roster but gone from the relation");
         Map<String, String> moved = Map.of(PeerData.PEER_URL, "https://10.0.0.2:2390", PeerData.STATE, PeerData.STATE_STARTED);
         assertTrue(expects(TWO, peers(Map.of("etcd/1", moved)), NOW), "etcd/1 published a new peer URL");
+    }
+
+    @Test
+    void aLeaderOutsideTheExistingClusterAdmitsItselfInUnitOrder() {
+        // Leadership moved to etcd/0 before it joined: etcd/1 and etcd/2 are the cluster, etcd/3 waits too.
+        Roster others = Roster.empty()
+                .with("etcd/1", new Roster.Entry("b", "etcd-1", "https://10.0.0.2:2380", "voter", "", "existing"))
+                .with("etcd/2", new Roster.Entry("c", "etcd-2", "https://10.0.0.3:2380", "voter", "", "new"));
+        PeerRelation cluster = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/2", unit("3", PeerData.STATE_STARTED),
+                "etcd/3", unit("4", PeerData.STATE_READY)));
+        for (String own : new String[] {PeerData.STATE_READY, PeerData.STATE_WAITING_CERT, PeerData.STATE_STARTED}) {
+            assertTrue(expects(others, cluster, NOW, "", own), "leader in state " + own + " outside the cluster");
+            assertEquals(java.util.List.of("etcd/0", "etcd/3"), waiting.get(), "leader in state " + own);
+        }
+        assertTrue(expects(others, cluster, NOW, "", PeerData.STATE_LEFT), "etcd/3 still waits");
+        assertEquals(java.util.List.of("etcd/3"), waiting.get(), "a leader that left the cluster does not rejoin");
+        PeerRelation nobodyElse = peers(Map.of("etcd/1", unit("2", PeerData.STATE_STARTED), "etcd/2", unit("3", PeerData.STATE_STARTED)));
+        assertFalse(expects(TWO, nobodyElse, NOW, "", PeerData.STATE_READY), "a leader in the roster is no candidate");
+        assertEquals(java.util.List.of(), waiting.get());
+        assertFalse(expects(Roster.empty(), nobodyElse, NOW, "", PeerData.STATE_READY), "no cluster yet: the leader bootstraps it");
+        assertEquals(java.util.List.of(), waiting.get());
     }
 }
