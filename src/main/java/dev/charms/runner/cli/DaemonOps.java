@@ -57,6 +57,8 @@ final class DaemonOps {
             case "set-config" -> controller.config(a.get("application").asText(), strings(a.path("values")));
             case "integrate" -> r.put("id", controller.integrate(a.get("first").asText(), a.get("second").asText()));
             case "remove-relation" -> controller.removeRelation(a.get("first").asText(), a.get("second").asText());
+            case "refresh" -> r.put("revision", controller.refresh(a.get("application").asText(),
+                Path.of(a.get("charm").asText())));
             case "attach-resource" -> controller.attachResource(a.get("application").asText(), a.get("name").asText(),
                 Path.of(a.get("path").asText()));
             case "run-action" -> {

@@ -5,6 +5,7 @@ import dev.charms.runner.machine.NamespaceMachine;
 import dev.charms.runner.model.ActionTask;
 import dev.charms.runner.model.Application;
 import dev.charms.runner.model.Charm;
+import dev.charms.runner.model.EndpointSpec;
 import dev.charms.runner.model.Model;
 import dev.charms.runner.model.ModelException;
 import dev.charms.runner.model.Relation;
@@ -30,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +70,8 @@ public final class Controller implements AutoCloseable {
     private final Map<Integer, Set<String>> brokenPending = new HashMap<>();
     private final Map<String, Integer> storageSequence = new HashMap<>();
     private final Map<String, Integer> charmRevisions = new HashMap<>();
+    /** The charm revision each unit's charm dir holds ({@code refresh} swaps the new one in at upgrade-charm). */
+    private final Map<String, Integer> unitRevisions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ActionTask>> taskDone = new ConcurrentHashMap<>();
     private volatile Backoff backoff = Backoff.DEFAULT;
     /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
@@ -161,6 +165,94 @@ public final class Controller implements AutoCloseable {
         return name;
     }
 
+    /**
+     * {@code juju refresh APP --path CHARM}: a new revision of the application's charm. Every live unit gets
+     * it at its next {@code upgrade-charm} hook (the runner swaps the unit's charm dir first, as Juju's
+     * deployer does: files of the old revision are replaced, files the charm made there stay), followed by
+     * {@code config-changed} and {@code start} (contract section 2). The charm must be the same charm
+     * (its metadata name) and keep every endpoint the application has relations on; nothing changes
+     * otherwise. Config values of options the new revision no longer has are dropped. Returns the revision.
+     */
+    public int refresh(String appName, Path charmPath) throws IOException {
+        requireAlive();
+        CharmUnpacker.check(charmPath);
+        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
+        Charm charm;
+        try {
+            CharmUnpacker.unpack(charmPath, staging);
+            charm = Charm.load(staging);
+        } catch (RuntimeException | IOException e) {
+            FileTrees.deleteRecursively(staging);
+            throw e;
+        }
+        synchronized (this) {
+            try {
+                Application app = model.requireApplication(appName);
+                if (!charm.meta().name().equals(app.meta().name())) {
+                    throw new ModelException("cannot refresh \"" + appName + "\" (charm \"" + app.meta().name()
+                        + "\") to a different charm (\"" + charm.meta().name() + "\")");
+                }
+                for (Relation r : model.relationsOf(appName)) {
+                    RelationEndpoint ep = r.endpointOf(appName).orElseThrow();
+                    Optional<EndpointSpec> kept = charm.meta().endpoint(ep.spec().name());
+                    if (kept.isEmpty() || !kept.get().interfaceName().equals(ep.spec().interfaceName())) {
+                        throw new ModelException("cannot refresh \"" + appName + "\": the new charm has no endpoint \""
+                            + ep.spec().name() + "\" (interface " + ep.spec().interfaceName() + ") that relation "
+                            + r.id() + " uses");
+                    }
+                }
+            } catch (RuntimeException e) {
+                FileTrees.deleteRecursively(staging);
+                throw e;
+            }
+            Application app = model.requireApplication(appName);
+            int revision = charmRevisions.merge(appName, 1, Integer::sum);
+            Path dir = paths.charms().resolve(appName + "-" + revision);
+            FileTrees.deleteRecursively(dir);
+            Files.move(staging, dir);
+            app.setCharm(Charm.load(dir));
+            for (UnitAgent a : liveAgents(appName)) {
+                a.enqueue(Hook.unit("upgrade-charm"));
+                a.enqueue(Hook.unit("config-changed"));
+                a.enqueue(Hook.unit("start"));
+            }
+            log.log("controller", "INFO", "juju.controller", "refreshed " + appName + " to revision " + revision
+                + " from " + charmPath);
+            return revision;
+        }
+    }
+
+    /**
+     * Before a unit's upgrade-charm hook: when the application has a newer charm revision than the unit's
+     * charm dir, the dir is brought to it. Files of the unit's revision are deleted, then the new one is
+     * copied in; what the charm wrote there itself (its state, caches) stays.
+     */
+    private void deployCharmRevision(UnitAgent agent) throws IOException {
+        String app = agent.unit().applicationName();
+        int want;
+        Path source;
+        synchronized (this) {
+            want = charmRevisions.getOrDefault(app, 0);
+            source = model.requireApplication(app).charmDir();
+        }
+        int have = unitRevisions.getOrDefault(agent.name(), want);
+        if (have == want) {
+            return;
+        }
+        Path charmDir = agent.host().machine().agentDir().resolve("charm");
+        Path old = paths.charms().resolve(app + "-" + have);
+        if (Files.isDirectory(old)) {
+            try (var files = Files.walk(old)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.deleteIfExists(charmDir.resolve(old.relativize(f).toString()));
+                }
+            }
+        }
+        CharmUnpacker.unpack(source, charmDir);
+        unitRevisions.put(agent.name(), want);
+        log.log(agent.name(), "INFO", "juju.worker.uniter", "upgraded charm to revision " + want);
+    }
+
     private static void checkResource(Charm charm, String name, Path file) {
         if (!charm.meta().resources().containsKey(name)) {
             throw new ModelException("resource \"" + name + "\" not found in charm metadata");
@@ -198,6 +290,7 @@ public final class Controller implements AutoCloseable {
         UnitAgent agent = new UnitAgent(unit, host, new AgentCallbacks());
         synchronized (this) {
             agents.put(unit.name(), agent);
+            unitRevisions.put(unit.name(), charmRevisions.getOrDefault(app.name(), 0));
             if (app.leader().isEmpty()) {
                 app.setLeader(unit.name());
             }
@@ -1015,6 +1108,15 @@ public final class Controller implements AutoCloseable {
         @Override
         public boolean runHook(UnitAgent agent, Hook hook) throws InterruptedException {
             Unit unit = agent.unit();
+            if (hook.name().equals("upgrade-charm")) {
+                try {
+                    deployCharmRevision(agent);
+                } catch (IOException | RuntimeException e) {
+                    log.log(unit.name(), "ERROR", "juju.worker.uniter", "cannot upgrade the charm: " + e.getMessage());
+                    unit.setAgentStatus(new Status("error", "upgrade failed", Map.of(), Instant.now()));
+                    return false;
+                }
+            }
             Duration jitter = hookJitter;
             if (!jitter.isZero()) {
                 Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +151,39 @@ class SchedulingIT {
         assertThrows(RuntimeException.class, () -> controller.elect("rec/1"), "a dying unit cannot become leader");
         controller.waitIdle(SETTLE);
         assertEquals("rec/2", controller.model().requireApplication("rec").leader().orElseThrow());
+    }
+
+    @Test
+    void refreshSwapsTheCharmAtUpgradeCharmKeepingWhatTheCharmWrote(@org.junit.jupiter.api.io.TempDir Path tmp)
+        throws Exception {
+        controller.deploy(TestModels.RECORDER, "rec", 2, Map.of(), Map.of());
+        controller.waitIdle(SETTLE);
+        Path written = controller.hostPath("rec/0", "/var/lib/juju/agents/unit-rec-0/charm/.state/kept");
+        Files.createDirectories(written.getParent());
+        Files.writeString(written, "made by the charm");
+        Path next = tmp.resolve("rec-next");
+        CharmUnpacker.unpack(TestModels.RECORDER, next);
+        Files.writeString(next.resolve("added.txt"), "new in revision 1");
+        Files.delete(next.resolve("actions.yaml"));
+        int before0 = hooksOf("rec/0").size();
+        int before1 = hooksOf("rec/1").size();
+
+        assertEquals(1, controller.refresh("rec", next));
+        controller.waitIdle(SETTLE);
+        assertEquals(List.of("upgrade-charm - -", "config-changed - -", "start - -"),
+            hooksOf("rec/0").subList(before0, hooksOf("rec/0").size()));
+        assertEquals(List.of("upgrade-charm - -", "config-changed - -", "start - -"),
+            hooksOf("rec/1").subList(before1, hooksOf("rec/1").size()));
+        Path charmDir = controller.hostPath("rec/0", "/var/lib/juju/agents/unit-rec-0/charm");
+        assertEquals("new in revision 1", Files.readString(charmDir.resolve("added.txt")));
+        assertFalse(Files.exists(charmDir.resolve("actions.yaml")), "a file the new revision dropped is gone");
+        assertEquals("made by the charm", Files.readString(written), "what the charm wrote there stays");
+        assertEquals(1, controller.status().applications().get(0).revision());
+
+        Files.writeString(next.resolve("metadata.yaml"),
+            Files.readString(next.resolve("metadata.yaml")).replace("name: recorder", "name: other"));
+        assertThrows(RuntimeException.class, () -> controller.refresh("rec", next));
+        assertEquals(1, controller.status().applications().get(0).revision());
     }
 
     @Test
