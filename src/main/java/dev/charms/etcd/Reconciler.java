@@ -144,7 +144,9 @@ public final class Reconciler {
             installation = found.get();
         } else {
             fw.setUnitStatusNow(Status.maintenance("installing etcd"));
-            installation = workload.install(resource);
+            // A member's data must stay runnable: etcd moves one minor version at a time and never back.
+            installation = workload.install(resource, found.filter(f -> workload.hasData())
+                    .map(EtcdInstallation::version));
         }
         String version = installation.version().toString();
         if (!version.equals(stored.getString("workload-version", ""))) {

@@ -97,8 +97,13 @@ public final class Workload {
     }
 
     public EtcdInstallation install(Optional<Path> tarball) {
+        return install(tarball, Optional.empty());
+    }
+
+    /** As {@link #install(Optional)}, refusing a tarball whose etcd cannot run the data of {@code dataOf}. */
+    public EtcdInstallation install(Optional<Path> tarball, Optional<dev.charms.etcd.workload.EtcdVersion> dataOf) {
         try {
-            return installer().install(tarball);
+            return installer().install(tarball, dataOf);
         } catch (IOException e) {
             throw new UncheckedIOException("installing etcd failed: " + e.getMessage(), e);
         }

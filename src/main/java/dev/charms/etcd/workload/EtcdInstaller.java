@@ -37,9 +37,18 @@ public final class EtcdInstaller {
      * /usr/bin is used; otherwise the distribution packages are installed.
      */
     public EtcdInstallation install(Optional<Path> tarball) throws IOException {
+        return install(tarball, Optional.empty());
+    }
+
+    /**
+     * As {@link #install(Optional)}; {@code dataOf}: the etcd version whose member data this unit holds,
+     * if any: a tarball whose etcd cannot run that data (see {@link EtcdVersion#refusesMoveTo}) is
+     * refused before the installed binaries are touched.
+     */
+    public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) throws IOException {
         EtcdInstallation installation;
         if (tarball.isPresent() && Files.isRegularFile(tarball.get()) && Files.size(tarball.get()) > 0) {
-            installation = installTarball(tarball.get());
+            installation = installTarball(tarball.get(), dataOf);
         } else {
             if (!Files.isExecutable(paths.distroEtcd()) || !Files.isExecutable(paths.distroEtcdctl())) {
                 installPackages();
@@ -97,12 +106,24 @@ public final class EtcdInstaller {
 
     /** Validates {@code tarball}, stages its binaries, checks them, then swaps them into /opt/etcd/bin. */
     public EtcdInstallation installTarball(Path tarball) throws IOException {
+        return installTarball(tarball, Optional.empty());
+    }
+
+    /** As {@link #installTarball(Path)}, refusing an etcd that cannot run the data of {@code dataOf}. */
+    public EtcdInstallation installTarball(Path tarball, Optional<EtcdVersion> dataOf) throws IOException {
         EtcdTarball release = EtcdTarball.open(tarball);
         Files.createDirectories(paths.optDir());
         Path staging = Files.createTempDirectory(paths.optDir(), ".bin-");
         try {
             release.extractBinaries(staging);
             EtcdVersion version = version(staging.resolve("etcd"));
+            if (dataOf.isPresent()) {
+                Optional<String> refusal = dataOf.get().refusesMoveTo(version);
+                if (refusal.isPresent()) {
+                    throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version + ": "
+                            + refusal.get() + "; the installed etcd " + dataOf.get() + " stays");
+                }
+            }
             if (version.hasEtcdutl() && !release.binaries().contains(EtcdTarball.ETCDUTL)) {
                 throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version
                         + " but no " + release.topDir() + "/etcdutl (required for 3.5 and later)");

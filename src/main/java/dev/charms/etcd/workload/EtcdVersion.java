@@ -36,6 +36,28 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
         return atLeast(3, 5);
     }
 
+    /**
+     * Why a member whose data this version wrote cannot move to {@code next}, if it cannot: etcd supports
+     * patch changes within a minor version and an upgrade to the next minor version (3.4 to 3.5 to 3.6),
+     * not skipping one, not going back to an older minor version (that needs etcd's own downgrade
+     * procedure), not another major version.
+     */
+    public java.util.Optional<String> refusesMoveTo(EtcdVersion next) {
+        if (next.major != major) {
+            return java.util.Optional.of("etcd " + next + " is another major version than the " + this
+                    + " that wrote this member's data");
+        }
+        if (next.minor > minor + 1) {
+            return java.util.Optional.of("etcd upgrades one minor version at a time and this member's data is of "
+                    + this + ": upgrade to " + major + "." + (minor + 1) + " first");
+        }
+        if (next.minor < minor) {
+            return java.util.Optional.of("etcd " + next + " cannot run this member's data of " + this
+                    + " (etcd does not go back a minor version without its downgrade procedure)");
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public int compareTo(EtcdVersion o) {
         int c = Integer.compare(major, o.major);

@@ -48,6 +48,7 @@ class FailureIT {
     void failedInstallIsRetriedCrashedEtcdIsRestartedAndAPartitionIsReportedAndHealed() throws Exception {
         try (LocalCluster c = new LocalCluster("failure")) {
             failedInstallIsRetriedWithTheFixedResource(c);
+            aResourceThatSkipsAMinorVersionIsRefusedAndTheMemberKeepsRunning(c);
             c.controller().addUnit("etcd", 2);
             c.settle();
             c.assertMembershipMatchesUnits();
@@ -112,6 +113,42 @@ class FailureIT {
         assertEquals("3.4.23", app.version());
     }
 
+    /**
+     * An etcd resource two minor versions ahead (etcd upgrades one at a time) fails upgrade-charm with the
+     * reason, before the installed binaries are touched: the member keeps running on them, with its data.
+     * Attaching the right release again lets the retried hook succeed.
+     */
+    private static void aResourceThatSkipsAMinorVersionIsRefusedAndTheMemberKeepsRunning(LocalCluster c) throws Exception {
+        c.put("before-upgrade", "kept");
+        String pid = show(c, "etcd/0", "MainPID");
+        String top = "etcd-v3.6.0-linux-amd64";
+        Path bin = Files.createDirectories(c.work().resolve("fake").resolve(top));
+        for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
+            Files.writeString(bin.resolve(b), "#!/bin/sh\necho 'etcd Version: 3.6.0'\n");
+            assertTrue(bin.resolve(b).toFile().setExecutable(true));
+        }
+        Path tarball = c.work().resolve(top + ".tar.gz");
+        LocalCluster.Result tar = LocalCluster.run(List.of("tar", "-C", bin.getParent().toString(), "-czf", tarball.toString(), top));
+        assertEquals(0, tar.code(), tar.output());
+        long logLines = Files.readAllLines(c.controller().debugLogFile()).size();
+        c.controller().attachResource("etcd", "etcd", tarball);
+        c.await("upgrade-charm failed", Duration.ofMinutes(2), () -> Files.readAllLines(c.controller().debugLogFile()).stream()
+                .skip(logLines).anyMatch(l -> l.contains("hook \"upgrade-charm\" (via hook dispatching script: dispatch) failed")));
+        String reason = Files.readAllLines(c.controller().debugLogFile()).stream().skip(logLines)
+                .filter(l -> l.contains(" ERROR upgrade-charm: ")).findFirst().orElseThrow();
+        assertTrue(reason.endsWith("ERROR upgrade-charm: etcd tarball /var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz"
+                + " holds etcd 3.6.0: etcd upgrades one minor version at a time and this member's data is of 3.4.23:"
+                + " upgrade to 3.5 first; the installed etcd 3.4.23 stays"), reason);
+        assertEquals(pid, show(c, "etcd/0", "MainPID"), "the member was restarted");
+        assertEquals("/opt/etcd/bin/etcd", etcdBinary(c, "etcd/0"));
+        assertEquals("kept", c.get("before-upgrade"));
+
+        c.controller().attachResource("etcd", "etcd", releaseTarball(c));
+        c.settle();
+        assertEquals("(leader) cluster is healthy, 1 member", c.unit("etcd/0").workloadMessage());
+        assertEquals("kept", c.get("before-upgrade"));
+    }
+
     private static long installFailures(LocalCluster c) throws Exception {
         return Files.readAllLines(c.controller().debugLogFile()).stream()
                 .filter(l -> l.startsWith("unit-etcd-0: ") && l.contains("hook \"install\" (via hook dispatching script: dispatch) failed"))
@@ -120,12 +157,15 @@ class FailureIT {
 
     /** A release tarball of the machine's etcd 3.4.23 in the upstream layout. */
     private static Path releaseTarball(LocalCluster c) throws Exception {
+        Path tarball = c.work().resolve(RELEASE + ".tar.gz");
+        if (Files.exists(tarball)) {
+            return tarball;
+        }
         Path root = c.work().resolve("release");
         Files.createDirectories(root.resolve(RELEASE));
         for (String binary : List.of("etcd", "etcdctl")) {
             Files.copy(Path.of("/usr/bin", binary), root.resolve(RELEASE).resolve(binary));
         }
-        Path tarball = c.work().resolve(RELEASE + ".tar.gz");
         LocalCluster.Result tar = LocalCluster.run(List.of("tar", "-C", root.toString(), "-czf", tarball.toString(), RELEASE));
         assertEquals(0, tar.code(), tar.output());
         return tarball;

@@ -99,4 +99,50 @@ class EtcdTarballTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EtcdTarball.open(tarball));
         assertTrue(e.getMessage().contains("exactly one etcd-* directory"), e.getMessage());
     }
+
+    /** A release of scripts that report etcd {@code version} (an upgrade path is judged before anything runs). */
+    private static Path fakeRelease(Path dir, String version) throws IOException {
+        String top = "etcd-v" + version + "-linux-amd64";
+        Path bin = Files.createDirectories(dir.resolve("src").resolve(top));
+        for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
+            Path f = Files.writeString(bin.resolve(b), "#!/bin/sh\necho 'etcd Version: " + version + "'\n");
+            f.toFile().setExecutable(true);
+        }
+        return tar(dir, top + ".tar.gz", top);
+    }
+
+    @Test
+    void aTarballWhoseEtcdCannotRunTheMembersDataIsRefusedAndTheInstalledOneStays(@TempDir Path dir) throws IOException {
+        release(dir, List.of("etcd", "etcdctl"));
+        EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
+        EtcdInstaller installer = new EtcdInstaller(paths, RUN);
+        EtcdInstallation installed = installer.install(Optional.of(tar(dir, "etcd.tar.gz", TOP)));
+        Optional<EtcdVersion> data = Optional.of(installed.version());
+        long size = Files.size(installed.etcd());
+
+        Path skip = fakeRelease(dir, "3.6.0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> installer.install(Optional.of(skip), data));
+        assertEquals("etcd tarball " + skip + " holds etcd 3.6.0: etcd upgrades one minor version at a time and this member's"
+                + " data is of 3.4.23: upgrade to 3.5 first; the installed etcd 3.4.23 stays", e.getMessage());
+        assertEquals(installed, installer.detect().orElseThrow());
+        assertEquals(size, Files.size(installed.etcd()));
+        try (var list = Files.list(paths.optDir())) {
+            assertEquals(List.of(paths.optBinDir()), list.toList(), "no staging dirs left");
+        }
+
+        Path major = fakeRelease(dir, "4.0.0");
+        e = assertThrows(IllegalArgumentException.class, () -> installer.install(Optional.of(major), data));
+        assertTrue(e.getMessage().contains("etcd 4.0.0 is another major version than the 3.4.23"), e.getMessage());
+
+        Path patch = fakeRelease(dir, "3.4.30");
+        assertEquals(new EtcdVersion(3, 4, 30), installer.install(Optional.of(patch), data).version(), "a patch release is fine");
+        Path next = fakeRelease(dir, "3.5.17");
+        EtcdInstallation upgraded = installer.install(Optional.of(next), Optional.of(new EtcdVersion(3, 4, 30)));
+        assertEquals(new EtcdVersion(3, 5, 17), upgraded.version(), "the next minor version is fine");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> installer.install(Optional.of(tar(dir, "etcd-again.tar.gz", TOP)), Optional.of(upgraded.version())));
+        assertTrue(e.getMessage().contains("etcd 3.4.23 cannot run this member's data of 3.5.17 (etcd does not go back"), e.getMessage());
+        assertEquals(new EtcdVersion(3, 4, 23), installer.install(Optional.of(tar(dir, "etcd-fresh.tar.gz", TOP)), Optional.empty()).version(),
+                "a unit without member data takes any version");
+    }
 }
