@@ -407,8 +407,8 @@ public final class Controller implements AutoCloseable {
 
     /**
      * {@code juju remove-unit}: each unit runs departed for its peers, departed+broken for other relations,
-     * storage-detaching, stop and remove, then its machine goes away; the others see it depart, and a new
-     * leader is elected if it led.
+     * storage-detaching, stop and remove, then its machine goes away; the others see it depart; a leader stays leader
+     * until it is removed, then the lowest live unit is elected.
      */
     public void removeUnit(String... unitNames) {
         requireAlive();
@@ -484,9 +484,8 @@ public final class Controller implements AutoCloseable {
         tail.add(Hook.unit("stop"));
         tail.add(Hook.unit("remove"));
         agent.startDying(views, tail);
-        if (unit.isLeader()) {
-            electLeader(app);
-        }
+        // A dying leader stays leader through its departed, stop and remove hooks: Juju revokes the lease
+        // when the unit is dead (juju/juju#11593, #20924); the next leader is elected in unitRemoved.
     }
 
     /** The lowest live unit becomes leader: leader-elected there, leader-settings-changed on the others. */
@@ -1077,9 +1076,14 @@ public final class Controller implements AutoCloseable {
 
     private void unitRemoved(UnitAgent agent) {
         synchronized (this) {
+            Application app = agent.unit().application();
+            boolean led = agent.unit().isLeader();
             agents.remove(agent.name());
             model.removeUnit(agent.name());
             brokenPending.values().forEach(s -> s.remove(agent.name()));
+            if (led) {
+                electLeader(app);
+            }
         }
         agent.stop().forEach(this::taskEnded);
         agent.host().close();

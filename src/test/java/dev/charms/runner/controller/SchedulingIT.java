@@ -83,6 +83,8 @@ class SchedulingIT {
         int before1 = hooksOf("rec/1").size();
         int before2 = hooksOf("rec/2").size();
         controller.removeUnit("rec/0");
+        assertEquals("rec/0", controller.model().requireApplication("rec").leader().orElseThrow(),
+            "a dying leader stays leader through its own departure (Juju revokes the lease once it is dead)");
         controller.waitIdle(SETTLE);
         List<String> dying = hooksOf("rec/0");
         List<String> tail = dying.subList(dying.size() - 5, dying.size());
