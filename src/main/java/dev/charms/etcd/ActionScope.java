@@ -27,7 +27,7 @@ final class ActionScope {
     private final Roster roster;
     private final Node node;
 
-    ActionScope(Model model, Workload workload) {
+    ActionScope(Model model, Workload workload, dev.charms.ops.StoredState stored) {
         this.model = model;
         this.workload = workload;
         this.peer = model.relation(PeerData.PEER).orElseThrow(() -> new ActionFailedException(
@@ -37,7 +37,7 @@ final class ActionScope {
         if (!parsed.valid()) {
             throw new ActionFailedException("the charm configuration is invalid: " + EtcdSettings.summary(parsed.problems()));
         }
-        this.node = Node.of(model, parsed.settings());
+        this.node = Node.of(model, parsed.settings(), stored);
     }
 
     Relation peer() {

@@ -102,7 +102,7 @@ final class Actions {
     }
 
     private void withAdmin(Duration timeout, AdminWork work) {
-        ActionScope scope = new ActionScope(model, workload);
+        ActionScope scope = new ActionScope(model, workload, fw.stored());
         try (EtcdAdmin admin = scope.admin(timeout)) {
             work.run(scope, admin);
         }
@@ -126,7 +126,7 @@ final class Actions {
     private void clientCertificates(ActionContext ctx) {
         ClientCredentials.Request request = ClientCredentials.Request.parse(ctx.stringParam("common-name", "etcd-client"),
                 ctx.longParam("validity-days", 365), ctx.stringParam("key-type", "ecdsa-p256"));
-        ActionScope scope = new ActionScope(model, workload);
+        ActionScope scope = new ActionScope(model, workload, fw.stored());
         CertificateAuthority ca;
         try {
             ca = new ClusterCa(model, scope.peer()).load().orElseThrow(() -> new ActionFailedException(

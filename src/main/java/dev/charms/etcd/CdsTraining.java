@@ -86,7 +86,7 @@ final class CdsTraining {
 
             String charmDir = System.getenv("JUJU_CHARM_DIR");
             if (charmDir != null && Files.isDirectory(Path.of(charmDir, "templates"))) {
-                Node node = new Node("etcd/0", "etcd-0", "127.0.0.1", "127.0.0.1", List.of("127.0.0.1"), "localhost", settings);
+                Node node = new Node("etcd/0", "etcd-0", "127.0.0.1", "127.0.0.1", List.of("127.0.0.1"), "localhost", settings, settings::clientPort);
                 new EtcdTemplates(Path.of(charmDir)).config(node.config(roster.get("etcd/0"), "cds-training", tmp.resolve("data"),
                         new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key"))));
             }

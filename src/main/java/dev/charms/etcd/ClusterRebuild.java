@@ -44,7 +44,7 @@ final class ClusterRebuild {
         boolean dryRun = ctx.booleanParam("dry-run", false);
         String target = ctx.stringParam("target", "/home/ubuntu/etcd-snapshots");
         Path dir = SnapshotTarget.check(target);
-        ActionScope scope = new ActionScope(model, workload);
+        ActionScope scope = new ActionScope(model, workload, fw.stored());
         Map<String, String> deployed = new LinkedHashMap<>();
         scope.peer().units().forEach(u -> deployed.put(Units.memberName(u), u));
 

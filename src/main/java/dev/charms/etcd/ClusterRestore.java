@@ -54,7 +54,7 @@ final class ClusterRestore {
         boolean dryRun = ctx.booleanParam("dry-run", false);
         String target = ctx.stringParam("target", "/home/ubuntu");
         Path backupDir = skipBackup ? null : dryRun ? SnapshotTarget.check(target) : SnapshotTarget.prepare(target);
-        ActionScope scope = new ActionScope(model, workload);
+        ActionScope scope = new ActionScope(model, workload, fw.stored());
         SnapshotRestore restore = new SnapshotRestore(scope.snapshotTool());
         SnapshotRestore.Verified verified = restore.verify(snapshotPath, expected);
         ctx.log("snapshot " + snapshotPath + " verified: revision " + verified.status().revision() + ", sha256 " + verified.sha256());

@@ -554,6 +554,17 @@ final class LeaderDuties {
                 added.initialCluster(name), "existing"));
     }
 
+    /**
+     * After this pass: when the rolling-restart turn is this leader's own, it has just restarted (or is
+     * waiting to), and the turn goes on now -- the leader gets no hook for its own unit's write, and a
+     * turn left with it would wait for some other unit's next event.
+     */
+    void passOwnRestartTurn() {
+        if (peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "").startsWith(model.unitName() + ":")) {
+            grantRestartTurn();
+        }
+    }
+
     /** Gives the rolling-restart turn to the next unit that asked for one, once the holder is done. */
     private void grantRestartTurn() {
         Map<String, String> app = peer.localAppData();

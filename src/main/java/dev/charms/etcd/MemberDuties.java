@@ -124,12 +124,25 @@ final class MemberDuties {
     /** Renders this member's config from {@code entry} with cluster token {@code token} and starts etcd. */
     void startWith(Roster.Entry entry, String token) {
         EtcdConfig config = Reconciler.configFor(pass, entry, token, workload);
-        workload.writeConfig(config, pass.installation(), List.of(pass.node().localClientUrl()));
+        workload.writeConfig(config, pass.installation(), List.of(pass.node().configuredLocalClientUrl()));
         fw.setUnitStatusNow(Status.maintenance(entry.isLearner() ? "starting etcd as a learner" : "starting etcd"));
         dev.charms.ops.Trace.mark("converge: starting etcd");
         workload.start();
         dev.charms.ops.Trace.mark("converge: etcd started");
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint());
+        servingOnConfiguredPort();
+    }
+
+    /**
+     * The member was just (re)started on the configured client port: from now on it is reached there, by
+     * this unit and (through its published client URL) by every other unit and the leader.
+     */
+    private void servingOnConfiguredPort() {
+        int port = pass.settings().clientPort();
+        if (stored.getLong(Node.SERVING_CLIENT_PORT, 0) != port) {
+            stored.put(Node.SERVING_CLIENT_PORT, (long) port);
+        }
+        peer.updateLocalUnitData(Map.of(PeerData.CLIENT_URL, pass.node().clientUrl().toString()));
     }
 
     /**
@@ -238,6 +251,7 @@ final class MemberDuties {
         fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));
         updatePeerUrlIfMoved(roster);
         workload.restart();
+        servingOnConfiguredPort();
         awaitServing();
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint);
         peer.updateLocalUnitData(Map.of(PeerData.RESTARTED, fingerprint));

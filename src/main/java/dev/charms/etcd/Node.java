@@ -15,21 +15,40 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * This unit as an etcd member: its addresses (from the cluster and db bindings), URLs, the names its
  * certificate must carry, and the etcd configuration it runs with.
  */
 public record Node(String unit, String memberName, String peerAddress, String clientAddress,
-                   List<String> bindAddresses, String hostname, EtcdSettings settings) {
+                   List<String> bindAddresses, String hostname, EtcdSettings settings, IntSupplier servingClientPort) {
+    /**
+     * Stored: the client port the member was last started on. Until its rolling-restart turn, a member
+     * keeps serving on it after the {@code port} option changed, and everyone must still reach it there.
+     */
+    static final String SERVING_CLIENT_PORT = "serving-client-port";
 
+    /** This unit with the configured client port (no member started yet, or one serving on it). */
     public static Node of(Model model, EtcdSettings settings) {
+        return of(model, settings, settings::clientPort);
+    }
+
+    /** This unit, reached on the client port its member was last started on ({@link #SERVING_CLIENT_PORT}). */
+    public static Node of(Model model, EtcdSettings settings, dev.charms.ops.StoredState stored) {
+        return of(model, settings, () -> {
+            long port = stored.getLong(SERVING_CLIENT_PORT, 0);
+            return port > 0 && port <= 65535 ? (int) port : settings.clientPort();
+        });
+    }
+
+    private static Node of(Model model, EtcdSettings settings, IntSupplier servingClientPort) {
         Network cluster = model.network(PeerData.PEER);
         Network db = model.network(PeerData.DB);
         Set<String> binds = new LinkedHashSet<>(cluster.bindAddresses());
         binds.addAll(db.bindAddresses());
         return new Node(model.unitName(), Units.memberName(model.unitName()), cluster.ingressAddress(),
-                db.ingressAddress(), List.copyOf(binds), localHostname(), settings);
+                db.ingressAddress(), List.copyOf(binds), localHostname(), settings, servingClientPort);
     }
 
     /** The kernel's hostname (cheap, no DNS lookup). */
@@ -50,12 +69,23 @@ public record Node(String unit, String memberName, String peerAddress, String cl
         return URI.create("https://" + urlHost(peerAddress) + ":" + settings.peerPort());
     }
 
+    /** Where clients reach this member now: the port it serves on (see {@link #SERVING_CLIENT_PORT}). */
     public URI clientUrl() {
+        return URI.create("https://" + urlHost(clientAddress) + ":" + servingClientPort.getAsInt());
+    }
+
+    /** The local client URL the charm itself uses (the certificate carries 127.0.0.1), on the serving port. */
+    public URI localClientUrl() {
+        return URI.create("https://127.0.0.1:" + servingClientPort.getAsInt());
+    }
+
+    /** The client URL of the configuration: what the member advertises once (re)started on it. */
+    public URI configuredClientUrl() {
         return URI.create("https://" + urlHost(clientAddress) + ":" + settings.clientPort());
     }
 
-    /** The local client URL the charm itself uses (the certificate carries 127.0.0.1). */
-    public URI localClientUrl() {
+    /** The local client URL of the configuration (where a member just started on it answers). */
+    public URI configuredLocalClientUrl() {
         return URI.create("https://127.0.0.1:" + settings.clientPort());
     }
 
@@ -105,7 +135,7 @@ public record Node(String unit, String memberName, String peerAddress, String cl
                 .name(memberName)
                 .dataDir(dataDir)
                 .listenClientUrls(listen(settings.clientPort()))
-                .advertiseClientUrls(List.of(clientUrl()))
+                .advertiseClientUrls(List.of(configuredClientUrl()))
                 .listenPeerUrls(listen(settings.peerPort()))
                 .initialAdvertisePeerUrls(List.of(peerUrl()))
                 .initialCluster(initialCluster(entry))

@@ -78,6 +78,9 @@ public final class Reconciler {
             new LeaderDuties(fw, workload, pass).manageMembership();
             new MemberDuties(fw, workload, pass).converge(false);
         }
+        if (leader != null) {
+            leader.passOwnRestartTurn();
+        }
         openClientPort(pass.settings().clientPort());
         new DbRelation(fw, workload, pass).update();
         Trace.mark("reconcile: done");
@@ -115,7 +118,7 @@ public final class Reconciler {
             fw.reportUnitStatus(Status.waiting("waiting for the peer relation"));
             return Optional.empty();
         }
-        Node node = Node.of(model, settings);
+        Node node = Node.of(model, settings, stored);
         workload.ensurePkiDir();
         UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner(), stored);
         Relation rel = peer.get();

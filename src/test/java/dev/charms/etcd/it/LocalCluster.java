@@ -126,9 +126,14 @@ public final class LocalCluster implements AutoCloseable {
                 .orElseThrow().name();
     }
 
+    /** The client port application {@code app} is configured with. */
+    private String clientPort(String app) {
+        return String.valueOf(controller.config(app).get("port"));
+    }
+
     /** Client URLs of every unit of application {@code app}. */
     public String endpointsOf(String app) {
-        return unitsOf(app).stream().map(u -> "https://" + address(u) + ":2379").collect(Collectors.joining(","));
+        return unitsOf(app).stream().map(u -> "https://" + address(u) + ":" + clientPort(app)).collect(Collectors.joining(","));
     }
 
     /** As {@link #etcdctl(String...)} against application {@code app} with one of its units' identity. */
@@ -145,7 +150,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** etcdctl with client TLS against only {@code units} of application {@code app} (e.g. not a partitioned one). */
     public Result etcdctlRawAt(String app, List<String> units, String... args) throws IOException, InterruptedException {
-        String endpoints = units.stream().map(u -> "https://" + address(u) + ":2379").collect(Collectors.joining(","));
+        String endpoints = units.stream().map(u -> "https://" + address(u) + ":" + clientPort(app)).collect(Collectors.joining(","));
         return runEtcdctl(app, endpoints, true, args);
     }
 

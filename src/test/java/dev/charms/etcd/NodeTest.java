@@ -1,0 +1,50 @@
+package dev.charms.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.charms.ops.testing.Context;
+import dev.charms.ops.testing.JujuEvent;
+import dev.charms.ops.testing.Output;
+import dev.charms.ops.testing.PeerRelation;
+import dev.charms.ops.testing.State;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where this unit's member is reached while a {@code port} change waits for its rolling-restart turn:
+ * on the port it was last started on, while the rendered configuration already carries the new one.
+ */
+class NodeTest {
+    private final List<String> seen = new ArrayList<>();
+    private final Context ctx = Context.fromCharmDir(EtcdCharm.SPEC, fw -> {
+        Node node = Node.of(fw.model(), EtcdSettings.parse(fw.model().config()).settings(), fw.stored());
+        seen.clear();
+        seen.add(node.clientUrl().getPort() + " " + node.localClientUrl());
+        seen.add(node.configuredClientUrl().getPort() + " " + node.configuredLocalClientUrl());
+        seen.add(String.valueOf(Node.of(fw.model(), EtcdSettings.parse(fw.model().config()).settings()).clientUrl().getPort()));
+        return null;
+    }, Path.of("."));
+
+    private List<String> run(int configured, Object serving) {
+        State.Builder b = State.builder().unitName("etcd/1").relation(PeerRelation.of("cluster", 0)).config("port", configured);
+        if (serving != null) {
+            b.stored(Node.SERVING_CLIENT_PORT, serving);
+        }
+        Output out = ctx.run(JujuEvent.configChanged(), b.build());
+        assertEquals(0, out.exitCode(), out.stderr());
+        return List.copyOf(seen);
+    }
+
+    @Test
+    void aMemberIsReachedOnThePortItServesOnUntilItRestartsOnTheNewOne() {
+        assertEquals(List.of("2379 https://127.0.0.1:2379", "2381 https://127.0.0.1:2381", "2381"), run(2381, 2379L),
+                "port changed to 2381, member still serving on 2379");
+        assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, 2381L));
+        assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, null),
+                "no member started yet: the configured port");
+        assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, 99999L),
+                "an unreadable stored port is ignored");
+    }
+}
