@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * units (contract sections 5 and 6). Through the runner with real etcd: every hook waits a random
  * 0-1 s first (the runner's hook-jitter), and leadership is moved at the awkward moments, to a unit
  * that has not joined the cluster yet, to a unit still installing, to a learner, away from a leader that
- * is being removed (or, as Juju does, only once it is gone). The cluster must form
+ * is being removed (or, as Juju does, only once it is gone), and through a rolling restart that moves both
+ * ports. The cluster must form
  * and grow each time on the hooks Juju would run anyway: update-status is set to 5 minutes, so that a
  * cluster that stalls until the next update-status fails the test.
  */
@@ -73,6 +74,14 @@ class LeadershipIT {
             c.controller().elect(next);
             check(c, 3, "three-again");
             assertEquals(next, c.leaderUnit());
+
+            // Both ports move in one rolling restart while hooks are shuffled: whichever turn the leader
+            // gets, it passes it on, and members are reached on their old port until they restart.
+            c.controller().config("etcd", Map.of("port", "2381", "management_port", "2390"));
+            check(c, 3, "new-ports");
+            for (LocalCluster.Member m : c.members()) {
+                assertEquals(true, m.clientUrls().get(0).endsWith(":2381") && m.peerUrls().get(0).endsWith(":2390"), m.toString());
+            }
         }
     }
 }
