@@ -29,20 +29,15 @@ public record Node(String unit, String memberName, String peerAddress, String cl
      */
     static final String SERVING_CLIENT_PORT = "serving-client-port";
 
-    /** This unit with the configured client port (no member started yet, or one serving on it). */
-    public static Node of(Model model, EtcdSettings settings) {
-        return of(model, settings, settings::clientPort);
-    }
-
-    /** This unit, reached on the client port its member was last started on ({@link #SERVING_CLIENT_PORT}). */
+    /**
+     * This unit, reached on the client port its member was last started on ({@link #SERVING_CLIENT_PORT}),
+     * else (no member started yet) on the configured one.
+     */
     public static Node of(Model model, EtcdSettings settings, dev.charms.ops.StoredState stored) {
-        return of(model, settings, () -> {
+        IntSupplier servingClientPort = () -> {
             long port = stored.getLong(SERVING_CLIENT_PORT, 0);
             return port > 0 && port <= 65535 ? (int) port : settings.clientPort();
-        });
-    }
-
-    private static Node of(Model model, EtcdSettings settings, IntSupplier servingClientPort) {
+        };
         Network cluster = model.network(PeerData.PEER);
         Network db = model.network(PeerData.DB);
         Set<String> binds = new LinkedHashSet<>(cluster.bindAddresses());

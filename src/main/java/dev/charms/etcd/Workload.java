@@ -96,11 +96,10 @@ public final class Workload {
         });
     }
 
-    public EtcdInstallation install(Optional<Path> tarball) {
-        return install(tarball, Optional.empty());
-    }
-
-    /** As {@link #install(Optional)}, refusing a tarball whose etcd cannot run the data of {@code dataOf}. */
+    /**
+     * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd cannot run the member
+     * data of {@code dataOf}.
+     */
     public EtcdInstallation install(Optional<Path> tarball, Optional<dev.charms.etcd.workload.EtcdVersion> dataOf) {
         try {
             return installer().install(tarball, dataOf);

@@ -23,7 +23,8 @@ class NodeTest {
         seen.clear();
         seen.add(node.clientUrl().getPort() + " " + node.localClientUrl());
         seen.add(node.configuredClientUrl().getPort() + " " + node.configuredLocalClientUrl());
-        seen.add(String.valueOf(Node.of(fw.model(), EtcdSettings.parse(fw.model().config()).settings()).clientUrl().getPort()));
+        seen.add(String.valueOf(Node.of(fw.model(), EtcdSettings.parse(fw.model().config()).settings(),
+                dev.charms.ops.StoredState.inMemory(java.util.Map.of())).clientUrl().getPort()));
         return null;
     }, Path.of("."));
 

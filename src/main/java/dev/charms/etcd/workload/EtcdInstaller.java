@@ -34,16 +34,9 @@ public final class EtcdInstaller {
 
     /**
      * Installs etcd. A present, non-empty {@code tarball} wins; otherwise an etcd already at
-     * /usr/bin is used; otherwise the distribution packages are installed.
-     */
-    public EtcdInstallation install(Optional<Path> tarball) throws IOException {
-        return install(tarball, Optional.empty());
-    }
-
-    /**
-     * As {@link #install(Optional)}; {@code dataOf}: the etcd version whose member data this unit holds,
-     * if any: a tarball whose etcd cannot run that data (see {@link EtcdVersion#refusesMoveTo}) is
-     * refused before the installed binaries are touched.
+     * /usr/bin is used; otherwise the distribution packages are installed. {@code dataOf}: the etcd
+     * version whose member data this unit holds, if any: a tarball whose etcd cannot run that data (see
+     * {@link EtcdVersion#refusesMoveTo}) is refused before the installed binaries are touched.
      */
     public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) throws IOException {
         EtcdInstallation installation;
@@ -104,12 +97,10 @@ public final class EtcdInstaller {
         return EtcdVersion.fromBanner(runner.check(List.of(etcdBinary.toString(), "--version"), SHORT));
     }
 
-    /** Validates {@code tarball}, stages its binaries, checks them, then swaps them into /opt/etcd/bin. */
-    public EtcdInstallation installTarball(Path tarball) throws IOException {
-        return installTarball(tarball, Optional.empty());
-    }
-
-    /** As {@link #installTarball(Path)}, refusing an etcd that cannot run the data of {@code dataOf}. */
+    /**
+     * Validates {@code tarball}, stages its binaries, checks them (an etcd that cannot run the data of
+     * {@code dataOf} is refused), then swaps them into /opt/etcd/bin.
+     */
     public EtcdInstallation installTarball(Path tarball, Optional<EtcdVersion> dataOf) throws IOException {
         EtcdTarball release = EtcdTarball.open(tarball);
         Files.createDirectories(paths.optDir());

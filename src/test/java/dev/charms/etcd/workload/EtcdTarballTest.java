@@ -45,7 +45,7 @@ class EtcdTarballTest {
         assertEquals(Set.of("etcd", "etcdctl"), t.binaries());
 
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
-        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball));
+        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball), Optional.empty());
         assertEquals(EtcdInstallation.Source.TARBALL, inst.source());
         assertEquals(new EtcdVersion(3, 4, 23), inst.version());
         assertEquals(paths.optBinDir().resolve("etcd"), inst.etcd());
@@ -67,7 +67,7 @@ class EtcdTarballTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EtcdTarball.open(tarball));
         assertTrue(e.getMessage().contains("unsafe entry path '../evil'"), e.getMessage());
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
-        assertThrows(IllegalArgumentException.class, () -> new EtcdInstaller(paths, RUN).installTarball(tarball));
+        assertThrows(IllegalArgumentException.class, () -> new EtcdInstaller(paths, RUN).installTarball(tarball, Optional.empty()));
         assertTrue(!Files.exists(paths.optBinDir()));
     }
 
@@ -116,7 +116,7 @@ class EtcdTarballTest {
         release(dir, List.of("etcd", "etcdctl"));
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
         EtcdInstaller installer = new EtcdInstaller(paths, RUN);
-        EtcdInstallation installed = installer.install(Optional.of(tar(dir, "etcd.tar.gz", TOP)));
+        EtcdInstallation installed = installer.install(Optional.of(tar(dir, "etcd.tar.gz", TOP)), Optional.empty());
         Optional<EtcdVersion> data = Optional.of(installed.version());
         long size = Files.size(installed.etcd());
 
