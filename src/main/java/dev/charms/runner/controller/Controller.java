@@ -128,31 +128,20 @@ public final class Controller implements AutoCloseable {
         if (n < 0) {
             throw new IllegalArgumentException("number of units must not be negative");
         }
-        CharmUnpacker.check(charmPath);
-        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
-        Charm charm;
-        String name;
-        try {
-            CharmUnpacker.unpack(charmPath, staging);
-            charm = Charm.load(staging);
-            name = appName == null || appName.isBlank() ? charm.meta().name() : appName;
+        StagedCharm staged = stageCharm(charmPath, charm -> {
             charm.config().parse(config);
             for (Map.Entry<String, Path> r : resources.entrySet()) {
                 checkResource(charm, r.getKey(), r.getValue());
             }
-        } catch (RuntimeException | IOException e) {
-            FileTrees.deleteRecursively(staging);
-            throw e;
-        }
+        });
+        Path staging = staged.dir();
+        String name = appName == null || appName.isBlank() ? staged.charm().meta().name() : appName;
         synchronized (this) {
             if (model.application(name).isPresent()) {
                 FileTrees.deleteRecursively(staging);
                 throw new ModelException("application \"" + name + "\" already exists");
             }
-            Path dir = paths.charms().resolve(name + "-0");
-            Files.createDirectories(paths.charms());
-            FileTrees.deleteRecursively(dir);
-            Files.move(staging, dir);
+            Path dir = keepCharm(staging, name, 0);
             charmRevisions.put(name, 0);
             Application app = model.deploy(name, Charm.load(dir));
             app.setConfig(config);
@@ -175,16 +164,9 @@ public final class Controller implements AutoCloseable {
      */
     public int refresh(String appName, Path charmPath) throws IOException {
         requireAlive();
-        CharmUnpacker.check(charmPath);
-        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
-        Charm charm;
-        try {
-            CharmUnpacker.unpack(charmPath, staging);
-            charm = Charm.load(staging);
-        } catch (RuntimeException | IOException e) {
-            FileTrees.deleteRecursively(staging);
-            throw e;
-        }
+        StagedCharm staged = stageCharm(charmPath, charm -> { });
+        Path staging = staged.dir();
+        Charm charm = staged.charm();
         synchronized (this) {
             try {
                 Application app = model.requireApplication(appName);
@@ -207,10 +189,7 @@ public final class Controller implements AutoCloseable {
             }
             Application app = model.requireApplication(appName);
             int revision = charmRevisions.merge(appName, 1, Integer::sum);
-            Path dir = paths.charms().resolve(appName + "-" + revision);
-            FileTrees.deleteRecursively(dir);
-            Files.move(staging, dir);
-            app.setCharm(Charm.load(dir));
+            app.setCharm(Charm.load(keepCharm(staging, appName, revision)));
             for (UnitAgent a : liveAgents(appName)) {
                 a.enqueue(Hook.unit("upgrade-charm"));
                 a.enqueue(Hook.unit("config-changed"));
@@ -220,6 +199,42 @@ public final class Controller implements AutoCloseable {
                 + " from " + charmPath);
             return revision;
         }
+    }
+
+    /**
+     * Checks and unpacks a charm (.charm zip or directory) into a new staging dir of the model and runs
+     * {@code check} on it; on any error the staging dir is deleted and nothing else has changed.
+     */
+    private StagedCharm stageCharm(Path charmPath, java.util.function.Consumer<Charm> check) throws IOException {
+        CharmUnpacker.check(charmPath);
+        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
+        try {
+            CharmUnpacker.unpack(charmPath, staging);
+            Charm charm = Charm.load(staging);
+            check.accept(charm);
+            return new StagedCharm(staging, charm);
+        } catch (RuntimeException | IOException e) {
+            FileTrees.deleteRecursively(staging);
+            throw e;
+        }
+    }
+
+    /** A charm unpacked into a staging dir, and what it declares. */
+    private record StagedCharm(Path dir, Charm charm) {
+    }
+
+    /** Where the model keeps revision {@code revision} of application {@code app}'s charm. */
+    private Path charmDir(String app, int revision) {
+        return paths.charms().resolve(app + "-" + revision);
+    }
+
+    /** Moves a staged charm to {@link #charmDir} (replacing what is there); returns that dir. */
+    private Path keepCharm(Path staging, String app, int revision) throws IOException {
+        Path dir = charmDir(app, revision);
+        Files.createDirectories(paths.charms());
+        FileTrees.deleteRecursively(dir);
+        Files.move(staging, dir);
+        return dir;
     }
 
     /**
@@ -240,7 +255,7 @@ public final class Controller implements AutoCloseable {
             return;
         }
         Path charmDir = agent.host().machine().agentDir().resolve("charm");
-        Path old = paths.charms().resolve(app + "-" + have);
+        Path old = charmDir(app, have);
         if (Files.isDirectory(old)) {
             try (var files = Files.walk(old)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -510,10 +525,7 @@ public final class Controller implements AutoCloseable {
         Application app;
         UnitAgent current;
         synchronized (this) {
-            Unit unit = model.requireUnit(unitName);
-            if (unit.isDying()) {
-                throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
-            }
+            Unit unit = electable(unitName);
             if (unit.isLeader()) {
                 return;
             }
@@ -525,10 +537,7 @@ public final class Controller implements AutoCloseable {
         }
         try {
             synchronized (this) {
-                Unit unit = model.requireUnit(unitName);
-                if (unit.isDying()) {
-                    throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
-                }
+                Unit unit = electable(unitName);
                 if (!unit.isLeader()) {
                     handLeadership(app, unit);
                 }
@@ -538,6 +547,15 @@ public final class Controller implements AutoCloseable {
                 current.resume();
             }
         }
+    }
+
+    /** The unit, unless it is unknown or being removed (checked again after the leader's agent paused). */
+    private Unit electable(String unitName) {
+        Unit unit = model.requireUnit(unitName);
+        if (unit.isDying()) {
+            throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
+        }
+        return unit;
     }
 
     /** {@code next} becomes leader: leader-elected there, leader-settings-changed on the other live units. */
