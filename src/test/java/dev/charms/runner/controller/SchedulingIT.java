@@ -47,23 +47,33 @@ class SchedulingIT {
         assertEquals(1, hooks.stream().filter(h -> h.startsWith("cluster-relation-joined " + remote)).count());
     }
 
+    /**
+     * {@code unit} of a deploy of {@code units} (rec/0 the leader) ran install, relation-created, its
+     * leadership hook, config-changed and start, then joined immediately followed by changed for every
+     * other unit, after start.
+     */
+    private void assertDeployOrder(String unit, List<String> units) throws Exception {
+        List<String> names = hookNames(controller.debugLogFile(), unit);
+        String leadership = unit.equals("rec/0") ? "leader-elected" : "leader-settings-changed";
+        assertEquals(List.of("install", "cluster-relation-created", leadership, "config-changed", "start"),
+            names.subList(0, 5), unit + " ran " + names);
+        List<String> all = hooksOf(unit);
+        for (String peer : units) {
+            if (!peer.equals(unit)) {
+                assertJoinedThenChanged(all, peer);
+                assertTrue(all.indexOf("cluster-relation-joined " + peer + " -") > names.indexOf("start"));
+            }
+        }
+    }
+
     @Test
     void deployThreeAddOneThenRemoveTheLeader() throws Exception {
         controller.deploy(TestModels.RECORDER, "rec", 3, Map.of(), Map.of());
         controller.waitIdle(SETTLE);
 
         for (String unit : List.of("rec/0", "rec/1", "rec/2")) {
-            List<String> names = hookNames(controller.debugLogFile(), unit);
-            String leadership = unit.equals("rec/0") ? "leader-elected" : "leader-settings-changed";
-            assertEquals(List.of("install", "cluster-relation-created", leadership, "config-changed", "start"),
-                names.subList(0, 5), unit + " ran " + names);
+            assertDeployOrder(unit, List.of("rec/0", "rec/1", "rec/2"));
             List<String> all = hooksOf(unit);
-            for (String peer : List.of("rec/0", "rec/1", "rec/2")) {
-                if (!peer.equals(unit)) {
-                    assertJoinedThenChanged(all, peer);
-                    assertTrue(all.indexOf("cluster-relation-joined " + peer + " -") > names.indexOf("start"));
-                }
-            }
             assertFalse(all.stream().anyMatch(h -> h.contains(" " + unit + " ")), unit + " saw its own write: " + all);
             boolean appLevelChange = all.contains("cluster-relation-changed - -");
             assertEquals(!unit.equals("rec/0"), appLevelChange, unit + " app-level change (leader writes app bag): " + all);
@@ -124,15 +134,7 @@ class SchedulingIT {
         controller.deploy(TestModels.RECORDER, "rec", 3, Map.of(), Map.of());
         controller.waitIdle(SETTLE);
         for (String unit : List.of("rec/0", "rec/1", "rec/2")) {
-            List<String> names = hookNames(controller.debugLogFile(), unit);
-            String leadership = unit.equals("rec/0") ? "leader-elected" : "leader-settings-changed";
-            assertEquals(List.of("install", "cluster-relation-created", leadership, "config-changed", "start"),
-                names.subList(0, 5), unit + " ran " + names);
-            for (String peer : List.of("rec/0", "rec/1", "rec/2")) {
-                if (!peer.equals(unit)) {
-                    assertJoinedThenChanged(hooksOf(unit), peer);
-                }
-            }
+            assertDeployOrder(unit, List.of("rec/0", "rec/1", "rec/2"));
         }
 
         int before0 = hooksOf("rec/0").size();
