@@ -522,11 +522,9 @@ final class LeaderDuties {
         }
         String unit = candidates.get(0);
         String peerUrl = peer.unitData(unit).get(PeerData.PEER_URL);
-        if (unit.equals(model.unitName()) && (workload.isRunning() || workload.hasData())) {
+        if (unit.equals(model.unitName())) {
             // This leader joins an existing cluster: what its etcd has is not of this membership.
-            workload.stop();
-            workload.moveDataAside("stale").ifPresent(p -> model.log("WARNING",
-                    "this unit is not a member of the cluster; moved its old data to " + p));
+            new MemberDuties(fw, workload, pass).moveStaleDataAside();
         }
         fw.setUnitStatusNow(Status.maintenance("adding " + unit + " as a learner"));
         long deadline = System.nanoTime() + ADD_WAIT.toNanos();

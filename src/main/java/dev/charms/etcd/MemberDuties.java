@@ -229,7 +229,14 @@ final class MemberDuties {
 
     /** A unit that is not a member (and not the leader) keeps no etcd running and no data: moved aside. */
     private void clearStaleData() {
-        if (!model.isLeader() && (workload.isRunning() || workload.hasData())) {
+        if (!model.isLeader()) {
+            moveStaleDataAside();
+        }
+    }
+
+    /** Stops this unit's etcd and moves its data aside, if any: it is not of the current membership. */
+    void moveStaleDataAside() {
+        if (workload.isRunning() || workload.hasData()) {
             workload.stop();
             Optional<java.nio.file.Path> moved = workload.moveDataAside("stale");
             moved.ifPresent(p -> model.log("WARNING", "this unit is not a member of the cluster; moved its old data to " + p));
