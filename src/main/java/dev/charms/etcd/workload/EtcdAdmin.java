@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -445,8 +446,13 @@ public final class EtcdAdmin implements AutoCloseable {
         clients.clear();
     }
 
+    /**
+     * {@code op} on each endpoint in turn until one answers. A refusal that retrying will not change ends
+     * the round at once; when every endpoint failed in a way that may pass later, the failure names each
+     * endpoint's answer (the members can disagree for a moment, after a membership change).
+     */
     private <T> T call(String what, boolean idempotent, Function<Client, CompletableFuture<T>> op, Duration limit) {
-        EtcdAdminException last = null;
+        List<EtcdAdminException> failures = new ArrayList<>();
         for (URI endpoint : endpoints) {
             try {
                 return callOn(endpoint, what, op, limit);
@@ -454,10 +460,15 @@ public final class EtcdAdmin implements AutoCloseable {
                 if (!e.retryable() || !(idempotent || unreachable(e))) {
                     throw e;
                 }
-                last = e;
+                failures.add(e);
             }
         }
-        throw last;
+        EtcdAdminException last = failures.get(failures.size() - 1);
+        if (failures.size() == 1) {
+            throw last;
+        }
+        String each = failures.stream().map(EtcdAdminException::getMessage).collect(Collectors.joining("; "));
+        throw new EtcdAdminException(each, true, last);
     }
 
     /** A call on the client of {@code endpoint}, over that client's own channel to it. */
