@@ -154,7 +154,10 @@ final class MemberDuties {
         RuntimeException last = null;
         // etcdctl's gRPC dialer backs off for a second after a refused connection: ask it only once the
         // client port accepts connections.
-        awaitListening(deadline);
+        if (!awaitListening(deadline)) {
+            throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds() + " s"
+                    + (workload.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");
+        }
         while (System.nanoTime() < deadline) {
             try {
                 EtcdctlStatus.Local status = workload.localStatus(pass.installation(), pass.node().localClientUrl(), PROBE_TIMEOUT);

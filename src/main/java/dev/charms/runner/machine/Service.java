@@ -131,8 +131,20 @@ final class Service {
         return definition == null ? id : id + " - " + definition.get("Unit", "Description", id);
     }
 
-    /** Starts the service with {@code unit} unless it is already running or about to restart. */
+    /**
+     * Starts the service with {@code unit} unless it is already running or about to restart. While it is
+     * stopping, the start waits for the stop to finish and then starts it, as systemd queues a start job
+     * behind a running stop job.
+     */
     synchronized void start(UnitDefinition unit) throws StartFailure {
+        while (stopping && main != null) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartFailure("interrupted while waiting for " + id + " to stop");
+            }
+        }
         if (main != null || pendingRestart != null) {
             return;
         }

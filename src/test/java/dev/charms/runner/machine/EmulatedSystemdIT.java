@@ -121,6 +121,28 @@ class EmulatedSystemdIT {
     }
 
     @Test
+    void aStartWhileTheServiceIsStoppingStartsItOnceTheStopHasFinished() throws Exception {
+        // A service that takes about a second to stop (its SIGTERM handler finishes its work first).
+        String unit = """
+                [Unit]
+                Description=slow to stop
+                [Service]
+                ExecStart=/bin/sh -c 'trap "sleep 1; exit 0" TERM; while :; do sleep 0.1; done'
+                """;
+        assertEquals(0, sh("cat > /etc/systemd/system/slowstop.service <<'EOF'\n" + unit + "EOF\nsystemctl daemon-reload").code());
+        assertEquals(0, sh("systemctl start slowstop").code());
+        String before = show("slowstop", "MainPID");
+        // systemd queues the start job behind the running stop job: the unit stops, then starts again.
+        MachineFixture.Run both = sh("systemctl stop slowstop & sleep 0.3; systemctl show -p ActiveState --value slowstop; "
+                + "systemctl start slowstop; echo start=$?; wait");
+        assertTrue(both.out().startsWith("deactivating\n") && both.out().contains("start=0"), both.out() + both.err());
+        assertEquals("active", show("slowstop", "ActiveState"));
+        String after = show("slowstop", "MainPID");
+        assertTrue(!after.equals("0") && !after.equals(before), before + " -> " + after);
+        assertEquals(0, sh("systemctl stop slowstop").code());
+    }
+
+    @Test
     void withoutRestartACrashLeavesTheServiceFailed() throws Exception {
         writeUnit("etcd-norestart", "no");
         assertEquals(0, sh("systemctl start etcd-norestart.service").code());
