@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -555,40 +556,58 @@ final class LeaderDuties {
     /**
      * After this pass: when the rolling-restart turn is this leader's own, it has just restarted (or is
      * waiting to), and the turn goes on now -- the leader gets no hook for its own unit's write, and a
-     * turn left with it would wait for some other unit's next event.
+     * turn left with it would wait for some other unit's next event. True when the turn is this leader's
+     * again: its configuration changed once more before it used the turn it had, so it restarts now.
      */
-    void passOwnRestartTurn() {
-        if (peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "").startsWith(model.unitName() + ":")) {
+    boolean passOwnRestartTurn() {
+        String own = model.unitName() + ":";
+        if (peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "").startsWith(own)) {
             grantRestartTurn();
+            return peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "").startsWith(own);
         }
+        return false;
     }
 
     /** Gives the rolling-restart turn to the next unit that asked for one, once the holder is done. */
     private void grantRestartTurn() {
-        Map<String, String> app = peer.localAppData();
-        String turn = app.getOrDefault(PeerData.RESTART_TURN, "");
-        if (!turn.isEmpty()) {
-            String holder = turn.substring(0, turn.indexOf(':') < 0 ? turn.length() : turn.indexOf(':'));
-            String fingerprint = turn.substring(holder.length() + 1 > turn.length() ? turn.length() : holder.length() + 1);
-            Map<String, String> data = holder.equals(model.unitName()) ? peer.localUnitData() : peer.unitData(holder);
-            boolean present = holder.equals(model.unitName()) || peer.units().contains(holder);
-            if (present && !fingerprint.equals(data.getOrDefault(PeerData.RESTARTED, ""))) {
-                return;
-            }
-            turn = "";
+        Map<String, Map<String, String>> units = new TreeMap<>(Units.ORDER);
+        for (String unit : peer.units()) {
+            units.put(unit, peer.unitData(unit));
         }
-        List<String> units = new ArrayList<>(peer.units());
-        units.add(model.unitName());
-        units.sort(Units.ORDER);
-        for (String unit : units) {
-            Map<String, String> data = unit.equals(model.unitName()) ? peer.localUnitData() : peer.unitData(unit);
+        units.put(model.unitName(), peer.localUnitData());
+        String turn = peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "");
+        peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, nextRestartTurn(turn, units)));
+    }
+
+    /**
+     * The rolling-restart turn after {@code turn} ({@code unit:fingerprint}, or empty), given each unit's
+     * bag (this leader's included). The turn stays while its holder is still a unit, still asks for that
+     * very restart and has not reported it done. A holder whose request changed (the configuration
+     * changed again before its turn came), was met without a turn (its etcd was started after a crash
+     * with the new configuration) or was dropped (a restore) would never report that restart: the turn
+     * moves on. Next is the first unit, in unit order, with a request not yet met; empty when none.
+     */
+    static String nextRestartTurn(String turn, Map<String, Map<String, String>> units) {
+        if (!turn.isEmpty()) {
+            int colon = turn.indexOf(':');
+            String holder = colon < 0 ? turn : turn.substring(0, colon);
+            String fingerprint = colon < 0 ? "" : turn.substring(colon + 1);
+            Map<String, String> data = units.get(holder);
+            if (data != null && fingerprint.equals(data.getOrDefault(PeerData.RESTART_REQUEST, ""))
+                    && !fingerprint.equals(data.getOrDefault(PeerData.RESTARTED, ""))) {
+                return turn;
+            }
+        }
+        List<String> order = new ArrayList<>(units.keySet());
+        order.sort(Units.ORDER);
+        for (String unit : order) {
+            Map<String, String> data = units.get(unit);
             String wanted = data.getOrDefault(PeerData.RESTART_REQUEST, "");
             if (!wanted.isEmpty() && !wanted.equals(data.getOrDefault(PeerData.RESTARTED, ""))) {
-                turn = unit + ":" + wanted;
-                break;
+                return unit + ":" + wanted;
             }
         }
-        peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, turn));
+        return "";
     }
 
     static void sleep(long millis) {

@@ -98,10 +98,12 @@ final class MemberDuties {
             startWith(entry);
             awaitServing();
             publishStarted(entry);
+            restartRequestMet();
         } else if (!fingerprint.equals(stored.getString(Reconciler.RUNNING_FINGERPRINT, ""))) {
             rollingRestart(roster, fingerprint);
         } else {
             publishStarted(entry);
+            restartRequestMet();
         }
         dev.charms.ops.Trace.mark("converge: member settled");
         if (electing && workload.isRunning()) {
@@ -243,6 +245,19 @@ final class MemberDuties {
             workload.stop();
             Optional<java.nio.file.Path> moved = workload.moveDataAside("stale");
             moved.ifPresent(p -> model.log("WARNING", "this unit is not a member of the cluster; moved its old data to " + p));
+        }
+    }
+
+    /**
+     * This member runs the current configuration without having waited for a turn: it was down and has
+     * just been started with it, or the configuration went back to what it runs. A restart this unit
+     * asked for is no longer needed; saying so lets the leader pass a turn given for it on.
+     */
+    private void restartRequestMet() {
+        Map<String, String> own = peer.localUnitData();
+        String wanted = own.getOrDefault(PeerData.RESTART_REQUEST, "");
+        if (!wanted.isEmpty() && !wanted.equals(own.getOrDefault(PeerData.RESTARTED, ""))) {
+            peer.updateLocalUnitData(Map.of(PeerData.RESTARTED, wanted));
         }
     }
 

@@ -78,7 +78,8 @@ public final class Reconciler {
             new LeaderDuties(fw, workload, pass).manageMembership();
             new MemberDuties(fw, workload, pass).converge(false);
         }
-        if (leader != null) {
+        if (leader != null && leader.passOwnRestartTurn()) {
+            new MemberDuties(fw, workload, pass).converge(false);
             leader.passOwnRestartTurn();
         }
         openClientPort(pass.settings().clientPort());

@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which etcd members the leader takes for strangers (never one whose peer URL is moving), and since when
- * a departed unit counts as gone.
+ * Which etcd members the leader takes for strangers (never one whose peer URL is moving), since when
+ * a departed unit counts as gone, and who has the rolling-restart turn.
  */
 class LeaderDutiesTest {
     private static Member member(long id, String name, String peerUrl) {
@@ -58,5 +58,43 @@ class LeaderDutiesTest {
         Roster.Entry fresh = new Roster.Entry("", "etcd-0", "https://10.0.0.1:2380", "voter", "", "new");
         Member m = member(0xa, "etcd-0", "https://10.0.0.1:2380");
         assertEquals(Optional.of(m), LeaderDuties.memberOf(List.of(m), fresh));
+    }
+
+    private static java.util.Map<String, String> asks(String request, String restarted) {
+        return java.util.Map.of(PeerData.RESTART_REQUEST, request, PeerData.RESTARTED, restarted);
+    }
+
+    @Test
+    void theRestartTurnGoesInUnitOrderAndStaysUntilItsHolderRestarted() {
+        var units = new java.util.HashMap<String, java.util.Map<String, String>>();
+        units.put("etcd/10", asks("f10", ""));
+        units.put("etcd/2", asks("f2", ""));
+        units.put("etcd/0", asks("f0", "f0"));
+        assertEquals("etcd/2:f2", LeaderDuties.nextRestartTurn("", units));
+        assertEquals("etcd/2:f2", LeaderDuties.nextRestartTurn("etcd/2:f2", units));
+        units.put("etcd/2", asks("f2", "f2"));
+        assertEquals("etcd/10:f10", LeaderDuties.nextRestartTurn("etcd/2:f2", units));
+        units.put("etcd/10", asks("f10", "f10"));
+        assertEquals("", LeaderDuties.nextRestartTurn("etcd/10:f10", units));
+        // a holder that is gone (removed) passes the turn on
+        units.put("etcd/3", asks("f3", ""));
+        assertEquals("etcd/3:f3", LeaderDuties.nextRestartTurn("etcd/7:f7", units));
+    }
+
+    @Test
+    void aTurnWhoseRequestNoLongerStandsMovesOn() {
+        var units = new java.util.HashMap<String, java.util.Map<String, String>>();
+        units.put("etcd/0", asks("f0", "f0"));
+        units.put("etcd/2", asks("f2", ""));
+        // The configuration changed again before etcd/1 used its turn: it asks for the newer restart, and
+        // gets a turn for that one (it is still first in order); waiting for "a" would wait for ever.
+        units.put("etcd/1", asks("b", "old"));
+        assertEquals("etcd/1:b", LeaderDuties.nextRestartTurn("etcd/1:a", units));
+        // Its etcd was started after a crash with the new configuration: the request is met, no restart comes.
+        units.put("etcd/1", asks("a", "a"));
+        assertEquals("etcd/2:f2", LeaderDuties.nextRestartTurn("etcd/1:a", units));
+        // A restore dropped its request.
+        units.put("etcd/1", asks("", "old"));
+        assertEquals("etcd/2:f2", LeaderDuties.nextRestartTurn("etcd/1:a", units));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,6 +103,22 @@ class ClusterLifecycleIT {
                 assertTrue(conf.contains("election-timeout: 1500"), unit + " config:\n" + conf);
             }
             write(c, "after");
+
+            // A second change while the first still rolls through: the unit holding the turn for the
+            // first asks for another restart before it has used that turn. The turn must move on (it
+            // waited for the first restart for ever, and so did every unit).
+            long from = Files.readAllLines(c.controller().debugLogFile()).size();
+            c.controller().config("etcd", Map.of("heartbeat_interval", "120"));
+            c.await("the first unit restarted for the first change", Duration.ofMinutes(1),
+                    () -> Files.readAllLines(c.controller().debugLogFile()).stream().skip(from)
+                            .anyMatch(l -> l.contains("restarted etcd with the new configuration")));
+            c.controller().config("etcd", Map.of("heartbeat_interval", "110"));
+            c.controller().waitIdle(Duration.ofMinutes(2));
+            check(c, 3);
+            for (String unit : c.units()) {
+                String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+                assertTrue(conf.contains("heartbeat-interval: 110"), unit + " config:\n" + conf);
+            }
 
             c.controller().config("etcd", Map.of("management_port", "2390"));
             check(c, 3);

@@ -58,6 +58,7 @@ class FailureIT {
             c.put("before-failures", "kept");
 
             crashedEtcdIsRestartedBySystemd(c);
+            aMemberThatWentDownWhileWaitingForItsRestartTurnDoesNotKeepTheTurn(c);
             partitionIsReportedAndHealed(c);
             aLeaderWhoseMachineIsGoneLeavesNoStaleMember(c);
         }
@@ -186,8 +187,19 @@ class FailureIT {
     }
 
     private static long hookErrors(LocalCluster c, long fromLine) throws Exception {
-        return Files.readAllLines(c.controller().debugLogFile()).stream().skip(fromLine)
-                .filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")).count();
+        return hookErrorsWithContext(c, fromLine).size();
+    }
+
+    /** Each failed hook since {@code fromLine} of the debug log, with the eight log lines before it. */
+    private static List<String> hookErrorsWithContext(LocalCluster c, long fromLine) throws Exception {
+        List<String> lines = Files.readAllLines(c.controller().debugLogFile());
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = (int) fromLine; i < lines.size(); i++) {
+            if (lines.get(i).contains(" ERROR juju.worker.uniter.operation ")) {
+                out.add(String.join("\n", lines.subList(Math.max((int) fromLine, i - 8), i + 1)));
+            }
+        }
+        return out;
     }
 
     private static void assertNoUnitInError(LocalCluster c) {
@@ -219,6 +231,35 @@ class FailureIT {
         c.awaitMembershipMatchesUnits(Duration.ofSeconds(60));
         assertEquals("yes", c.get("after-crash"));
         assertEquals(0, hookErrors(c, logLines), "a hook failed after the crash");
+    }
+
+    /**
+     * A member whose etcd goes down while its unit waits for its rolling-restart turn (stopped here, so
+     * that systemd does not start it first) is started again by the unit's next hook, with the new
+     * configuration: the restart it asked for is no longer needed. The turn must not wait for that
+     * restart: before, it did for ever, and the next configuration change left every unit waiting.
+     */
+    private static void aMemberThatWentDownWhileWaitingForItsRestartTurnDoesNotKeepTheTurn(LocalCluster c) throws Exception {
+        String leader = c.leaderUnit();
+        List<String> others = c.units().stream().filter(u -> !u.equals(leader)).toList();
+        String victim = others.get(others.size() - 1); // the leader restarts first, then the others in unit order
+        long logLines = Files.readAllLines(c.controller().debugLogFile()).size();
+        c.controller().config("etcd", Map.of("heartbeat_interval", "110"));
+        c.await(victim + " waits for its rolling-restart turn", Duration.ofMinutes(1),
+                () -> c.unit(victim).workloadMessage().equals("configuration changed: waiting for this unit's rolling-restart turn"));
+        assertEquals(0, c.controller().exec(victim, "systemctl stop etcd", Duration.ofSeconds(30)).exitCode());
+        c.settle();
+        assertTrue(c.etcdctlRaw(true, "endpoint", "health").code() == 0, "every member is up again");
+        c.controller().config("etcd", Map.of("heartbeat_interval", "120"));
+        c.controller().waitIdle(Duration.ofMinutes(2));
+        c.settle();
+        for (String unit : c.units()) {
+            String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+            assertTrue(conf.contains("heartbeat-interval: 120"), unit + " config:\n" + conf);
+        }
+        c.awaitMembershipMatchesUnits(Duration.ofSeconds(60));
+        assertEquals("kept", c.get("before-failures"));
+        assertEquals(List.of(), hookErrorsWithContext(c, logLines), "a hook failed");
     }
 
     private static void partitionIsReportedAndHealed(LocalCluster c) throws Exception {
