@@ -237,12 +237,14 @@ class FailureIT {
      * A member whose etcd goes down while its unit waits for its rolling-restart turn (stopped here, so
      * that systemd does not start it first) is started again by the unit's next hook, with the new
      * configuration: the restart it asked for is no longer needed. The turn must not wait for that
-     * restart: before, it did for ever, and the next configuration change left every unit waiting.
+     * restart: before, it did for ever, and the unit behind it waited for its turn for ever.
      */
     private static void aMemberThatWentDownWhileWaitingForItsRestartTurnDoesNotKeepTheTurn(LocalCluster c) throws Exception {
         String leader = c.leaderUnit();
         List<String> others = c.units().stream().filter(u -> !u.equals(leader)).toList();
-        String victim = others.get(others.size() - 1); // the leader restarts first, then the others in unit order
+        // The leader restarts first, then the others in unit order: the victim's turn comes next, and
+        // another unit waits behind it.
+        String victim = others.get(0);
         long logLines = Files.readAllLines(c.controller().debugLogFile()).size();
         c.controller().config("etcd", Map.of("heartbeat_interval", "110"));
         c.await(victim + " waits for its rolling-restart turn", Duration.ofMinutes(1),
