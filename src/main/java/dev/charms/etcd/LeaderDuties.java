@@ -576,7 +576,17 @@ final class LeaderDuties {
         }
         units.put(model.unitName(), peer.localUnitData());
         String turn = peer.localAppData().getOrDefault(PeerData.RESTART_TURN, "");
-        peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, nextRestartTurn(turn, units)));
+        String next = nextRestartTurn(turn, units);
+        if (!next.isEmpty() && !next.equals(turn)) {
+            String holder = next.substring(0, next.indexOf(':'));
+            Optional<String> unsafe = RestartGate.check(workload, pass, roster(), holder);
+            if (unsafe.isPresent()) {
+                model.log("INFO", "rolling restart paused: " + holder + " restarts once the cluster can spare its member ("
+                        + unsafe.get() + ")");
+                next = "";
+            }
+        }
+        peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, next));
     }
 
     /**

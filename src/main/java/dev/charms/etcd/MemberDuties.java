@@ -271,6 +271,12 @@ final class MemberDuties {
             return;
         }
         if (model.isLeader() && turn.isEmpty()) {
+            Optional<String> unsafe = RestartGate.check(workload, pass, roster, model.unitName());
+            if (unsafe.isPresent()) {
+                fw.reportUnitStatus(Status.waiting("configuration changed: restarting once the cluster can spare this member ("
+                        + unsafe.get() + ")"));
+                return;
+            }
             peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, model.unitName() + ":" + fingerprint));
         }
         fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));

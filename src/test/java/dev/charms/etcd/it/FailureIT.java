@@ -271,6 +271,7 @@ class FailureIT {
         String observer = others.get(1);
         String cutMember = cut.replace('/', '-');
         List<String> remaining = List.of(leader, observer);
+        Map<String, String> pids = new java.util.HashMap<>();
 
         c.controller().cut(cut);
         try {
@@ -291,12 +292,33 @@ class FailureIT {
             LocalCluster.Result read = c.etcdctlRawAt("etcd", remaining, "get", "before-failures", "--print-value-only");
             assertEquals(0, read.code(), read.output());
             assertEquals("kept", read.output().strip());
+
+            // A configuration change now must not restart a member: with one of three unreachable, either
+            // restart would leave the cluster without quorum. The rolling restart waits for the heal.
+            for (String u : remaining) {
+                pids.put(u, show(c, u, "MainPID"));
+            }
+            c.controller().config("etcd", Map.of("heartbeat_interval", "130"));
+            c.await("the leader holds its restart back", Duration.ofSeconds(60), () -> c.unit(leader).workloadMessage()
+                    .equals("configuration changed: restarting once the cluster can spare this member (1 of 2 other members unhealthy)"));
+            c.await(observer + " waits for its turn", Duration.ofSeconds(60), () -> c.unit(observer).workloadMessage()
+                    .equals("configuration changed: waiting for this unit's rolling-restart turn"));
+            for (String u : remaining) {
+                assertEquals(pids.get(u), show(c, u, "MainPID"), u + " restarted while a member was unreachable");
+            }
         } finally {
             c.controller().heal(cut);
         }
-        c.await("every unit reports a healthy cluster again", ONE_UPDATE_STATUS, () -> c.units().stream()
+        c.await("every unit reports a healthy cluster again", ONE_UPDATE_STATUS.multipliedBy(2), () -> c.units().stream()
                 .allMatch(u -> c.unit(u).workloadMessage().endsWith("cluster is healthy, 3 members")));
         c.settle();
+        for (String u : c.units()) {
+            String conf = Files.readString(c.controller().hostPath(u, "/etc/etcd/etcd.conf.yml"));
+            assertTrue(conf.contains("heartbeat-interval: 130"), u + " config:\n" + conf);
+        }
+        for (String u : remaining) {
+            assertNotEquals(pids.get(u), show(c, u, "MainPID"), u + " did not restart once the partition healed");
+        }
         c.assertMembershipMatchesUnits();
         c.put("after-partition", "yes");
         assertEquals("yes", c.get("after-partition"));

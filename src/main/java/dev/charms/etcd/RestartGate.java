@@ -1,0 +1,69 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.Health;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a member may take its rolling-restart turn now without costing the cluster its quorum. While it
+ * restarts it does not vote, so the other voting members that quorum needs must be healthy. A member that
+ * is down itself may always be started, and a one- or two-member cluster can do no better than every
+ * other member healthy. The voters are probed with the same cheap /health check as the unit status.
+ */
+final class RestartGate {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private RestartGate() {
+    }
+
+    /**
+     * The rule: {@code selfHealthy} whether the member that would restart is a healthy voter now;
+     * {@code healthyOthers} how many of the other {@code voters - 1} voting members are healthy.
+     */
+    static boolean keepsQuorum(boolean selfHealthy, int healthyOthers, int voters) {
+        return !selfHealthy || healthyOthers >= Math.min(voters / 2 + 1, voters - 1);
+    }
+
+    /**
+     * Empty when {@code unit}'s member may restart now; otherwise why not, e.g. {@code 1 of 2 other
+     * members unhealthy}.
+     */
+    static Optional<String> check(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
+        String learner = roster.pendingLearner();
+        Roster voters = learner == null ? roster : roster.without(learner);
+        if (voters.size() <= 1 || !voters.contains(unit)) {
+            return Optional.empty();
+        }
+        List<String> units = new ArrayList<>(voters.entries().keySet());
+        List<URI> urls = new ArrayList<>();
+        List<String> probed = new ArrayList<>();
+        for (String u : units) {
+            String url = u.equals(pass.node().unit()) ? pass.node().localClientUrl().toString()
+                    : pass.peer().unitData(u).getOrDefault(PeerData.CLIENT_URL, "");
+            if (!url.isBlank()) {
+                urls.add(URI.create(url));
+                probed.add(u);
+            }
+        }
+        List<Health> results = workload.health(pass.installation(), urls, TIMEOUT);
+        boolean selfHealthy = false;
+        int healthyOthers = 0;
+        for (int i = 0; i < probed.size(); i++) {
+            if (results.get(i).healthy()) {
+                if (probed.get(i).equals(unit)) {
+                    selfHealthy = true;
+                } else {
+                    healthyOthers++;
+                }
+            }
+        }
+        if (keepsQuorum(selfHealthy, healthyOthers, voters.size())) {
+            return Optional.empty();
+        }
+        int others = voters.size() - 1;
+        return Optional.of((others - healthyOthers) + " of " + others + " other members unhealthy");
+    }
+}
