@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 final class RestartGate {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long an unhealthy answer is asked again before the turn waits: right after a member restarted,
+     * the others may still be electing a raft leader for a moment. Nothing but the leader's next hook
+     * asks again later.
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private RestartGate() {
     }
@@ -29,9 +35,20 @@ final class RestartGate {
 
     /**
      * Empty when {@code unit}'s member may restart now; otherwise why not, e.g. {@code 1 of 2 other
-     * members unhealthy}.
+     * members unhealthy} (after asking again for up to {@link #SETTLE}).
      */
     static Optional<String> check(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            Optional<String> unsafe = checkOnce(workload, pass, roster, unit);
+            if (unsafe.isEmpty() || System.nanoTime() >= deadline) {
+                return unsafe;
+            }
+            LeaderDuties.sleep(500);
+        }
+    }
+
+    private static Optional<String> checkOnce(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
         String learner = roster.pendingLearner();
         Roster voters = learner == null ? roster : roster.without(learner);
         if (voters.size() <= 1 || !voters.contains(unit)) {
