@@ -21,6 +21,8 @@ final class RestartGate {
      * asks again later.
      */
     private static final Duration SETTLE = Duration.ofSeconds(3);
+    /** A check in this hook (every hook is its own process) already waited {@link #SETTLE} in vain: ask once. */
+    private static volatile boolean waitedOut;
 
     private RestartGate() {
     }
@@ -38,10 +40,14 @@ final class RestartGate {
      * members unhealthy} (after asking again for up to {@link #SETTLE}).
      */
     static Optional<String> check(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
+        long deadline = System.nanoTime() + (waitedOut ? 0 : SETTLE.toNanos());
         while (true) {
             Optional<String> unsafe = checkOnce(workload, pass, roster, unit);
-            if (unsafe.isEmpty() || System.nanoTime() >= deadline) {
+            if (unsafe.isEmpty()) {
+                return unsafe;
+            }
+            if (System.nanoTime() >= deadline) {
+                waitedOut = true;
                 return unsafe;
             }
             LeaderDuties.sleep(500);
