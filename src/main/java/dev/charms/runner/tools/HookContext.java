@@ -10,6 +10,7 @@ import dev.charms.runner.model.StorageAttachment;
 import dev.charms.runner.model.Unit;
 import dev.charms.runner.model.UnitNames;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,12 @@ public final class HookContext {
     private final String secretLabel;
     private final Integer secretRevision;
     private final List<String> members;
+    /**
+     * Ids of the relations this unit was in scope of when the context was made: a unit that starts dying
+     * while its hook runs keeps them for the rest of that hook (Juju fixes a context's relations when it
+     * makes the context; the unit leaves scope only after its own departed hooks).
+     */
+    private final Set<Integer> scopeAtStart = new HashSet<>();
 
     private final Map<Integer, Map<String, String>> unitBagWrites = new TreeMap<>();
     private final Map<Integer, Map<String, String>> appBagWrites = new TreeMap<>();
@@ -72,6 +79,11 @@ public final class HookContext {
         this.secretRevision = b.secretRevision;
         this.members = b.members;
         this.id = model.nextContextId(unit.name(), task != null ? task.name() : hookName);
+        for (Relation r : model.relationsOf(unit.applicationName())) {
+            if (r.inScope(unit.name())) {
+                scopeAtStart.add(r.id());
+            }
+        }
     }
 
     /** Starts a context for hook {@code hookName} (e.g. {@code cluster-relation-changed}) on {@code unit}. */
@@ -378,7 +390,7 @@ public final class HookContext {
     List<Relation> visibleRelations() {
         List<Relation> out = new ArrayList<>();
         for (Relation r : model.relationsOf(unit.applicationName())) {
-            if (r.inScope(unit.name()) || (relation != null && relation.id() == r.id())) {
+            if (r.inScope(unit.name()) || scopeAtStart.contains(r.id()) || (relation != null && relation.id() == r.id())) {
                 out.add(r);
             }
         }

@@ -167,6 +167,19 @@ class RelationToolsTest {
     }
 
     @Test
+    void aHookKeepsTheRelationsItStartedWithWhenItsUnitLeavesScope() {
+        // remove-unit arrives while etcd/0's config-changed runs: the hook still sees and writes cluster:0.
+        HookContext running = f.hook(f.etcd0, "config-changed");
+        f.peers.leaveScope("etcd/0");
+        assertEquals("cluster:0\n", f.ok(running, "relation-ids", "cluster"));
+        f.ok(running, "relation-set", "-r", "0", "k=v");
+        assertEquals("v\n", f.ok(running, "relation-get", "-r", "0", "k", "etcd/0"));
+        HookContext next = f.hook(f.etcd0, "config-changed");
+        assertEquals("[]\n", f.ok(next, "relation-ids", "cluster", "--format=json"));
+        assertError(f.run(next, "relation-set", "-r", "0", "k=w"), 2, "invalid value \"0\" for option -r: relation not found");
+    }
+
+    @Test
     void remoteAppBagChangeFromOtherSideIsReadable() {
         HookContext client = f.relationHook(f.client0, "db-relation-joined", f.db, "etcd/0");
         f.ok(client, "relation-set", "--app", "prefix=/app");
