@@ -18,12 +18,12 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -570,7 +570,7 @@ final class LeaderDuties {
 
     /** Gives the rolling-restart turn to the next unit that asked for one, once the holder is done. */
     private void grantRestartTurn() {
-        Map<String, Map<String, String>> units = new TreeMap<>(Units.ORDER);
+        Map<String, Map<String, String>> units = new HashMap<>();
         for (String unit : peer.units()) {
             units.put(unit, peer.unitData(unit));
         }

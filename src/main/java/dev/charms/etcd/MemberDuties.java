@@ -156,10 +156,7 @@ final class MemberDuties {
         RuntimeException last = null;
         // etcdctl's gRPC dialer backs off for a second after a refused connection: ask it only once the
         // client port accepts connections.
-        if (!awaitListening(deadline)) {
-            throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds() + " s"
-                    + (workload.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");
-        }
+        awaitListeningOrFail(deadline);
         while (System.nanoTime() < deadline) {
             try {
                 EtcdctlStatus.Local status = workload.localStatus(pass.installation(), pass.node().localClientUrl(), PROBE_TIMEOUT);
@@ -182,9 +179,14 @@ final class MemberDuties {
      * still be electing; a later hook finds it not running if that fails).
      */
     void awaitListening() {
-        if (!awaitListening(System.nanoTime() + SERVE_WAIT.toNanos())) {
-            throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds()
-                    + " s; see journalctl -u etcd");
+        awaitListeningOrFail(System.nanoTime() + SERVE_WAIT.toNanos());
+    }
+
+    /** As {@link #awaitListening(long)}, failing with what is known when the port stays closed. */
+    private void awaitListeningOrFail(long deadline) {
+        if (!awaitListening(deadline)) {
+            throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds() + " s"
+                    + (workload.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");
         }
     }
 

@@ -12,6 +12,7 @@ import dev.charms.ops.Trace;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,9 +163,17 @@ public final class Reconciler {
 
     /** Client URLs of every member in the roster (from their unit data), this unit's local URL first. */
     static List<URI> clientUrls(Relation peer, Roster roster, Node self) {
-        List<URI> urls = new ArrayList<>();
+        return new ArrayList<>(clientUrlsByUnit(peer, roster, self).values());
+    }
+
+    /**
+     * As {@link #clientUrls}, by unit: this unit's own member first (at its local URL), then the others
+     * that published a client URL, in roster order.
+     */
+    static Map<String, URI> clientUrlsByUnit(Relation peer, Roster roster, Node self) {
+        Map<String, URI> urls = new LinkedHashMap<>();
         if (roster.contains(self.unit())) {
-            urls.add(self.localClientUrl());
+            urls.put(self.unit(), self.localClientUrl());
         }
         for (String unit : roster.entries().keySet()) {
             if (unit.equals(self.unit())) {
@@ -172,7 +181,7 @@ public final class Reconciler {
             }
             String url = peer.unitData(unit).get(PeerData.CLIENT_URL);
             if (url != null && !url.isBlank()) {
-                urls.add(URI.create(url));
+                urls.put(unit, URI.create(url));
             }
         }
         return urls;

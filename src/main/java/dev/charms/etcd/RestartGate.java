@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,23 +56,13 @@ final class RestartGate {
     }
 
     private static Optional<String> checkOnce(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
-        String learner = roster.pendingLearner();
-        Roster voters = learner == null ? roster : roster.without(learner);
+        Roster voters = roster.votingMembers();
         if (voters.size() <= 1 || !voters.contains(unit)) {
             return Optional.empty();
         }
-        List<String> units = new ArrayList<>(voters.entries().keySet());
-        List<URI> urls = new ArrayList<>();
-        List<String> probed = new ArrayList<>();
-        for (String u : units) {
-            String url = u.equals(pass.node().unit()) ? pass.node().localClientUrl().toString()
-                    : pass.peer().unitData(u).getOrDefault(PeerData.CLIENT_URL, "");
-            if (!url.isBlank()) {
-                urls.add(URI.create(url));
-                probed.add(u);
-            }
-        }
-        List<Health> results = workload.health(pass.installation(), urls, TIMEOUT);
+        Map<String, URI> byUnit = Reconciler.clientUrlsByUnit(pass.peer(), voters, pass.node());
+        List<String> probed = new ArrayList<>(byUnit.keySet());
+        List<Health> results = workload.health(pass.installation(), new ArrayList<>(byUnit.values()), TIMEOUT);
         boolean selfHealthy = false;
         int healthyOthers = 0;
         for (int i = 0; i < probed.size(); i++) {

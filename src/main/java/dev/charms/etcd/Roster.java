@@ -123,6 +123,12 @@ public final class Roster {
         return new Roster(m);
     }
 
+    /** The voting members: the roster without its pending learner (a learner answers no quorum read). */
+    public Roster votingMembers() {
+        String learner = pendingLearner();
+        return learner == null ? this : without(learner);
+    }
+
     /** The unit admitted as a learner and not yet promoted, if any (at most one at a time). */
     public String pendingLearner() {
         for (Map.Entry<String, Entry> e : entries.entrySet()) {

@@ -47,7 +47,7 @@ final class StatusReport {
         }
         // A learner answers no quorum read (and may not have started yet): only voters are probed.
         String learner = roster.pendingLearner();
-        Roster voters = learner == null ? roster : roster.without(learner);
+        Roster voters = roster.votingMembers();
         int v = voters.size();
         List<Health> results = probe(Reconciler.clientUrls(pass.peer(), voters, pass.node()));
         long healthy = results.stream().filter(Health::healthy).count();
