@@ -152,7 +152,7 @@ final class LeaderDuties {
         if (roster.isEmpty()) {
             roster = bootstrap();
         }
-        List<String> departed = departed(peer, model.unitName(), roster);
+        List<String> departed = PeersSeen.departed(peer, model.unitName(), roster, fw.stored(), System.currentTimeMillis());
         Map<String, Long> since = departedSince(fw.stored(), departed, System.currentTimeMillis());
         List<String> candidates = candidates(peer, model.unitName(), roster, true);
         boolean work = workPending(peer, model.unitName(), roster, departed, candidates)
@@ -282,7 +282,8 @@ final class LeaderDuties {
             return false;
         }
         return auditDue(stored) || awaitingAdmitted(stored, roster) != null
-                || workPending(peer, model.unitName(), roster, departed(peer, model.unitName(), roster),
+                || workPending(peer, model.unitName(), roster,
+                PeersSeen.departed(peer, model.unitName(), roster, stored, System.currentTimeMillis()),
                 candidates(peer, model.unitName(), roster, false));
     }
 
@@ -333,17 +334,6 @@ final class LeaderDuties {
         // A cluster made just now has no member of another unit: its first audit can wait its interval.
         fw.stored().put(AUDITED_AT, System.currentTimeMillis());
         return roster;
-    }
-
-    /** Roster units that are no longer in the relation (and not this unit). */
-    static List<String> departed(Relation peer, String self, Roster roster) {
-        List<String> out = new ArrayList<>();
-        for (String unit : roster.entries().keySet()) {
-            if (!unit.equals(self) && !peer.units().contains(unit)) {
-                out.add(unit);
-            }
-        }
-        return out;
     }
 
     /**
@@ -571,7 +561,10 @@ final class LeaderDuties {
     /** Gives the rolling-restart turn to the next unit that asked for one, once the holder is done. */
     private void grantRestartTurn() {
         Map<String, Map<String, String>> units = new HashMap<>();
-        for (String unit : peer.units()) {
+        List<String> present = new ArrayList<>(peer.units());
+        // A peer this unit has not seen join yet (a new leader) may hold the turn: it has not left.
+        present.addAll(PeersSeen.unseen(peer, model.unitName(), roster(), fw.stored()));
+        for (String unit : present) {
             units.put(unit, peer.unitData(unit));
         }
         units.put(model.unitName(), peer.localUnitData());

@@ -124,6 +124,7 @@ public final class Reconciler {
         workload.ensurePkiDir();
         UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner(), stored);
         Relation rel = peer.get();
+        PeersSeen.record(stored, rel);
         String csr = tls.csr(rel.localUnitData().get(PeerData.CSR), node.memberName(), node.sans());
         rel.updateLocalUnitData(Map.of(
                 PeerData.ADDRESS, node.peerAddress(),

@@ -53,7 +53,7 @@ final class StatusReport {
         long healthy = results.stream().filter(Health::healthy).count();
         long down = v - healthy;
         String members = (v == 1 ? "1 member" : v + " members") + (learner == null ? "" : ", " + learner + " joining as learner");
-        String refused = model.isLeader() && !LeaderDuties.departed(pass.peer(), model.unitName(), roster).isEmpty()
+        String refused = model.isLeader() && !PeersSeen.departed(pass.peer(), model.unitName(), roster, fw.stored(), System.currentTimeMillis()).isEmpty()
                 ? fw.stored().getString(LeaderDuties.REMOVAL_REFUSED, "") : "";
         if (healthy > v / 2 && !refused.isEmpty()) {
             fw.reportUnitStatus(Status.blocked(prefix + refused));

@@ -50,7 +50,9 @@ class LeaderWorkTest {
     private boolean expects(Roster roster, PeerRelation peer, long auditedAt, String admitted, String ownState) {
         PeerRelation p = peer.withLocalData(Map.of(PeerData.MEMBERS, roster.toJson()), unit("1", ownState));
         State state = State.builder().unitName("etcd/0").leader(true).relation(p)
-                .stored(LeaderDuties.AUDITED_AT, auditedAt).stored(LeaderDuties.ADMITTED, admitted).build();
+                .stored(LeaderDuties.AUDITED_AT, auditedAt).stored(LeaderDuties.ADMITTED, admitted)
+                // This leader has seen etcd/1 in the relation: missing from it, etcd/1 has departed.
+                .stored(PeersSeen.SEEN, java.util.List.of("etcd/1")).build();
         Output out = ctx.run(JujuEvent.relationChanged(p, p.remoteUnitsData().keySet().iterator().next()), state);
         assertEquals(0, out.exitCode(), out.stderr());
         return seen.get();
