@@ -405,6 +405,11 @@ final class LeaderDuties {
         Roster.Entry entry = roster.get(unit);
         long deadline = sinceMillis + SELF_REMOVAL_WAIT.toMillis();
         Optional<Member> member = memberOf(admin.memberList(), entry);
+        if (member.isPresent() && System.currentTimeMillis() < deadline) {
+            // Without a quorum the unit cannot remove its member either: waiting for it would only hold
+            // this hook (and every hook and action queued behind it) for nothing.
+            new Quorum(admin).requireQuorum(member.get(), unit);
+        }
         while (member.isPresent() && System.currentTimeMillis() < deadline) {
             sleep(1000);
             member = memberOf(admin.memberList(), entry);

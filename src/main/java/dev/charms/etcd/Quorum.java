@@ -114,10 +114,7 @@ final class Quorum {
         long healthy = voters.stream().filter(m -> statuses.containsKey(m.id())).count();
         int n = voters.size();
         long healthyAfter = healthy - (statuses.containsKey(target.id()) ? 1 : 0);
-        if (healthy < n / 2 + 1) {
-            throw new UnsafeRemoval("cannot remove member " + target.name() + " (" + why + "): the cluster has no quorum ("
-                    + healthy + " of " + n + " voting members healthy)", true);
-        }
+        requireQuorum(target, why, healthy, n);
         if (n > 1 && healthyAfter < (n - 1) / 2 + 1) {
             throw new UnsafeRemoval("refusing to remove member " + target.name() + " (" + why + "): it would leave "
                     + healthyAfter + " healthy of " + (n - 1) + " voting members, below quorum", false);
@@ -131,6 +128,28 @@ final class Quorum {
             }
         }
         removeRetrying(target.id());
+    }
+
+    /**
+     * Throws {@link UnsafeRemoval} (no quorum) when the voting members that answer are no majority: then
+     * nobody can remove {@code target}, its own unit included. Does nothing for a learner or an unstarted
+     * member, whose removal needs no quorum check.
+     */
+    void requireQuorum(Member target, String why) {
+        if (target.learner() || !target.started()) {
+            return;
+        }
+        List<Member> members = admin.memberList();
+        Map<Long, MemberStatus> statuses = statuses(members);
+        List<Member> voters = members.stream().filter(m -> !m.learner()).toList();
+        requireQuorum(target, why, voters.stream().filter(m -> statuses.containsKey(m.id())).count(), voters.size());
+    }
+
+    private static void requireQuorum(Member target, String why, long healthy, int voters) {
+        if (healthy < voters / 2 + 1) {
+            throw new UnsafeRemoval("cannot remove member " + target.name() + " (" + why + "): the cluster has no quorum ("
+                    + healthy + " of " + voters + " voting members healthy)", true);
+        }
     }
 
     /** Retries while etcd answers with a passing error (a leader election, "unhealthy cluster"). */

@@ -117,8 +117,8 @@ public final class RebuildPlan {
                     + " not answer, but " + (silent.size() == 1 ? "its unit is" : "their units are") + " still deployed ("
                     + units + "): they may be alive on the other side of a network partition, with a quorum of their"
                     + " own. If their machines are gone, remove them first (juju remove-unit --force " + units
-                    + ") and run rebuild-cluster again; force=true rebuilds anyway and discards whatever they hold."
-                    + " Nothing was changed");
+                    + ") and run rebuild-cluster again once this unit has seen them leave (its cluster-relation-departed"
+                    + " hooks); force=true rebuilds anyway and discards whatever they hold. Nothing was changed");
         }
         return Optional.empty();
     }

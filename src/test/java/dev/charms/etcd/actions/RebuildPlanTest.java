@@ -72,8 +72,9 @@ class RebuildPlanTest {
         String why = plan.refusal(false).orElseThrow();
         assertEquals("etcd-1, etcd-2 do not answer, but their units are still deployed (etcd/1 etcd/2): they may be alive"
                 + " on the other side of a network partition, with a quorum of their own. If their machines are gone,"
-                + " remove them first (juju remove-unit --force etcd/1 etcd/2) and run rebuild-cluster again; force=true"
-                + " rebuilds anyway and discards whatever they hold. Nothing was changed", why);
+                + " remove them first (juju remove-unit --force etcd/1 etcd/2) and run rebuild-cluster again once this"
+                + " unit has seen them leave (its cluster-relation-departed hooks); force=true rebuilds anyway and"
+                + " discards whatever they hold. Nothing was changed", why);
         assertEquals(Optional.empty(), plan.refusal(true));
         // named in unit order, whatever order etcd lists them in
         List<ClusterHealth.MemberHealth> shuffled = new ArrayList<>(report("VDDDDDDDDDD", 9).members());
