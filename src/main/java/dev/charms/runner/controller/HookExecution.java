@@ -57,7 +57,7 @@ final class HookExecution {
                 + "\" hook (relation " + hook.relationId() + " is gone)");
             return new Outcome(true, CommitEffects.NONE);
         }
-        HookContext ctx = context(unit, hook);
+        HookContext ctx = context(unit, hook, agent.memberView());
         UnitHost host = agent.host();
         String via;
         List<String> argv;
@@ -105,7 +105,7 @@ final class HookExecution {
     Outcome runAction(UnitAgent agent, ActionTask task) throws InterruptedException {
         Unit unit = agent.unit();
         UnitHost host = agent.host();
-        HookContext ctx = HookContext.action(model, unit, task).build();
+        HookContext ctx = HookContext.action(model, unit, task).memberView(agent.memberView()).build();
         task.start();
         Path dispatch = host.charmDir().resolve("dispatch");
         Path legacy = host.charmDir().resolve("actions").resolve(task.name());
@@ -151,8 +151,8 @@ final class HookExecution {
         }
     }
 
-    private HookContext context(Unit unit, Hook hook) {
-        HookContext.Builder b = HookContext.hook(model, unit, hook.name());
+    private HookContext context(Unit unit, Hook hook, java.util.Map<Integer, List<String>> memberView) {
+        HookContext.Builder b = HookContext.hook(model, unit, hook.name()).memberView(memberView);
         if (hook.relationId() >= 0) {
             Relation r = model.relation(hook.relationId()).orElseThrow(
                 () -> new ModelException("relation " + hook.relationId() + " not found"));

@@ -41,6 +41,12 @@ final class UnitAgent {
     private final HookQueue queue = new HookQueue();
     private final Deque<ActionTask> actions = new ArrayDeque<>();
     private final Map<Integer, Set<String>> joined = new HashMap<>();
+    /**
+     * Remote units relation-list shows in this unit's hooks, per relation: Juju's relation members, each
+     * added when its -joined hook begins on this unit and dropped when its -departed hook begins (a unit
+     * that entered scope is not a member before this unit's -joined hook for it).
+     */
+    private final Map<Integer, Set<String>> members = new HashMap<>();
     private final Thread thread;
     private boolean busy;
     private boolean paused;
@@ -178,6 +184,29 @@ final class UnitAgent {
         }
     }
 
+    /** A hook begins: its -joined makes the remote unit a member, its -departed and -broken end membership. */
+    private void updateMembers(Hook hook) {
+        switch (hook.kind()) {
+            case RELATION_JOINED -> members.computeIfAbsent(hook.relationId(), k -> new HashSet<>()).add(hook.remoteUnit());
+            case RELATION_DEPARTED -> members.getOrDefault(hook.relationId(), new HashSet<>()).remove(hook.remoteUnit());
+            case RELATION_BROKEN -> members.remove(hook.relationId());
+            default -> { }
+        }
+    }
+
+    /** Relation members as this unit's hooks see them now: relation id to remote units, in unit order. */
+    Map<Integer, List<String>> memberView() {
+        synchronized (lock) {
+            Map<Integer, List<String>> out = new HashMap<>();
+            members.forEach((id, units) -> {
+                List<String> sorted = new ArrayList<>(units);
+                sorted.sort(dev.charms.runner.model.UnitNames.ORDER);
+                out.put(id, List.copyOf(sorted));
+            });
+            return out;
+        }
+    }
+
     private List<String> sortedJoined(int relationId) {
         List<String> out = new ArrayList<>(joined.getOrDefault(relationId, Set.of()));
         out.sort(dev.charms.runner.model.UnitNames.ORDER);
@@ -305,7 +334,9 @@ final class UnitAgent {
                     }
                     if (wait <= 0) {
                         busy = true;
-                        return new HookWork(queue.start());
+                        Hook hook = queue.start();
+                        updateMembers(hook);
+                        return new HookWork(hook);
                     }
                     lock.wait(wait);
                     continue;

@@ -43,6 +43,7 @@ public final class HookContext {
     private final String secretLabel;
     private final Integer secretRevision;
     private final List<String> members;
+    private final Map<Integer, List<String>> memberView;
     /**
      * Ids of the relations this unit was in scope of when the context was made: a unit that starts dying
      * while its hook runs keeps them for the rest of that hook (Juju fixes a context's relations when it
@@ -78,6 +79,7 @@ public final class HookContext {
         this.secretLabel = b.secretLabel;
         this.secretRevision = b.secretRevision;
         this.members = b.members;
+        this.memberView = b.memberView;
         this.id = model.nextContextId(unit.name(), task != null ? task.name() : hookName);
         for (Relation r : model.relationsOf(unit.applicationName())) {
             if (r.inScope(unit.name())) {
@@ -111,6 +113,7 @@ public final class HookContext {
         private String secretLabel;
         private Integer secretRevision;
         private List<String> members;
+        private Map<Integer, List<String>> memberView;
 
         private Builder(Model model, Unit unit, String hookName, ActionTask task) {
             this.model = model;
@@ -157,6 +160,16 @@ public final class HookContext {
          */
         public Builder members(List<String> unitNames) {
             this.members = List.copyOf(unitNames);
+            return this;
+        }
+
+        /**
+         * Relation members as the unit's agent tracks them (relation id to remote units whose -joined hook
+         * has begun on this unit and whose -departed has not): what relation-list reports, as in Juju. Without
+         * it (contexts made outside an agent), every remote unit in scope counts as a member.
+         */
+        public Builder memberView(Map<Integer, List<String>> view) {
+            this.memberView = Map.copyOf(view);
             return this;
         }
 
@@ -489,7 +502,8 @@ public final class HookContext {
             return List.of();
         }
         String remote = r.remoteApplication(unit.applicationName());
-        return r.unitsInScope(remote).stream().filter(u -> !u.equals(unit.name()))
+        List<String> candidates = memberView != null ? memberView.getOrDefault(r.id(), List.of()) : r.unitsInScope(remote);
+        return candidates.stream().filter(u -> !u.equals(unit.name()))
                 .filter(u -> !(own && hookName != null && hookName.endsWith("-relation-departed")
                         && (u.equals(remoteUnit) || u.equals(departingUnit))))
                 .toList();

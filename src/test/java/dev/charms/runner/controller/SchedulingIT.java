@@ -79,6 +79,15 @@ class SchedulingIT {
             assertEquals(!unit.equals("rec/0"), appLevelChange, unit + " app-level change (leader writes app bag): " + all);
         }
         assertEquals("rec/0", controller.model().requireApplication("rec").leader().orElseThrow());
+        // relation-list shows a peer only from this unit's -joined hook for it on (Juju's relation members),
+        // although every unit entered scope at deploy: before it, a unit sees none of its peers.
+        List<String> seen = TestModels.members(controller.debugLogFile(), "rec/0");
+        assertEquals(List.of("cluster-relation-created: ", "leader-elected: ", "config-changed: ", "start: "),
+            seen.subList(0, 4), "rec/0 saw " + seen);
+        assertEquals(List.of("cluster-relation-joined: rec/1", "cluster-relation-changed: rec/1"), seen.subList(4, 6),
+            "rec/0 saw " + seen);
+        assertTrue(seen.indexOf("cluster-relation-joined: rec/1 rec/2") > 5, "rec/0 saw " + seen);
+        assertEquals("cluster-relation-changed: rec/1 rec/2", seen.get(seen.size() - 1), "rec/0 saw " + seen);
 
         controller.addUnit("rec", 1);
         controller.waitIdle(SETTLE);
@@ -105,6 +114,11 @@ class SchedulingIT {
         List<String> survivor1 = hooksOf("rec/1").subList(before1, hooksOf("rec/1").size());
         List<String> survivor2 = hooksOf("rec/2").subList(before2, hooksOf("rec/2").size());
         assertTrue(survivor1.contains("cluster-relation-departed rec/0 rec/0"), survivor1.toString());
+        List<String> dyingSaw = TestModels.members(controller.debugLogFile(), "rec/0");
+        assertEquals(List.of("cluster-relation-departed: rec/2 rec/3", "cluster-relation-departed: rec/3",
+            "cluster-relation-departed: "), dyingSaw.subList(dyingSaw.size() - 3, dyingSaw.size()),
+            "each of the dying unit's -departed hooks drops that peer: " + dyingSaw);
+        assertTrue(TestModels.members(controller.debugLogFile(), "rec/1").contains("cluster-relation-departed: rec/2 rec/3"));
         assertTrue(survivor2.contains("cluster-relation-departed rec/0 rec/0"), survivor2.toString());
         assertTrue(survivor1.contains("leader-elected - -"), "lowest survivor is elected: " + survivor1);
         assertTrue(survivor2.contains("leader-settings-changed - -"), survivor2.toString());

@@ -75,6 +75,22 @@ final class TestModels {
         return out;
     }
 
+    /**
+     * The peer members relation-list showed in each hook {@code unit} ran, in order, as {@code "<hook>:
+     * <units>"} (e.g. {@code "cluster-relation-joined: rec/1"}, {@code "start: "}).
+     */
+    static List<String> members(Path debugLog, String unit) throws IOException {
+        Pattern line = Pattern.compile("^unit-\\S+: \\S+ DEBUG unit\\.(\\S+?)\\.\\S+ MEMBERS hooks/(\\S+) ?(.*)$");
+        List<String> out = new ArrayList<>();
+        for (String l : Files.readAllLines(debugLog)) {
+            Matcher m = line.matcher(l);
+            if (m.matches() && m.group(1).equals(unit)) {
+                out.add(m.group(2) + ": " + m.group(3).trim());
+            }
+        }
+        return out;
+    }
+
     /** Only the hook names. */
     static List<String> hookNames(Path debugLog, String unit) throws IOException {
         return hooks(debugLog, unit).stream().map(h -> h.split(" ")[0]).toList();
