@@ -204,13 +204,21 @@ final class LeaderDuties {
      * runs once from then, not again in every hook that retries a refused removal.
      */
     static Map<String, Long> departedSince(dev.charms.ops.StoredState stored, List<String> departed, long now) {
+        return noticedSince(stored, DEPARTED_SINCE, departed, now);
+    }
+
+    /**
+     * When each of {@code units} was first noticed ({@code now} for one noticed now, or recorded in the
+     * future: the clock went back), kept in {@code stored} under {@code key} for exactly those units.
+     */
+    static Map<String, Long> noticedSince(dev.charms.ops.StoredState stored, String key, List<String> units, long now) {
         Map<String, Long> out = new java.util.TreeMap<>();
-        Object saved = stored.get(DEPARTED_SINCE);
-        for (String unit : departed) {
+        Object saved = stored.get(key);
+        for (String unit : units) {
             long at = saved instanceof Map<?, ?> m && m.get(unit) instanceof Number n && n.longValue() <= now ? n.longValue() : now;
             out.put(unit, at);
         }
-        stored.put(DEPARTED_SINCE, out.isEmpty() ? null : out);
+        stored.put(key, out.isEmpty() ? null : out);
         return out;
     }
 

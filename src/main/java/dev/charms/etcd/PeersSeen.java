@@ -5,8 +5,6 @@ import dev.charms.ops.StoredState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -56,41 +54,30 @@ final class PeersSeen {
      */
     static List<String> departed(Relation peer, String self, Roster roster, StoredState stored, long now) {
         List<String> seen = seen(stored);
-        Object saved = stored.get(UNSEEN_MISSING_SINCE);
-        Map<String, Long> missingSince = new TreeMap<>(Units.ORDER);
+        List<String> unseen = new ArrayList<>();
         List<String> out = new ArrayList<>();
-        for (String unit : roster.entries().keySet()) {
-            if (unit.equals(self) || peer.units().contains(unit)) {
-                continue;
-            }
-            if (seen.contains(unit)) {
-                out.add(unit);
-                continue;
-            }
-            long since = saved instanceof Map<?, ?> m && m.get(unit) instanceof Number n && n.longValue() <= now
-                    ? n.longValue() : now;
-            missingSince.put(unit, since);
+        for (String unit : missing(peer, self, roster)) {
+            (seen.contains(unit) ? out : unseen).add(unit);
+        }
+        LeaderDuties.noticedSince(stored, UNSEEN_MISSING_SINCE, unseen, now).forEach((unit, since) -> {
             if (now - since >= UNSEEN_WAIT.toMillis()) {
                 out.add(unit);
             }
-        }
-        Map<String, Long> previous = saved instanceof Map<?, ?> ? readLongs((Map<?, ?>) saved) : Map.of();
-        if (!previous.equals(missingSince)) {
-            stored.put(UNSEEN_MISSING_SINCE, missingSince.isEmpty() ? null : missingSince);
-        }
+        });
+        out.sort(Units.ORDER);
         return out;
     }
 
     /** Roster units missing from the relation that this unit has never seen there (not departed yet). */
     static List<String> unseen(Relation peer, String self, Roster roster, StoredState stored) {
         List<String> seen = seen(stored);
-        List<String> out = new ArrayList<>();
-        for (String unit : roster.entries().keySet()) {
-            if (!unit.equals(self) && !peer.units().contains(unit) && !seen.contains(unit)) {
-                out.add(unit);
-            }
-        }
-        return out;
+        return missing(peer, self, roster).stream().filter(u -> !seen.contains(u)).toList();
+    }
+
+    /** Roster units, other than {@code self}, that relation-list does not show. */
+    private static List<String> missing(Relation peer, String self, Roster roster) {
+        List<String> listed = peer.units();
+        return roster.entries().keySet().stream().filter(u -> !u.equals(self) && !listed.contains(u)).toList();
     }
 
     private static List<String> seen(StoredState stored) {
@@ -102,16 +89,6 @@ final class PeersSeen {
                 }
             }
         }
-        return out;
-    }
-
-    private static Map<String, Long> readLongs(Map<?, ?> m) {
-        Map<String, Long> out = new TreeMap<>(Units.ORDER);
-        m.forEach((k, v) -> {
-            if (k instanceof String s && v instanceof Number n) {
-                out.put(s, n.longValue());
-            }
-        });
         return out;
     }
 }

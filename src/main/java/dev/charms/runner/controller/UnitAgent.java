@@ -198,19 +198,19 @@ final class UnitAgent {
     Map<Integer, List<String>> memberView() {
         synchronized (lock) {
             Map<Integer, List<String>> out = new HashMap<>();
-            members.forEach((id, units) -> {
-                List<String> sorted = new ArrayList<>(units);
-                sorted.sort(dev.charms.runner.model.UnitNames.ORDER);
-                out.put(id, List.copyOf(sorted));
-            });
+            members.forEach((id, units) -> out.put(id, inUnitOrder(units)));
             return out;
         }
     }
 
     private List<String> sortedJoined(int relationId) {
-        List<String> out = new ArrayList<>(joined.getOrDefault(relationId, Set.of()));
+        return inUnitOrder(joined.getOrDefault(relationId, Set.of()));
+    }
+
+    private static List<String> inUnitOrder(Set<String> units) {
+        List<String> out = new ArrayList<>(units);
         out.sort(dev.charms.runner.model.UnitNames.ORDER);
-        return out;
+        return List.copyOf(out);
     }
 
     void enqueueAction(ActionTask task) {

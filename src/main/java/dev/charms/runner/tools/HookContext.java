@@ -42,7 +42,6 @@ public final class HookContext {
     private final String secretUri;
     private final String secretLabel;
     private final Integer secretRevision;
-    private final List<String> members;
     private final Map<Integer, List<String>> memberView;
     /**
      * Ids of the relations this unit was in scope of when the context was made: a unit that starts dying
@@ -78,7 +77,6 @@ public final class HookContext {
         this.secretUri = b.secretUri;
         this.secretLabel = b.secretLabel;
         this.secretRevision = b.secretRevision;
-        this.members = b.members;
         this.memberView = b.memberView;
         this.id = model.nextContextId(unit.name(), task != null ? task.name() : hookName);
         for (Relation r : model.relationsOf(unit.applicationName())) {
@@ -112,7 +110,6 @@ public final class HookContext {
         private String secretUri;
         private String secretLabel;
         private Integer secretRevision;
-        private List<String> members;
         private Map<Integer, List<String>> memberView;
 
         private Builder(Model model, Unit unit, String hookName, ActionTask task) {
@@ -150,16 +147,6 @@ public final class HookContext {
             this.secretUri = uri;
             this.secretLabel = label;
             this.secretRevision = revision;
-            return this;
-        }
-
-        /**
-         * Overrides the remote members relation-list reports for the hook's relation (e.g. a dying unit
-         * that has already run -departed for some peers). Default: remote units in scope, minus the
-         * remote unit in a -departed hook, and none in -broken.
-         */
-        public Builder members(List<String> unitNames) {
-            this.members = List.copyOf(unitNames);
             return this;
         }
 
@@ -495,9 +482,6 @@ public final class HookContext {
     /** relation-list: the remote units of {@code r} as this hook sees them. */
     List<String> members(Relation r) {
         boolean own = relation != null && relation.id() == r.id();
-        if (own && members != null) {
-            return members;
-        }
         if (own && hookName != null && hookName.endsWith("-relation-broken")) {
             return List.of();
         }
