@@ -1,0 +1,219 @@
+package dev.charms.etcd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import dev.charms.runner.model.ActionTask;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster lifecycle through the local runner with the real charm and real etcd: growing and
+ * shrinking, removing the raft leader and the Juju leader, with data, membership (no stale member)
+ * and TLS (a client without a certificate is refused) checked at every step.
+ */
+class ClusterLifecycleIT {
+    private final Map<String, String> written = new LinkedHashMap<>();
+
+    private void write(LocalCluster c, String key) throws Exception {
+        String value = "value-of-" + key;
+        c.put(key, value);
+        written.put(key, value);
+    }
+
+    private void assertEveryKey(LocalCluster c) throws Exception {
+        for (Map.Entry<String, String> e : written.entrySet()) {
+            assertEquals(e.getValue(), c.get(e.getKey()), "key " + e.getKey());
+        }
+    }
+
+    private void check(LocalCluster c, int units) throws Exception {
+        c.settle();
+        assertEquals(units, c.units().size(), "units: " + c.units());
+        c.assertMembershipMatchesUnits();
+        assertEveryKey(c);
+    }
+
+    @Test
+    void scaleOneThreeFiveThreeOneKeepsEveryKeyAndRemovesLeadersSafely() throws Exception {
+        try (LocalCluster c = new LocalCluster("scale")) {
+            c.deploy(1, Map.of());
+            check(c, 1);
+            write(c, "one");
+
+            c.controller().addUnit("etcd", 2);
+            check(c, 3);
+            write(c, "three");
+
+            c.controller().addUnit("etcd", 2);
+            check(c, 5);
+            write(c, "five");
+
+            String raftLeader = c.raftLeaderUnit();
+            c.controller().removeUnit(raftLeader);
+            check(c, 4);
+            assertNotEquals(raftLeader, c.raftLeaderUnit(), "raft leadership moved away from the removed unit");
+            write(c, "four");
+
+            String jujuLeader = c.leaderUnit();
+            c.controller().removeUnit(jujuLeader);
+            check(c, 3);
+            assertNotEquals(jujuLeader, c.leaderUnit());
+            write(c, "three-again");
+
+            List<String> rest = new ArrayList<>(c.units());
+            rest.remove(c.leaderUnit());
+            c.controller().removeUnit(rest.get(0));
+            check(c, 2);
+            c.controller().removeUnit(rest.get(1));
+            check(c, 1);
+            write(c, "one-again");
+        }
+    }
+
+    @Test
+    void deployThreeAtOnceBadConfigBlocksWithoutTouchingTheClusterAndGoodChangesRollThrough() throws Exception {
+        try (LocalCluster c = new LocalCluster("config")) {
+            c.deploy(3, Map.of());
+            check(c, 3);
+            write(c, "before");
+
+            c.controller().config("etcd", Map.of("election_timeout", "300"));
+            c.idle();
+            for (String unit : c.units()) {
+                assertEquals("blocked", c.unit(unit).workload(), unit);
+                assertEquals("invalid config: election_timeout must be at least 5 times heartbeat_interval (500 ms), got 300",
+                        c.unit(unit).workloadMessage());
+                assertTrue(!Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml")).contains("300"));
+            }
+            assertEveryKey(c);
+            c.assertMembershipMatchesUnitsIgnoringStatus();
+
+            c.controller().config("etcd", Map.of("election_timeout", "1500"));
+            check(c, 3);
+            for (String unit : c.units()) {
+                String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+                assertTrue(conf.contains("election-timeout: 1500"), unit + " config:\n" + conf);
+            }
+            write(c, "after");
+
+            // A second change while the first still rolls through: the unit holding the turn for the
+            // first asks for another restart before it has used that turn. The turn must move on (it
+            // waited for the first restart for ever, and so did every unit).
+            long from = Files.readAllLines(c.controller().debugLogFile()).size();
+            c.controller().config("etcd", Map.of("heartbeat_interval", "120"));
+            c.await("the first unit restarted for the first change", Duration.ofMinutes(1),
+                    () -> Files.readAllLines(c.controller().debugLogFile()).stream().skip(from)
+                            .anyMatch(l -> l.contains("restarted etcd with the new configuration")));
+            c.controller().config("etcd", Map.of("heartbeat_interval", "110"));
+            c.controller().waitIdle(Duration.ofMinutes(2));
+            check(c, 3);
+            for (String unit : c.units()) {
+                String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+                assertTrue(conf.contains("heartbeat-interval: 110"), unit + " config:\n" + conf);
+            }
+
+            c.controller().config("etcd", Map.of("management_port", "2390"));
+            check(c, 3);
+            for (LocalCluster.Member m : c.members()) {
+                assertTrue(m.peerUrls().get(0).endsWith(":2390"), "peer URL not updated: " + m);
+            }
+            write(c, "after-port-change");
+
+            // Both ports at once, with update-status out of the way: each member serves on its old client
+            // port until its restart turn and must be reached there meanwhile; the leader's own restart
+            // must pass the turn on without waiting for another unit's hook.
+            c.controller().setModelConfig(Map.of("update-status-hook-interval", "10m"));
+            c.controller().config("etcd", Map.of("port", "2381", "management_port", "2380"));
+            c.controller().waitIdle(java.time.Duration.ofMinutes(2));
+            check(c, 3);
+            for (LocalCluster.Member m : c.members()) {
+                assertTrue(m.peerUrls().get(0).endsWith(":2380"), "peer URL not updated: " + m);
+                assertTrue(m.clientUrls().get(0).endsWith(":2381"), "client URL not updated: " + m);
+            }
+            assertEquals(List.of("2381/tcp"), c.unit(c.units().get(0)).ports());
+            c.controller().setModelConfig(Map.of("update-status-hook-interval", "20s"));
+            write(c, "after-both-ports");
+
+            actionsWorkThroughTheRunner(c);
+            dbClientGetsItsOwnCredentialsAndFollowsMembership(c);
+        }
+    }
+
+    /** Each maintenance action through the runner against the real cluster, and the client port opened. */
+    private void actionsWorkThroughTheRunner(LocalCluster c) throws Exception {
+        assertEquals(List.of("2381/tcp"), c.unit(c.units().get(0)).ports());
+        ActionTask members = c.run("etcd/leader", "member-list", Map.of());
+        assertEquals("completed", members.state().word(), members.message());
+        assertEquals("3", String.valueOf(members.results().get("count")));
+        ActionTask compact = c.run(c.units().get(1), "compact", Map.of("physical", true));
+        assertEquals("completed", compact.state().word(), compact.message());
+        ActionTask defrag = c.run(c.units().get(2), "defrag", Map.of("member", "all"));
+        assertEquals("completed", defrag.state().word(), defrag.message());
+        assertEquals(3, String.valueOf(defrag.results().get("defragmented")).split(",").length, defrag.results().toString());
+        ActionTask alarms = c.run(c.units().get(0), "alarm-list", Map.of());
+        assertEquals("0", String.valueOf(alarms.results().get("count")), alarms.results().toString());
+        ActionTask disarm = c.run(c.units().get(0), "alarm-disarm", Map.of());
+        assertEquals("completed", disarm.state().word(), disarm.message());
+        ActionTask badMember = c.run(c.units().get(0), "defrag", Map.of("member", "etcd-99"));
+        assertEquals("failed", badMember.state().word());
+        assertTrue(badMember.message().contains("no member named 'etcd-99'"), badMember.message());
+        ActionTask health = c.run(c.units().get(1), "health", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cluster = (Map<String, Object>) health.results().get("cluster");
+        assertEquals("healthy", cluster.get("status"), health.results().toString());
+        assertEquals("1", String.valueOf(cluster.get("failures-tolerated")), cluster.toString());
+        // move-leader with no name, on a unit whose member does not lead: that member leads afterwards
+        String raftLeader = String.valueOf(cluster.get("leader"));
+        String other = c.units().stream().filter(u -> !u.replace('/', '-').equals(raftLeader)).findFirst().orElseThrow();
+        ActionTask moved = c.run(other, "move-leader", Map.of());
+        assertEquals("completed", moved.state().word(), moved.message());
+        assertEquals(raftLeader, String.valueOf(moved.results().get("previous-leader")), moved.results().toString());
+        assertEquals(other.replace('/', '-'), String.valueOf(moved.results().get("leader")), moved.results().toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> after = (Map<String, Object>) c.run(c.units().get(0), "health", Map.of()).results().get("cluster");
+        assertEquals(other.replace('/', '-'), after.get("leader"), after.toString());
+        ActionTask consistency = c.run(c.units().get(2), "check-consistency", Map.of());
+        assertEquals("completed", consistency.state().word(), consistency.message());
+        assertEquals("consistent", String.valueOf(consistency.results().get("status")), consistency.results().toString());
+        ActionTask badLeader = c.run(other, "move-leader", Map.of("member", "etcd/99"));
+        assertEquals("failed", badLeader.state().word());
+        assertTrue(badLeader.message().startsWith("no member named 'etcd/99'; voting members: "), badLeader.message());
+        assertEveryKey(c);
+    }
+
+    /** A consumer related on db connects with the credentials it received, and sees membership changes. */
+    private void dbClientGetsItsOwnCredentialsAndFollowsMembership(LocalCluster c) throws Exception {
+        java.nio.file.Path charm = c.work().resolve("db-client");
+        java.nio.file.Path src = java.nio.file.Path.of("cluster-tests/src/test/resources/charms/db-client");
+        Files.createDirectories(charm);
+        for (String f : List.of("metadata.yaml", "dispatch")) {
+            Files.copy(src.resolve(f), charm.resolve(f));
+        }
+        charm.resolve("dispatch").toFile().setExecutable(true, false);
+        c.controller().deploy(charm, "db-client", 1, Map.of(), Map.of());
+        c.controller().integrate("etcd:db", "db-client:db");
+        c.settle();
+        Map<String, String> data = c.dbClientData("app.json");
+        assertEquals(3, data.get("connection_string").split(",").length, data.get("connection_string"));
+        assertEquals("3.4.23", data.get("version"));
+        String unitKey = Files.readString(c.controller().hostPath(c.units().get(0), "/etc/etcd/pki/server.key"));
+        assertNotEquals(unitKey.strip(), data.get("client_key").strip(), "a member's key was handed out");
+        LocalCluster.Result r = c.etcdctlWith(data, "put", "from-db-client", "yes");
+        assertEquals(0, r.code(), r.output());
+        assertEquals("yes", c.get("from-db-client"));
+
+        c.controller().removeUnit(c.units().get(c.units().size() - 1));
+        check(c, 2);
+        Map<String, String> after = c.dbClientData("app.json");
+        assertEquals(2, after.get("connection_string").split(",").length, after.get("connection_string"));
+        assertEquals(0, c.etcdctlWith(after, "get", "from-db-client").code());
+    }
+}
