@@ -1,7 +1,8 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.actions.MemberEndpoints;
-import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdInstallation;
 import dev.charms.etcd.workload.SnapshotTool;
 import dev.charms.etcd.workload.CommandRunner;
@@ -22,14 +23,14 @@ import java.util.Map;
  */
 final class ActionScope {
     private final Model model;
-    private final Workload workload;
+    private final Host host;
     private final Relation peer;
     private final Roster roster;
     private final Node node;
 
-    ActionScope(Model model, Workload workload, dev.charms.ops.StoredState stored) {
+    ActionScope(Model model, Host host, dev.charms.ops.StoredState stored) {
         this.model = model;
-        this.workload = workload;
+        this.host = host;
         this.peer = model.relation(PeerData.PEER).orElseThrow(() -> new ActionFailedException(
                 "the peer relation does not exist yet; wait until the unit has installed"));
         this.roster = Roster.parse(peer.localAppData().get(PeerData.MEMBERS));
@@ -77,25 +78,25 @@ final class ActionScope {
     }
 
     /** An admin client over every member's URL, each call limited to {@code timeout}. */
-    EtcdAdmin admin(Duration timeout) {
+    EtcdCluster admin(Duration timeout) {
         return adminOf(clientUrls(), timeout);
     }
 
     /** An admin client of only {@code endpoint} (one member), each call limited to {@code timeout}. */
-    EtcdAdmin adminAt(URI endpoint, Duration timeout) {
+    EtcdCluster adminAt(URI endpoint, Duration timeout) {
         return adminOf(List.of(endpoint), timeout);
     }
 
-    private EtcdAdmin adminOf(List<URI> endpoints, Duration timeout) {
-        if (!Files.exists(workload.paths().clientKey()) || !Files.exists(workload.paths().clientCert())) {
+    private EtcdCluster adminOf(List<URI> endpoints, Duration timeout) {
+        if (!Files.exists(host.paths().clientKey()) || !Files.exists(host.paths().clientCert())) {
             throw new ActionFailedException("this unit has no client certificate yet; wait until the leader has signed it");
         }
-        return new EtcdAdmin(endpoints, workload.clientTls(), timeout);
+        return host.cluster(endpoints, timeout);
     }
 
     /** The snapshot tool of this unit's etcd. */
     SnapshotTool snapshotTool() {
-        EtcdInstallation installation = workload.installation()
+        EtcdInstallation installation = host.installation()
                 .orElseThrow(() -> new ActionFailedException("etcd is not installed on this unit yet"));
         return new SnapshotTool(installation, new CommandRunner());
     }

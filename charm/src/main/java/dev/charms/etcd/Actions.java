@@ -1,5 +1,8 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.MachineHost;
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.actions.Alarms;
 import dev.charms.etcd.actions.ClientCredentials;
 import dev.charms.etcd.actions.ClusterHealth;
@@ -35,12 +38,12 @@ final class Actions {
 
     private final Framework fw;
     private final Model model;
-    private final Workload workload;
+    private final Host host;
 
-    Actions(Framework fw, Workload workload) {
+    Actions(Framework fw, Host host) {
         this.fw = fw;
         this.model = fw.model();
-        this.workload = workload;
+        this.host = host;
     }
 
     /** Actions whose first etcd call goes to this unit's own member over jetcd. */
@@ -63,7 +66,7 @@ final class Actions {
                 long port = dev.charms.ops.StoredState.load(charmDir.resolve(".unit-state.json"))
                         .getLong(Reconciler.OPENED_CLIENT_PORT, 0);
                 Duration timeout = action.equals("health") ? HEALTH_TIMEOUT : EtcdAdmin.DEFAULT_TIMEOUT;
-                new Workload(dev.charms.etcd.workload.EtcdPaths.system(), charmDir).prewarm(port, timeout);
+                new MachineHost(dev.charms.etcd.workload.EtcdPaths.system(), charmDir).prewarm(port, timeout);
             } catch (RuntimeException e) {
                 // only a head start: the action reads the same state and reports any problem itself
             }
@@ -79,8 +82,8 @@ final class Actions {
             case "member-list" -> memberList(ctx);
             case "generate-client-certificates" -> clientCertificates(ctx);
             case "snapshot" -> snapshot(ctx);
-            case "restore" -> new ClusterRestore(fw, workload).run(ctx);
-            case "rebuild-cluster" -> new ClusterRebuild(fw, workload).run(ctx);
+            case "restore" -> new ClusterRestore(fw, host).run(ctx);
+            case "rebuild-cluster" -> new ClusterRebuild(fw, host).run(ctx);
             case "compact" -> compact(ctx);
             case "defrag" -> defrag(ctx);
             case "move-leader" -> moveLeader(ctx);
@@ -98,12 +101,12 @@ final class Actions {
     /** Work needing the unit's view of the cluster and an admin client. */
     @FunctionalInterface
     private interface AdminWork {
-        void run(ActionScope scope, EtcdAdmin admin);
+        void run(ActionScope scope, EtcdCluster admin);
     }
 
     private void withAdmin(Duration timeout, AdminWork work) {
-        ActionScope scope = new ActionScope(model, workload, fw.stored());
-        try (EtcdAdmin admin = scope.admin(timeout)) {
+        ActionScope scope = new ActionScope(model, host, fw.stored());
+        try (EtcdCluster admin = scope.admin(timeout)) {
             work.run(scope, admin);
         }
     }
@@ -126,7 +129,7 @@ final class Actions {
     private void clientCertificates(ActionContext ctx) {
         ClientCredentials.Request request = ClientCredentials.Request.parse(ctx.stringParam("common-name", "etcd-client"),
                 ctx.longParam("validity-days", 365), ctx.stringParam("key-type", "ecdsa-p256"));
-        ActionScope scope = new ActionScope(model, workload, fw.stored());
+        ActionScope scope = new ActionScope(model, host, fw.stored());
         CertificateAuthority ca;
         try {
             ca = new ClusterCa(model, scope.peer()).load().orElseThrow(() -> new ActionFailedException(

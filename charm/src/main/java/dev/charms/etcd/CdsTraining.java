@@ -1,5 +1,6 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.pki.CertificateAuthority;
 import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.Csr;
@@ -56,7 +57,7 @@ final class CdsTraining {
             }, "cds-training-tls");
             peer.setDaemon(true);
             peer.start();
-            try (EtcdAdmin admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:" + server.getLocalPort())), tls,
+            try (EtcdCluster admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:" + server.getLocalPort())), tls,
                     Duration.ofMillis(1500))) {
                 admin.memberList();
             } catch (RuntimeException expected) {

@@ -1,7 +1,8 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.actions.LocalMember;
-import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.ops.Framework;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,13 +16,13 @@ import java.util.Optional;
  */
 final class CharmLocalMember implements LocalMember {
     private final Framework fw;
-    private final Workload workload;
+    private final Host host;
     private final Reconciler.Pass pass;
     private final Optional<Roster.Entry> previous;
 
-    CharmLocalMember(Framework fw, Workload workload, Reconciler.Pass pass, Optional<Roster.Entry> previous) {
+    CharmLocalMember(Framework fw, Host host, Reconciler.Pass pass, Optional<Roster.Entry> previous) {
         this.fw = fw;
-        this.workload = workload;
+        this.host = host;
         this.pass = pass;
         this.previous = previous;
     }
@@ -43,17 +44,17 @@ final class CharmLocalMember implements LocalMember {
 
     @Override
     public Path dataDir() {
-        return workload.paths().dataDir();
+        return host.paths().dataDir();
     }
 
     @Override
     public void stop() {
-        workload.stop();
+        host.stop();
     }
 
     @Override
     public Optional<Path> moveDataAside(String why) {
-        return workload.moveDataAside(why);
+        return host.moveDataAside(why);
     }
 
     /** The roster entry a restored member runs with (its id is known only once it runs). */
@@ -63,20 +64,20 @@ final class CharmLocalMember implements LocalMember {
 
     @Override
     public void startRestored(String token, String initialCluster) {
-        new MemberDuties(fw, workload, pass).startWith(restoredEntry(initialCluster, ""), token);
+        new MemberDuties(fw, host, pass).startWith(restoredEntry(initialCluster, ""), token);
     }
 
     @Override
     public void startPrevious() {
         if (previous.isPresent()) {
-            new MemberDuties(fw, workload, pass).startWith(previous.get());
+            new MemberDuties(fw, host, pass).startWith(previous.get());
         } else {
-            workload.start();
+            host.start();
         }
     }
 
     @Override
-    public EtcdAdmin admin() {
-        return workload.admin(List.of(localClientUrl()));
+    public EtcdCluster admin() {
+        return host.cluster(List.of(localClientUrl()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.actions.ClusterHealth;
 import dev.charms.etcd.actions.RebuildPlan;
 import dev.charms.etcd.actions.SnapshotRestore;
@@ -27,12 +29,12 @@ import java.util.Map;
 final class ClusterRebuild {
     private final Framework fw;
     private final Model model;
-    private final Workload workload;
+    private final Host host;
 
-    ClusterRebuild(Framework fw, Workload workload) {
+    ClusterRebuild(Framework fw, Host host) {
         this.fw = fw;
         this.model = fw.model();
-        this.workload = workload;
+        this.host = host;
     }
 
     void run(ActionContext ctx) {
@@ -44,12 +46,12 @@ final class ClusterRebuild {
         boolean dryRun = ctx.booleanParam("dry-run", false);
         String target = ctx.stringParam("target", "/home/ubuntu/etcd-snapshots");
         Path dir = SnapshotTarget.check(target);
-        ActionScope scope = new ActionScope(model, workload, fw.stored());
+        ActionScope scope = new ActionScope(model, host, fw.stored());
         Map<String, String> deployed = new LinkedHashMap<>();
         scope.peer().units().forEach(u -> deployed.put(Units.memberName(u), u));
 
         ClusterHealth.Report report;
-        try (EtcdAdmin admin = scope.admin(Actions.HEALTH_TIMEOUT)) {
+        try (EtcdCluster admin = scope.admin(Actions.HEALTH_TIMEOUT)) {
             report = new ClusterHealth(admin, scope.endpoints()).check();
         } catch (ActionFailedException e) {
             throw new ActionFailedException(e.getMessage() + "; with no member answering there is no data to rebuild"
@@ -84,7 +86,7 @@ final class ClusterRebuild {
                 + source.status().orElseThrow().raftAppliedIndex() + ") in " + dir);
         SnapshotTarget.prepare(target);
         Snapshots.Saved saved;
-        try (EtcdAdmin admin = scope.adminAt(source.endpoint().orElseThrow(), EtcdAdmin.DEFAULT_TIMEOUT)) {
+        try (EtcdCluster admin = scope.adminAt(source.endpoint().orElseThrow(), EtcdAdmin.DEFAULT_TIMEOUT)) {
             saved = new Snapshots(admin, scope.snapshotTool()).save(dir, model.appName());
         } catch (ActionFailedException e) {
             throw new ActionFailedException("cannot take a snapshot of " + source.key() + ", nothing was changed: "
@@ -92,7 +94,7 @@ final class ClusterRebuild {
         }
         SnapshotRestore restore = new SnapshotRestore(scope.snapshotTool());
         SnapshotRestore.Verified verified = restore.verify(saved.path(), saved.sha256());
-        ClusterRestore.Replaced replaced = new ClusterRestore(fw, workload).replaceCluster(ctx, scope, restore, verified,
+        ClusterRestore.Replaced replaced = new ClusterRestore(fw, host).replaceCluster(ctx, scope, restore, verified,
                 "pre-rebuild", "rebuilt the cluster from the data of member " + source.key() + " (snapshot " + saved.path() + ")");
 
         Map<String, Object> snapshot = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.actions.SnapshotRestore;
 import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.etcd.actions.Snapshots;
@@ -33,12 +35,12 @@ final class ClusterRestore {
 
     private final Framework fw;
     private final Model model;
-    private final Workload workload;
+    private final Host host;
 
-    ClusterRestore(Framework fw, Workload workload) {
+    ClusterRestore(Framework fw, Host host) {
         this.fw = fw;
         this.model = fw.model();
-        this.workload = workload;
+        this.host = host;
     }
 
     void run(ActionContext ctx) {
@@ -54,7 +56,7 @@ final class ClusterRestore {
         boolean dryRun = ctx.booleanParam("dry-run", false);
         String target = ctx.stringParam("target", "/home/ubuntu");
         Path backupDir = skipBackup ? null : dryRun ? SnapshotTarget.check(target) : SnapshotTarget.prepare(target);
-        ActionScope scope = new ActionScope(model, workload, fw.stored());
+        ActionScope scope = new ActionScope(model, host, fw.stored());
         SnapshotRestore restore = new SnapshotRestore(scope.snapshotTool());
         SnapshotRestore.Verified verified = restore.verify(snapshotPath, expected);
         ctx.log("snapshot " + snapshotPath + " verified: revision " + verified.status().revision() + ", sha256 " + verified.sha256());
@@ -89,11 +91,11 @@ final class ClusterRestore {
      */
     Replaced replaceCluster(ActionContext ctx, ActionScope scope, SnapshotRestore restore, SnapshotRestore.Verified verified,
                             String reason, String what) {
-        Reconciler.Pass pass = new Reconciler(fw, workload).prepare().orElseThrow(() -> new ActionFailedException(
+        Reconciler.Pass pass = new Reconciler(fw, host).prepare().orElseThrow(() -> new ActionFailedException(
                 "this unit is not ready to run etcd (see juju status); nothing was changed"));
         Relation peer = pass.peer();
         Optional<Roster.Entry> previous = Optional.ofNullable(scope.roster().get(model.unitName()));
-        CharmLocalMember member = new CharmLocalMember(fw, workload, pass, previous);
+        CharmLocalMember member = new CharmLocalMember(fw, host, pass, previous);
         String token = "etcd-" + model.appName() + "-" + randomHex(8);
         String generation = STAMP.format(Instant.now()) + "-" + randomHex(3);
         ctx.log("rebuilding this unit's member from the snapshot as a new one-member cluster");
@@ -107,8 +109,8 @@ final class ClusterRestore {
         peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_STARTED, PeerData.MEMBER_ID, memberId,
                 PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
         model.log("WARNING", what + " (generation " + generation + "); the other units rejoin one at a time");
-        new StatusReport(fw, workload, pass).report(roster);
-        new DbRelation(fw, workload, pass).update();
+        new StatusReport(fw, host, pass).report(roster);
+        new DbRelation(fw, host, pass).update();
         return new Replaced(rebuilt, generation);
     }
 
@@ -126,7 +128,7 @@ final class ClusterRestore {
         snapshot.put("total-keys", verified.status().totalKeys()); // every revision kept, as snapshot status counts
         Map<String, Object> current = new java.util.LinkedHashMap<>();
         String backup;
-        try (EtcdAdmin admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
+        try (EtcdCluster admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
             long revision = admin.currentRevision();
             current.put("revision", revision);
             current.put("members", admin.memberList().size());
@@ -155,7 +157,7 @@ final class ClusterRestore {
 
     private Snapshots.Saved backup(ActionContext ctx, ActionScope scope, Path dir) {
         Snapshots.Saved saved;
-        try (EtcdAdmin admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
+        try (EtcdCluster admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
             saved = new Snapshots(admin, scope.snapshotTool()).save(dir, model.appName());
         } catch (ActionFailedException e) {
             throw new ActionFailedException("cannot back up the current data, nothing was changed (skip-backup=true"

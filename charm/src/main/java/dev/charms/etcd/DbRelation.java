@@ -1,5 +1,6 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.pki.CertificateAuthority;
 import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.Csr;
@@ -35,7 +36,7 @@ final class DbRelation {
     private final StoredState stored;
     private final Reconciler.Pass pass;
 
-    DbRelation(Framework fw, Workload workload, Reconciler.Pass pass) {
+    DbRelation(Framework fw, Host host, Reconciler.Pass pass) {
         this.model = fw.model();
         this.stored = fw.stored();
         this.pass = pass;

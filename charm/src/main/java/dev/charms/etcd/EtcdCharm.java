@@ -1,5 +1,7 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.MachineHost;
+import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdPaths;
 import dev.charms.ops.CharmSpec;
@@ -25,15 +27,15 @@ public final class EtcdCharm {
                     "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm"));
 
     private final Framework fw;
-    private final Workload workload;
+    private final Host host;
 
     public EtcdCharm(Framework fw) {
-        this(fw, new Workload(EtcdPaths.system(), Path.of(fw.model().context().charmDir())));
+        this(fw, new MachineHost(EtcdPaths.system(), Path.of(fw.model().context().charmDir())));
     }
 
-    public EtcdCharm(Framework fw, Workload workload) {
+    public EtcdCharm(Framework fw, Host host) {
         this.fw = fw;
-        this.workload = workload;
+        this.host = host;
         for (Class<? extends Event> type : java.util.List.of(Event.Install.class, Event.Start.class,
                 Event.ConfigChanged.class, Event.UpgradeCharm.class, Event.UpdateStatus.class,
                 Event.LeaderElected.class, Event.LeaderSettingsChanged.class, Event.RelationCreated.class,
@@ -43,14 +45,14 @@ public final class EtcdCharm {
         }
         fw.observe(Event.RelationDeparted.class, this::onDeparted);
         fw.observe(Event.Stop.class, e -> onStop());
-        fw.observe(Event.Action.class, e -> new Actions(fw, workload).run(e));
+        fw.observe(Event.Action.class, e -> new Actions(fw, host).run(e));
         dev.charms.ops.Trace.mark("charm constructed");
         long clientPort = fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0);
         if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
                 && !(fw.event() instanceof Event.Install) && clientPort > 0 && fw.model().isLeader()
                 && expectsEtcdWork()) {
             // The leader's pass will talk to etcd (membership work) through its own member first.
-            workload.prewarm(clientPort, EtcdAdmin.DEFAULT_TIMEOUT);
+            host.prewarm(clientPort, EtcdAdmin.DEFAULT_TIMEOUT);
         }
     }
 
@@ -64,7 +66,7 @@ public final class EtcdCharm {
     }
 
     private void reconcile() {
-        new Reconciler(fw, workload).run();
+        new Reconciler(fw, host).run();
     }
 
     /** This unit departing the peer relation means it is being removed: leave the cluster first. */
@@ -87,13 +89,13 @@ public final class EtcdCharm {
             leave();
             return;
         }
-        if (workload.installation().isPresent()) {
-            workload.stop();
+        if (host.installation().isPresent()) {
+            host.stop();
         }
     }
 
     private void leave() {
-        Reconciler reconciler = new Reconciler(fw, workload);
-        reconciler.prepare().ifPresentOrElse(pass -> new MemberDuties(fw, workload, pass).leave(), workload::stop);
+        Reconciler reconciler = new Reconciler(fw, host);
+        reconciler.prepare().ifPresentOrElse(pass -> new MemberDuties(fw, host, pass).leave(), host::stop);
     }
 }

@@ -1,11 +1,12 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.pki.CertificateAuthority;
 import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.Csr;
 import dev.charms.etcd.pki.Usage;
 import dev.charms.etcd.workload.AddLearnerResult;
-import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.PromoteOutcome;
@@ -49,16 +50,16 @@ final class LeaderDuties {
 
     private final Framework fw;
     private final Model model;
-    private final Workload workload;
+    private final Host host;
     private final Reconciler.Pass pass;
     private final Relation peer;
     private boolean bootstrapped;
     private boolean admittedItself;
 
-    LeaderDuties(Framework fw, Workload workload, Reconciler.Pass pass) {
+    LeaderDuties(Framework fw, Host host, Reconciler.Pass pass) {
         this.fw = fw;
         this.model = fw.model();
-        this.workload = workload;
+        this.host = host;
         this.pass = pass;
         this.peer = pass.peer();
     }
@@ -161,7 +162,7 @@ final class LeaderDuties {
         List<String> refused = new ArrayList<>(); // a departed unit makes work pending: they are always tried
         if (work || audit) {
             Trace.mark(work ? "membership: work pending" : "membership: audit due");
-            try (EtcdAdmin admin = workload.admin(Reconciler.clientUrls(peer, roster, pass.node()))) {
+            try (EtcdCluster admin = host.cluster(Reconciler.clientUrls(peer, roster, pass.node()))) {
                 for (String unit : departed) {
                     try {
                         roster = removeDeparted(admin, roster, unit, since.get(unit));
@@ -326,7 +327,7 @@ final class LeaderDuties {
         Roster.Entry entry = new Roster.Entry("", node.memberName(), node.peerUrl().toString(), "voter",
                 node.memberName() + "=" + node.peerUrl(), "new");
         fw.setUnitStatusNow(Status.maintenance("bootstrapping a new etcd cluster"));
-        MemberDuties member = new MemberDuties(fw, workload, pass);
+        MemberDuties member = new MemberDuties(fw, host, pass);
         member.startWith(entry);
         // etcd listening means it accepted its configuration and certificates. Its one-member election
         // (up to a second) is not waited for: the id is etcd's own function of the peer URL and token,
@@ -409,7 +410,7 @@ final class LeaderDuties {
      * Removes a departed unit's member, after giving the unit {@link #SELF_REMOVAL_WAIT} from {@code
      * sinceMillis} (when it was first seen departed) to remove it itself.
      */
-    private Roster removeDeparted(EtcdAdmin admin, Roster roster, String unit, long sinceMillis) {
+    private Roster removeDeparted(EtcdCluster admin, Roster roster, String unit, long sinceMillis) {
         Roster.Entry entry = roster.get(unit);
         long deadline = sinceMillis + SELF_REMOVAL_WAIT.toMillis();
         Optional<Member> member = memberOf(admin.memberList(), entry);
@@ -434,7 +435,7 @@ final class LeaderDuties {
      * unit reported so, or -- for a learner this leader admitted moments ago -- etcd lists it as started
      * within {@link #LEARNER_START_WAIT} (its unit's hook starts it meanwhile).
      */
-    private Roster promote(EtcdAdmin admin, Roster roster) {
+    private Roster promote(EtcdCluster admin, Roster roster) {
         String unit = roster.pendingLearner();
         if (unit == null) {
             return roster;
@@ -508,7 +509,7 @@ final class LeaderDuties {
     }
 
     /** Removes etcd members that belong to no roster entry (see {@link #stale}). */
-    private Roster removeStale(EtcdAdmin admin, List<Member> members, Roster roster) {
+    private Roster removeStale(EtcdCluster admin, List<Member> members, Roster roster) {
         for (Member m : stale(members, roster)) {
             new Quorum(admin).removeSafely(m, "no unit");
             model.log("INFO", "removed stale etcd member " + m.idHex() + " (" + m.peerUrls() + ") that matches no unit");
@@ -517,7 +518,7 @@ final class LeaderDuties {
     }
 
     /** Adds the next waiting unit as a learner, unless a learner is already catching up. */
-    private Roster addNext(EtcdAdmin admin, Roster roster, List<String> candidates) {
+    private Roster addNext(EtcdCluster admin, Roster roster, List<String> candidates) {
         if (roster.pendingLearner() != null || candidates.isEmpty()) {
             return roster;
         }
@@ -528,7 +529,7 @@ final class LeaderDuties {
         String peerUrl = peer.unitData(unit).get(PeerData.PEER_URL);
         if (unit.equals(model.unitName())) {
             // This leader joins an existing cluster: what its etcd has is not of this membership.
-            new MemberDuties(fw, workload, pass).moveStaleDataAside();
+            new MemberDuties(fw, host, pass).moveStaleDataAside();
         }
         fw.setUnitStatusNow(Status.maintenance("adding " + unit + " as a learner"));
         long deadline = System.nanoTime() + ADD_WAIT.toNanos();
@@ -585,7 +586,7 @@ final class LeaderDuties {
         String next = nextRestartTurn(turn, units);
         if (!next.isEmpty() && !next.equals(turn)) {
             String holder = next.substring(0, next.indexOf(':'));
-            Optional<String> unsafe = RestartGate.check(workload, pass, roster(), holder);
+            Optional<String> unsafe = RestartGate.check(host, pass, roster(), holder);
             if (unsafe.isPresent()) {
                 model.log("INFO", "rolling restart paused: " + holder + " restarts once the cluster can spare its member ("
                         + unsafe.get() + ")");

@@ -1,6 +1,7 @@
 package dev.charms.etcd;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdConfig;
 import dev.charms.etcd.workload.Etcdctl;
 import dev.charms.etcd.workload.EtcdctlStatus;
@@ -29,15 +30,15 @@ final class MemberDuties {
     private final Framework fw;
     private final Model model;
     private final StoredState stored;
-    private final Workload workload;
+    private final Host host;
     private final Reconciler.Pass pass;
     private final Relation peer;
 
-    MemberDuties(Framework fw, Workload workload, Reconciler.Pass pass) {
+    MemberDuties(Framework fw, Host host, Reconciler.Pass pass) {
         this.fw = fw;
         this.model = fw.model();
         this.stored = fw.stored();
-        this.workload = workload;
+        this.host = host;
         this.pass = pass;
         this.peer = pass.peer();
     }
@@ -61,7 +62,7 @@ final class MemberDuties {
             }
             return false;
         }
-        workload.writeTls(ca, cert, pass.tls().keyPem());
+        host.writeTls(ca, cert, pass.tls().keyPem());
         return true;
     }
 
@@ -86,11 +87,11 @@ final class MemberDuties {
             parkUntilAdmitted(roster);
             return;
         }
-        EtcdConfig config = Reconciler.configFor(pass, entry, workload);
-        workload.writeConfig(config, pass.installation(), Reconciler.clientUrls(peer, roster, pass.node()));
+        EtcdConfig config = Reconciler.configFor(pass, entry, host);
+        host.writeConfig(config, pass.installation(), Reconciler.clientUrls(peer, roster, pass.node()));
         String fingerprint = fingerprint();
-        if (!workload.isRunning()) {
-            if (workload.hasData() && roster.size() > 1) {
+        if (!host.isRunning()) {
+            if (host.hasData() && roster.size() > 1) {
                 // A member restarting on a moved peer URL (management_port changed while it was down)
                 // must tell the cluster first, exactly as a rolling restart does.
                 updatePeerUrlIfMoved(roster);
@@ -106,16 +107,16 @@ final class MemberDuties {
             restartRequestMet();
         }
         dev.charms.ops.Trace.mark("converge: member settled");
-        if (electing && workload.isRunning()) {
+        if (electing && host.isRunning()) {
             fw.reportUnitStatus(Status.maintenance((model.isLeader() ? "(leader) " : "")
                     + "etcd started: the new one-member cluster is electing its leader"));
             return;
         }
-        new StatusReport(fw, workload, pass).report(roster);
+        new StatusReport(fw, host, pass).report(roster);
     }
 
     private String fingerprint() {
-        return workload.configFingerprint() + "-" + pass.installation().version();
+        return host.configFingerprint() + "-" + pass.installation().version();
     }
 
     /** Renders this member's config from its roster entry and starts etcd. */
@@ -125,11 +126,11 @@ final class MemberDuties {
 
     /** Renders this member's config from {@code entry} with cluster token {@code token} and starts etcd. */
     void startWith(Roster.Entry entry, String token) {
-        EtcdConfig config = Reconciler.configFor(pass, entry, token, workload);
-        workload.writeConfig(config, pass.installation(), List.of(pass.node().configuredLocalClientUrl()));
+        EtcdConfig config = Reconciler.configFor(pass, entry, token, host);
+        host.writeConfig(config, pass.installation(), List.of(pass.node().configuredLocalClientUrl()));
         fw.setUnitStatusNow(Status.maintenance(entry.isLearner() ? "starting etcd as a learner" : "starting etcd"));
         dev.charms.ops.Trace.mark("converge: starting etcd");
-        workload.start();
+        host.start();
         dev.charms.ops.Trace.mark("converge: etcd started");
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint());
         servingOnConfiguredPort();
@@ -159,7 +160,7 @@ final class MemberDuties {
         awaitListeningOrFail(deadline);
         while (System.nanoTime() < deadline) {
             try {
-                EtcdctlStatus.Local status = workload.localStatus(pass.installation(), pass.node().localClientUrl(), PROBE_TIMEOUT);
+                EtcdctlStatus.Local status = host.localStatus(pass.installation(), pass.node().localClientUrl(), PROBE_TIMEOUT);
                 if (status.leaderId() != 0) {
                     return status;
                 }
@@ -186,7 +187,7 @@ final class MemberDuties {
     private void awaitListeningOrFail(long deadline) {
         if (!awaitListening(deadline)) {
             throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds() + " s"
-                    + (workload.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");
+                    + (host.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");
         }
     }
 
@@ -218,10 +219,10 @@ final class MemberDuties {
         if (generation.isEmpty() || generation.equals(peer.localUnitData().get(PeerData.RESTORED))) {
             return;
         }
-        if (workload.isRunning() || workload.hasData()) {
+        if (host.isRunning() || host.hasData()) {
             fw.setUnitStatusNow(Status.maintenance("the cluster was restored from a snapshot: leaving the old cluster"));
-            workload.stop();
-            workload.moveDataAside("replaced").ifPresent(p -> model.log("WARNING",
+            host.stop();
+            host.moveDataAside("replaced").ifPresent(p -> model.log("WARNING",
                     "the cluster was restored from a snapshot; moved this unit's old data to " + p));
         }
         peer.updateLocalUnitData(Map.of(PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
@@ -243,9 +244,9 @@ final class MemberDuties {
 
     /** Stops this unit's etcd and moves its data aside, if any: it is not of the current membership. */
     void moveStaleDataAside() {
-        if (workload.isRunning() || workload.hasData()) {
-            workload.stop();
-            Optional<java.nio.file.Path> moved = workload.moveDataAside("stale");
+        if (host.isRunning() || host.hasData()) {
+            host.stop();
+            Optional<java.nio.file.Path> moved = host.moveDataAside("stale");
             moved.ifPresent(p -> model.log("WARNING", "this unit is not a member of the cluster; moved its old data to " + p));
         }
     }
@@ -273,7 +274,7 @@ final class MemberDuties {
             return;
         }
         if (model.isLeader() && turn.isEmpty()) {
-            Optional<String> unsafe = RestartGate.check(workload, pass, roster, model.unitName());
+            Optional<String> unsafe = RestartGate.check(host, pass, roster, model.unitName());
             if (unsafe.isPresent()) {
                 fw.reportUnitStatus(Status.waiting("configuration changed: restarting once the cluster can spare this member ("
                         + unsafe.get() + ")"));
@@ -283,7 +284,7 @@ final class MemberDuties {
         }
         fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));
         updatePeerUrlIfMoved(roster);
-        workload.restart();
+        host.restart();
         servingOnConfiguredPort();
         awaitServing();
         stored.put(Reconciler.RUNNING_FINGERPRINT, fingerprint);
@@ -298,7 +299,7 @@ final class MemberDuties {
     private void updatePeerUrlIfMoved(Roster roster) {
         URI now = pass.node().peerUrl();
         List<URI> urls = Reconciler.clientUrls(peer, roster, pass.node());
-        try (EtcdAdmin admin = workload.admin(urls)) {
+        try (EtcdCluster admin = host.cluster(urls)) {
             Optional<Member> self = admin.memberList().stream()
                     .filter(m -> m.name().equals(pass.node().memberName())).findFirst();
             if (self.isPresent() && !self.get().peerUrls().contains(now)) {
@@ -319,8 +320,8 @@ final class MemberDuties {
         }
         Roster roster = roster();
         List<URI> urls = Reconciler.clientUrls(peer, roster, pass.node());
-        if (workload.isRunning() && urls.size() > 1) {
-            try (EtcdAdmin admin = workload.admin(urls)) {
+        if (host.isRunning() && urls.size() > 1) {
+            try (EtcdCluster admin = host.cluster(urls)) {
                 List<Member> members = admin.memberList();
                 Optional<Member> self = members.stream()
                         .filter(m -> m.peerUrls().contains(pass.node().peerUrl())).findFirst();
@@ -336,9 +337,9 @@ final class MemberDuties {
                 }
             }
         }
-        workload.stop();
-        workload.disable();
-        workload.moveDataAside("removed");
+        host.stop();
+        host.disable();
+        host.moveDataAside("removed");
         stored.put(Reconciler.LEFT, true);
         peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_LEFT));
     }

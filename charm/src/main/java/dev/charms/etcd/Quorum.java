@@ -1,6 +1,6 @@
 package dev.charms.etcd;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
@@ -40,9 +40,9 @@ final class Quorum {
 
     static final Duration CHANGE_WAIT = Duration.ofSeconds(30);
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
 
-    Quorum(EtcdAdmin admin) {
+    Quorum(EtcdCluster admin) {
         this.admin = admin;
     }
 

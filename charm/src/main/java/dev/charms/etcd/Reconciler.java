@@ -1,5 +1,6 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdConfig;
 import dev.charms.etcd.workload.EtcdInstallation;
 import dev.charms.ops.Event;
@@ -32,13 +33,13 @@ public final class Reconciler {
     private final Framework fw;
     private final Model model;
     private final StoredState stored;
-    private final Workload workload;
+    private final Host host;
 
-    public Reconciler(Framework fw, Workload workload) {
+    public Reconciler(Framework fw, Host host) {
         this.fw = fw;
         this.model = fw.model();
         this.stored = fw.stored();
-        this.workload = workload;
+        this.host = host;
     }
 
     /** The context one pass works in, once the basics are there. */
@@ -57,34 +58,34 @@ public final class Reconciler {
         Pass pass = maybe.get();
         Trace.mark("reconcile: prepared");
         if (model.isLeader()) {
-            new LeaderDuties(fw, workload, pass).prepare();
+            new LeaderDuties(fw, host, pass).prepare();
             Trace.mark("reconcile: certificates signed");
         }
-        if (!new MemberDuties(fw, workload, pass).installCertificates()) {
+        if (!new MemberDuties(fw, host, pass).installCertificates()) {
             fw.reportUnitStatus(Status.waiting("waiting for the leader to sign this unit's certificate"));
             return;
         }
         boolean bootstrapped = false;
         LeaderDuties leader = null;
         if (model.isLeader()) {
-            leader = new LeaderDuties(fw, workload, pass);
+            leader = new LeaderDuties(fw, host, pass);
             leader.manageMembership();
             bootstrapped = leader.bootstrapped();
             Trace.mark("reconcile: membership managed");
         }
-        new MemberDuties(fw, workload, pass).converge(bootstrapped);
+        new MemberDuties(fw, host, pass).converge(bootstrapped);
         Trace.mark("reconcile: member converged");
         if (leader != null && leader.admittedItself()) {
             // The leader joined as a learner and its member has started: it promotes itself now.
-            new LeaderDuties(fw, workload, pass).manageMembership();
-            new MemberDuties(fw, workload, pass).converge(false);
+            new LeaderDuties(fw, host, pass).manageMembership();
+            new MemberDuties(fw, host, pass).converge(false);
         }
         if (leader != null && leader.passOwnRestartTurn()) {
-            new MemberDuties(fw, workload, pass).converge(false);
+            new MemberDuties(fw, host, pass).converge(false);
             leader.passOwnRestartTurn();
         }
         openClientPort(pass.settings().clientPort());
-        new DbRelation(fw, workload, pass).update();
+        new DbRelation(fw, host, pass).update();
         Trace.mark("reconcile: done");
     }
 
@@ -121,8 +122,8 @@ public final class Reconciler {
             return Optional.empty();
         }
         Node node = Node.of(model, settings, stored);
-        workload.ensurePkiDir();
-        UnitTls tls = new UnitTls(workload.paths(), workload.keyOwner(), stored);
+        host.ensurePkiDir();
+        UnitTls tls = new UnitTls(host.paths(), host.keyOwner(), stored);
         Relation rel = peer.get();
         PeersSeen.record(stored, rel);
         String csr = tls.csr(rel.localUnitData().get(PeerData.CSR), node.memberName(), node.sans());
@@ -141,7 +142,7 @@ public final class Reconciler {
      * wins over an etcd already on the machine); otherwise what is installed is used.
      */
     EtcdInstallation ensureInstalled() {
-        Optional<EtcdInstallation> found = workload.installation(stored);
+        Optional<EtcdInstallation> found = host.installation(stored);
         EtcdInstallation installation;
         boolean installHook = fw.event() instanceof Event.Install;
         boolean upgrade = fw.event() instanceof Event.UpgradeCharm;
@@ -151,13 +152,13 @@ public final class Reconciler {
         } else {
             fw.setUnitStatusNow(Status.maintenance("installing etcd"));
             // A member's data must stay runnable: etcd moves one minor version at a time and never back.
-            installation = workload.install(resource, found.filter(f -> workload.hasData())
+            installation = host.install(resource, found.filter(f -> host.hasData())
                     .map(EtcdInstallation::version));
         }
         String version = installation.version().toString();
-        if (!version.equals(stored.getString("workload-version", ""))) {
+        if (!version.equals(stored.getString("host-version", ""))) {
             model.setWorkloadVersion(version);
-            stored.put("workload-version", version);
+            stored.put("host-version", version);
         }
         return installation;
     }
@@ -188,13 +189,13 @@ public final class Reconciler {
         return urls;
     }
 
-    static EtcdConfig configFor(Pass pass, Roster.Entry entry, Workload workload) {
-        return configFor(pass, entry, pass.peer().localAppData().getOrDefault(PeerData.TOKEN, ""), workload);
+    static EtcdConfig configFor(Pass pass, Roster.Entry entry, Host host) {
+        return configFor(pass, entry, pass.peer().localAppData().getOrDefault(PeerData.TOKEN, ""), host);
     }
 
     /** The configuration for {@code entry} with an explicit cluster token (a restore makes a new one). */
-    static EtcdConfig configFor(Pass pass, Roster.Entry entry, String token, Workload workload) {
-        return pass.node().config(entry, token, workload.paths().dataDir(),
-                dev.charms.etcd.workload.TlsPaths.server(workload.paths()));
+    static EtcdConfig configFor(Pass pass, Roster.Entry entry, String token, Host host) {
+        return pass.node().config(entry, token, host.paths().dataDir(),
+                dev.charms.etcd.workload.TlsPaths.server(host.paths()));
     }
 }

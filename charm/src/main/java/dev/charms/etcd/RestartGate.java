@@ -1,5 +1,6 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.Health;
 import java.net.URI;
 import java.time.Duration;
@@ -40,10 +41,10 @@ final class RestartGate {
      * Empty when {@code unit}'s member may restart now; otherwise why not, e.g. {@code 1 of 2 other
      * members unhealthy} (after asking again for up to {@link #SETTLE}).
      */
-    static Optional<String> check(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
+    static Optional<String> check(Host host, Reconciler.Pass pass, Roster roster, String unit) {
         long deadline = System.nanoTime() + (waitedOut ? 0 : SETTLE.toNanos());
         while (true) {
-            Optional<String> unsafe = checkOnce(workload, pass, roster, unit);
+            Optional<String> unsafe = checkOnce(host, pass, roster, unit);
             if (unsafe.isEmpty()) {
                 return unsafe;
             }
@@ -55,14 +56,14 @@ final class RestartGate {
         }
     }
 
-    private static Optional<String> checkOnce(Workload workload, Reconciler.Pass pass, Roster roster, String unit) {
+    private static Optional<String> checkOnce(Host host, Reconciler.Pass pass, Roster roster, String unit) {
         Roster voters = roster.votingMembers();
         if (voters.size() <= 1 || !voters.contains(unit)) {
             return Optional.empty();
         }
         Map<String, URI> byUnit = Reconciler.clientUrlsByUnit(pass.peer(), voters, pass.node());
         List<String> probed = new ArrayList<>(byUnit.keySet());
-        List<Health> results = workload.health(pass.installation(), new ArrayList<>(byUnit.values()), TIMEOUT);
+        List<Health> results = host.health(pass.installation(), new ArrayList<>(byUnit.values()), TIMEOUT);
         boolean selfHealthy = false;
         int healthyOthers = 0;
         for (int i = 0; i < probed.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.Health;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
@@ -22,20 +23,20 @@ final class StatusReport {
 
     private final Framework fw;
     private final Model model;
-    private final Workload workload;
+    private final Host host;
     private final Reconciler.Pass pass;
 
-    StatusReport(Framework fw, Workload workload, Reconciler.Pass pass) {
+    StatusReport(Framework fw, Host host, Reconciler.Pass pass) {
         this.fw = fw;
         this.model = fw.model();
-        this.workload = workload;
+        this.host = host;
         this.pass = pass;
     }
 
     void report(Roster roster) {
         String prefix = model.isLeader() ? "(leader) " : "";
         Roster.Entry self = roster.get(model.unitName());
-        if (!workload.isRunning()) {
+        if (!host.isRunning()) {
             fw.reportUnitStatus(Status.blocked(prefix + "etcd is not running; see journalctl -u etcd"));
             return;
         }
@@ -89,7 +90,7 @@ final class StatusReport {
     }
 
     private List<Health> probe(List<URI> urls) {
-        return workload.health(pass.installation(), urls, TIMEOUT);
+        return host.health(pass.installation(), urls, TIMEOUT);
     }
 
     /** "waiting to join the cluster (position k of n in the queue)" for a unit not yet admitted. */

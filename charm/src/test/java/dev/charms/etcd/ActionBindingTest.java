@@ -1,5 +1,7 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.MachineHost;
+import dev.charms.etcd.workload.Host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,9 +141,9 @@ class ActionBindingTest {
         Map<String, String> env = Map.of("JUJU_DISPATCH_PATH", "actions/" + action, "JUJU_UNIT_NAME", "etcd/1",
                 "JUJU_MODEL_NAME", "m", "JUJU_MODEL_UUID", "0123456789abcdef", "JUJU_VERSION", "3.6.0",
                 "JUJU_CHARM_DIR", tmp.toString(), "JUJU_ACTION_UUID", "7");
-        Workload workload = new Workload(EtcdPaths.under(tmp.resolve("root")), tmp);
+        Host host = new MachineHost(EtcdPaths.under(tmp.resolve("root")), tmp);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Framework.run(EtcdCharm.SPEC, fw -> new EtcdCharm(fw, workload), env, tools,
+        int code = Framework.run(EtcdCharm.SPEC, fw -> new EtcdCharm(fw, host), env, tools,
                 () -> StoredState.load(tmp.resolve("state.json")), new PrintStream(err));
         assertEquals(0, code, "an action failure is action-fail with exit 0; stderr: " + err);
         assertEquals(1, tools.fails.size(), "exactly one action-fail: " + tools.fails);

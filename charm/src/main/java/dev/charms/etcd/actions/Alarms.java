@@ -1,7 +1,7 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Alarm;
-import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.ActionFailedException;
 import java.util.LinkedHashMap;
@@ -16,10 +16,10 @@ import java.util.stream.Collectors;
  * is left in place, because it means a member's data differs and needs a restore, not a reset.
  */
 public final class Alarms {
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
 
     /** Alarms of the cluster {@code admin} reaches. */
-    public Alarms(EtcdAdmin admin) {
+    public Alarms(EtcdCluster admin) {
         this.admin = admin;
     }
 

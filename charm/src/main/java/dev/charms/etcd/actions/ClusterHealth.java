@@ -1,7 +1,7 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Alarm;
-import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.ops.ActionFailedException;
@@ -128,11 +128,11 @@ public final class ClusterHealth {
         }
     }
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
     private final MemberEndpoints endpoints;
 
     /** Health of the cluster {@code admin} reaches, asking each member at {@code endpoints}. */
-    public ClusterHealth(EtcdAdmin admin, MemberEndpoints endpoints) {
+    public ClusterHealth(EtcdCluster admin, MemberEndpoints endpoints) {
         this.admin = admin;
         this.endpoints = endpoints;
     }

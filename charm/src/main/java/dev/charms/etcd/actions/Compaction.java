@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.ops.ActionFailedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,10 +12,10 @@ import java.util.OptionalLong;
  * already compacted is refused with a message saying so.
  */
 public final class Compaction {
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
 
     /** Compacts the cluster {@code admin} reaches. */
-    public Compaction(EtcdAdmin admin) {
+    public Compaction(EtcdCluster admin) {
         this.admin = admin;
     }
 

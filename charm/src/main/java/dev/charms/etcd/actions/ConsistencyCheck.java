@@ -1,7 +1,7 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
-import dev.charms.etcd.workload.EtcdAdmin.KvHash;
+import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.workload.EtcdCluster.KvHash;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.ActionFailedException;
 import java.net.URI;
@@ -31,11 +31,11 @@ public final class ConsistencyCheck {
     /** How long a member that is behind (a "future revision" to it) is asked again. */
     static final long CATCH_UP_MILLIS = 3000;
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
     private final MemberEndpoints endpoints;
 
     /** Checks the cluster {@code admin} reaches, asking each member at {@code endpoints}. */
-    public ConsistencyCheck(EtcdAdmin admin, MemberEndpoints endpoints) {
+    public ConsistencyCheck(EtcdCluster admin, MemberEndpoints endpoints) {
         this.admin = admin;
         this.endpoints = endpoints;
     }

@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.ops.ActionFailedException;
@@ -21,11 +21,11 @@ public final class Defragmentation {
     /** The parameter value selecting every member. */
     public static final String ALL = "all";
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
     private final MemberEndpoints endpoints;
 
     /** Defragments members of the cluster {@code admin} reaches, each at its endpoint. */
-    public Defragmentation(EtcdAdmin admin, MemberEndpoints endpoints) {
+    public Defragmentation(EtcdCluster admin, MemberEndpoints endpoints) {
         this.admin = admin;
         this.endpoints = endpoints;
     }

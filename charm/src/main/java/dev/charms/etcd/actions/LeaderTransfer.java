@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.ops.ActionFailedException;
@@ -22,11 +22,11 @@ public final class LeaderTransfer {
     /** How long the new leader has to show up in its own status after etcd accepted the transfer. */
     static final Duration SETTLE = Duration.ofSeconds(10);
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
     private final MemberEndpoints endpoints;
 
     /** Transfers leadership in the cluster {@code admin} reaches; members are asked at {@code endpoints}. */
-    public LeaderTransfer(EtcdAdmin admin, MemberEndpoints endpoints) {
+    public LeaderTransfer(EtcdCluster admin, MemberEndpoints endpoints) {
         this.admin = admin;
         this.endpoints = endpoints;
     }

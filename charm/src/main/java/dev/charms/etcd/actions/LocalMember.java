@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -40,5 +40,5 @@ public interface LocalMember {
     void startPrevious();
 
     /** An admin client of this member's local endpoint (the caller closes it). */
-    EtcdAdmin admin();
+    EtcdCluster admin();
 }

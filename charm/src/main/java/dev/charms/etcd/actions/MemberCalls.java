@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.ActionFailedException;
 import dev.charms.etcd.workload.Parallel;
@@ -14,7 +14,7 @@ final class MemberCalls {
     }
 
     /** etcd's member list; {@link ActionFailedException} when no member answers. */
-    static List<Member> list(EtcdAdmin admin) {
+    static List<Member> list(EtcdCluster admin) {
         try {
             return admin.memberList();
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.ActionFailedException;
 import java.net.URI;
@@ -55,11 +55,11 @@ public final class MemberListing {
         }
     }
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
     private final MemberEndpoints endpoints;
 
     /** Lists the members of the cluster {@code admin} reaches. */
-    public MemberListing(EtcdAdmin admin, MemberEndpoints endpoints) {
+    public MemberListing(EtcdCluster admin, MemberEndpoints endpoints) {
         this.admin = admin;
         this.endpoints = endpoints;
     }

@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.etcd.workload.SnapshotStatus;
@@ -176,7 +176,7 @@ public final class SnapshotRestore {
         }
         try {
             member.startRestored(token, initialCluster);
-            try (EtcdAdmin admin = member.admin()) {
+            try (EtcdCluster admin = member.admin()) {
                 long id = awaitServing(admin, member);
                 return new Rebuilt(id, admin.currentRevision(), admin.count(""), moved);
             }
@@ -186,7 +186,7 @@ public final class SnapshotRestore {
         }
     }
 
-    private static long awaitServing(EtcdAdmin admin, LocalMember member) {
+    private static long awaitServing(EtcdCluster admin, LocalMember member) {
         long deadline = System.nanoTime() + SERVE_WAIT.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {

@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.etcd.workload.SnapshotStatus;
 import dev.charms.etcd.workload.SnapshotTool;
@@ -54,16 +54,16 @@ public final class Snapshots {
         }
     }
 
-    private final EtcdAdmin admin;
+    private final EtcdCluster admin;
     private final SnapshotTool tool;
     private final Clock clock;
 
     /** Snapshots of the cluster {@code admin} reaches (its endpoints in order), verified with {@code tool}. */
-    public Snapshots(EtcdAdmin admin, SnapshotTool tool) {
+    public Snapshots(EtcdCluster admin, SnapshotTool tool) {
         this(admin, tool, Clock.systemUTC());
     }
 
-    Snapshots(EtcdAdmin admin, SnapshotTool tool, Clock clock) {
+    Snapshots(EtcdCluster admin, SnapshotTool tool, Clock clock) {
         this.admin = admin;
         this.tool = tool;
         this.clock = clock;

@@ -43,7 +43,7 @@ import java.util.logging.Logger;
  * host it talks to; calls go to the endpoints in order and move on when one is unreachable.
  * Every call has a time limit. Failures are {@link EtcdAdminException}s saying whether a retry may help.
  */
-public final class EtcdAdmin implements AutoCloseable {
+public final class EtcdAdmin implements EtcdCluster {
     /** Default limit of one call. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration LONG_CALL = Duration.ofMinutes(5);
@@ -205,6 +205,7 @@ public final class EtcdAdmin implements AutoCloseable {
      * The round-trip time, in milliseconds, of a serializable read (answered by the member itself) to the
      * member serving {@code endpoint}, on this admin's own connection to it (opened first if need be).
      */
+    @Override
     public long roundTripMillis(URI endpoint) {
         boolean warm;
         synchronized (this) {
@@ -219,6 +220,7 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     /** Every member. */
+    @Override
     public List<Member> memberList() {
         return call("member list", true, c -> c.getClusterClient().listMember(), timeout)
                 .getMembers().stream().map(EtcdAdmin::member).toList();
@@ -231,6 +233,7 @@ public final class EtcdAdmin implements AutoCloseable {
      * second, whose time the new member's id hashes, "member ID already exist"), and the unstarted
      * learner that attempt made is returned.
      */
+    @Override
     public AddLearnerResult addLearner(URI peerUrl) {
         String what = "member add --learner " + peerUrl;
         try {
@@ -252,6 +255,7 @@ public final class EtcdAdmin implements AutoCloseable {
      * Promotes learner {@code id}; {@link PromoteOutcome#NOT_READY} while it has not caught up. Safe to
      * repeat: a member that already votes (an earlier attempt applied, its answer lost) is PROMOTED.
      */
+    @Override
     public PromoteOutcome promote(long id) {
         try {
             call("member promote " + Long.toHexString(id), true, c -> c.getClusterClient().promoteMember(id), timeout);
@@ -272,6 +276,7 @@ public final class EtcdAdmin implements AutoCloseable {
      * Removes member {@code id}. Safe to repeat: a member that is already gone (an earlier attempt applied,
      * its answer lost) is not an error, since what the caller asked for holds.
      */
+    @Override
     public void remove(long id) {
         try {
             call("member remove " + Long.toHexString(id), true, c -> c.getClusterClient().removeMember(id), timeout);
@@ -283,12 +288,14 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     /** {@code member update}: a member's new peer URLs (its peer port or address changed). */
+    @Override
     public void updatePeerUrls(long id, List<URI> peerUrls) {
         call("member update " + Long.toHexString(id), true,
                 c -> c.getClusterClient().updateMember(id, peerUrls), timeout);
     }
 
     /** Moves raft leadership to {@code targetId}, asking the current leader (a no-op if it already leads). */
+    @Override
     public void moveLeader(long targetId) {
         long leaderId = 0;
         EtcdAdminException last = null;
@@ -325,6 +332,7 @@ public final class EtcdAdmin implements AutoCloseable {
      * status call, whichever client makes it: the call goes through a client this admin already has
      * (no client of its own per member).
      */
+    @Override
     public MemberStatus status(URI endpoint) {
         StatusResponse r = callVia(hub(), endpoint, "status",
                 c -> c.getMaintenanceClient().statusMember(target(endpoint)), timeout);
@@ -339,22 +347,21 @@ public final class EtcdAdmin implements AutoCloseable {
      * Returns the hash, the member's compaction revision (the hash covers the history after it) and its
      * current revision.
      */
+    @Override
     public KvHash hashKv(URI endpoint, long revision) {
         var r = callVia(hub(), endpoint, "hashkv", c -> c.getMaintenanceClient().hashKV(target(endpoint), revision), HASH_CALL);
         return new KvHash(Integer.toUnsignedLong(r.getHash()), r.getCompacted(), r.getHeader().getRevision());
     }
 
-    /** A member's keyspace hash, the compaction revision it starts from, and the member's current revision. */
-    public record KvHash(long hash, long compactRevision, long currentRevision) {
-    }
-
     /** Active alarms of the cluster. */
+    @Override
     public List<Alarm> alarms() {
         return call("alarm list", true, c -> c.getMaintenanceClient().listAlarms(), timeout).getAlarms().stream()
                 .map(a -> new Alarm(a.getMemberId(), a.getAlarmType().name())).toList();
     }
 
     /** Disarms every active NOSPACE alarm; returns the alarms that were active. */
+    @Override
     public List<Alarm> disarmAll() {
         List<Alarm> active = alarms();
         for (Alarm a : active) {
@@ -367,17 +374,20 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     /** Compacts the keyspace up to {@code revision}; {@code physical} waits until the backend applied it. */
+    @Override
     public void compact(long revision, boolean physical) {
         call("compact " + revision, false, c -> c.getKVClient().compact(revision,
                 CompactOption.builder().withCompactPhysical(physical).build()), physical ? LONG_CALL : timeout);
     }
 
     /** Defragments the member serving {@code endpoint} (it is unresponsive meanwhile). */
+    @Override
     public void defrag(URI endpoint) {
         callVia(hub(), endpoint, "defrag", c -> c.getMaintenanceClient().defragmentMember(target(endpoint)), LONG_CALL);
     }
 
     /** The cluster's current revision. */
+    @Override
     public long currentRevision() {
         return call("get revision", true, c -> c.getKVClient().get(bytes("\0"),
                 GetOption.builder().withCountOnly(true).build()), timeout).getHeader().getRevision();
@@ -387,6 +397,7 @@ public final class EtcdAdmin implements AutoCloseable {
      * Streams a snapshot of the keyspace into {@code target}: written to a 0600 temp file next to
      * it, fsynced, then renamed into place. Returns its size in bytes.
      */
+    @Override
     public long snapshot(Path target, Duration limit) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -411,22 +422,26 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     /** {@link #snapshot(Path, Duration)} with a five-minute limit. */
+    @Override
     public long snapshot(Path target) throws IOException {
         return snapshot(target, LONG_CALL);
     }
 
     /** Puts a UTF-8 key/value; returns the new revision. */
+    @Override
     public long put(String key, String value) {
         return call("put", false, c -> c.getKVClient().put(bytes(key), bytes(value)), timeout).getHeader().getRevision();
     }
 
     /** The UTF-8 value of {@code key}, if present. */
+    @Override
     public Optional<String> get(String key) {
         GetResponse r = call("get", true, c -> c.getKVClient().get(bytes(key)), timeout);
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
     }
 
     /** How many keys start with {@code prefix} (empty: every key). */
+    @Override
     public long count(String prefix) {
         GetOption option = prefix.isEmpty()
                 ? GetOption.builder().withCountOnly(true).withRange(bytes("\0")).build()
@@ -436,6 +451,7 @@ public final class EtcdAdmin implements AutoCloseable {
     }
 
     /** The endpoints this client uses, in order. */
+    @Override
     public List<URI> endpoints() {
         return endpoints;
     }

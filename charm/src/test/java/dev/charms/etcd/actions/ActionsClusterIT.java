@@ -1,5 +1,6 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -58,7 +59,7 @@ class ActionsClusterIT {
     private TestPki pki;
     private final List<EtcdProcess> members = new ArrayList<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private EtcdAdmin admin;
+    private EtcdCluster admin;
     private SnapshotTool tool;
     private Snapshots.Saved saved;
 
@@ -354,7 +355,7 @@ class ActionsClusterIT {
             fresh.start(fresh.selfCluster(), "new", "fresh");
             fresh.awaitLeader(Duration.ofSeconds(20));
             long oldId;
-            try (EtcdAdmin before = fresh.admin()) {
+            try (EtcdCluster before = fresh.admin()) {
                 before.put("only-in-fresh", "x");
                 oldId = before.memberList().get(0).id();
             }
@@ -367,7 +368,7 @@ class ActionsClusterIT {
                     "restored-token", "pre-restore");
             System.out.printf("TIMING restore core (stop, move, restore, start, serve): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             Samples.record("restore", SnapshotRestore.results(verified, rebuilt, "20300102T030405Z-a1b2c3", Optional.of(saved), "etcd/0"));
-            EtcdAdmin freshAdmin = closeLater(fresh.admin());
+            EtcdCluster freshAdmin = closeLater(fresh.admin());
 
             assertEquals(Optional.of("value-42"), freshAdmin.get("snap/42"));
             assertEquals(Optional.empty(), freshAdmin.get("only-in-fresh"));
@@ -388,7 +389,7 @@ class ActionsClusterIT {
     }
 
     /** A start failure after the data was moved: the previous data is put back and etcd runs on it again. */
-    private void restoreRollsBackWhenTheRestoredMemberDoesNotStart(EtcdProcess fresh, EtcdAdmin freshAdmin,
+    private void restoreRollsBackWhenTheRestoredMemberDoesNotStart(EtcdProcess fresh, EtcdCluster freshAdmin,
             SnapshotRestore restore, SnapshotRestore.Verified verified) throws Exception {
         freshAdmin.put("written-after-restore", "keep me");
         ProcessLocalMember real = new ProcessLocalMember(fresh, fresh.selfCluster(), "restored-token");
@@ -403,13 +404,13 @@ class ActionsClusterIT {
                 throw new IllegalStateException("simulated start failure");
             }
             public void startPrevious() { real.startPrevious(); }
-            public EtcdAdmin admin() { return real.admin(); }
+            public EtcdCluster admin() { return real.admin(); }
         };
         ActionFailedException e = assertThrows(ActionFailedException.class, () -> restore.rebuild(verified, failing, "t2", "pre-restore"));
         assertTrue(e.getMessage().contains("simulated start failure"), e.getMessage());
         assertTrue(e.getMessage().endsWith("the previous data was put back and etcd started again"), e.getMessage());
         fresh.awaitLeader(Duration.ofSeconds(20));
-        try (EtcdAdmin again = fresh.admin()) {
+        try (EtcdCluster again = fresh.admin()) {
             assertEquals(Optional.of("keep me"), again.get("written-after-restore"));
             assertEquals(Optional.of("value-42"), again.get("snap/42"));
         }
@@ -444,7 +445,7 @@ class ActionsClusterIT {
         assertTrue(fresh.isAlive(), "etcd keeps running");
         assertEquals(inode, Files.getAttribute(fresh.dataDir, "unix:ino"), "data dir not moved");
         assertEquals(siblingsBefore, siblings(fresh.dataDir));
-        try (EtcdAdmin again = fresh.admin()) {
+        try (EtcdCluster again = fresh.admin()) {
             assertEquals(Optional.of("keep me"), again.get("written-after-restore"));
         }
     }

@@ -1,10 +1,11 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.charms.etcd.actions.ConsistencyCheck.Answer;
-import dev.charms.etcd.workload.EtcdAdmin.KvHash;
+import dev.charms.etcd.workload.EtcdCluster.KvHash;
 import dev.charms.ops.ActionFailedException;
 import java.util.List;
 import java.util.Map;

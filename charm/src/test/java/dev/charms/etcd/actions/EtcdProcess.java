@@ -1,5 +1,6 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.ChildProcess;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.MemberStatus;
@@ -69,7 +70,7 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** An admin client of this member only. */
-    EtcdAdmin admin() {
+    EtcdCluster admin() {
         return new EtcdAdmin(List.of(clientUrl), pki.client, Duration.ofSeconds(3));
     }
 
@@ -77,7 +78,7 @@ final class EtcdProcess implements AutoCloseable {
     void awaitLeader(Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         String last = "";
-        try (EtcdAdmin admin = admin()) {
+        try (EtcdCluster admin = admin()) {
             while (System.nanoTime() < deadline) {
                 if (!isAlive()) {
                     throw new AssertionError(name + " exited; log: " + logTail());

@@ -1,10 +1,10 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.workload.EtcdCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.etcd.workload.CommandRunner;
-import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdAdminException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class NoSpaceAlarmIT {
                 .withFlags("--quota-backend-bytes", String.valueOf(1 << 20))) {
             etcd.start(etcd.selfCluster(), "new", "nospace-it");
             etcd.awaitLeader(Duration.ofSeconds(20));
-            try (EtcdAdmin admin = etcd.admin()) {
+            try (EtcdCluster admin = etcd.admin()) {
                 String value = "x".repeat(64 * 1024);
                 String refused = null;
                 for (int i = 0; i < 200 && refused == null; i++) {

@@ -1,6 +1,6 @@
 package dev.charms.etcd.actions;
 
-import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.workload.EtcdCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -82,7 +82,7 @@ final class ProcessLocalMember implements LocalMember {
     }
 
     @Override
-    public EtcdAdmin admin() {
+    public EtcdCluster admin() {
         return etcd.admin();
     }
 }

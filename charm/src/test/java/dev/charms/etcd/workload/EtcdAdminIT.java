@@ -42,7 +42,7 @@ class EtcdAdminIT {
         m0.awaitHealthy(probe, Duration.ofSeconds(20));
 
         long t0 = System.nanoTime();
-        EtcdAdmin admin = closeLater(new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
+        EtcdCluster admin = closeLater(new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
         List<Member> members = admin.memberList();
         System.out.printf("TIMING jetcd build + first RPC (member list) over mTLS: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         t0 = System.nanoTime();
@@ -68,7 +68,7 @@ class EtcdAdminIT {
         assertEquals(3, members.size());
         assertTrue(members.stream().noneMatch(Member::learner), members.toString());
 
-        EtcdAdmin all = closeLater(new EtcdAdmin(List.of(m0.clientUrl, m1.clientUrl, m2.clientUrl),
+        EtcdCluster all = closeLater(new EtcdAdmin(List.of(m0.clientUrl, m1.clientUrl, m2.clientUrl),
                 TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
         List<MemberStatus> statuses = new ArrayList<>();
         for (URI u : all.endpoints()) {
@@ -107,13 +107,13 @@ class EtcdAdminIT {
         assertFalse(promoteGone.retryable(), promoteGone.getMessage());
         assertTrue(promoteGone.getMessage().contains("member not found"), promoteGone.getMessage());
 
-        EtcdAdmin failover = closeLater(new EtcdAdmin(List.of(removed.clientUrl, leaderEndpoint(all, leaderStatus)),
+        EtcdCluster failover = closeLater(new EtcdAdmin(List.of(removed.clientUrl, leaderEndpoint(all, leaderStatus)),
                 TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT));
         assertEquals(2, failover.memberList().size(), "dead first endpoint is skipped");
         EtcdAdminException dead = assertThrows(EtcdAdminException.class, () -> failover.status(removed.clientUrl));
         assertTrue(dead.retryable(), dead.getMessage());
         URI nobody = URI.create("https://127.0.0.1:" + ChildProcess.freePort());
-        EtcdAdmin allDead = closeLater(new EtcdAdmin(List.of(removed.clientUrl, nobody), TlsPaths.client(m0.paths), Duration.ofSeconds(2)));
+        EtcdCluster allDead = closeLater(new EtcdAdmin(List.of(removed.clientUrl, nobody), TlsPaths.client(m0.paths), Duration.ofSeconds(2)));
         EtcdAdminException both = assertThrows(EtcdAdminException.class, allDead::memberList);
         assertTrue(both.retryable(), both.getMessage());
         assertTrue(both.getMessage().contains("member list on " + removed.clientUrl) && both.getMessage().contains("member list on " + nobody),
@@ -142,7 +142,7 @@ class EtcdAdminIT {
         m0.start(m0.config(m0.selfCluster(), InitialClusterState.NEW).build());
         HealthProbe probe = new HealthProbe(TlsPaths.client(m0.paths));
         m0.awaitHealthy(probe, Duration.ofSeconds(20));
-        EtcdAdmin admin = closeLater(new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), Duration.ofSeconds(3)));
+        EtcdCluster admin = closeLater(new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), Duration.ofSeconds(3)));
 
         for (int i = 0; i < 200; i++) {
             admin.put("key/" + i, "value-" + i);
@@ -187,20 +187,20 @@ class EtcdAdminIT {
         Thread.sleep(300);
         m0.start(m0.config(m0.selfCluster(), InitialClusterState.NEW).build());
         m0.awaitHealthy(new HealthProbe(client), Duration.ofSeconds(20));
-        EtcdAdmin afterFailure = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
+        EtcdCluster afterFailure = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
         assertEquals(1, afterFailure.memberList().size());
 
         // With etcd up: the warm connection serves the first call; a second admin client builds its own.
         assertEquals(0, EtcdAdmin.ADOPTED.get(), "a failed warm-up is never handed out");
         EtcdAdmin.prewarm(m0.clientUrl, client, Duration.ofSeconds(3));
         long t0 = System.nanoTime();
-        EtcdAdmin warm = new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3));
+        EtcdCluster warm = new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3));
         assertEquals("m0", warm.memberList().get(0).name());
         assertEquals(1, EtcdAdmin.ADOPTED.get(), "the first call used the prewarmed connection");
         System.out.printf("TIMING first call on a prewarmed connection (waits for the warm-up): %d ms%n",
                 (System.nanoTime() - t0) / 1_000_000);
         warm.close();
-        EtcdAdmin fresh = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
+        EtcdCluster fresh = closeLater(new EtcdAdmin(List.of(m0.clientUrl), client, Duration.ofSeconds(3)));
         assertEquals("m0", fresh.memberList().get(0).name(), "the closed warm connection was not handed out twice");
         assertEquals(1, EtcdAdmin.ADOPTED.get());
 
@@ -209,7 +209,7 @@ class EtcdAdminIT {
         try (java.net.ServerSocket hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             URI hungUrl = URI.create("https://127.0.0.1:" + hung.getLocalPort());
             EtcdAdmin.prewarm(hungUrl, client, Duration.ofSeconds(1));
-            EtcdAdmin twoEndpoints = closeLater(new EtcdAdmin(List.of(hungUrl, m0.clientUrl), client, Duration.ofSeconds(1)));
+            EtcdCluster twoEndpoints = closeLater(new EtcdAdmin(List.of(hungUrl, m0.clientUrl), client, Duration.ofSeconds(1)));
             assertEquals("m0", twoEndpoints.memberList().get(0).name());
             assertEquals(1, EtcdAdmin.WAITED_FAILURES.get(), "the hung member's warm-up failure was the first call's");
             assertEquals(1, EtcdAdmin.ADOPTED.get());
@@ -256,7 +256,7 @@ class EtcdAdminIT {
                     return "no connection: " + e.getMessage();
                 }
             });
-            try (EtcdAdmin admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:" + listener.getLocalPort())), client,
+            try (EtcdCluster admin = new EtcdAdmin(List.of(URI.create("https://127.0.0.1:" + listener.getLocalPort())), client,
                     Duration.ofSeconds(3))) {
                 assertThrows(EtcdAdminException.class, admin::memberList, "the test server speaks no gRPC");
             }
@@ -265,7 +265,7 @@ class EtcdAdminIT {
     }
 
     /** Adds {@code m} as a learner, starts it with state existing, promotes it once caught up. */
-    private static Member join(EtcdAdmin admin, LocalMember m, HealthProbe probe) throws Exception {
+    private static Member join(EtcdCluster admin, LocalMember m, HealthProbe probe) throws Exception {
         long t0 = System.nanoTime();
         AddLearnerResult added = retry(() -> admin.addLearner(m.peerUrl), r -> true, Duration.ofSeconds(20));
         assertTrue(added.member().learner());
@@ -289,7 +289,7 @@ class EtcdAdminIT {
         return added.member();
     }
 
-    private static URI leaderEndpoint(EtcdAdmin admin, MemberStatus leader) {
+    private static URI leaderEndpoint(EtcdCluster admin, MemberStatus leader) {
         return admin.memberList().stream().filter(m -> m.id() == leader.memberId()).findFirst().orElseThrow().clientUrls().get(0);
     }
 

@@ -33,7 +33,7 @@ class SnapshotToolIT {
             m0.awaitHealthy(probe, Duration.ofSeconds(20));
             Path snap = dir.resolve("backups/etcd.snapshot");
             long revision;
-            try (EtcdAdmin admin = new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT)) {
+            try (EtcdCluster admin = new EtcdAdmin(List.of(m0.clientUrl), TlsPaths.client(m0.paths), EtcdAdmin.DEFAULT_TIMEOUT)) {
                 long t0 = System.nanoTime();
                 CompletableFuture<?>[] puts = new CompletableFuture<?>[8];
                 for (int w = 0; w < puts.length; w++) {
@@ -106,7 +106,7 @@ class SnapshotToolIT {
             restored.start();
             restored.awaitHealthy(new HealthProbe(TlsPaths.client(restored.paths)), Duration.ofSeconds(20));
             System.out.printf("TIMING restored member start -> healthy: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            try (EtcdAdmin admin = new EtcdAdmin(List.of(restored.clientUrl), TlsPaths.client(restored.paths), EtcdAdmin.DEFAULT_TIMEOUT)) {
+            try (EtcdCluster admin = new EtcdAdmin(List.of(restored.clientUrl), TlsPaths.client(restored.paths), EtcdAdmin.DEFAULT_TIMEOUT)) {
                 assertEquals(KEYS, admin.count("data/"));
                 assertEquals(Optional.of("value-42-" + "x".repeat(200)), admin.get("data/00042"));
                 List<Member> members = admin.memberList();

@@ -1,18 +1,6 @@
-package dev.charms.etcd;
+package dev.charms.etcd.workload;
 
 import dev.charms.etcd.pki.PemFiles;
-import dev.charms.etcd.workload.CommandRunner;
-import dev.charms.etcd.workload.EtcdAdmin;
-import dev.charms.etcd.workload.EtcdConfig;
-import dev.charms.etcd.workload.EtcdFiles;
-import dev.charms.etcd.workload.EtcdInstallation;
-import dev.charms.etcd.workload.EtcdInstaller;
-import dev.charms.etcd.workload.EtcdPaths;
-import dev.charms.etcd.workload.EtcdService;
-import dev.charms.etcd.workload.EtcdTemplates;
-import dev.charms.etcd.workload.EtcdctlStatus;
-import dev.charms.etcd.workload.TlsMaterial;
-import dev.charms.etcd.workload.TlsPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,7 +18,7 @@ import java.util.Optional;
  * systemd unit, open an admin client. The same code runs under real Juju and under the local runner
  * (which supplies a systemd-compatible {@code systemctl}).
  */
-public final class Workload {
+public final class MachineHost implements Host {
     private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(90);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -41,15 +29,17 @@ public final class Workload {
     private EtcdFiles files;
     private EtcdService service;
 
-    public Workload(EtcdPaths paths, Path charmDir) {
+    public MachineHost(EtcdPaths paths, Path charmDir) {
         this.paths = paths;
         this.charmDir = charmDir;
     }
 
+    @Override
     public EtcdPaths paths() {
         return paths;
     }
 
+    @Override
     public PemFiles.Owner keyOwner() {
         return PemFiles.Owner.user(EtcdPaths.SERVICE_USER);
     }
@@ -75,11 +65,13 @@ public final class Workload {
         return service;
     }
 
+    @Override
     public Optional<EtcdInstallation> installation() {
         return installer().detect();
     }
 
     /** The installed etcd, its version remembered in {@code stored} between hooks. */
+    @Override
     public Optional<EtcdInstallation> installation(dev.charms.ops.StoredState stored) {
         return installer().detect(new EtcdInstaller.VersionCache() {
             @Override
@@ -100,7 +92,8 @@ public final class Workload {
      * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd cannot run the member
      * data of {@code dataOf}.
      */
-    public EtcdInstallation install(Optional<Path> tarball, Optional<dev.charms.etcd.workload.EtcdVersion> dataOf) {
+    @Override
+    public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) {
         try {
             return installer().install(tarball, dataOf);
         } catch (IOException e) {
@@ -109,6 +102,7 @@ public final class Workload {
     }
 
     /** Creates the directories the unit's key and certificates go to. */
+    @Override
     public void ensurePkiDir() {
         try {
             files().ensurePkiDir();
@@ -118,6 +112,7 @@ public final class Workload {
     }
 
     /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
+    @Override
     public boolean writeTls(String caPem, String certPem, String keyPem) {
         try {
             return files().writeTls(new TlsMaterial(caPem, certPem, keyPem, certPem, keyPem));
@@ -127,6 +122,7 @@ public final class Workload {
     }
 
     /** Writes config, unit file and profile script; true when anything etcd reads changed. */
+    @Override
     public boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints) {
         try {
             files().ensureDataDir();
@@ -148,6 +144,7 @@ public final class Workload {
      * it first bootstraps its data dir, so a change there (the bootstrap member turning "existing") must
      * not restart it.
      */
+    @Override
     public String configFingerprint() {
         try {
             String conf = Files.exists(paths.configFile()) ? Files.readString(paths.configFile()).lines()
@@ -160,11 +157,13 @@ public final class Workload {
         }
     }
 
+    @Override
     public boolean hasData() {
         return Files.isDirectory(paths.dataDir().resolve("member"));
     }
 
     /** Moves the data dir aside (never deletes it) and returns where it went. */
+    @Override
     public Optional<Path> moveDataAside(String why) {
         Path data = paths.dataDir();
         if (!Files.exists(data)) {
@@ -179,54 +178,64 @@ public final class Workload {
         }
     }
 
+    @Override
     public boolean isRunning() {
         return service().isActive();
     }
 
     /** Enables and starts etcd without waiting for systemd's readiness (quorum); callers wait for it themselves. */
+    @Override
     public void start() {
         service().enableNow(true);
     }
 
     /** Restarts etcd without waiting for readiness; callers wait for the member to serve. */
+    @Override
     public void restart() {
         service().restart(true);
     }
 
+    @Override
     public void stop() {
         service().stop();
     }
 
+    @Override
     public void disable() {
         service().disable();
     }
 
     /** Health of the given members in one etcdctl process (cheap: no JVM TLS stack). */
-    public List<dev.charms.etcd.workload.Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
-        return new dev.charms.etcd.workload.EtcdctlHealth(installation.etcdctl(), TlsPaths.client(paths), runner)
+    @Override
+    public List<Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
+        return new EtcdctlHealth(installation.etcdctl(), TlsPaths.client(paths), runner)
                 .check(endpoints, timeout);
     }
 
     /** The member at {@code endpoint} as it sees itself, from one etcdctl process (see {@link EtcdctlStatus}). */
+    @Override
     public EtcdctlStatus.Local localStatus(EtcdInstallation installation, URI endpoint, Duration timeout) {
         return new EtcdctlStatus(installation.etcdctl(), TlsPaths.client(paths), runner).check(endpoint, timeout);
     }
 
     /** An admin client over mTLS to the given client URLs (jetcd is loaded only here). */
-    public EtcdAdmin admin(List<URI> endpoints) {
-        return new EtcdAdmin(endpoints, TlsPaths.client(paths), EtcdAdmin.DEFAULT_TIMEOUT);
+    @Override
+    public EtcdCluster cluster(List<URI> endpoints, Duration timeout) {
+        return new EtcdAdmin(endpoints, TlsPaths.client(paths), timeout);
     }
 
     /**
      * Starts connecting to this unit's member on {@code clientPort} in the background (see
      * {@link EtcdAdmin#prewarm}); nothing happens without a port or a client certificate yet.
      */
+    @Override
     public void prewarm(long clientPort, java.time.Duration timeout) {
         if (clientPort > 0 && clientPort <= 65535 && Files.exists(paths.clientKey()) && Files.exists(paths.clientCert())) {
             EtcdAdmin.prewarm(URI.create("https://127.0.0.1:" + clientPort), TlsPaths.client(paths), timeout);
         }
     }
 
+    @Override
     public TlsPaths clientTls() {
         return TlsPaths.client(paths);
     }

@@ -1,0 +1,99 @@
+package dev.charms.etcd.workload;
+
+import dev.charms.etcd.pki.PemFiles;
+import dev.charms.ops.StoredState;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The machine a unit runs on, as the charm uses it: etcd's installation, its files (configuration,
+ * TLS material, data directory), its systemd service, local probes, and clients of the etcd cluster.
+ * {@link MachineHost} does it on a real machine (or a local runner's unit); the charm's unit tests use an
+ * in-memory host.
+ */
+public interface Host {
+    /** Where etcd's files live on this machine. */
+    EtcdPaths paths();
+
+    /** Who owns the unit's private key files (the service user etcd runs as). */
+    PemFiles.Owner keyOwner();
+
+    /** The installed etcd, if any, its version asked of the binary. */
+    Optional<EtcdInstallation> installation();
+
+    /** The installed etcd, its version remembered in {@code stored} between hooks. */
+    Optional<EtcdInstallation> installation(StoredState stored);
+
+    /**
+     * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd cannot run the member
+     * data of {@code dataOf}.
+     */
+    EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf);
+
+    /** Creates the directories the unit's key and certificates go to. */
+    void ensurePkiDir();
+
+    /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
+    boolean writeTls(String caPem, String certPem, String keyPem);
+
+    /** Writes config, unit file and profile script; true when anything etcd reads changed. */
+    boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints);
+
+    /**
+     * A fingerprint of what a running etcd depends on (config, unit file, certificate), for detecting a
+     * change that needs a restart. The {@code initial-*} settings are left out: etcd reads them only when
+     * it first bootstraps its data dir, so a change there (the bootstrap member turning "existing") must
+     * not restart it.
+     */
+    String configFingerprint();
+
+    /** Whether etcd's data directory holds member data. */
+    boolean hasData();
+
+    /** Moves the data dir aside (never deletes it) and returns where it went. */
+    Optional<Path> moveDataAside(String why);
+
+    /** Whether the etcd service is active. */
+    boolean isRunning();
+
+    /** Enables and starts etcd without waiting for systemd's readiness (quorum); callers wait for it themselves. */
+    void start();
+
+    /** Restarts etcd without waiting for readiness; callers wait for the member to serve. */
+    void restart();
+
+    /** Stops the etcd service (waits for it). */
+    void stop();
+
+    /** Stops the etcd service and keeps it from starting at boot. */
+    void disable();
+
+    /** Health of the given members in one etcdctl process (cheap: no JVM TLS stack). */
+    List<Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout);
+
+    /** The member at {@code endpoint} as it sees itself, from one etcdctl process (see {@link EtcdctlStatus}). */
+    EtcdctlStatus.Local localStatus(EtcdInstallation installation, URI endpoint, Duration timeout);
+
+    /**
+     * A client of the etcd cluster at the given client URLs, over mutual TLS with this unit's client
+     * certificate, each call limited to {@code timeout} (jetcd is loaded only here).
+     */
+    EtcdCluster cluster(List<URI> endpoints, Duration timeout);
+
+    /** {@link #cluster(List, Duration)} with {@link EtcdAdmin#DEFAULT_TIMEOUT} per call. */
+    default EtcdCluster cluster(List<URI> endpoints) {
+        return cluster(endpoints, EtcdAdmin.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Starts connecting to this unit's member on {@code clientPort} in the background (see
+     * {@link EtcdAdmin#prewarm}); nothing happens without a port or a client certificate yet.
+     */
+    void prewarm(long clientPort, Duration timeout);
+
+    /** The unit's client certificate files, for talking to etcd. */
+    TlsPaths clientTls();
+}
