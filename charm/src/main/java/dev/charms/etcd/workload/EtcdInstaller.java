@@ -1,5 +1,8 @@
 package dev.charms.etcd.workload;
 
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFilePermission;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +23,7 @@ import java.util.stream.Stream;
  * ours (/var/lib/etcd/default) is never touched.
  */
 public final class EtcdInstaller {
+    private static final Set<PosixFilePermission> READABLE_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Duration APT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration SHORT = Duration.ofSeconds(30);
 
@@ -104,8 +108,12 @@ public final class EtcdInstaller {
     public EtcdInstallation installTarball(Path tarball, Optional<EtcdVersion> dataOf) throws IOException {
         EtcdTarball release = EtcdTarball.open(tarball);
         Files.createDirectories(paths.optDir());
+        // etcd runs as the service user, so /opt/etcd and the bin directory must let it in whatever the
+        // umask (a temporary directory is made 0700).
+        Files.setPosixFilePermissions(paths.optDir(), READABLE_DIR);
         Path staging = Files.createTempDirectory(paths.optDir(), ".bin-");
         try {
+            Files.setPosixFilePermissions(staging, READABLE_DIR);
             release.extractBinaries(staging);
             EtcdVersion version = version(staging.resolve("etcd"));
             if (dataOf.isPresent()) {

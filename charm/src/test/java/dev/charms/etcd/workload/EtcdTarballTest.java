@@ -55,6 +55,10 @@ class EtcdTarballTest {
         try (var list = Files.list(paths.optDir())) {
             assertEquals(List.of(paths.optBinDir()), list.toList(), "no staging dirs left");
         }
+        // etcd runs as the service user: every directory on the way and each binary must let it in.
+        for (Path p : List.of(paths.optDir(), paths.optBinDir(), inst.etcd(), inst.etcdctl())) {
+            assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+        }
     }
 
     @Test

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The charm's per-hook cost against another revision of this repository, both measured in one run:
+#   1. a hook with nothing to do (hooks/remove) through each unpacked charm's real `dispatch`, the two
+#      charms alternating run by run;
+#   2. the update-status hook of a one-unit application of each charm, both deployed side by side in one
+#      local-runner model (the hook process's wall time, from the runner's debug log).
+# Usage (root): benchmarks/hooks-ab.sh BASE_REVISION [RUNS]   (RUNS default 20; builds both charms)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
+base=${1:?usage: benchmarks/hooks-ab.sh BASE_REVISION [RUNS]}
+runs=${2:-20}
+work=$(mktemp -d /tmp/hooks-ab-XXXX)
+export LOCAL_JUJU_HOME="$work/home" LOCAL_JUJU_MODEL=hooksab
+J=bin/local-juju
+cleanup() {
+  $J destroy >/dev/null 2>&1 || true
+  git worktree remove --force "$work/base" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mvn -B -q -ntp package -Dmaven.test.skip=true
+cp target/etcd.charm "$work/head.charm"
+git worktree add -q --detach "$work/base" "$base"
+(cd "$work/base" && mvn -B -q -ntp package -Dmaven.test.skip=true)
+cp "$work/base/target/etcd.charm" "$work/base.charm"
+base_id=$(git rev-parse --short "$base"); head_id=$(git rev-parse --short HEAD)
+
+# ---- 1. the no-op hook
+noop() {
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JUJU_DISPATCH_PATH=hooks/remove JUJU_UNIT_NAME=etcd/0 \
+    JUJU_MODEL_NAME=bench JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
+    JUJU_CHARM_DIR="$work/$1" CHARM_DIR="$work/$1" "$work/$1/dispatch"
+}
+for c in base head; do
+  unzip -q "$work/$c.charm" -d "$work/$c-charm"
+  noop "$c-charm" >/dev/null 2>&1   # finds Java and records the class archive, as install does on a unit
+done
+for _ in $(seq 120); do   # the archives are assembled in the background
+  ls -d "$work"/*-charm/.cds/*.lock >/dev/null 2>&1 || break
+  sleep 0.5
+done
+: > "$work/base.ms"; : > "$work/head.ms"
+for _ in $(seq "$runs"); do
+  time_ms noop base-charm >> "$work/base.ms"
+  time_ms noop head-charm >> "$work/head.ms"
+done
+
+# ---- 2. update-status on a running unit of each charm
+$J deploy "$work/base.charm" etcd-base >/dev/null
+$J deploy "$work/head.charm" etcd-head >/dev/null
+$J wait --timeout 10m >/dev/null
+$J model-config update-status-hook-interval=4s >/dev/null
+sleep $(( runs * 4 + 12 ))
+$J model-config update-status-hook-interval=5m >/dev/null
+$J debug-log --replay --no-tail > "$work/debug.log" 2>/dev/null || true
+for c in base head; do
+  grep "^unit-etcd-$c-0: " "$work/debug.log" | grep -o '"update-status" hook (via [^)]*) in [0-9]* ms' \
+    | awk '{print $(NF-1)}' | tail -n "$runs" > "$work/us-$c.ms"
+  [ -s "$work/us-$c.ms" ] || { echo "ERROR no update-status hook of etcd-$c in the debug log" >&2; exit 1; }
+done
+
+echo "| what | $base_id (base) median | p90 | $head_id (this checkout) median | p90 |"
+echo "|---|---|---|---|---|"
+echo "| no-op hook via dispatch (hooks/remove), n=$runs | $(median "$work/base.ms") ms | $(p90 "$work/base.ms") ms | $(median "$work/head.ms") ms | $(p90 "$work/head.ms") ms |"
+echo "| update-status hook (1 unit), n=$(wc -l < "$work/us-head.ms") | $(median "$work/us-base.ms") ms | $(p90 "$work/us-base.ms") ms | $(median "$work/us-head.ms") ms | $(p90 "$work/us-head.ms") ms |"
+echo "(Java: $(cat "$work/head-charm/.cds/java"); charm sizes: base $(stat -c %s "$work/base.charm") bytes, this checkout $(stat -c %s "$work/head.charm") bytes)"
