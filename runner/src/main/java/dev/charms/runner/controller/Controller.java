@@ -50,22 +50,19 @@ import java.util.concurrent.TimeoutException;
  * integration tests and by the CLI's daemon.
  */
 public final class Controller implements AutoCloseable {
+    private final ControllerState state;
     private final ModelPaths paths;
     private final Model model;
     private final DebugLog log;
     private final MachineProvider machines;
     private final HookExecution execution;
-    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hook-output");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pumps;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "update-status");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, UnitAgent> agents = new TreeMap<>(UnitNames.ORDER);
+    private final Map<String, UnitAgent> agents;
     private final Map<String, Long> leaderSettingsSeen = new HashMap<>();
     private final Map<Integer, Set<String>> brokenPending = new HashMap<>();
     private final Map<String, Integer> storageSequence = new HashMap<>();
@@ -76,15 +73,16 @@ public final class Controller implements AutoCloseable {
     private volatile Backoff backoff = Backoff.DEFAULT;
     /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
     private volatile Duration hookJitter = Duration.ZERO;
-    private volatile boolean destroyed;
 
     private Controller(ModelPaths paths, MachineProvider machines) throws IOException {
+        this.state = new ControllerState(paths, machines);
         this.paths = paths;
-        this.model = new Model(paths.model());
-        Files.createDirectories(paths.dir());
-        this.log = new DebugLog(paths.debugLog());
+        this.model = state.model();
+        this.log = state.log();
         this.machines = machines;
-        this.execution = new HookExecution(model, log, pumps, this::unitHost);
+        this.execution = state.execution();
+        this.pumps = state.pumps();
+        this.agents = state.agents();
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -136,7 +134,7 @@ public final class Controller implements AutoCloseable {
         });
         Path staging = staged.dir();
         String name = appName == null || appName.isBlank() ? staged.charm().meta().name() : appName;
-        synchronized (this) {
+        synchronized (state) {
             if (model.application(name).isPresent()) {
                 FileTrees.deleteRecursively(staging);
                 throw new ModelException("application \"" + name + "\" already exists");
@@ -167,7 +165,7 @@ public final class Controller implements AutoCloseable {
         StagedCharm staged = stageCharm(charmPath, charm -> { });
         Path staging = staged.dir();
         Charm charm = staged.charm();
-        synchronized (this) {
+        synchronized (state) {
             try {
                 Application app = model.requireApplication(appName);
                 if (!charm.meta().name().equals(app.meta().name())) {
@@ -246,7 +244,7 @@ public final class Controller implements AutoCloseable {
         String app = agent.unit().applicationName();
         int want;
         Path source;
-        synchronized (this) {
+        synchronized (state) {
             want = charmRevisions.getOrDefault(app, 0);
             source = model.requireApplication(app).charmDir();
         }
@@ -290,20 +288,20 @@ public final class Controller implements AutoCloseable {
 
     private String addOneUnit(Application app) throws IOException {
         Unit unit;
-        synchronized (this) {
+        synchronized (state) {
             unit = model.addUnit(app.name());
         }
         UnitHost host;
         try {
             host = provision(app, unit);
         } catch (IOException | RuntimeException e) {
-            synchronized (this) {
+            synchronized (state) {
                 model.removeUnit(unit.name());
             }
             throw e;
         }
         UnitAgent agent = new UnitAgent(unit, host, new AgentCallbacks());
-        synchronized (this) {
+        synchronized (state) {
             agents.put(unit.name(), agent);
             unitRevisions.put(unit.name(), charmRevisions.getOrDefault(app.name(), 0));
             if (app.leader().isEmpty()) {
@@ -427,7 +425,7 @@ public final class Controller implements AutoCloseable {
      */
     public void removeUnit(String... unitNames) {
         requireAlive();
-        synchronized (this) {
+        synchronized (state) {
             for (String name : unitNames) {
                 Unit u = model.requireUnit(name);
                 if (u.isDying()) {
@@ -448,7 +446,7 @@ public final class Controller implements AutoCloseable {
     public void forceRemoveUnit(String... unitNames) {
         requireAlive();
         List<UnitAgent> gone = new ArrayList<>();
-        synchronized (this) {
+        synchronized (state) {
             for (String name : unitNames) {
                 model.requireUnit(name);
             }
@@ -524,7 +522,7 @@ public final class Controller implements AutoCloseable {
         requireAlive();
         Application app;
         UnitAgent current;
-        synchronized (this) {
+        synchronized (state) {
             Unit unit = electable(unitName);
             if (unit.isLeader()) {
                 return;
@@ -536,7 +534,7 @@ public final class Controller implements AutoCloseable {
             current.pause();
         }
         try {
-            synchronized (this) {
+            synchronized (state) {
                 Unit unit = electable(unitName);
                 if (!unit.isLeader()) {
                     handLeadership(app, unit);
@@ -577,7 +575,7 @@ public final class Controller implements AutoCloseable {
     /** {@code juju config app k=v ...}: validates all, sets all, config-changed on every unit if anything changed. */
     public void config(String appName, Map<String, String> values) {
         requireAlive();
-        synchronized (this) {
+        synchronized (state) {
             Application app = model.requireApplication(appName);
             if (app.setConfig(values)) {
                 liveAgents(appName).forEach(a -> a.enqueue(Hook.unit("config-changed")));
@@ -593,7 +591,7 @@ public final class Controller implements AutoCloseable {
     /** {@code juju integrate a[:ep] b[:ep]}: every unit of both sides gets created, then joined+changed per remote. */
     public int integrate(String sideA, String sideB) {
         requireAlive();
-        synchronized (this) {
+        synchronized (state) {
             Relation r = model.integrate(sideA, sideB);
             List<UnitAgent> members = new ArrayList<>();
             for (RelationEndpoint ep : r.endpoints()) {
@@ -617,7 +615,7 @@ public final class Controller implements AutoCloseable {
     /** {@code juju remove-relation}: departed for every remote unit, then broken, on every member. */
     public void removeRelation(String sideA, String sideB) {
         requireAlive();
-        synchronized (this) {
+        synchronized (state) {
             Relation r = findRelation(sideA, sideB);
             r.setDying(true);
             Set<String> members = new HashSet<>(r.unitsInScope());
@@ -663,7 +661,7 @@ public final class Controller implements AutoCloseable {
      */
     public void attachResource(String appName, String name, Path file) throws IOException {
         requireAlive();
-        synchronized (this) {
+        synchronized (state) {
             Application app = model.requireApplication(appName);
             checkResource(app.charm(), name, file);
             app.attachResource(name, file.toAbsolutePath());
@@ -684,7 +682,7 @@ public final class Controller implements AutoCloseable {
      */
     public ActionTask runAction(String target, String action, Map<String, Object> params) {
         requireAlive();
-        synchronized (this) {
+        synchronized (state) {
             String unitName = resolveTarget(target);
             UnitAgent agent = agents.get(unitName);
             if (agent == null || agent.unit().isDying()) {
@@ -731,7 +729,7 @@ public final class Controller implements AutoCloseable {
 
     /** A snapshot of applications, units (with queued hooks) and relations. */
     public StatusSnapshot status() {
-        synchronized (this) {
+        synchronized (state) {
             List<StatusSnapshot.App> apps = new ArrayList<>();
             List<StatusSnapshot.UnitRow> units = new ArrayList<>();
             for (Application app : model.applications()) {
@@ -802,7 +800,7 @@ public final class Controller implements AutoCloseable {
 
     private List<String> unsettled() {
         List<String> out = new ArrayList<>();
-        synchronized (this) {
+        synchronized (state) {
             for (UnitAgent a : agents.values()) {
                 Unit u = a.unit();
                 Status w = u.workloadStatus();
@@ -875,18 +873,12 @@ public final class Controller implements AutoCloseable {
 
     /** The unit's agent, or {@code unit "x" not found}. */
     UnitAgent agent(String unitName) {
-        synchronized (this) {
-            UnitAgent a = agents.get(unitName);
-            if (a == null) {
-                throw new ModelException("unit \"" + unitName + "\" not found");
-            }
-            return a;
-        }
+        return state.agent(unitName);
     }
 
     /** The unit's machine host, or {@code unit "x" not found}. */
     UnitHost unitHost(String unitName) {
-        return agent(unitName).host();
+        return state.unitHost(unitName);
     }
 
     // ---------------------------------------------------------------- model config
@@ -975,11 +967,10 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         List<UnitAgent> all;
-        synchronized (this) {
-            if (destroyed) {
+        synchronized (state) {
+            if (!state.markDestroyed()) {
                 return;
             }
-            destroyed = true;
             all = new ArrayList<>(agents.values());
             agents.clear();
         }
@@ -1002,20 +993,15 @@ public final class Controller implements AutoCloseable {
     }
 
     private void requireAlive() {
-        if (destroyed) {
-            throw new IllegalStateException("model \"" + model.name() + "\" was destroyed");
-        }
+        state.requireAlive();
     }
 
     private List<UnitAgent> agentsSnapshot() {
-        synchronized (this) {
-            return new ArrayList<>(agents.values());
-        }
+        return state.agentsSnapshot();
     }
 
     private List<UnitAgent> liveAgents(String appName) {
-        return agentsSnapshot().stream().filter(a -> a.unit().applicationName().equals(appName))
-            .filter(a -> !a.unit().isDying()).toList();
+        return state.liveAgents(appName);
     }
 
     private void tick() {
@@ -1029,7 +1015,7 @@ public final class Controller implements AutoCloseable {
 
     /** Fans a committed hook's changes out as events (under the controller lock). */
     private void fanOut(UnitAgent writer, CommitEffects effects) {
-        synchronized (this) {
+        synchronized (state) {
             String app = writer.unit().applicationName();
             for (int relId : effects.appBags()) {
                 Relation r = model.relation(relId).orElse(null);
@@ -1077,7 +1063,7 @@ public final class Controller implements AutoCloseable {
 
     /** After any hook of a leader: a leader-set since last time means leader-settings-changed on the others. */
     private void checkLeaderSettings(Unit unit) {
-        synchronized (this) {
+        synchronized (state) {
             Application app = unit.application();
             long version = app.leaderSettingsVersion();
             Long seen = leaderSettingsSeen.put(app.name(), version);
@@ -1093,7 +1079,7 @@ public final class Controller implements AutoCloseable {
     }
 
     private void unitRemoved(UnitAgent agent) {
-        synchronized (this) {
+        synchronized (state) {
             Application app = agent.unit().application();
             boolean led = agent.unit().isLeader();
             agents.remove(agent.name());
@@ -1116,7 +1102,7 @@ public final class Controller implements AutoCloseable {
     }
 
     private void brokenDone(int relationId, String unitName) {
-        synchronized (this) {
+        synchronized (state) {
             Set<String> waiting = brokenPending.get(relationId);
             if (waiting != null && waiting.remove(unitName) && waiting.isEmpty()) {
                 brokenPending.remove(relationId);
