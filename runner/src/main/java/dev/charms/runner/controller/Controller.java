@@ -1,7 +1,6 @@
 package dev.charms.runner.controller;
 
 import dev.charms.runner.machine.Machine;
-import dev.charms.runner.machine.NamespaceMachine;
 import dev.charms.runner.model.ActionTask;
 import dev.charms.runner.model.Application;
 import dev.charms.runner.model.Charm;
@@ -21,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,9 +64,8 @@ public final class Controller implements AutoCloseable {
     private final Map<String, Long> leaderSettingsSeen = new HashMap<>();
     private final Map<Integer, Set<String>> brokenPending = new HashMap<>();
     private final Map<String, Integer> storageSequence = new HashMap<>();
-    private final Map<String, Integer> charmRevisions = new HashMap<>();
-    /** The charm revision each unit's charm dir holds ({@code refresh} swaps the new one in at upgrade-charm). */
-    private final Map<String, Integer> unitRevisions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CharmStore charms;
+    private final Provisioner provisioner;
     private final Map<String, CompletableFuture<ActionTask>> taskDone = new ConcurrentHashMap<>();
     private volatile Backoff backoff = Backoff.DEFAULT;
     /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
@@ -83,6 +80,8 @@ public final class Controller implements AutoCloseable {
         this.execution = state.execution();
         this.pumps = state.pumps();
         this.agents = state.agents();
+        this.charms = new CharmStore(state);
+        this.provisioner = new Provisioner(state);
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -126,7 +125,7 @@ public final class Controller implements AutoCloseable {
         if (n < 0) {
             throw new IllegalArgumentException("number of units must not be negative");
         }
-        StagedCharm staged = stageCharm(charmPath, charm -> {
+        CharmStore.StagedCharm staged = charms.stage(charmPath, charm -> {
             charm.config().parse(config);
             for (Map.Entry<String, Path> r : resources.entrySet()) {
                 checkResource(charm, r.getKey(), r.getValue());
@@ -139,8 +138,7 @@ public final class Controller implements AutoCloseable {
                 FileTrees.deleteRecursively(staging);
                 throw new ModelException("application \"" + name + "\" already exists");
             }
-            Path dir = keepCharm(staging, name, 0);
-            charmRevisions.put(name, 0);
+            Path dir = charms.keepFirst(staging, name);
             Application app = model.deploy(name, Charm.load(dir));
             app.setConfig(config);
             for (Map.Entry<String, Path> r : resources.entrySet()) {
@@ -162,7 +160,7 @@ public final class Controller implements AutoCloseable {
      */
     public int refresh(String appName, Path charmPath) throws IOException {
         requireAlive();
-        StagedCharm staged = stageCharm(charmPath, charm -> { });
+        CharmStore.StagedCharm staged = charms.stage(charmPath, charm -> { });
         Path staging = staged.dir();
         Charm charm = staged.charm();
         synchronized (state) {
@@ -186,8 +184,8 @@ public final class Controller implements AutoCloseable {
                 throw e;
             }
             Application app = model.requireApplication(appName);
-            int revision = charmRevisions.merge(appName, 1, Integer::sum);
-            app.setCharm(Charm.load(keepCharm(staging, appName, revision)));
+            int revision = charms.nextRevision(appName);
+            app.setCharm(Charm.load(charms.keep(staging, appName, revision)));
             for (UnitAgent a : liveAgents(appName)) {
                 a.enqueue(Hook.unit("upgrade-charm"));
                 a.enqueue(Hook.unit("config-changed"));
@@ -197,73 +195,6 @@ public final class Controller implements AutoCloseable {
                 + " from " + charmPath);
             return revision;
         }
-    }
-
-    /**
-     * Checks and unpacks a charm (.charm zip or directory) into a new staging dir of the model and runs
-     * {@code check} on it; on any error the staging dir is deleted and nothing else has changed.
-     */
-    private StagedCharm stageCharm(Path charmPath, java.util.function.Consumer<Charm> check) throws IOException {
-        CharmUnpacker.check(charmPath);
-        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
-        try {
-            CharmUnpacker.unpack(charmPath, staging);
-            Charm charm = Charm.load(staging);
-            check.accept(charm);
-            return new StagedCharm(staging, charm);
-        } catch (RuntimeException | IOException e) {
-            FileTrees.deleteRecursively(staging);
-            throw e;
-        }
-    }
-
-    /** A charm unpacked into a staging dir, and what it declares. */
-    private record StagedCharm(Path dir, Charm charm) {
-    }
-
-    /** Where the model keeps revision {@code revision} of application {@code app}'s charm. */
-    private Path charmDir(String app, int revision) {
-        return paths.charms().resolve(app + "-" + revision);
-    }
-
-    /** Moves a staged charm to {@link #charmDir} (replacing what is there); returns that dir. */
-    private Path keepCharm(Path staging, String app, int revision) throws IOException {
-        Path dir = charmDir(app, revision);
-        Files.createDirectories(paths.charms());
-        FileTrees.deleteRecursively(dir);
-        Files.move(staging, dir);
-        return dir;
-    }
-
-    /**
-     * Before a unit's upgrade-charm hook: when the application has a newer charm revision than the unit's
-     * charm dir, the dir is brought to it. Files of the unit's revision are deleted, then the new one is
-     * copied in; what the charm wrote there itself (its state, caches) stays.
-     */
-    private void deployCharmRevision(UnitAgent agent) throws IOException {
-        String app = agent.unit().applicationName();
-        int want;
-        Path source;
-        synchronized (state) {
-            want = charmRevisions.getOrDefault(app, 0);
-            source = model.requireApplication(app).charmDir();
-        }
-        int have = unitRevisions.getOrDefault(agent.name(), want);
-        if (have == want) {
-            return;
-        }
-        Path charmDir = agent.host().machine().agentDir().resolve("charm");
-        Path old = charmDir(app, have);
-        if (Files.isDirectory(old)) {
-            try (var files = Files.walk(old)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Files.deleteIfExists(charmDir.resolve(old.relativize(f).toString()));
-                }
-            }
-        }
-        CharmUnpacker.unpack(source, charmDir);
-        unitRevisions.put(agent.name(), want);
-        log.log(agent.name(), "INFO", "juju.worker.uniter", "upgraded charm to revision " + want);
     }
 
     private static void checkResource(Charm charm, String name, Path file) {
@@ -293,7 +224,7 @@ public final class Controller implements AutoCloseable {
         }
         UnitHost host;
         try {
-            host = provision(app, unit);
+            host = provisioner.provision(app, unit);
         } catch (IOException | RuntimeException e) {
             synchronized (state) {
                 model.removeUnit(unit.name());
@@ -303,7 +234,7 @@ public final class Controller implements AutoCloseable {
         UnitAgent agent = new UnitAgent(unit, host, new AgentCallbacks());
         synchronized (state) {
             agents.put(unit.name(), agent);
-            unitRevisions.put(unit.name(), charmRevisions.getOrDefault(app.name(), 0));
+            charms.unitDeployed(unit.name(), app.name());
             if (app.leader().isEmpty()) {
                 app.setLeader(unit.name());
             }
@@ -336,54 +267,6 @@ public final class Controller implements AutoCloseable {
         log.log(unit.name(), "INFO", "juju.worker.uniter", "unit " + unit.name() + " started on machine "
             + unit.machineId() + " (" + unit.address() + ")");
         return unit.name();
-    }
-
-    /** Gives a new unit its machine (with tools and agent socket), charm and resources. */
-    private UnitHost provision(Application app, Unit unit) throws IOException {
-        Machine machine = machines.create(unit.name(), execution.toolHandler());
-        try {
-            if (machine instanceof NamespaceMachine nm) {
-                unit.setMachineId(String.valueOf(nm.machineId()));
-            }
-            unit.setAddress(machine.address());
-            unit.setHostname(machine.hostname());
-            Path charmDir = machine.agentDir().resolve("charm");
-            CharmUnpacker.unpack(app.charmDir(), charmDir);
-            for (Map.Entry<String, Path> r : app.resources().entrySet()) {
-                copyResource(machine, app, r.getKey(), r.getValue());
-            }
-            for (StorageSpec s : app.meta().storage().values()) {
-                if (s.minCount() > 0 && "filesystem".equals(s.type()) && s.location() != null) {
-                    makeDirectory(machine, s.location());
-                }
-            }
-            return new UnitHost(machine);
-        } catch (IOException | RuntimeException e) {
-            machine.close();
-            throw e;
-        }
-    }
-
-    /** {@code mkdir -p dir} inside the machine (storage locations live in its overlays). */
-    private static void makeDirectory(Machine machine, String dir) throws IOException {
-        Process p = machine.exec(List.of("/bin/mkdir", "-p", dir), Map.of("PATH", "/usr/bin:/bin"), "/");
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException("cannot create storage directory " + dir + " in " + machine.unitName() + ": "
-                    + new String(p.getErrorStream().readAllBytes()).trim());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating " + dir, e);
-        }
-    }
-
-    private static void copyResource(Machine machine, Application app, String name, Path file) throws IOException {
-        String filename = app.meta().resources().get(name).filename();
-        Path target = machine.agentDir().resolve("resources").resolve(name)
-            .resolve(filename == null || filename.isBlank() ? file.getFileName().toString() : filename);
-        Files.createDirectories(target.getParent());
-        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** {@code unitName} entered {@code r}: it and every other member see each other join (under the lock). */
@@ -666,7 +549,7 @@ public final class Controller implements AutoCloseable {
             checkResource(app.charm(), name, file);
             app.attachResource(name, file.toAbsolutePath());
             for (UnitAgent a : liveAgents(appName)) {
-                copyResource(a.host().machine(), app, name, file);
+                Provisioner.copyResource(a.host().machine(), app, name, file);
                 a.enqueue(Hook.unit("upgrade-charm"));
                 a.enqueue(Hook.unit("config-changed"));
                 a.enqueue(Hook.unit("start"));
@@ -736,7 +619,7 @@ public final class Controller implements AutoCloseable {
                 String version = app.units().stream().map(Unit::workloadVersion).filter(v -> !v.isEmpty())
                     .findFirst().orElse("");
                 Status appStatus = applicationStatus(app);
-                apps.add(new StatusSnapshot.App(app.name(), app.meta().name(), charmRevisions.getOrDefault(app.name(), 0),
+                apps.add(new StatusSnapshot.App(app.name(), app.meta().name(), charms.revision(app.name()),
                     version, appStatus.status(), appStatus.message(), app.units().size(), app.isExposed()));
                 for (Unit u : app.units()) {
                     UnitAgent a = agents.get(u.name());
@@ -1118,7 +1001,7 @@ public final class Controller implements AutoCloseable {
             Unit unit = agent.unit();
             if (hook.name().equals("upgrade-charm")) {
                 try {
-                    deployCharmRevision(agent);
+                    charms.upgradeUnit(agent);
                 } catch (IOException | RuntimeException e) {
                     log.log(unit.name(), "ERROR", "juju.worker.uniter", "cannot upgrade the charm: " + e.getMessage());
                     unit.setAgentStatus(new Status("error", "upgrade failed", Map.of(), Instant.now()));
