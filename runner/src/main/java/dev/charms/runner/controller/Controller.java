@@ -1,6 +1,5 @@
 package dev.charms.runner.controller;
 
-import dev.charms.runner.machine.Machine;
 import dev.charms.runner.model.ActionTask;
 import dev.charms.runner.model.Application;
 import dev.charms.runner.model.Charm;
@@ -17,13 +16,11 @@ import dev.charms.runner.model.Unit;
 import dev.charms.runner.model.UnitNames;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,10 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,10 +59,10 @@ public final class Controller implements AutoCloseable {
     private final Map<String, Integer> storageSequence = new HashMap<>();
     private final CharmStore charms;
     private final Provisioner provisioner;
-    private final Map<String, CompletableFuture<ActionTask>> taskDone = new ConcurrentHashMap<>();
-    private volatile Backoff backoff = Backoff.DEFAULT;
-    /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
-    private volatile Duration hookJitter = Duration.ZERO;
+    private final ModelSettings settings;
+    private final Actions actions;
+    private final StatusReport statusReport;
+    private final UnitMachines unitMachines;
 
     private Controller(ModelPaths paths, MachineProvider machines) throws IOException {
         this.state = new ControllerState(paths, machines);
@@ -82,6 +75,10 @@ public final class Controller implements AutoCloseable {
         this.agents = state.agents();
         this.charms = new CharmStore(state);
         this.provisioner = new Provisioner(state);
+        this.settings = new ModelSettings(state);
+        this.actions = new Actions(state);
+        this.statusReport = new StatusReport(state, charms);
+        this.unitMachines = new UnitMachines(state);
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -457,18 +454,12 @@ public final class Controller implements AutoCloseable {
 
     /** {@code juju config app k=v ...}: validates all, sets all, config-changed on every unit if anything changed. */
     public void config(String appName, Map<String, String> values) {
-        requireAlive();
-        synchronized (state) {
-            Application app = model.requireApplication(appName);
-            if (app.setConfig(values)) {
-                liveAgents(appName).forEach(a -> a.enqueue(Hook.unit("config-changed")));
-            }
-        }
+        settings.config(appName, values);
     }
 
     /** The effective config of {@code appName} (set values over defaults). */
     public Map<String, Object> config(String appName) {
-        return model.requireApplication(appName).config();
+        return settings.config(appName);
     }
 
     /** {@code juju integrate a[:ep] b[:ep]}: every unit of both sides gets created, then joined+changed per remote. */
@@ -564,99 +555,23 @@ public final class Controller implements AutoCloseable {
      * error) and queues the task on the unit; see {@link #awaitTask}.
      */
     public ActionTask runAction(String target, String action, Map<String, Object> params) {
-        requireAlive();
-        synchronized (state) {
-            String unitName = resolveTarget(target);
-            UnitAgent agent = agents.get(unitName);
-            if (agent == null || agent.unit().isDying()) {
-                throw new ModelException("unit \"" + unitName + "\" not found");
-            }
-            ActionTask task = model.enqueueAction(unitName, action, params);
-            taskDone.put(task.id(), new CompletableFuture<>());
-            agent.enqueueAction(task);
-            return task;
-        }
-    }
-
-    private String resolveTarget(String target) {
-        if (target.endsWith("/leader")) {
-            String app = target.substring(0, target.length() - "/leader".length());
-            return model.requireApplication(app).leader()
-                .orElseThrow(() -> new ModelException("application \"" + app + "\" has no leader"));
-        }
-        if (!UnitNames.isUnitName(target)) {
-            throw new ModelException("invalid unit or action name \"" + target + "\"");
-        }
-        return target;
+        return actions.runAction(target, action, params);
     }
 
     /** Waits until task {@code id} finished; throws TimeoutException (task keeps running) when it did not. */
     public ActionTask awaitTask(String id, Duration timeout) throws TimeoutException, InterruptedException {
-        ActionTask task = model.task(id).orElseThrow(() -> new ModelException("task \"" + id + "\" not found"));
-        CompletableFuture<ActionTask> done = taskDone.get(id);
-        if (done == null) {
-            return task;
-        }
-        try {
-            return done.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return actions.awaitTask(id, timeout);
     }
 
     public ActionTask task(String id) {
-        return model.task(id).orElseThrow(() -> new ModelException("task \"" + id + "\" not found"));
+        return actions.task(id);
     }
 
     // ---------------------------------------------------------------- status, waiting
 
     /** A snapshot of applications, units (with queued hooks) and relations. */
     public StatusSnapshot status() {
-        synchronized (state) {
-            List<StatusSnapshot.App> apps = new ArrayList<>();
-            List<StatusSnapshot.UnitRow> units = new ArrayList<>();
-            for (Application app : model.applications()) {
-                String version = app.units().stream().map(Unit::workloadVersion).filter(v -> !v.isEmpty())
-                    .findFirst().orElse("");
-                Status appStatus = applicationStatus(app);
-                apps.add(new StatusSnapshot.App(app.name(), app.meta().name(), charms.revision(app.name()),
-                    version, appStatus.status(), appStatus.message(), app.units().size(), app.isExposed()));
-                for (Unit u : app.units()) {
-                    UnitAgent a = agents.get(u.name());
-                    List<String> ports = u.openedPorts().keySet().stream().map(Object::toString).toList();
-                    units.add(new StatusSnapshot.UnitRow(u.name(), u.isLeader(), u.workloadStatus().status(),
-                        u.workloadStatus().message(), u.agentStatus().status(), u.agentStatus().message(),
-                        u.machineId(), u.address(), u.hostname(), ports, a == null ? List.of() : a.queued()));
-                }
-            }
-            List<StatusSnapshot.RelationRow> rels = new ArrayList<>();
-            for (Relation r : model.relations()) {
-                List<RelationEndpoint> eps = r.endpoints();
-                if (r.isPeer()) {
-                    String ep = eps.get(0).toString();
-                    rels.add(new StatusSnapshot.RelationRow(r.id(), ep, ep, r.interfaceName(), "peer"));
-                } else {
-                    RelationEndpoint provider = eps.stream().filter(e -> e.spec().role().name().equals("PROVIDER"))
-                        .findFirst().orElse(eps.get(0));
-                    RelationEndpoint requirer = eps.stream().filter(e -> e != provider).findFirst().orElse(eps.get(1));
-                    rels.add(new StatusSnapshot.RelationRow(r.id(), provider.toString(), requirer.toString(),
-                        r.interfaceName(), "regular"));
-                }
-            }
-            return new StatusSnapshot(model.name(), Instant.now().toString(), apps, units, rels);
-        }
-    }
-
-    /** The application status the leader set, else the most severe unit status (as Juju derives it). */
-    private static Status applicationStatus(Application app) {
-        if (!app.status().status().equals("unknown")) {
-            return app.status();
-        }
-        List<String> severity = List.of("error", "blocked", "maintenance", "waiting", "active", "unknown");
-        return app.units().stream().map(u -> u.agentStatus().status().equals("error")
-                ? Status.of("error", u.agentStatus().message()) : u.workloadStatus())
-            .min(Comparator.comparingInt(s -> severity.indexOf(s.status()) < 0 ? 99 : severity.indexOf(s.status())))
-            .orElse(app.status());
+        return statusReport.status();
     }
 
     /**
@@ -665,39 +580,7 @@ public final class Controller implements AutoCloseable {
      * @throws WaitTimeoutException listing what is not settled when {@code timeout} passes
      */
     public void waitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        int stable = 0;
-        while (true) {
-            List<String> unsettled = unsettled();
-            stable = unsettled.isEmpty() ? stable + 1 : 0;
-            if (stable >= 2) {
-                return;
-            }
-            if (System.currentTimeMillis() >= deadline) {
-                throw new WaitTimeoutException("timed out after " + Durations.format(timeout)
-                    + " waiting for the model to settle: " + String.join("; ", unsettled), unsettled);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private List<String> unsettled() {
-        List<String> out = new ArrayList<>();
-        synchronized (state) {
-            for (UnitAgent a : agents.values()) {
-                Unit u = a.unit();
-                Status w = u.workloadStatus();
-                Status ag = u.agentStatus();
-                boolean ok = a.settled() && w.status().equals("active") && ag.status().equals("idle");
-                if (!ok) {
-                    String line = u.name() + ": workload " + w.status() + (w.message().isEmpty() ? "" : " (" + w.message()
-                        + ")") + ", agent " + ag.status() + (ag.message().isEmpty() ? "" : " (" + ag.message() + ")");
-                    List<String> q = a.queued();
-                    out.add(q.isEmpty() ? line : line + ", queued " + q);
-                }
-            }
-        }
-        return out;
+        statusReport.waitIdle(timeout);
     }
 
     // ---------------------------------------------------------------- machines
@@ -705,39 +588,12 @@ public final class Controller implements AutoCloseable {
     /** {@code juju exec --unit u -- cmd}: runs {@code /bin/sh -c command} as root in the unit's machine. */
     public ExecResult exec(String unitName, String command, Duration timeout) throws IOException,
         InterruptedException {
-        Machine m = unitHost(unitName).machine();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", UnitHost.toolsDirInMachine(unitName)
-            + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOME", "/root");
-        env.put("LANG", "C.UTF-8");
-        env.put("JUJU_UNIT_NAME", unitName);
-        Process p = m.exec(List.of("/bin/sh", "-c", command), env, "/root");
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("command timed out after " + Durations.format(timeout) + " on " + unitName);
-        }
-        try {
-            return new ExecResult(p.exitValue(), new String(out.get()), new String(err.get()));
-        } catch (ExecutionException e) {
-            throw new IOException("reading command output failed: " + e.getCause().getMessage(), e);
-        }
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unitMachines.exec(unitName, command, timeout);
     }
 
     /** The host path of a file a unit sees at {@code pathInMachine} (for scp). */
     public Path hostPath(String unitName, String pathInMachine) {
-        return unitHost(unitName).machine().hostPathOf(pathInMachine);
+        return unitMachines.hostPath(unitName, pathInMachine);
     }
 
     /** Partitions a unit's machine from the network. */
@@ -773,69 +629,12 @@ public final class Controller implements AutoCloseable {
      * and Juju's polling do; contract section 6 guarantees no order across units).
      */
     public Map<String, String> modelConfig() {
-        Map<String, String> out = new TreeMap<>();
-        out.put("update-status-hook-interval", Durations.format(model.updateStatusInterval()));
-        out.put("automatically-retry-hooks", String.valueOf(model.automaticallyRetryHooks()));
-        out.put("retry-hook-base-delay", Durations.format(backoff.base()));
-        out.put("retry-hook-max-delay", Durations.format(backoff.max()));
-        out.put("juju-version", model.jujuVersion());
-        out.put("hook-jitter", Durations.format(hookJitter));
-        return out;
+        return settings.modelConfig();
     }
 
     /** Sets model config keys (all validated before any is applied). */
     public void setModelConfig(Map<String, String> values) {
-        Map<String, Runnable> apply = new LinkedHashMap<>();
-        Backoff[] next = {backoff};
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            String v = e.getValue();
-            switch (e.getKey()) {
-                case "update-status-hook-interval" -> {
-                    Duration d = positive(e.getKey(), v);
-                    apply.put(e.getKey(), () -> {
-                        model.setUpdateStatusInterval(d);
-                        agentsSnapshot().stream().filter(a -> a.unit().isStarted())
-                            .forEach(a -> a.scheduleUpdateStatus(d));
-                    });
-                }
-                case "automatically-retry-hooks" -> {
-                    if (!v.equals("true") && !v.equals("false")) {
-                        throw new IllegalArgumentException("automatically-retry-hooks: expected true or false, got \""
-                            + v + "\"");
-                    }
-                    apply.put(e.getKey(), () -> model.setAutomaticallyRetryHooks(Boolean.parseBoolean(v)));
-                }
-                case "retry-hook-base-delay" -> next[0] = new Backoff(positive(e.getKey(), v), next[0].max());
-                case "retry-hook-max-delay" -> next[0] = new Backoff(next[0].base(), positive(e.getKey(), v));
-                case "juju-version" -> {
-                    if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
-                        throw new IllegalArgumentException("juju-version: expected x.y.z, got \"" + v + "\"");
-                    }
-                    apply.put(e.getKey(), () -> model.setJujuVersion(v));
-                }
-                case "hook-jitter" -> {
-                    Duration d = v.equals("0") ? Duration.ZERO : positive(e.getKey(), v);
-                    apply.put(e.getKey(), () -> hookJitter = d);
-                }
-                default -> throw new IllegalArgumentException("unknown model config key \"" + e.getKey() + "\"");
-            }
-        }
-        apply.values().forEach(Runnable::run);
-        backoff = next[0];
-        agentsSnapshot().forEach(UnitAgent::poke);
-    }
-
-    private static Duration positive(String key, String value) {
-        Duration d;
-        try {
-            d = Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage());
-        }
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(key + ": must be positive, got \"" + value + "\"");
-        }
-        return d;
+        settings.setModelConfig(values);
     }
 
     // ---------------------------------------------------------------- teardown
@@ -860,14 +659,14 @@ public final class Controller implements AutoCloseable {
         ticker.shutdownNow();
         try {
             for (UnitAgent a : all) {
-                a.stop().forEach(this::taskEnded);
+                a.stop().forEach(actions::taskEnded);
                 try {
                     a.host().close();
                 } catch (RuntimeException e) {
                     log.log(a.name(), "ERROR", "juju.controller", "cleanup failed: " + e.getMessage());
                 }
             }
-            taskDone.values().forEach(f -> f.complete(null));
+            actions.releaseWaiters();
             pumps.shutdownNow();
             machines.cleanup();
         } finally {
@@ -972,16 +771,9 @@ public final class Controller implements AutoCloseable {
                 electLeader(app);
             }
         }
-        agent.stop().forEach(this::taskEnded);
+        agent.stop().forEach(actions::taskEnded);
         agent.host().close();
         log.log(agent.name(), "INFO", "juju.worker.uniter", "unit " + agent.name() + " removed");
-    }
-
-    private void taskEnded(ActionTask task) {
-        CompletableFuture<ActionTask> done = taskDone.get(task.id());
-        if (done != null) {
-            done.complete(task);
-        }
     }
 
     private void brokenDone(int relationId, String unitName) {
@@ -1008,7 +800,7 @@ public final class Controller implements AutoCloseable {
                     return false;
                 }
             }
-            Duration jitter = hookJitter;
+            Duration jitter = settings.hookJitter();
             if (!jitter.isZero()) {
                 Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
             }
@@ -1076,7 +868,7 @@ public final class Controller implements AutoCloseable {
                 task.end(ActionTask.State.FAILED, "cannot run action: " + e.getMessage());
             } finally {
                 unit.setAgentStatus(before.status().equals("error") ? before : Status.of("idle", ""));
-                taskEnded(task);
+                actions.taskEnded(task);
             }
         }
 
@@ -1087,7 +879,7 @@ public final class Controller implements AutoCloseable {
 
         @Override
         public Backoff backoff() {
-            return backoff;
+            return settings.backoff();
         }
 
         @Override
