@@ -8,12 +8,10 @@ import dev.charms.runner.model.Model;
 import dev.charms.runner.model.ModelException;
 import dev.charms.runner.model.Relation;
 import dev.charms.runner.model.RelationEndpoint;
-import dev.charms.runner.model.Secret;
 import dev.charms.runner.model.Status;
 import dev.charms.runner.model.StorageAttachment;
 import dev.charms.runner.model.StorageSpec;
 import dev.charms.runner.model.Unit;
-import dev.charms.runner.model.UnitNames;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,12 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,8 +50,9 @@ public final class Controller implements AutoCloseable {
         return t;
     });
     private final Map<String, UnitAgent> agents;
-    private final Map<String, Long> leaderSettingsSeen = new HashMap<>();
-    private final Map<Integer, Set<String>> brokenPending = new HashMap<>();
+    private final Leadership leadership;
+    private final Relations relations;
+    private final FanOut fanOut;
     private final Map<String, Integer> storageSequence = new HashMap<>();
     private final CharmStore charms;
     private final Provisioner provisioner;
@@ -79,6 +76,9 @@ public final class Controller implements AutoCloseable {
         this.actions = new Actions(state);
         this.statusReport = new StatusReport(state, charms);
         this.unitMachines = new UnitMachines(state);
+        this.leadership = new Leadership(state);
+        this.relations = new Relations(state);
+        this.fanOut = new FanOut(state);
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -232,9 +232,7 @@ public final class Controller implements AutoCloseable {
         synchronized (state) {
             agents.put(unit.name(), agent);
             charms.unitDeployed(unit.name(), app.name());
-            if (app.leader().isEmpty()) {
-                app.setLeader(unit.name());
-            }
+            leadership.claimIfVacant(app, unit);
             List<Hook> initial = new ArrayList<>();
             for (StorageSpec s : app.meta().storage().values()) {
                 for (int i = 0; i < s.minCount(); i++) {
@@ -245,57 +243,22 @@ public final class Controller implements AutoCloseable {
                 }
             }
             initial.add(Hook.unit("install"));
-            List<Relation> relations = model.relationsOf(app.name());
-            for (Relation r : relations) {
-                r.enterScope(unit);
-                RelationView v = view(r, app.name());
-                initial.add(Hook.relation(Hook.Kind.RELATION_CREATED, v.endpoint(), r.id(), null, v.remoteApp(), null));
+            List<Relation> unitRelations = model.relationsOf(app.name());
+            for (Relation r : unitRelations) {
+                initial.add(relations.enterScope(r, unit));
             }
             initial.add(Hook.unit(unit.isLeader() ? "leader-elected" : "leader-settings-changed"));
             initial.add(Hook.unit("config-changed"));
             initial.add(Hook.unit("start"));
             initial.forEach(agent::enqueue);
-            for (Relation r : relations) {
-                announceJoin(r, unit.name());
-                announceAppData(r, agent);
+            for (Relation r : unitRelations) {
+                relations.announce(r, agent);
             }
             agent.start();
         }
         log.log(unit.name(), "INFO", "juju.worker.uniter", "unit " + unit.name() + " started on machine "
             + unit.machineId() + " (" + unit.address() + ")");
         return unit.name();
-    }
-
-    /** {@code unitName} entered {@code r}: it and every other member see each other join (under the lock). */
-    private void announceJoin(Relation r, String unitName) {
-        String app = UnitNames.application(unitName);
-        RelationView mine = view(r, app);
-        for (String other : r.unitsInScope()) {
-            if (other.equals(unitName) || !UnitNames.application(other).equals(mine.remoteApp())) {
-                continue;
-            }
-            UnitAgent otherAgent = agents.get(other);
-            UnitAgent self = agents.get(unitName);
-            if (otherAgent == null || self == null || otherAgent.unit().isDying()) {
-                continue;
-            }
-            self.enqueueJoin(r.id(), mine.endpoint(), other, mine.remoteApp());
-            RelationView theirs = view(r, UnitNames.application(other));
-            otherAgent.enqueueJoin(r.id(), theirs.endpoint(), unitName, theirs.remoteApp());
-        }
-    }
-
-    /** A unit entering {@code r} hears about application data already there (app-level relation-changed). */
-    private static void announceAppData(Relation r, UnitAgent agent) {
-        RelationView v = view(r, agent.unit().applicationName());
-        if (r.appBag(v.remoteApp()).version() > 0) {
-            agent.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), r.id(), null, v.remoteApp(), null));
-        }
-    }
-
-    private static RelationView view(Relation r, String app) {
-        RelationEndpoint ep = r.endpointOf(app).orElseThrow();
-        return new RelationView(r.id(), ep.name(), r.remoteApplication(app), r.isPeer());
     }
 
     /**
@@ -333,9 +296,9 @@ public final class Controller implements AutoCloseable {
             for (String name : unitNames) {
                 Unit unit = model.requireUnit(name);
                 unit.setDying(true);
-                leaveRelations(unit);
+                relations.leaveScopes(unit);
                 if (unit.isLeader()) {
-                    electLeader(unit.application());
+                    leadership.electLeader(unit.application());
                 }
                 UnitAgent agent = agents.get(name);
                 if (agent != null) {
@@ -346,49 +309,15 @@ public final class Controller implements AutoCloseable {
         gone.forEach(this::unitRemoved);
     }
 
-    /** Takes the unit out of every relation's scope; the others get relation-departed. */
-    private List<RelationView> leaveRelations(Unit unit) {
-        Application app = unit.application();
-        List<RelationView> views = new ArrayList<>();
-        for (Relation r : model.relationsOf(app.name())) {
-            if (!r.inScope(unit.name())) {
-                continue;
-            }
-            views.add(view(r, app.name()));
-            r.leaveScope(unit.name());
-            for (String other : r.unitsInScope()) {
-                UnitAgent o = agents.get(other);
-                if (o != null && !other.equals(unit.name())) {
-                    RelationView theirs = view(r, UnitNames.application(other));
-                    o.enqueueDeparted(r.id(), theirs.endpoint(), unit.name(), app.name(), unit.name());
-                }
-            }
-        }
-        return views;
-    }
-
     private void removeOne(Unit unit) {
         UnitAgent agent = agents.get(unit.name());
         unit.setDying(true);
-        Application app = unit.application();
-        List<RelationView> views = leaveRelations(unit);
+        List<RelationView> views = relations.leaveScopes(unit);
         List<Hook> tail = new ArrayList<>();
         unit.storage().values().forEach(s -> tail.add(Hook.storage(s.name(), "detaching", s.id())));
         tail.add(Hook.unit("stop"));
         tail.add(Hook.unit("remove"));
         agent.startDying(views, tail);
-        // A dying leader stays leader through its departed, stop and remove hooks: Juju revokes the lease
-        // when the unit is dead (juju/juju#11593, #20924); the next leader is elected in unitRemoved.
-    }
-
-    /** The lowest live unit becomes leader: leader-elected there, leader-settings-changed on the others. */
-    private void electLeader(Application app) {
-        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
-        if (live.isEmpty()) {
-            app.setLeader(null);
-            return;
-        }
-        handLeadership(app, live.get(0));
     }
 
     /**
@@ -399,55 +328,7 @@ public final class Controller implements AutoCloseable {
      * hook of it loses leadership after {@code is-leader} said true.
      */
     public void elect(String unitName) throws InterruptedException {
-        requireAlive();
-        Application app;
-        UnitAgent current;
-        synchronized (state) {
-            Unit unit = electable(unitName);
-            if (unit.isLeader()) {
-                return;
-            }
-            app = unit.application();
-            current = app.leader().map(agents::get).orElse(null);
-        }
-        if (current != null) {
-            current.pause();
-        }
-        try {
-            synchronized (state) {
-                Unit unit = electable(unitName);
-                if (!unit.isLeader()) {
-                    handLeadership(app, unit);
-                }
-            }
-        } finally {
-            if (current != null) {
-                current.resume();
-            }
-        }
-    }
-
-    /** The unit, unless it is unknown or being removed (checked again after the leader's agent paused). */
-    private Unit electable(String unitName) {
-        Unit unit = model.requireUnit(unitName);
-        if (unit.isDying()) {
-            throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
-        }
-        return unit;
-    }
-
-    /** {@code next} becomes leader: leader-elected there, leader-settings-changed on the other live units. */
-    private void handLeadership(Application app, Unit next) {
-        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
-        app.setLeader(next.name());
-        log.log(next.name(), "INFO", "juju.worker.leadership", next.name() + " promoted to leadership of "
-            + app.name());
-        for (Unit u : live) {
-            UnitAgent a = agents.get(u.name());
-            if (a != null) {
-                a.enqueue(Hook.unit(u == next ? "leader-elected" : "leader-settings-changed"));
-            }
-        }
+        leadership.elect(unitName);
     }
 
     // ---------------------------------------------------------------- config, relations, resources
@@ -464,69 +345,12 @@ public final class Controller implements AutoCloseable {
 
     /** {@code juju integrate a[:ep] b[:ep]}: every unit of both sides gets created, then joined+changed per remote. */
     public int integrate(String sideA, String sideB) {
-        requireAlive();
-        synchronized (state) {
-            Relation r = model.integrate(sideA, sideB);
-            List<UnitAgent> members = new ArrayList<>();
-            for (RelationEndpoint ep : r.endpoints()) {
-                for (UnitAgent a : liveAgents(ep.application())) {
-                    r.enterScope(a.unit());
-                    RelationView v = view(r, ep.application());
-                    a.enqueue(Hook.relation(Hook.Kind.RELATION_CREATED, v.endpoint(), r.id(), null, v.remoteApp(),
-                        null));
-                    members.add(a);
-                }
-            }
-            for (UnitAgent a : members) {
-                announceJoin(r, a.name());
-                announceAppData(r, a);
-            }
-            log.log("controller", "INFO", "juju.controller", "integrated " + r.key() + " as relation " + r.id());
-            return r.id();
-        }
+        return relations.integrate(sideA, sideB);
     }
 
     /** {@code juju remove-relation}: departed for every remote unit, then broken, on every member. */
     public void removeRelation(String sideA, String sideB) {
-        requireAlive();
-        synchronized (state) {
-            Relation r = findRelation(sideA, sideB);
-            r.setDying(true);
-            Set<String> members = new HashSet<>(r.unitsInScope());
-            for (String u : members) {
-                r.leaveScope(u);
-            }
-            brokenPending.put(r.id(), new HashSet<>());
-            for (String u : members) {
-                UnitAgent a = agents.get(u);
-                if (a != null && !a.unit().isDying()) {
-                    brokenPending.get(r.id()).add(u);
-                    a.leaveRelation(view(r, UnitNames.application(u)));
-                }
-            }
-            if (brokenPending.get(r.id()).isEmpty()) {
-                brokenPending.remove(r.id());
-                model.removeRelation(r.id());
-            }
-        }
-    }
-
-    private Relation findRelation(String sideA, String sideB) {
-        for (Relation r : model.relations()) {
-            if (r.isPeer() || r.isDying()) {
-                continue;
-            }
-            if (matches(r, sideA) && matches(r, sideB) && !sideA.split(":")[0].equals(sideB.split(":")[0])) {
-                return r;
-            }
-        }
-        throw new ModelException("relation \"" + sideA + " " + sideB + "\" not found");
-    }
-
-    private static boolean matches(Relation r, String side) {
-        int colon = side.indexOf(':');
-        String app = colon < 0 ? side : side.substring(0, colon);
-        return r.endpointOf(app).map(ep -> colon < 0 || ep.name().equals(side.substring(colon + 1))).orElse(false);
+        relations.removeRelation(sideA, sideB);
     }
 
     /**
@@ -695,95 +519,20 @@ public final class Controller implements AutoCloseable {
 
     // ---------------------------------------------------------------- after a hook
 
-    /** Fans a committed hook's changes out as events (under the controller lock). */
-    private void fanOut(UnitAgent writer, CommitEffects effects) {
-        synchronized (state) {
-            String app = writer.unit().applicationName();
-            for (int relId : effects.appBags()) {
-                Relation r = model.relation(relId).orElse(null);
-                if (r == null) {
-                    continue;
-                }
-                for (String other : r.unitsInScope()) {
-                    UnitAgent o = agents.get(other);
-                    boolean audience = r.isPeer() || !UnitNames.application(other).equals(app);
-                    if (o != null && audience && !other.equals(writer.name()) && !o.unit().isDying()) {
-                        RelationView v = view(r, UnitNames.application(other));
-                        o.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), relId, null, app, null));
-                    }
-                }
-            }
-            for (int relId : effects.unitBags()) {
-                Relation r = model.relation(relId).orElse(null);
-                if (r == null) {
-                    continue;
-                }
-                for (String other : r.unitsInScope()) {
-                    UnitAgent o = agents.get(other);
-                    if (o != null && !other.equals(writer.name()) && o.hasJoined(relId, writer.name())
-                        && !o.unit().isDying()) {
-                        RelationView v = view(r, UnitNames.application(other));
-                        o.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), relId, writer.name(), app,
-                            null));
-                    }
-                }
-            }
-            for (String uri : effects.secretUris()) {
-                Secret s = model.secret(uri).orElse(null);
-                if (s == null) {
-                    continue;
-                }
-                for (String consumer : s.staleConsumers()) {
-                    UnitAgent o = agents.get(consumer);
-                    if (o != null && !o.unit().isDying()) {
-                        o.enqueue(Hook.secretChanged(s.uri()));
-                    }
-                }
-            }
-        }
-    }
-
-    /** After any hook of a leader: a leader-set since last time means leader-settings-changed on the others. */
-    private void checkLeaderSettings(Unit unit) {
-        synchronized (state) {
-            Application app = unit.application();
-            long version = app.leaderSettingsVersion();
-            Long seen = leaderSettingsSeen.put(app.name(), version);
-            if (seen == null ? version == 0 : seen == version) {
-                return;
-            }
-            for (UnitAgent a : liveAgents(app.name())) {
-                if (!a.unit().isLeader()) {
-                    a.enqueue(Hook.unit("leader-settings-changed"));
-                }
-            }
-        }
-    }
-
     private void unitRemoved(UnitAgent agent) {
         synchronized (state) {
             Application app = agent.unit().application();
             boolean led = agent.unit().isLeader();
             agents.remove(agent.name());
             model.removeUnit(agent.name());
-            brokenPending.values().forEach(s -> s.remove(agent.name()));
+            relations.unitRemoved(agent.name());
             if (led) {
-                electLeader(app);
+                leadership.electLeader(app);
             }
         }
         agent.stop().forEach(actions::taskEnded);
         agent.host().close();
         log.log(agent.name(), "INFO", "juju.worker.uniter", "unit " + agent.name() + " removed");
-    }
-
-    private void brokenDone(int relationId, String unitName) {
-        synchronized (state) {
-            Set<String> waiting = brokenPending.get(relationId);
-            if (waiting != null && waiting.remove(unitName) && waiting.isEmpty()) {
-                brokenPending.remove(relationId);
-                model.removeRelation(relationId);
-            }
-        }
     }
 
     /** The agents' view of the controller: runs hooks and actions and applies their consequences. */
@@ -816,7 +565,7 @@ public final class Controller implements AutoCloseable {
                 outcome = HookExecution.Outcome.FAILED;
             }
             if (unit.isLeader()) {
-                checkLeaderSettings(unit);
+                leadership.checkLeaderSettings(unit);
             }
             if (!outcome.ok()) {
                 Map<String, Object> data = new LinkedHashMap<>();
@@ -841,12 +590,12 @@ public final class Controller implements AutoCloseable {
                 }
                 default -> {
                     if (hook.kind() == Hook.Kind.RELATION_BROKEN) {
-                        brokenDone(hook.relationId(), unit.name());
+                        relations.brokenDone(hook.relationId(), unit.name());
                     }
                 }
             }
             unit.setAgentStatus(Status.of("idle", ""));
-            fanOut(agent, outcome.effects());
+            fanOut.fanOut(agent, outcome.effects());
             return true;
         }
 
@@ -858,10 +607,10 @@ public final class Controller implements AutoCloseable {
             try {
                 HookExecution.Outcome outcome = execution.runAction(agent, task);
                 if (outcome.ok()) {
-                    fanOut(agent, outcome.effects());
+                    fanOut.fanOut(agent, outcome.effects());
                 }
                 if (unit.isLeader()) {
-                    checkLeaderSettings(unit);
+                    leadership.checkLeaderSettings(unit);
                 }
             } catch (RuntimeException e) {
                 log.log(unit.name(), "ERROR", "juju.worker.uniter", "action " + task.name() + " failed: " + e);
