@@ -1,7 +1,6 @@
 package dev.charms.runner.controller;
 
 import dev.charms.runner.model.Application;
-import dev.charms.runner.model.Model;
 import dev.charms.runner.model.ModelException;
 import dev.charms.runner.model.Relation;
 import dev.charms.runner.model.RelationEndpoint;
