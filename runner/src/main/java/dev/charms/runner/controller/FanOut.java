@@ -15,8 +15,8 @@ final class FanOut {
         this.state = state;
     }
 
-    /** Fans a committed hook's changes out as events (under the controller lock). */
-    void fanOut(UnitAgent writer, CommitEffects effects) {
+    /** Fans the changes a hook or action of {@code writer} committed out as events on the other units. */
+    void publish(UnitAgent writer, CommitEffects effects) {
         synchronized (state) {
             String app = writer.unit().applicationName();
             for (int relId : effects.appBags()) {

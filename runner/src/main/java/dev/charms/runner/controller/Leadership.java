@@ -78,7 +78,7 @@ final class Leadership {
      * remove hooks, so this runs when it is removed, not when it starts dying.
      */
     void electLeader(Application app) {
-        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
+        List<Unit> live = liveUnits(app);
         if (live.isEmpty()) {
             app.setLeader(null);
             return;
@@ -88,7 +88,7 @@ final class Leadership {
 
     /** {@code next} becomes leader: leader-elected there, leader-settings-changed on the other live units. */
     private void handLeadership(Application app, Unit next) {
-        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
+        List<Unit> live = liveUnits(app);
         app.setLeader(next.name());
         state.log().log(next.name(), "INFO", "juju.worker.leadership", next.name() + " promoted to leadership of "
             + app.name());
@@ -98,6 +98,10 @@ final class Leadership {
                 a.enqueue(Hook.unit(u == next ? "leader-elected" : "leader-settings-changed"));
             }
         }
+    }
+
+    private static List<Unit> liveUnits(Application app) {
+        return app.units().stream().filter(u -> !u.isDying()).toList();
     }
 
     /** After any hook of a leader: a leader-set since last time means leader-settings-changed on the others. */

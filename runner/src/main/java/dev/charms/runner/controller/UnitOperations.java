@@ -97,7 +97,7 @@ final class UnitOperations implements UnitAgent.Executor {
             }
         }
         unit.setAgentStatus(Status.of("idle", ""));
-        fanOut.fanOut(agent, outcome.effects());
+        fanOut.publish(agent, outcome.effects());
         return true;
     }
 
@@ -109,7 +109,7 @@ final class UnitOperations implements UnitAgent.Executor {
         try {
             HookExecution.Outcome outcome = state.execution().runAction(agent, task);
             if (outcome.ok()) {
-                fanOut.fanOut(agent, outcome.effects());
+                fanOut.publish(agent, outcome.effects());
             }
             if (unit.isLeader()) {
                 leadership.checkLeaderSettings(unit);
