@@ -1,43 +1,14 @@
 package dev.charms.runner.controller;
 
-import dev.charms.runner.machine.Machine;
-import dev.charms.runner.machine.NamespaceMachine;
 import dev.charms.runner.model.ActionTask;
-import dev.charms.runner.model.Application;
-import dev.charms.runner.model.Charm;
-import dev.charms.runner.model.EndpointSpec;
 import dev.charms.runner.model.Model;
-import dev.charms.runner.model.ModelException;
-import dev.charms.runner.model.Relation;
-import dev.charms.runner.model.RelationEndpoint;
-import dev.charms.runner.model.Secret;
-import dev.charms.runner.model.Status;
-import dev.charms.runner.model.StorageAttachment;
-import dev.charms.runner.model.StorageSpec;
-import dev.charms.runner.model.Unit;
-import dev.charms.runner.model.UnitNames;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,46 +16,47 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The local runner's controller for one model: deploys charms onto one machine per unit, schedules hooks
- * per unit in Juju's order (contract section 2), runs them through the unit's machine, commits or discards
- * their changes, and fans committed changes out as events to the other units. Used in-process by
- * integration tests and by the CLI's daemon.
+ * per unit in Juju's order (the Juju contract (docs/juju-contract.md), section 2), runs them through the
+ * unit's machine, commits or discards their changes, and fans committed changes out as events to the
+ * other units. Used in-process by integration tests and by the CLI's daemon.
+ *
+ * <p>This class is the facade callers use; each operation is done by one part of the controller
+ * ({@link Deployments}, {@link UnitRemoval}, {@link Leadership}, {@link Relations}, {@link Actions},
+ * {@link ModelSettings}, {@link StatusReport}, {@link UnitMachines}, {@link Faults}), which share the
+ * model and the unit agents through a {@link ControllerState}. The controller owns the model's lifecycle:
+ * the update-status ticker and the teardown.
  */
 public final class Controller implements AutoCloseable {
-    private final ModelPaths paths;
-    private final Model model;
-    private final DebugLog log;
-    private final MachineProvider machines;
-    private final HookExecution execution;
-    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hook-output");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ControllerState state;
+    private final ModelSettings settings;
+    private final Actions actions;
+    private final Leadership leadership;
+    private final Relations relations;
+    private final Deployments deployments;
+    private final UnitRemoval removal;
+    private final StatusReport statusReport;
+    private final UnitMachines unitMachines;
+    private final Faults faults;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "update-status");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, UnitAgent> agents = new TreeMap<>(UnitNames.ORDER);
-    private final Map<String, Long> leaderSettingsSeen = new HashMap<>();
-    private final Map<Integer, Set<String>> brokenPending = new HashMap<>();
-    private final Map<String, Integer> storageSequence = new HashMap<>();
-    private final Map<String, Integer> charmRevisions = new HashMap<>();
-    /** The charm revision each unit's charm dir holds ({@code refresh} swaps the new one in at upgrade-charm). */
-    private final Map<String, Integer> unitRevisions = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<ActionTask>> taskDone = new ConcurrentHashMap<>();
-    private volatile Backoff backoff = Backoff.DEFAULT;
-    /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
-    private volatile Duration hookJitter = Duration.ZERO;
-    private volatile boolean destroyed;
 
     private Controller(ModelPaths paths, MachineProvider machines) throws IOException {
-        this.paths = paths;
-        this.model = new Model(paths.model());
-        Files.createDirectories(paths.dir());
-        this.log = new DebugLog(paths.debugLog());
-        this.machines = machines;
-        this.execution = new HookExecution(model, log, pumps, this::unitHost);
+        this.state = new ControllerState(paths, machines);
+        this.settings = new ModelSettings(state);
+        this.actions = new Actions(state);
+        this.leadership = new Leadership(state);
+        this.relations = new Relations(state);
+        this.removal = new UnitRemoval(state, relations, leadership, actions);
+        CharmStore charms = new CharmStore(state);
+        UnitOperations operations = new UnitOperations(state, charms, settings, leadership, relations, actions,
+            new FanOut(state), removal);
+        this.deployments = new Deployments(state, charms, new Provisioner(state), relations, leadership, operations);
+        this.statusReport = new StatusReport(state, charms);
+        this.unitMachines = new UnitMachines(state);
+        this.faults = new Faults(state, relations, leadership, removal);
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -105,677 +77,98 @@ public final class Controller implements AutoCloseable {
     }
 
     public Model model() {
-        return model;
+        return state.model();
     }
 
     public ModelPaths paths() {
-        return paths;
+        return state.paths();
     }
 
     public Path debugLogFile() {
-        return log.file();
+        return state.log().file();
     }
 
     // ---------------------------------------------------------------- deploy, units
 
-    /**
-     * {@code juju deploy}: validates the charm, config and resources first (nothing changes on error), then
-     * adds the application and {@code n} units. Returns the application name.
-     */
+    /** {@code juju deploy}: see {@link Deployments#deploy}. Returns the application name. */
     public String deploy(Path charmPath, String appName, int n, Map<String, String> config, Map<String, Path> resources)
         throws IOException {
-        requireAlive();
-        if (n < 0) {
-            throw new IllegalArgumentException("number of units must not be negative");
-        }
-        StagedCharm staged = stageCharm(charmPath, charm -> {
-            charm.config().parse(config);
-            for (Map.Entry<String, Path> r : resources.entrySet()) {
-                checkResource(charm, r.getKey(), r.getValue());
-            }
-        });
-        Path staging = staged.dir();
-        String name = appName == null || appName.isBlank() ? staged.charm().meta().name() : appName;
-        synchronized (this) {
-            if (model.application(name).isPresent()) {
-                FileTrees.deleteRecursively(staging);
-                throw new ModelException("application \"" + name + "\" already exists");
-            }
-            Path dir = keepCharm(staging, name, 0);
-            charmRevisions.put(name, 0);
-            Application app = model.deploy(name, Charm.load(dir));
-            app.setConfig(config);
-            for (Map.Entry<String, Path> r : resources.entrySet()) {
-                app.attachResource(r.getKey(), r.getValue().toAbsolutePath());
-            }
-            log.log("controller", "INFO", "juju.controller", "deployed " + name + " from " + charmPath);
-        }
-        addUnit(name, n);
-        return name;
+        return deployments.deploy(charmPath, appName, n, config, resources);
     }
 
-    /**
-     * {@code juju refresh APP --path CHARM}: a new revision of the application's charm. Every live unit gets
-     * it at its next {@code upgrade-charm} hook (the runner swaps the unit's charm dir first, as Juju's
-     * deployer does: files of the old revision are replaced, files the charm made there stay), followed by
-     * {@code config-changed} and {@code start} (contract section 2). The charm must be the same charm
-     * (its metadata name) and keep every endpoint the application has relations on; nothing changes
-     * otherwise. Config values of options the new revision no longer has are dropped. Returns the revision.
-     */
+    /** {@code juju refresh APP --path CHARM}: see {@link Deployments#refresh}. Returns the revision. */
     public int refresh(String appName, Path charmPath) throws IOException {
-        requireAlive();
-        StagedCharm staged = stageCharm(charmPath, charm -> { });
-        Path staging = staged.dir();
-        Charm charm = staged.charm();
-        synchronized (this) {
-            try {
-                Application app = model.requireApplication(appName);
-                if (!charm.meta().name().equals(app.meta().name())) {
-                    throw new ModelException("cannot refresh \"" + appName + "\" (charm \"" + app.meta().name()
-                        + "\") to a different charm (\"" + charm.meta().name() + "\")");
-                }
-                for (Relation r : model.relationsOf(appName)) {
-                    RelationEndpoint ep = r.endpointOf(appName).orElseThrow();
-                    Optional<EndpointSpec> kept = charm.meta().endpoint(ep.spec().name());
-                    if (kept.isEmpty() || !kept.get().interfaceName().equals(ep.spec().interfaceName())) {
-                        throw new ModelException("cannot refresh \"" + appName + "\": the new charm has no endpoint \""
-                            + ep.spec().name() + "\" (interface " + ep.spec().interfaceName() + ") that relation "
-                            + r.id() + " uses");
-                    }
-                }
-            } catch (RuntimeException e) {
-                FileTrees.deleteRecursively(staging);
-                throw e;
-            }
-            Application app = model.requireApplication(appName);
-            int revision = charmRevisions.merge(appName, 1, Integer::sum);
-            app.setCharm(Charm.load(keepCharm(staging, appName, revision)));
-            for (UnitAgent a : liveAgents(appName)) {
-                a.enqueue(Hook.unit("upgrade-charm"));
-                a.enqueue(Hook.unit("config-changed"));
-                a.enqueue(Hook.unit("start"));
-            }
-            log.log("controller", "INFO", "juju.controller", "refreshed " + appName + " to revision " + revision
-                + " from " + charmPath);
-            return revision;
-        }
-    }
-
-    /**
-     * Checks and unpacks a charm (.charm zip or directory) into a new staging dir of the model and runs
-     * {@code check} on it; on any error the staging dir is deleted and nothing else has changed.
-     */
-    private StagedCharm stageCharm(Path charmPath, java.util.function.Consumer<Charm> check) throws IOException {
-        CharmUnpacker.check(charmPath);
-        Path staging = Files.createTempDirectory(paths.dir(), "charm-");
-        try {
-            CharmUnpacker.unpack(charmPath, staging);
-            Charm charm = Charm.load(staging);
-            check.accept(charm);
-            return new StagedCharm(staging, charm);
-        } catch (RuntimeException | IOException e) {
-            FileTrees.deleteRecursively(staging);
-            throw e;
-        }
-    }
-
-    /** A charm unpacked into a staging dir, and what it declares. */
-    private record StagedCharm(Path dir, Charm charm) {
-    }
-
-    /** Where the model keeps revision {@code revision} of application {@code app}'s charm. */
-    private Path charmDir(String app, int revision) {
-        return paths.charms().resolve(app + "-" + revision);
-    }
-
-    /** Moves a staged charm to {@link #charmDir} (replacing what is there); returns that dir. */
-    private Path keepCharm(Path staging, String app, int revision) throws IOException {
-        Path dir = charmDir(app, revision);
-        Files.createDirectories(paths.charms());
-        FileTrees.deleteRecursively(dir);
-        Files.move(staging, dir);
-        return dir;
-    }
-
-    /**
-     * Before a unit's upgrade-charm hook: when the application has a newer charm revision than the unit's
-     * charm dir, the dir is brought to it. Files of the unit's revision are deleted, then the new one is
-     * copied in; what the charm wrote there itself (its state, caches) stays.
-     */
-    private void deployCharmRevision(UnitAgent agent) throws IOException {
-        String app = agent.unit().applicationName();
-        int want;
-        Path source;
-        synchronized (this) {
-            want = charmRevisions.getOrDefault(app, 0);
-            source = model.requireApplication(app).charmDir();
-        }
-        int have = unitRevisions.getOrDefault(agent.name(), want);
-        if (have == want) {
-            return;
-        }
-        Path charmDir = agent.host().machine().agentDir().resolve("charm");
-        Path old = charmDir(app, have);
-        if (Files.isDirectory(old)) {
-            try (var files = Files.walk(old)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Files.deleteIfExists(charmDir.resolve(old.relativize(f).toString()));
-                }
-            }
-        }
-        CharmUnpacker.unpack(source, charmDir);
-        unitRevisions.put(agent.name(), want);
-        log.log(agent.name(), "INFO", "juju.worker.uniter", "upgraded charm to revision " + want);
-    }
-
-    private static void checkResource(Charm charm, String name, Path file) {
-        if (!charm.meta().resources().containsKey(name)) {
-            throw new ModelException("resource \"" + name + "\" not found in charm metadata");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ModelException("resource file not found: " + file);
-        }
+        return deployments.refresh(appName, charmPath);
     }
 
     /** {@code juju add-unit}: adds {@code n} units (named like Juju, numbers never reused); returns their names. */
     public List<String> addUnit(String appName, int n) throws IOException {
-        requireAlive();
-        Application app = model.requireApplication(appName);
-        List<String> added = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            added.add(addOneUnit(app));
-        }
-        return added;
+        return deployments.addUnit(appName, n);
     }
 
-    private String addOneUnit(Application app) throws IOException {
-        Unit unit;
-        synchronized (this) {
-            unit = model.addUnit(app.name());
-        }
-        UnitHost host;
-        try {
-            host = provision(app, unit);
-        } catch (IOException | RuntimeException e) {
-            synchronized (this) {
-                model.removeUnit(unit.name());
-            }
-            throw e;
-        }
-        UnitAgent agent = new UnitAgent(unit, host, new AgentCallbacks());
-        synchronized (this) {
-            agents.put(unit.name(), agent);
-            unitRevisions.put(unit.name(), charmRevisions.getOrDefault(app.name(), 0));
-            if (app.leader().isEmpty()) {
-                app.setLeader(unit.name());
-            }
-            List<Hook> initial = new ArrayList<>();
-            for (StorageSpec s : app.meta().storage().values()) {
-                for (int i = 0; i < s.minCount(); i++) {
-                    int seq = storageSequence.merge(s.name(), 1, Integer::sum) - 1;
-                    String id = s.name() + "/" + seq;
-                    unit.attachStorage(new StorageAttachment(id, s.type(), s.location()));
-                    initial.add(Hook.storage(s.name(), "attached", id));
-                }
-            }
-            initial.add(Hook.unit("install"));
-            List<Relation> relations = model.relationsOf(app.name());
-            for (Relation r : relations) {
-                r.enterScope(unit);
-                RelationView v = view(r, app.name());
-                initial.add(Hook.relation(Hook.Kind.RELATION_CREATED, v.endpoint(), r.id(), null, v.remoteApp(), null));
-            }
-            initial.add(Hook.unit(unit.isLeader() ? "leader-elected" : "leader-settings-changed"));
-            initial.add(Hook.unit("config-changed"));
-            initial.add(Hook.unit("start"));
-            initial.forEach(agent::enqueue);
-            for (Relation r : relations) {
-                announceJoin(r, unit.name());
-                announceAppData(r, agent);
-            }
-            agent.start();
-        }
-        log.log(unit.name(), "INFO", "juju.worker.uniter", "unit " + unit.name() + " started on machine "
-            + unit.machineId() + " (" + unit.address() + ")");
-        return unit.name();
-    }
-
-    /** Gives a new unit its machine (with tools and agent socket), charm and resources. */
-    private UnitHost provision(Application app, Unit unit) throws IOException {
-        Machine machine = machines.create(unit.name(), execution.toolHandler());
-        try {
-            if (machine instanceof NamespaceMachine nm) {
-                unit.setMachineId(String.valueOf(nm.machineId()));
-            }
-            unit.setAddress(machine.address());
-            unit.setHostname(machine.hostname());
-            Path charmDir = machine.agentDir().resolve("charm");
-            CharmUnpacker.unpack(app.charmDir(), charmDir);
-            for (Map.Entry<String, Path> r : app.resources().entrySet()) {
-                copyResource(machine, app, r.getKey(), r.getValue());
-            }
-            for (StorageSpec s : app.meta().storage().values()) {
-                if (s.minCount() > 0 && "filesystem".equals(s.type()) && s.location() != null) {
-                    makeDirectory(machine, s.location());
-                }
-            }
-            return new UnitHost(machine);
-        } catch (IOException | RuntimeException e) {
-            machine.close();
-            throw e;
-        }
-    }
-
-    /** {@code mkdir -p dir} inside the machine (storage locations live in its overlays). */
-    private static void makeDirectory(Machine machine, String dir) throws IOException {
-        Process p = machine.exec(List.of("/bin/mkdir", "-p", dir), Map.of("PATH", "/usr/bin:/bin"), "/");
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException("cannot create storage directory " + dir + " in " + machine.unitName() + ": "
-                    + new String(p.getErrorStream().readAllBytes()).trim());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating " + dir, e);
-        }
-    }
-
-    private static void copyResource(Machine machine, Application app, String name, Path file) throws IOException {
-        String filename = app.meta().resources().get(name).filename();
-        Path target = machine.agentDir().resolve("resources").resolve(name)
-            .resolve(filename == null || filename.isBlank() ? file.getFileName().toString() : filename);
-        Files.createDirectories(target.getParent());
-        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** {@code unitName} entered {@code r}: it and every other member see each other join (under the lock). */
-    private void announceJoin(Relation r, String unitName) {
-        String app = UnitNames.application(unitName);
-        RelationView mine = view(r, app);
-        for (String other : r.unitsInScope()) {
-            if (other.equals(unitName) || !UnitNames.application(other).equals(mine.remoteApp())) {
-                continue;
-            }
-            UnitAgent otherAgent = agents.get(other);
-            UnitAgent self = agents.get(unitName);
-            if (otherAgent == null || self == null || otherAgent.unit().isDying()) {
-                continue;
-            }
-            self.enqueueJoin(r.id(), mine.endpoint(), other, mine.remoteApp());
-            RelationView theirs = view(r, UnitNames.application(other));
-            otherAgent.enqueueJoin(r.id(), theirs.endpoint(), unitName, theirs.remoteApp());
-        }
-    }
-
-    /** A unit entering {@code r} hears about application data already there (app-level relation-changed). */
-    private static void announceAppData(Relation r, UnitAgent agent) {
-        RelationView v = view(r, agent.unit().applicationName());
-        if (r.appBag(v.remoteApp()).version() > 0) {
-            agent.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), r.id(), null, v.remoteApp(), null));
-        }
-    }
-
-    private static RelationView view(Relation r, String app) {
-        RelationEndpoint ep = r.endpointOf(app).orElseThrow();
-        return new RelationView(r.id(), ep.name(), r.remoteApplication(app), r.isPeer());
-    }
-
-    /**
-     * {@code juju remove-unit}: each unit runs departed for its peers, departed+broken for other relations,
-     * storage-detaching, stop and remove, then its machine goes away; the others see it depart; a leader stays leader
-     * until it is removed, then the lowest live unit is elected.
-     */
+    /** {@code juju remove-unit}: see {@link UnitRemoval#removeUnit}. */
     public void removeUnit(String... unitNames) {
-        requireAlive();
-        synchronized (this) {
-            for (String name : unitNames) {
-                Unit u = model.requireUnit(name);
-                if (u.isDying()) {
-                    throw new ModelException("unit \"" + name + "\" is already being removed");
-                }
-            }
-            for (String name : unitNames) {
-                removeOne(model.requireUnit(name));
-            }
-        }
+        removal.removeUnit(unitNames);
     }
 
-    /**
-     * {@code juju remove-unit --force --no-wait}, as when a unit's machine is gone: the unit is removed at
-     * once and runs none of its own hooks (its services stop with its machine); the other units see it
-     * depart, and a new leader is elected if it led.
-     */
+    /** {@code juju remove-unit --force --no-wait}: see {@link Faults#forceRemoveUnit}. */
     public void forceRemoveUnit(String... unitNames) {
-        requireAlive();
-        List<UnitAgent> gone = new ArrayList<>();
-        synchronized (this) {
-            for (String name : unitNames) {
-                model.requireUnit(name);
-            }
-            for (String name : unitNames) {
-                Unit unit = model.requireUnit(name);
-                unit.setDying(true);
-                leaveRelations(unit);
-                if (unit.isLeader()) {
-                    electLeader(unit.application());
-                }
-                UnitAgent agent = agents.get(name);
-                if (agent != null) {
-                    gone.add(agent);
-                }
-            }
-        }
-        gone.forEach(this::unitRemoved);
+        faults.forceRemoveUnit(unitNames);
     }
 
-    /** Takes the unit out of every relation's scope; the others get relation-departed. */
-    private List<RelationView> leaveRelations(Unit unit) {
-        Application app = unit.application();
-        List<RelationView> views = new ArrayList<>();
-        for (Relation r : model.relationsOf(app.name())) {
-            if (!r.inScope(unit.name())) {
-                continue;
-            }
-            views.add(view(r, app.name()));
-            r.leaveScope(unit.name());
-            for (String other : r.unitsInScope()) {
-                UnitAgent o = agents.get(other);
-                if (o != null && !other.equals(unit.name())) {
-                    RelationView theirs = view(r, UnitNames.application(other));
-                    o.enqueueDeparted(r.id(), theirs.endpoint(), unit.name(), app.name(), unit.name());
-                }
-            }
-        }
-        return views;
-    }
-
-    private void removeOne(Unit unit) {
-        UnitAgent agent = agents.get(unit.name());
-        unit.setDying(true);
-        Application app = unit.application();
-        List<RelationView> views = leaveRelations(unit);
-        List<Hook> tail = new ArrayList<>();
-        unit.storage().values().forEach(s -> tail.add(Hook.storage(s.name(), "detaching", s.id())));
-        tail.add(Hook.unit("stop"));
-        tail.add(Hook.unit("remove"));
-        agent.startDying(views, tail);
-        // A dying leader stays leader through its departed, stop and remove hooks: Juju revokes the lease
-        // when the unit is dead (juju/juju#11593, #20924); the next leader is elected in unitRemoved.
-    }
-
-    /** The lowest live unit becomes leader: leader-elected there, leader-settings-changed on the others. */
-    private void electLeader(Application app) {
-        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
-        if (live.isEmpty()) {
-            app.setLeader(null);
-            return;
-        }
-        handLeadership(app, live.get(0));
-    }
-
-    /**
-     * {@code elect UNIT}: the application's leadership moves to {@code unitName}, as when the leader's lease
-     * lapses and another unit claims it (contract section 5: the leader may change at any hook boundary, and
-     * nobody can choose it -- this is the runner's way to make it happen in tests). The current leader
-     * finishes the hook or action it is running and starts nothing more until the move is done, so no
-     * hook of it loses leadership after {@code is-leader} said true.
-     */
+    /** {@code elect UNIT}: leadership moves to the unit; see {@link Leadership#elect}. */
     public void elect(String unitName) throws InterruptedException {
-        requireAlive();
-        Application app;
-        UnitAgent current;
-        synchronized (this) {
-            Unit unit = electable(unitName);
-            if (unit.isLeader()) {
-                return;
-            }
-            app = unit.application();
-            current = app.leader().map(agents::get).orElse(null);
-        }
-        if (current != null) {
-            current.pause();
-        }
-        try {
-            synchronized (this) {
-                Unit unit = electable(unitName);
-                if (!unit.isLeader()) {
-                    handLeadership(app, unit);
-                }
-            }
-        } finally {
-            if (current != null) {
-                current.resume();
-            }
-        }
-    }
-
-    /** The unit, unless it is unknown or being removed (checked again after the leader's agent paused). */
-    private Unit electable(String unitName) {
-        Unit unit = model.requireUnit(unitName);
-        if (unit.isDying()) {
-            throw new ModelException("unit \"" + unitName + "\" is being removed and cannot become leader");
-        }
-        return unit;
-    }
-
-    /** {@code next} becomes leader: leader-elected there, leader-settings-changed on the other live units. */
-    private void handLeadership(Application app, Unit next) {
-        List<Unit> live = app.units().stream().filter(u -> !u.isDying()).toList();
-        app.setLeader(next.name());
-        log.log(next.name(), "INFO", "juju.worker.leadership", next.name() + " promoted to leadership of "
-            + app.name());
-        for (Unit u : live) {
-            UnitAgent a = agents.get(u.name());
-            if (a != null) {
-                a.enqueue(Hook.unit(u == next ? "leader-elected" : "leader-settings-changed"));
-            }
-        }
+        leadership.elect(unitName);
     }
 
     // ---------------------------------------------------------------- config, relations, resources
 
     /** {@code juju config app k=v ...}: validates all, sets all, config-changed on every unit if anything changed. */
     public void config(String appName, Map<String, String> values) {
-        requireAlive();
-        synchronized (this) {
-            Application app = model.requireApplication(appName);
-            if (app.setConfig(values)) {
-                liveAgents(appName).forEach(a -> a.enqueue(Hook.unit("config-changed")));
-            }
-        }
+        settings.config(appName, values);
     }
 
     /** The effective config of {@code appName} (set values over defaults). */
     public Map<String, Object> config(String appName) {
-        return model.requireApplication(appName).config();
+        return settings.config(appName);
     }
 
-    /** {@code juju integrate a[:ep] b[:ep]}: every unit of both sides gets created, then joined+changed per remote. */
+    /** {@code juju integrate a[:ep] b[:ep]}: see {@link Relations#integrate}. Returns the relation id. */
     public int integrate(String sideA, String sideB) {
-        requireAlive();
-        synchronized (this) {
-            Relation r = model.integrate(sideA, sideB);
-            List<UnitAgent> members = new ArrayList<>();
-            for (RelationEndpoint ep : r.endpoints()) {
-                for (UnitAgent a : liveAgents(ep.application())) {
-                    r.enterScope(a.unit());
-                    RelationView v = view(r, ep.application());
-                    a.enqueue(Hook.relation(Hook.Kind.RELATION_CREATED, v.endpoint(), r.id(), null, v.remoteApp(),
-                        null));
-                    members.add(a);
-                }
-            }
-            for (UnitAgent a : members) {
-                announceJoin(r, a.name());
-                announceAppData(r, a);
-            }
-            log.log("controller", "INFO", "juju.controller", "integrated " + r.key() + " as relation " + r.id());
-            return r.id();
-        }
+        return relations.integrate(sideA, sideB);
     }
 
     /** {@code juju remove-relation}: departed for every remote unit, then broken, on every member. */
     public void removeRelation(String sideA, String sideB) {
-        requireAlive();
-        synchronized (this) {
-            Relation r = findRelation(sideA, sideB);
-            r.setDying(true);
-            Set<String> members = new HashSet<>(r.unitsInScope());
-            for (String u : members) {
-                r.leaveScope(u);
-            }
-            brokenPending.put(r.id(), new HashSet<>());
-            for (String u : members) {
-                UnitAgent a = agents.get(u);
-                if (a != null && !a.unit().isDying()) {
-                    brokenPending.get(r.id()).add(u);
-                    a.leaveRelation(view(r, UnitNames.application(u)));
-                }
-            }
-            if (brokenPending.get(r.id()).isEmpty()) {
-                brokenPending.remove(r.id());
-                model.removeRelation(r.id());
-            }
-        }
+        relations.removeRelation(sideA, sideB);
     }
 
-    private Relation findRelation(String sideA, String sideB) {
-        for (Relation r : model.relations()) {
-            if (r.isPeer() || r.isDying()) {
-                continue;
-            }
-            if (matches(r, sideA) && matches(r, sideB) && !sideA.split(":")[0].equals(sideB.split(":")[0])) {
-                return r;
-            }
-        }
-        throw new ModelException("relation \"" + sideA + " " + sideB + "\" not found");
-    }
-
-    private static boolean matches(Relation r, String side) {
-        int colon = side.indexOf(':');
-        String app = colon < 0 ? side : side.substring(0, colon);
-        return r.endpointOf(app).map(ep -> colon < 0 || ep.name().equals(side.substring(colon + 1))).orElse(false);
-    }
-
-    /**
-     * {@code juju attach-resource}: stores the file, copies it into every unit's
-     * {@code resources/<name>/<filename>}, then upgrade-charm, config-changed and start run on every unit.
-     */
+    /** {@code juju attach-resource}: see {@link Deployments#attachResource}. */
     public void attachResource(String appName, String name, Path file) throws IOException {
-        requireAlive();
-        synchronized (this) {
-            Application app = model.requireApplication(appName);
-            checkResource(app.charm(), name, file);
-            app.attachResource(name, file.toAbsolutePath());
-            for (UnitAgent a : liveAgents(appName)) {
-                copyResource(a.host().machine(), app, name, file);
-                a.enqueue(Hook.unit("upgrade-charm"));
-                a.enqueue(Hook.unit("config-changed"));
-                a.enqueue(Hook.unit("start"));
-            }
-        }
+        deployments.attachResource(appName, name, file);
     }
 
     // ---------------------------------------------------------------- actions
 
-    /**
-     * {@code juju run <unit|app/leader> <action> k=v}: validates params against actions.yaml (nothing runs on
-     * error) and queues the task on the unit; see {@link #awaitTask}.
-     */
+    /** {@code juju run <unit|app/leader> <action> k=v}: see {@link Actions#runAction} and {@link #awaitTask}. */
     public ActionTask runAction(String target, String action, Map<String, Object> params) {
-        requireAlive();
-        synchronized (this) {
-            String unitName = resolveTarget(target);
-            UnitAgent agent = agents.get(unitName);
-            if (agent == null || agent.unit().isDying()) {
-                throw new ModelException("unit \"" + unitName + "\" not found");
-            }
-            ActionTask task = model.enqueueAction(unitName, action, params);
-            taskDone.put(task.id(), new CompletableFuture<>());
-            agent.enqueueAction(task);
-            return task;
-        }
-    }
-
-    private String resolveTarget(String target) {
-        if (target.endsWith("/leader")) {
-            String app = target.substring(0, target.length() - "/leader".length());
-            return model.requireApplication(app).leader()
-                .orElseThrow(() -> new ModelException("application \"" + app + "\" has no leader"));
-        }
-        if (!UnitNames.isUnitName(target)) {
-            throw new ModelException("invalid unit or action name \"" + target + "\"");
-        }
-        return target;
+        return actions.runAction(target, action, params);
     }
 
     /** Waits until task {@code id} finished; throws TimeoutException (task keeps running) when it did not. */
     public ActionTask awaitTask(String id, Duration timeout) throws TimeoutException, InterruptedException {
-        ActionTask task = model.task(id).orElseThrow(() -> new ModelException("task \"" + id + "\" not found"));
-        CompletableFuture<ActionTask> done = taskDone.get(id);
-        if (done == null) {
-            return task;
-        }
-        try {
-            return done.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return actions.awaitTask(id, timeout);
     }
 
     public ActionTask task(String id) {
-        return model.task(id).orElseThrow(() -> new ModelException("task \"" + id + "\" not found"));
+        return actions.task(id);
     }
 
     // ---------------------------------------------------------------- status, waiting
 
     /** A snapshot of applications, units (with queued hooks) and relations. */
     public StatusSnapshot status() {
-        synchronized (this) {
-            List<StatusSnapshot.App> apps = new ArrayList<>();
-            List<StatusSnapshot.UnitRow> units = new ArrayList<>();
-            for (Application app : model.applications()) {
-                String version = app.units().stream().map(Unit::workloadVersion).filter(v -> !v.isEmpty())
-                    .findFirst().orElse("");
-                Status appStatus = applicationStatus(app);
-                apps.add(new StatusSnapshot.App(app.name(), app.meta().name(), charmRevisions.getOrDefault(app.name(), 0),
-                    version, appStatus.status(), appStatus.message(), app.units().size(), app.isExposed()));
-                for (Unit u : app.units()) {
-                    UnitAgent a = agents.get(u.name());
-                    List<String> ports = u.openedPorts().keySet().stream().map(Object::toString).toList();
-                    units.add(new StatusSnapshot.UnitRow(u.name(), u.isLeader(), u.workloadStatus().status(),
-                        u.workloadStatus().message(), u.agentStatus().status(), u.agentStatus().message(),
-                        u.machineId(), u.address(), u.hostname(), ports, a == null ? List.of() : a.queued()));
-                }
-            }
-            List<StatusSnapshot.RelationRow> rels = new ArrayList<>();
-            for (Relation r : model.relations()) {
-                List<RelationEndpoint> eps = r.endpoints();
-                if (r.isPeer()) {
-                    String ep = eps.get(0).toString();
-                    rels.add(new StatusSnapshot.RelationRow(r.id(), ep, ep, r.interfaceName(), "peer"));
-                } else {
-                    RelationEndpoint provider = eps.stream().filter(e -> e.spec().role().name().equals("PROVIDER"))
-                        .findFirst().orElse(eps.get(0));
-                    RelationEndpoint requirer = eps.stream().filter(e -> e != provider).findFirst().orElse(eps.get(1));
-                    rels.add(new StatusSnapshot.RelationRow(r.id(), provider.toString(), requirer.toString(),
-                        r.interfaceName(), "regular"));
-                }
-            }
-            return new StatusSnapshot(model.name(), Instant.now().toString(), apps, units, rels);
-        }
-    }
-
-    /** The application status the leader set, else the most severe unit status (as Juju derives it). */
-    private static Status applicationStatus(Application app) {
-        if (!app.status().status().equals("unknown")) {
-            return app.status();
-        }
-        List<String> severity = List.of("error", "blocked", "maintenance", "waiting", "active", "unknown");
-        return app.units().stream().map(u -> u.agentStatus().status().equals("error")
-                ? Status.of("error", u.agentStatus().message()) : u.workloadStatus())
-            .min(Comparator.comparingInt(s -> severity.indexOf(s.status()) < 0 ? 99 : severity.indexOf(s.status())))
-            .orElse(app.status());
+        return statusReport.status();
     }
 
     /**
@@ -784,39 +177,7 @@ public final class Controller implements AutoCloseable {
      * @throws WaitTimeoutException listing what is not settled when {@code timeout} passes
      */
     public void waitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        int stable = 0;
-        while (true) {
-            List<String> unsettled = unsettled();
-            stable = unsettled.isEmpty() ? stable + 1 : 0;
-            if (stable >= 2) {
-                return;
-            }
-            if (System.currentTimeMillis() >= deadline) {
-                throw new WaitTimeoutException("timed out after " + Durations.format(timeout)
-                    + " waiting for the model to settle: " + String.join("; ", unsettled), unsettled);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private List<String> unsettled() {
-        List<String> out = new ArrayList<>();
-        synchronized (this) {
-            for (UnitAgent a : agents.values()) {
-                Unit u = a.unit();
-                Status w = u.workloadStatus();
-                Status ag = u.agentStatus();
-                boolean ok = a.settled() && w.status().equals("active") && ag.status().equals("idle");
-                if (!ok) {
-                    String line = u.name() + ": workload " + w.status() + (w.message().isEmpty() ? "" : " (" + w.message()
-                        + ")") + ", agent " + ag.status() + (ag.message().isEmpty() ? "" : " (" + ag.message() + ")");
-                    List<String> q = a.queued();
-                    out.add(q.isEmpty() ? line : line + ", queued " + q);
-                }
-            }
-        }
-        return out;
+        statusReport.waitIdle(timeout);
     }
 
     // ---------------------------------------------------------------- machines
@@ -824,143 +185,43 @@ public final class Controller implements AutoCloseable {
     /** {@code juju exec --unit u -- cmd}: runs {@code /bin/sh -c command} as root in the unit's machine. */
     public ExecResult exec(String unitName, String command, Duration timeout) throws IOException,
         InterruptedException {
-        Machine m = unitHost(unitName).machine();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", UnitHost.toolsDirInMachine(unitName)
-            + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOME", "/root");
-        env.put("LANG", "C.UTF-8");
-        env.put("JUJU_UNIT_NAME", unitName);
-        Process p = m.exec(List.of("/bin/sh", "-c", command), env, "/root");
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), pumps);
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), pumps);
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("command timed out after " + Durations.format(timeout) + " on " + unitName);
-        }
-        try {
-            return new ExecResult(p.exitValue(), new String(out.get()), new String(err.get()));
-        } catch (ExecutionException e) {
-            throw new IOException("reading command output failed: " + e.getCause().getMessage(), e);
-        }
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unitMachines.exec(unitName, command, timeout);
     }
 
     /** The host path of a file a unit sees at {@code pathInMachine} (for scp). */
     public Path hostPath(String unitName, String pathInMachine) {
-        return unitHost(unitName).machine().hostPathOf(pathInMachine);
+        return unitMachines.hostPath(unitName, pathInMachine);
     }
 
     /** Partitions a unit's machine from the network. */
     public void cut(String unitName) throws IOException {
-        unitHost(unitName).machine().cutNetwork();
+        faults.cut(unitName);
     }
 
     public void heal(String unitName) throws IOException {
-        unitHost(unitName).machine().healNetwork();
+        faults.heal(unitName);
     }
 
     /** SIGKILLs {@code service}'s main process in the unit. */
     public void crash(String unitName, String service) {
-        unitHost(unitName).machine().systemd().crash(service);
+        faults.crash(unitName, service);
     }
 
     /** The unit's agent, or {@code unit "x" not found}. */
     UnitAgent agent(String unitName) {
-        synchronized (this) {
-            UnitAgent a = agents.get(unitName);
-            if (a == null) {
-                throw new ModelException("unit \"" + unitName + "\" not found");
-            }
-            return a;
-        }
-    }
-
-    /** The unit's machine host, or {@code unit "x" not found}. */
-    UnitHost unitHost(String unitName) {
-        return agent(unitName).host();
+        return state.agent(unitName);
     }
 
     // ---------------------------------------------------------------- model config
 
-    /**
-     * Model config: update-status-hook-interval, automatically-retry-hooks, retry-hook-base/max-delay,
-     * juju-version, and the runner's own hook-jitter (not a Juju setting: a random wait of up to that long
-     * before each hook, which shuffles how the units' hooks interleave, as machines of different speed
-     * and Juju's polling do; contract section 6 guarantees no order across units).
-     */
+    /** Model config: see {@link ModelSettings#modelConfig}. */
     public Map<String, String> modelConfig() {
-        Map<String, String> out = new TreeMap<>();
-        out.put("update-status-hook-interval", Durations.format(model.updateStatusInterval()));
-        out.put("automatically-retry-hooks", String.valueOf(model.automaticallyRetryHooks()));
-        out.put("retry-hook-base-delay", Durations.format(backoff.base()));
-        out.put("retry-hook-max-delay", Durations.format(backoff.max()));
-        out.put("juju-version", model.jujuVersion());
-        out.put("hook-jitter", Durations.format(hookJitter));
-        return out;
+        return settings.modelConfig();
     }
 
     /** Sets model config keys (all validated before any is applied). */
     public void setModelConfig(Map<String, String> values) {
-        Map<String, Runnable> apply = new LinkedHashMap<>();
-        Backoff[] next = {backoff};
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            String v = e.getValue();
-            switch (e.getKey()) {
-                case "update-status-hook-interval" -> {
-                    Duration d = positive(e.getKey(), v);
-                    apply.put(e.getKey(), () -> {
-                        model.setUpdateStatusInterval(d);
-                        agentsSnapshot().stream().filter(a -> a.unit().isStarted())
-                            .forEach(a -> a.scheduleUpdateStatus(d));
-                    });
-                }
-                case "automatically-retry-hooks" -> {
-                    if (!v.equals("true") && !v.equals("false")) {
-                        throw new IllegalArgumentException("automatically-retry-hooks: expected true or false, got \""
-                            + v + "\"");
-                    }
-                    apply.put(e.getKey(), () -> model.setAutomaticallyRetryHooks(Boolean.parseBoolean(v)));
-                }
-                case "retry-hook-base-delay" -> next[0] = new Backoff(positive(e.getKey(), v), next[0].max());
-                case "retry-hook-max-delay" -> next[0] = new Backoff(next[0].base(), positive(e.getKey(), v));
-                case "juju-version" -> {
-                    if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
-                        throw new IllegalArgumentException("juju-version: expected x.y.z, got \"" + v + "\"");
-                    }
-                    apply.put(e.getKey(), () -> model.setJujuVersion(v));
-                }
-                case "hook-jitter" -> {
-                    Duration d = v.equals("0") ? Duration.ZERO : positive(e.getKey(), v);
-                    apply.put(e.getKey(), () -> hookJitter = d);
-                }
-                default -> throw new IllegalArgumentException("unknown model config key \"" + e.getKey() + "\"");
-            }
-        }
-        apply.values().forEach(Runnable::run);
-        backoff = next[0];
-        agentsSnapshot().forEach(UnitAgent::poke);
-    }
-
-    private static Duration positive(String key, String value) {
-        Duration d;
-        try {
-            d = Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage());
-        }
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(key + ": must be positive, got \"" + value + "\"");
-        }
-        return d;
+        settings.setModelConfig(values);
     }
 
     // ---------------------------------------------------------------- teardown
@@ -968,262 +229,43 @@ public final class Controller implements AutoCloseable {
     /** Stops every agent, kills every unit process, removes machines, namespaces, bridge and the model's files. */
     public void destroy() {
         close();
-        FileTrees.deleteRecursively(paths.dir());
+        FileTrees.deleteRecursively(state.paths().dir());
     }
 
     /** Stops agents and removes machines (keeps the model dir with its debug log). */
     @Override
     public void close() {
         List<UnitAgent> all;
-        synchronized (this) {
-            if (destroyed) {
+        synchronized (state) {
+            if (!state.markDestroyed()) {
                 return;
             }
-            destroyed = true;
-            all = new ArrayList<>(agents.values());
-            agents.clear();
+            all = new ArrayList<>(state.agents().values());
+            state.agents().clear();
         }
         ticker.shutdownNow();
         try {
             for (UnitAgent a : all) {
-                a.stop().forEach(this::taskEnded);
+                a.stop().forEach(actions::taskEnded);
                 try {
                     a.host().close();
                 } catch (RuntimeException e) {
-                    log.log(a.name(), "ERROR", "juju.controller", "cleanup failed: " + e.getMessage());
+                    state.log().log(a.name(), "ERROR", "juju.controller", "cleanup failed: " + e.getMessage());
                 }
             }
-            taskDone.values().forEach(f -> f.complete(null));
-            pumps.shutdownNow();
-            machines.cleanup();
+            actions.releaseWaiters();
+            state.pumps().shutdownNow();
+            state.machines().cleanup();
         } finally {
-            log.close();
+            state.log().close();
         }
     }
 
-    private void requireAlive() {
-        if (destroyed) {
-            throw new IllegalStateException("model \"" + model.name() + "\" was destroyed");
-        }
-    }
-
-    private List<UnitAgent> agentsSnapshot() {
-        synchronized (this) {
-            return new ArrayList<>(agents.values());
-        }
-    }
-
-    private List<UnitAgent> liveAgents(String appName) {
-        return agentsSnapshot().stream().filter(a -> a.unit().applicationName().equals(appName))
-            .filter(a -> !a.unit().isDying()).toList();
-    }
-
+    /** Drives every agent's update-status timer. */
     private void tick() {
-        Duration interval = model.updateStatusInterval();
-        for (UnitAgent a : agentsSnapshot()) {
+        Duration interval = state.model().updateStatusInterval();
+        for (UnitAgent a : state.agentsSnapshot()) {
             a.tick(interval);
-        }
-    }
-
-    // ---------------------------------------------------------------- after a hook
-
-    /** Fans a committed hook's changes out as events (under the controller lock). */
-    private void fanOut(UnitAgent writer, CommitEffects effects) {
-        synchronized (this) {
-            String app = writer.unit().applicationName();
-            for (int relId : effects.appBags()) {
-                Relation r = model.relation(relId).orElse(null);
-                if (r == null) {
-                    continue;
-                }
-                for (String other : r.unitsInScope()) {
-                    UnitAgent o = agents.get(other);
-                    boolean audience = r.isPeer() || !UnitNames.application(other).equals(app);
-                    if (o != null && audience && !other.equals(writer.name()) && !o.unit().isDying()) {
-                        RelationView v = view(r, UnitNames.application(other));
-                        o.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), relId, null, app, null));
-                    }
-                }
-            }
-            for (int relId : effects.unitBags()) {
-                Relation r = model.relation(relId).orElse(null);
-                if (r == null) {
-                    continue;
-                }
-                for (String other : r.unitsInScope()) {
-                    UnitAgent o = agents.get(other);
-                    if (o != null && !other.equals(writer.name()) && o.hasJoined(relId, writer.name())
-                        && !o.unit().isDying()) {
-                        RelationView v = view(r, UnitNames.application(other));
-                        o.enqueue(Hook.relation(Hook.Kind.RELATION_CHANGED, v.endpoint(), relId, writer.name(), app,
-                            null));
-                    }
-                }
-            }
-            for (String uri : effects.secretUris()) {
-                Secret s = model.secret(uri).orElse(null);
-                if (s == null) {
-                    continue;
-                }
-                for (String consumer : s.staleConsumers()) {
-                    UnitAgent o = agents.get(consumer);
-                    if (o != null && !o.unit().isDying()) {
-                        o.enqueue(Hook.secretChanged(s.uri()));
-                    }
-                }
-            }
-        }
-    }
-
-    /** After any hook of a leader: a leader-set since last time means leader-settings-changed on the others. */
-    private void checkLeaderSettings(Unit unit) {
-        synchronized (this) {
-            Application app = unit.application();
-            long version = app.leaderSettingsVersion();
-            Long seen = leaderSettingsSeen.put(app.name(), version);
-            if (seen == null ? version == 0 : seen == version) {
-                return;
-            }
-            for (UnitAgent a : liveAgents(app.name())) {
-                if (!a.unit().isLeader()) {
-                    a.enqueue(Hook.unit("leader-settings-changed"));
-                }
-            }
-        }
-    }
-
-    private void unitRemoved(UnitAgent agent) {
-        synchronized (this) {
-            Application app = agent.unit().application();
-            boolean led = agent.unit().isLeader();
-            agents.remove(agent.name());
-            model.removeUnit(agent.name());
-            brokenPending.values().forEach(s -> s.remove(agent.name()));
-            if (led) {
-                electLeader(app);
-            }
-        }
-        agent.stop().forEach(this::taskEnded);
-        agent.host().close();
-        log.log(agent.name(), "INFO", "juju.worker.uniter", "unit " + agent.name() + " removed");
-    }
-
-    private void taskEnded(ActionTask task) {
-        CompletableFuture<ActionTask> done = taskDone.get(task.id());
-        if (done != null) {
-            done.complete(task);
-        }
-    }
-
-    private void brokenDone(int relationId, String unitName) {
-        synchronized (this) {
-            Set<String> waiting = brokenPending.get(relationId);
-            if (waiting != null && waiting.remove(unitName) && waiting.isEmpty()) {
-                brokenPending.remove(relationId);
-                model.removeRelation(relationId);
-            }
-        }
-    }
-
-    /** The agents' view of the controller: runs hooks and actions and applies their consequences. */
-    private final class AgentCallbacks implements UnitAgent.Executor {
-        @Override
-        public boolean runHook(UnitAgent agent, Hook hook) throws InterruptedException {
-            Unit unit = agent.unit();
-            if (hook.name().equals("upgrade-charm")) {
-                try {
-                    deployCharmRevision(agent);
-                } catch (IOException | RuntimeException e) {
-                    log.log(unit.name(), "ERROR", "juju.worker.uniter", "cannot upgrade the charm: " + e.getMessage());
-                    unit.setAgentStatus(new Status("error", "upgrade failed", Map.of(), Instant.now()));
-                    return false;
-                }
-            }
-            Duration jitter = hookJitter;
-            if (!jitter.isZero()) {
-                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
-            }
-            unit.setAgentStatus(Status.of("executing", "running " + hook.name() + " hook"));
-            if (hook.name().equals("install")) {
-                unit.setWorkloadStatus(Status.of("maintenance", "installing charm software"));
-            }
-            HookExecution.Outcome outcome;
-            try {
-                outcome = execution.runHook(agent, hook);
-            } catch (RuntimeException e) {
-                log.log(unit.name(), "ERROR", "juju.worker.uniter", "hook \"" + hook.name() + "\" failed: " + e);
-                outcome = HookExecution.Outcome.FAILED;
-            }
-            if (unit.isLeader()) {
-                checkLeaderSettings(unit);
-            }
-            if (!outcome.ok()) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("hook", hook.name());
-                if (hook.relationId() >= 0) {
-                    data.put("relation-id", hook.relationId());
-                }
-                if (hook.remoteUnit() != null) {
-                    data.put("remote-unit", hook.remoteUnit());
-                }
-                unit.setAgentStatus(new Status("error", "hook failed: \"" + hook.name() + "\"", data, Instant.now()));
-                return false;
-            }
-            switch (hook.name()) {
-                case "install" -> unit.setInstalled(true);
-                case "start" -> {
-                    unit.setStarted(true);
-                    if (unit.workloadStatus().message().equals("installing charm software")) {
-                        unit.setWorkloadStatus(Status.of("unknown", ""));
-                    }
-                    agent.scheduleUpdateStatus(model.updateStatusInterval());
-                }
-                default -> {
-                    if (hook.kind() == Hook.Kind.RELATION_BROKEN) {
-                        brokenDone(hook.relationId(), unit.name());
-                    }
-                }
-            }
-            unit.setAgentStatus(Status.of("idle", ""));
-            fanOut(agent, outcome.effects());
-            return true;
-        }
-
-        @Override
-        public void runAction(UnitAgent agent, ActionTask task) throws InterruptedException {
-            Unit unit = agent.unit();
-            Status before = unit.agentStatus();
-            unit.setAgentStatus(Status.of("executing", "running action " + task.name()));
-            try {
-                HookExecution.Outcome outcome = execution.runAction(agent, task);
-                if (outcome.ok()) {
-                    fanOut(agent, outcome.effects());
-                }
-                if (unit.isLeader()) {
-                    checkLeaderSettings(unit);
-                }
-            } catch (RuntimeException e) {
-                log.log(unit.name(), "ERROR", "juju.worker.uniter", "action " + task.name() + " failed: " + e);
-                task.end(ActionTask.State.FAILED, "cannot run action: " + e.getMessage());
-            } finally {
-                unit.setAgentStatus(before.status().equals("error") ? before : Status.of("idle", ""));
-                taskEnded(task);
-            }
-        }
-
-        @Override
-        public void removed(UnitAgent agent) {
-            unitRemoved(agent);
-        }
-
-        @Override
-        public Backoff backoff() {
-            return backoff;
-        }
-
-        @Override
-        public boolean automaticallyRetry() {
-            return model.automaticallyRetryHooks();
         }
     }
 }

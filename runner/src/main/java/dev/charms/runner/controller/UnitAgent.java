@@ -19,7 +19,7 @@ import java.util.Set;
  * and stays at the head of the queue until a retry (after the back-off) succeeds.
  */
 final class UnitAgent {
-    /** Runs one hook or action for this agent; implemented by the controller. */
+    /** Runs one hook or action for this agent; implemented by {@link UnitOperations}. */
     interface Executor {
         /** Runs {@code hook}; returns whether it succeeded (exit 0 and committed). */
         boolean runHook(UnitAgent agent, Hook hook) throws InterruptedException;
