@@ -3,6 +3,7 @@ package dev.charms.etcd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.charms.charmfiles.CharmFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import dev.charms.ops.testing.CharmFiles;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -89,11 +89,11 @@ class CharmFilesTest {
     }
 
     @Test
-    void theHarnessLoadsTheseCharmFiles() {
+    void theHarnessAndTheRunnerLoadTheseCharmFiles() {
         CharmFiles repo = CharmFiles.load(Path.of(""));
-        assertTrue(repo.endpoints().containsKey("cluster"));
-        assertEquals(2379L, repo.options().get("port").defaultValue());
-        assertEquals(Map.of("common-name", "etcd-client", "validity-days", 365L, "key-type", "ecdsa-p256"),
-                repo.actions().get("generate-client-certificates").validate(Map.of()));
+        assertTrue(repo.metadata().endpoints().containsKey("cluster"));
+        assertEquals(2379L, repo.config().require("port").defaultValue());
+        assertEquals(Map.of("common-name", "etcd-client", "validity-days", 365, "key-type", "ecdsa-p256"),
+                repo.actions().validate("generate-client-certificates", Map.of()));
     }
 }

@@ -1,288 +1,151 @@
 package dev.charms.ops;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer for hook-tool output and stored state. Hooks start a fresh JVM each
- * time; this keeps Jackson (about 100 ms of class loading) off the hot path. Objects become
- * {@link LinkedHashMap}, arrays {@link List}, integers {@link Long}, other numbers {@link Double}.
+ * JSON for hook-tool output and stored state, read and written with jackson-core's streaming parser
+ * and generator (no data binding, so a hook's fresh JVM loads only jackson-core). Objects become
+ * {@link LinkedHashMap} in document order, arrays {@link List}, integers that fit a long {@link Long},
+ * other numbers {@link Double}.
  */
 public final class Json {
-    private final String text;
-    private int pos;
+    private static final JsonFactory FACTORY = new JsonFactory();
 
-    private Json(String text) {
-        this.text = text;
+    private Json() {
     }
 
-    /** Parses one JSON value; surrounding white space is allowed, anything else is an error. */
+    /**
+     * Parses one JSON value; surrounding white space is allowed, anything else is an error. Errors are
+     * {@link IllegalArgumentException}s reading "malformed JSON at offset N: problem", where N counts
+     * characters from the start of {@code text}.
+     */
     public static Object parse(String text) {
-        Json p = new Json(text);
-        p.skipSpace();
-        Object value = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected trailing characters");
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            if (parser.nextToken() == null) {
+                throw malformed(text.length(), "unexpected end of input");
+            }
+            Object value = value(parser);
+            JsonToken trailing;
+            try {
+                trailing = parser.nextToken();
+            } catch (JsonProcessingException e) {
+                throw malformed(e.getLocation().getCharOffset(), "unexpected trailing characters");
+            }
+            if (trailing != null) {
+                throw malformed(parser.currentTokenLocation().getCharOffset(), "unexpected trailing characters");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            long offset = e.getLocation().getCharOffset();
+            throw malformed(offset, offset >= text.length() ? "unexpected end of input" : e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return value;
     }
 
     /** Writes a value made of maps, iterables, strings, numbers, booleans and nulls as compact JSON. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(value, out);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(value, generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out.toString();
     }
 
-    private static void write(Object value, StringBuilder out) {
+    /** Reads the value whose first token the parser is on, leaving the parser on its last token. */
+    private static Object value(JsonParser parser) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+                    parser.nextToken();
+                    map.put(key, value(parser));
+                }
+                return map;
+            }
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(value(parser));
+                }
+                return list;
+            }
+            case VALUE_STRING -> {
+                return parser.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    return parser.getDoubleValue();
+                }
+                return parser.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return parser.getDoubleValue();
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new IllegalStateException("no JSON value starts with " + parser.currentToken());
+        }
+    }
+
+    private static void write(Object value, JsonGenerator out) throws IOException {
         if (value == null) {
-            out.append("null");
+            out.writeNull();
         } else if (value instanceof String s) {
-            quote(s, out);
-        } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer
-                || value instanceof Short || value instanceof Byte) {
-            out.append(value);
+            out.writeString(s);
+        } else if (value instanceof Boolean b) {
+            out.writeBoolean(b);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            out.writeNumber(((Number) value).longValue());
         } else if (value instanceof Number n) {
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 throw new IllegalArgumentException("JSON cannot hold " + d);
             }
-            out.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                out.writeNumber((long) d);
+            } else {
+                out.writeNumber(d);
+            }
         } else if (value instanceof Map<?, ?> map) {
-            out.append('{');
-            boolean first = true;
+            out.writeStartObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                quote(String.valueOf(e.getKey()), out);
-                out.append(':');
+                out.writeFieldName(String.valueOf(e.getKey()));
                 write(e.getValue(), out);
             }
-            out.append('}');
+            out.writeEndObject();
         } else if (value instanceof Iterable<?> items) {
-            out.append('[');
-            Iterator<?> it = items.iterator();
-            while (it.hasNext()) {
-                write(it.next(), out);
-                if (it.hasNext()) {
-                    out.append(',');
-                }
+            out.writeStartArray();
+            for (Object item : items) {
+                write(item, out);
             }
-            out.append(']');
+            out.writeEndArray();
         } else {
             throw new IllegalArgumentException("JSON cannot hold a " + value.getClass().getSimpleName());
         }
     }
 
-    private static void quote(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private Object value() {
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
-                }
-                throw error("unexpected character '" + c + "'");
-            }
-        };
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a string key");
-            }
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            map.put(key, value());
-            skipSpace();
-            char c = next();
-            if (c == '}') {
-                return map;
-            }
-            if (c != ',') {
-                throw error("expected ',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> list = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value());
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                return list;
-            }
-            if (c != ',') {
-                throw error("expected ',' or ']'");
-            }
-        }
-    }
-
-    private String string() {
-        pos++;
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c == '\\') {
-                char e = next();
-                switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > text.length()) {
-                            throw error("truncated \\u escape");
-                        }
-                        int code = 0;
-                        for (int i = pos; i < pos + 4; i++) {
-                            int digit = Character.digit(text.charAt(i), 16);
-                            if (digit < 0) {
-                                throw error("bad \\u escape");
-                            }
-                            code = code * 16 + digit;
-                        }
-                        sb.append((char) code);
-                        pos += 4;
-                    }
-                    default -> throw error("bad escape '\\" + e + "'");
-                }
-            } else if (c < 0x20) {
-                throw error("control character in string");
-            } else {
-                sb.append(c);
-            }
-        }
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
-        String n = text.substring(start, pos);
-        try {
-            if (integral) {
-                try {
-                    return Long.parseLong(n);
-                } catch (NumberFormatException tooBig) {
-                    return Double.parseDouble(n);
-                }
-            }
-            return Double.parseDouble(n);
-        } catch (NumberFormatException ex) {
-            throw error("bad number '" + n + "'");
-        }
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw error("unexpected token");
-        }
-        pos += word.length();
-        return value;
-    }
-
-    private void skipSpace() {
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        return text.charAt(pos);
-    }
-
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw error("expected '" + c + "'");
-        }
-    }
-
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("malformed JSON at offset " + pos + ": " + what);
+    private static IllegalArgumentException malformed(long offset, String problem) {
+        return new IllegalArgumentException("malformed JSON at offset " + offset + ": " + problem);
     }
 }

@@ -1,5 +1,8 @@
 package dev.charms.ops.testing;
 
+import dev.charms.charmfiles.CharmFiles;
+import dev.charms.charmfiles.ConfigOption;
+import dev.charms.charmfiles.Endpoint;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -35,6 +38,20 @@ final class Consistency {
         return new InconsistentStateException(message);
     }
 
+    /** {@code value} as config-get gives it for {@code option}, or the refusal Juju would give a value of the wrong type. */
+    static Object configValue(ConfigOption option, Object value) {
+        return option.typed(value).orElseThrow(() -> bad("config option '" + option.name() + "' expected "
+                + option.type() + ", got " + describe(value)));
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        String shown = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+        return value.getClass().getSimpleName() + " " + shown;
+    }
+
     private int jujuMajor() {
         return Integer.parseInt(state.jujuVersion().split("\\.")[0]);
     }
@@ -46,22 +63,17 @@ final class Consistency {
         if (!UNIT.matcher(state.unitName()).matches()) {
             throw bad("unit name '" + state.unitName() + "' is not like app/0");
         }
-        state.config().forEach((key, value) -> {
-            ConfigOption option = files.options().get(key);
-            if (option == null) {
-                throw bad("config option '" + key + "' is not in config.yaml");
-            }
-            option.normalize(value);
-        });
+        state.config().forEach((key, value) -> configValue(files.config().option(key)
+                .orElseThrow(() -> bad("config option '" + key + "' is not in config.yaml")), value));
         checkRelations();
         state.networks().keySet().forEach(binding -> {
-            if (!files.bindings().contains(binding)) {
+            if (!files.metadata().hasBinding(binding)) {
                 throw bad("network binding '" + binding + "' is neither an endpoint nor an extra binding in"
                         + " metadata.yaml");
             }
         });
         state.resources().keySet().forEach(name -> {
-            if (!files.resources().contains(name)) {
+            if (!files.metadata().resources().containsKey(name)) {
                 throw bad("resource '" + name + "' is not in metadata.yaml");
             }
         });
@@ -80,21 +92,21 @@ final class Consistency {
             if (r.id() < 0 || !ids.add(r.id())) {
                 throw bad("relation id " + r.id() + " is used twice (or is negative)");
             }
-            CharmFiles.Endpoint ep = files.endpoints().get(r.endpoint());
+            Endpoint ep = files.metadata().endpoints().get(r.endpoint());
             if (ep == null) {
                 throw bad("relation " + r.endpoint() + ":" + r.id() + ": endpoint '" + r.endpoint()
                         + "' is not in metadata.yaml");
             }
-            boolean peerEndpoint = ep.role().equals("peers");
+            boolean peerEndpoint = ep.role() == Endpoint.Role.PEER;
             if (peerEndpoint != (r instanceof PeerRelation)) {
                 throw bad("relation " + r.endpoint() + ":" + r.id() + ": endpoint '" + r.endpoint() + "' is a "
-                        + ep.role() + " endpoint, so use " + (peerEndpoint ? "PeerRelation" : "Relation"));
+                        + ep.role().section() + " endpoint, so use " + (peerEndpoint ? "PeerRelation" : "Relation"));
             }
             int count = perEndpoint.merge(r.endpoint(), 1, Integer::sum);
             if (peerEndpoint && count > 1) {
                 throw bad("peer endpoint '" + r.endpoint() + "' has more than one relation; Juju makes exactly one");
             }
-            if (ep.limit() != null && count > ep.limit()) {
+            if (ep.limit() > 0 && count > ep.limit()) {
                 throw bad("endpoint '" + r.endpoint() + "' has more relations than its limit " + ep.limit());
             }
             String remoteApp = r instanceof Relation other ? other.remoteApp() : state.appName();
@@ -141,12 +153,12 @@ final class Consistency {
         } else if (event instanceof JujuEvent.RelationHook h) {
             checkRelationHook(h);
         } else if (event instanceof JujuEvent.StorageHook h) {
-            if (!files.storages().containsKey(h.storage())) {
+            if (!files.metadata().storage().containsKey(h.storage())) {
                 throw bad("storage '" + h.storage() + "' is not in metadata.yaml");
             }
         } else if (event instanceof JujuEvent.SecretHook h) {
             checkSecretHook(h);
-        } else if (event instanceof JujuEvent.ActionCall a && !files.actions().containsKey(a.name())) {
+        } else if (event instanceof JujuEvent.ActionCall a && files.actions().action(a.name()).isEmpty()) {
             throw bad("action '" + a.name() + "' is not in actions.yaml");
         }
     }

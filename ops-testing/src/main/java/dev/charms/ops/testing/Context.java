@@ -1,5 +1,10 @@
 package dev.charms.ops.testing;
 
+import dev.charms.charmfiles.ActionsSpec;
+import dev.charms.charmfiles.CharmFileException;
+import dev.charms.charmfiles.CharmFiles;
+import dev.charms.charmfiles.Endpoint;
+import dev.charms.charmfiles.Storage;
 import dev.charms.ops.CharmSpec;
 import dev.charms.ops.Framework;
 import dev.charms.ops.StoredState;
@@ -9,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -33,12 +40,42 @@ public final class Context {
     private final AtomicInteger contextIds = new AtomicInteger();
     private final AtomicInteger taskIds = new AtomicInteger(1);
 
-    /** Fails at once if {@code spec} disagrees with the charm's YAML files. */
+    /**
+     * Fails at once if {@code spec} disagrees with the charm's YAML files, or if an action's parameter
+     * schema uses a keyword that no check evaluates (a rule a test would silently pass).
+     */
     public Context(CharmSpec spec, Function<Framework, ?> charm, CharmFiles files) {
-        files.checkSpec(spec);
+        checkSpec(spec, files);
+        for (ActionsSpec.Action action : files.actions().actions().values()) {
+            if (!action.unevaluatedKeywords().isEmpty()) {
+                throw new IllegalArgumentException("actions.yaml: action '" + action.name() + "' uses JSON-schema"
+                        + " keywords that are not checked: " + String.join(", ", action.unevaluatedKeywords()));
+            }
+        }
         this.spec = spec;
         this.charm = charm;
         this.files = files;
+    }
+
+    /**
+     * Fails unless the {@link CharmSpec} declared in code says exactly what the YAML files say, so the
+     * fast path of a hook (which never parses YAML) cannot drift from the charm's metadata.
+     */
+    private static void checkSpec(CharmSpec spec, CharmFiles files) {
+        Set<String> peers = new TreeSet<>();
+        files.metadata().endpoints().values().stream().filter(e -> e.role() == Endpoint.Role.PEER)
+                .forEach(e -> peers.add(e.name()));
+        compare(files, "peer endpoints", peers, spec.peers());
+        compare(files, "endpoints", files.metadata().endpoints().keySet(), spec.endpoints());
+        compare(files, "storages", files.metadata().storage().keySet(), spec.storages());
+        compare(files, "actions", files.actions().actions().keySet(), spec.actions());
+    }
+
+    private static void compare(CharmFiles files, String what, Set<String> inFiles, Set<String> inCode) {
+        if (!new TreeSet<>(inFiles).equals(new TreeSet<>(inCode))) {
+            throw new IllegalArgumentException("CharmSpec " + what + " " + new TreeSet<>(inCode) + " differ from the"
+                    + " charm's YAML files in " + files.dir() + ": " + new TreeSet<>(inFiles));
+        }
     }
 
     /** A context for the charm whose metadata.yaml, config.yaml and actions.yaml are in {@code dir}. */
@@ -51,6 +88,7 @@ public final class Context {
         return fromCharmDir(spec, charm, Path.of("").toAbsolutePath());
     }
 
+    /** The charm's files this context checks states and events against. */
     public CharmFiles files() {
         return files;
     }
@@ -60,12 +98,16 @@ public final class Context {
      * produce this state and event, or would refuse the action's parameters.
      */
     public Output run(JujuEvent event, State state) {
-        State in = state.unitName() == null ? state.toBuilder().unitName(files.name() + "/0").build() : state;
+        State in = state.unitName() == null ? state.toBuilder().unitName(files.metadata().name() + "/0").build() : state;
         Consistency.check(files, in, event);
         Map<String, Object> params = null;
         String taskId = null;
         if (event instanceof JujuEvent.ActionCall a) {
-            params = files.actions().get(a.name()).validate(a.params());
+            try {
+                params = Copies.viaJson(files.actions().validate(a.name(), a.params()));
+            } catch (CharmFileException e) {
+                throw new InconsistentStateException("action '" + a.name() + "': " + e.getMessage());
+            }
             taskId = Integer.toString(taskIds.incrementAndGet());
         }
         Map<String, String> env = environment(in, event, taskId);
@@ -126,8 +168,8 @@ public final class Context {
                 env.put("JUJU_DEPARTING_UNIT", h.departingUnit());
             }
         } else if (event instanceof JujuEvent.StorageHook h) {
-            CharmFiles.Storage st = files.storages().get(h.storage());
-            String location = h.location() != null ? h.location() : st.location() != null ? st.location()
+            Storage st = files.metadata().storage().get(h.storage());
+            String location = h.location() != null ? h.location() : !st.location().isEmpty() ? st.location()
                     : "/var/lib/juju/storage/" + h.storage() + "/" + h.index();
             env.put("JUJU_STORAGE_ID", h.storage() + "/" + h.index());
             env.put("JUJU_STORAGE_LOCATION", location);

@@ -1,5 +1,6 @@
 package dev.charms.ops.testing;
 
+import dev.charms.charmfiles.CharmFiles;
 import dev.charms.ops.HookToolException;
 import dev.charms.ops.HookTools;
 import dev.charms.ops.Status;
@@ -71,8 +72,8 @@ final class InMemoryHookTools implements HookTools {
         this.input = state;
         this.event = event;
         this.actionParams = actionParams;
-        files.options().forEach((name, option) -> {
-            Object value = state.config().containsKey(name) ? option.normalize(state.config().get(name))
+        files.config().options().forEach((name, option) -> {
+            Object value = state.config().containsKey(name) ? Consistency.configValue(option, state.config().get(name))
                     : option.defaultValue();
             if (value != null) {
                 config.put(name, value);
@@ -264,7 +265,7 @@ final class InMemoryHookTools implements HookTools {
     @Override
     public Map<String, Object> networkGet(String binding) {
         record("network-get", "--format=json", binding);
-        if (!files.bindings().contains(binding)) {
+        if (!files.metadata().hasBinding(binding)) {
             throw fail("network-get", 1, "no network config found for binding \"" + binding + "\"");
         }
         NetworkInfo info = input.networks().getOrDefault(binding, Context.DEFAULT_NETWORK);
@@ -467,7 +468,7 @@ final class InMemoryHookTools implements HookTools {
     @Override
     public String resourceGet(String name) {
         record("resource-get", name);
-        if (!files.resources().contains(name) || !input.resources().containsKey(name)) {
+        if (!files.metadata().resources().containsKey(name) || !input.resources().containsKey(name)) {
             throw fail("resource-get", 1, "could not download resource: HTTP request failed: resource#"
                     + input.appName() + "/" + name + " not found");
         }

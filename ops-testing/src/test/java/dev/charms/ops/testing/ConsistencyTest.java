@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.charms.charmfiles.CharmFiles;
 import dev.charms.ops.CharmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -190,19 +191,19 @@ class ConsistencyTest {
     @Test
     void actionParametersAreValidatedLikeJuju() {
         State s = base().build();
-        assertEquals("action 'echo': validation failed: (root) : additional property \"colour\" is not allowed",
+        assertEquals("action 'echo': validation failed: (root): Additional property colour is not allowed",
                 rejected(JujuEvent.action("echo", Map.of("colour", "red")), s));
-        assertEquals("action 'echo': validation failed: (root).count : Invalid type. Expected: integer, given: string",
+        assertEquals("action 'echo': validation failed: count: Invalid type. Expected: integer, given: string",
                 rejected(JujuEvent.action("echo", Map.of("count", "3")), s));
-        assertEquals("action 'echo': validation failed: (root).count : Must be less than or equal to 10",
+        assertEquals("action 'echo': validation failed: count: Must be less than or equal to 10",
                 rejected(JujuEvent.action("echo", Map.of("count", 11)), s));
-        assertEquals("action 'echo': validation failed: (root).count : Must be greater than or equal to 1",
+        assertEquals("action 'echo': validation failed: count: Must be greater than or equal to 1",
                 rejected(JujuEvent.action("echo", Map.of("count", 0)), s));
-        assertEquals("action 'echo': validation failed: (root).message : Does not match pattern '^[a-z ]*$'",
+        assertEquals("action 'echo': validation failed: message: Does not match pattern '^[a-z ]*$'",
                 rejected(JujuEvent.action("echo", Map.of("message", "Hi!")), s));
-        assertEquals("action 'echo': validation failed: (root).mode : mode must be one of the following: \"fast\","
+        assertEquals("action 'echo': validation failed: mode: mode must be one of the following: \"fast\","
                 + " \"slow\"", rejected(JujuEvent.action("echo", Map.of("mode", "medium")), s));
-        assertEquals("action 'strict': validation failed: (root) : target is required",
+        assertEquals("action 'strict': validation failed: (root): target is required",
                 rejected(JujuEvent.action("strict"), s));
     }
 
@@ -218,22 +219,33 @@ class ConsistencyTest {
 
     @Test
     void badCharmFilesAreReportedAtLoad(@TempDir Path dir) throws IOException {
-        Files.writeString(dir.resolve("metadata.yaml"), "name: x\n");
+        Files.writeString(dir.resolve("metadata.yaml"), "name: x\nsummary: s\ndescription: d\n");
         Files.writeString(dir.resolve("config.yaml"), "options:\n  port:\n    type: int\n    default: abc\n");
-        assertEquals("config.yaml: invalid default: config option 'port' expected int, got String \"abc\"",
+        assertEquals("invalid config default: option \"port\" expected int, got \"abc\"",
                 assertThrows(IllegalArgumentException.class, () -> CharmFiles.load(dir)).getMessage());
         Files.writeString(dir.resolve("config.yaml"), "options:\n  port:\n    type: integer\n");
-        assertEquals("config.yaml: option 'port' has unknown type 'integer' (expected string, int, float, boolean or"
-                + " secret)", assertThrows(IllegalArgumentException.class, () -> CharmFiles.load(dir)).getMessage());
+        assertEquals("invalid config: option \"port\" has unknown type \"integer\"",
+                assertThrows(IllegalArgumentException.class, () -> CharmFiles.load(dir)).getMessage());
         Files.delete(dir.resolve("config.yaml"));
-        Files.writeString(dir.resolve("actions.yaml"), "go:\n  params:\n    list:\n      type: array\n      items: {}\n");
-        assertEquals("actions.yaml: action 'go' parameter 'list' uses JSON-schema keyword 'items', which the harness"
-                + " does not check", assertThrows(IllegalArgumentException.class, () -> CharmFiles.load(dir)).getMessage());
         Files.writeString(dir.resolve("metadata.yaml"), "summary: x\n");
-        assertEquals(dir.resolve("metadata.yaml") + ": 'name' is missing",
+        assertEquals("invalid metadata.yaml: \"name\" must be a string",
                 assertThrows(IllegalArgumentException.class, () -> CharmFiles.load(dir)).getMessage());
         Files.writeString(dir.resolve("metadata.yaml"), "name: [\n");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CharmFiles.load(dir)).getMessage()
-                .startsWith(dir.resolve("metadata.yaml") + " is not valid YAML: "));
+                .startsWith("invalid metadata.yaml: "));
+    }
+
+    @Test
+    void actionSchemasWithUncheckedKeywordsAreRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("metadata.yaml"), "name: x\nsummary: s\ndescription: d\n");
+        Files.writeString(dir.resolve("actions.yaml"), "go:\n  params:\n    list:\n      type: array\n"
+                + "      uniqueItems: true\n      items: {type: string}\n");
+        CharmSpec spec = new CharmSpec(Set.of(), Set.of(), Set.of(), Set.of("go"));
+        assertEquals("actions.yaml: action 'go' uses JSON-schema keywords that are not checked: list: uniqueItems",
+                assertThrows(IllegalArgumentException.class, () -> Context.fromCharmDir(spec, fw -> fw, dir))
+                        .getMessage());
+        Files.writeString(dir.resolve("actions.yaml"), "go:\n  params:\n    list:\n      type: array\n"
+                + "      items: {type: string}\n");
+        assertEquals("go", Context.fromCharmDir(spec, fw -> fw, dir).files().actions().action("go").orElseThrow().name());
     }
 }

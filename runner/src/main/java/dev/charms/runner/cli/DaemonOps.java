@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.charms.runner.controller.Controller;
 import dev.charms.runner.model.ActionTask;
 import dev.charms.runner.model.Application;
-import dev.charms.runner.model.ConfigOption;
+import dev.charms.charmfiles.ConfigOption;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -99,7 +99,7 @@ public final class ActionTask {
                     next = new LinkedHashMap<String, Object>();
                     at.put(segment, next);
                 }
-                at = YamlMaps.map(next, segment);
+                at = resultMap(next);
             }
             at.put(path.get(path.size() - 1), value);
         }
@@ -191,9 +191,15 @@ public final class ActionTask {
         }
     }
 
+    /** A map inside the results: one this task made, so its keys are strings. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resultMap(Object map) {
+        return (Map<String, Object>) map;
+    }
+
     private static Map<String, Object> deepCopy(Map<String, Object> m) {
         Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> sub ? deepCopy(YamlMaps.map(sub, k)) : v));
+        m.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> sub ? deepCopy(resultMap(sub)) : v));
         return out;
     }
 }

@@ -1,5 +1,7 @@
 package dev.charms.runner.model;
 
+import dev.charms.charmfiles.ActionsSpec;
+import dev.charms.charmfiles.ConfigSchema;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +106,7 @@ public final class Application {
      */
     public boolean setConfig(Map<String, String> rawValues) {
         synchronized (lock) {
-            Map<String, Object> parsed = charm.config().parse(rawValues);
+            Map<String, Object> parsed = ModelException.checked(() -> charm.config().parse(rawValues));
             Map<String, Object> before = config();
             parsed.forEach((k, v) -> {
                 if (v == null) {
@@ -125,7 +127,7 @@ public final class Application {
     public boolean resetConfig(List<String> keys) {
         synchronized (lock) {
             for (String k : keys) {
-                charm.config().require(k);
+                ModelException.checked(() -> charm.config().require(k));
             }
             Map<String, Object> before = config();
             keys.forEach(configValues::remove);

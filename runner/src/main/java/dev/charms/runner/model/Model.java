@@ -1,5 +1,7 @@
 package dev.charms.runner.model;
 
+import dev.charms.charmfiles.ActionsSpec;
+import dev.charms.charmfiles.Endpoint;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,7 +143,7 @@ public final class Model {
             }
             Application app = new Application(lock, this, appName, charm);
             applications.put(appName, app);
-            charm.meta().endpoints().values().stream().filter(e -> e.role() == EndpointSpec.Role.PEER)
+            charm.meta().endpoints().values().stream().filter(e -> e.role() == Endpoint.Role.PEER)
                     .forEach(e -> addRelation(List.of(new RelationEndpoint(appName, e))));
             return app;
         }
@@ -215,8 +217,8 @@ public final class Model {
             List<RelationEndpoint[]> candidates = new ArrayList<>();
             for (RelationEndpoint a : endpointsOf(sideA)) {
                 for (RelationEndpoint b : endpointsOf(sideB)) {
-                    boolean roles = (a.spec().role() == EndpointSpec.Role.PROVIDER && b.spec().role() == EndpointSpec.Role.REQUIRER)
-                            || (a.spec().role() == EndpointSpec.Role.REQUIRER && b.spec().role() == EndpointSpec.Role.PROVIDER);
+                    boolean roles = (a.spec().role() == Endpoint.Role.PROVIDER && b.spec().role() == Endpoint.Role.REQUIRER)
+                            || (a.spec().role() == Endpoint.Role.REQUIRER && b.spec().role() == Endpoint.Role.PROVIDER);
                     if (roles && a.spec().interfaceName().equals(b.spec().interfaceName())
                             && !a.application().equals(b.application())) {
                         candidates.add(new RelationEndpoint[] {a, b});
@@ -355,7 +357,7 @@ public final class Model {
             if (spec.action(action).isEmpty()) {
                 throw new ModelException("action \"" + action + "\" not defined on unit \"" + unitName + "\"");
             }
-            Map<String, Object> validated = spec.validate(action, params);
+            Map<String, Object> validated = ModelException.checked(() -> spec.validate(action, params));
             String operationId = String.valueOf(nextOperationId++);
             String taskId = String.valueOf(nextOperationId++);
             ActionTask task = new ActionTask(lock, taskId, operationId, unitName, action, validated);

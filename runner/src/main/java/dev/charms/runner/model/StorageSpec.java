@@ -1,13 +1,26 @@
 package dev.charms.runner.model;
 
-/**
- * A storage declared in metadata.yaml.
- *
- * @param name     storage name, e.g. {@code data}
- * @param type     {@code filesystem} or {@code block}
- * @param location mount point for filesystem storage (may be empty)
- * @param minCount lower bound of {@code multiple.range} (default 1)
- * @param maxCount upper bound, -1 for unbounded (default 1)
- */
-public record StorageSpec(String name, String type, String location, int minCount, int maxCount) {
+import dev.charms.charmfiles.Storage;
+
+/** A storage of a deployed charm, as the controller attaches it to new units. */
+public record StorageSpec(Storage storage) {
+    /** The storage name, e.g. {@code data}. */
+    public String name() {
+        return storage.name();
+    }
+
+    /** {@code filesystem} or {@code block}. */
+    public String type() {
+        return storage.type();
+    }
+
+    /** The mount point for filesystem storage (may be empty). */
+    public String location() {
+        return storage.location();
+    }
+
+    /** How many instances each unit gets at deploy (the lower bound of {@code multiple.range}). */
+    public int minCount() {
+        return storage.minCount();
+    }
 }

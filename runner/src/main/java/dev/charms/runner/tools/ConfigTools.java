@@ -1,6 +1,6 @@
 package dev.charms.runner.tools;
 
-import dev.charms.runner.model.ConfigOption;
+import dev.charms.charmfiles.ConfigOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,6 +1,6 @@
 package dev.charms.runner.tools;
 
-import dev.charms.runner.model.ResourceSpec;
+import dev.charms.charmfiles.Resource;
 import dev.charms.runner.model.StorageAttachment;
 import dev.charms.runner.model.Unit;
 import dev.charms.runner.model.UnitNames;
@@ -21,7 +21,7 @@ final class MiscTools {
     }
 
     /** Where the controller puts a unit's copy of a resource: {@code <agent dir>/resources/<name>/<filename>}. */
-    static String resourcePath(Unit unit, ResourceSpec spec) {
+    static String resourcePath(Unit unit, Resource spec) {
         return "/var/lib/juju/agents/" + UnitNames.tag(unit.name()) + "/resources/" + spec.name() + "/"
                 + spec.filename();
     }
@@ -33,7 +33,7 @@ final class MiscTools {
         String name = call.args().get(0);
         call.noMoreArgs(1);
         Unit unit = call.unit();
-        ResourceSpec spec = unit.application().meta().resources().get(name);
+        Resource spec = unit.application().meta().resources().get(name);
         if (spec == null || !unit.application().resources().containsKey(name)) {
             throw ToolException.failure("could not download resource: resource#" + unit.applicationName() + "/"
                     + name + " not found");

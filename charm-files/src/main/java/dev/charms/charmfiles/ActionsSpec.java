@@ -1,4 +1,4 @@
-package dev.charms.runner.model;
+package dev.charms.charmfiles;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,13 +11,21 @@ import java.util.regex.Pattern;
 /**
  * actions.yaml: the actions with their parameter schemas. Each action's schema is wrapped the way Juju
  * does ({@code {type: object, title: <name>, properties: <params>, additionalProperties: false, ...}}) so
- * unknown params are rejected unless the spec sets {@code additionalProperties: true}.
+ * unknown params are rejected unless the spec sets {@code additionalProperties: true}. Params are checked
+ * as Juju checks them for {@code juju run} (see {@link #validate}).
  */
 public final class ActionsSpec {
     private static final Pattern NAME = Pattern.compile("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$");
 
-    /** One action: its description, whether it may run in parallel, and its full JSON schema. */
-    public record Action(String name, String description, boolean parallel, Map<String, Object> schema) {
+    /**
+     * One action: its description, whether it may run in parallel, and its full JSON schema.
+     *
+     * @param unevaluatedKeywords schema keywords no check here evaluates, as {@code field: keyword}
+     *                            ({@code (root)} for the action itself); Juju accepts them, a stricter
+     *                            reader may refuse them
+     */
+    public record Action(String name, String description, boolean parallel, Map<String, Object> schema,
+                         List<String> unevaluatedKeywords) {
     }
 
     private final Map<String, Action> actions;
@@ -26,11 +34,12 @@ public final class ActionsSpec {
         this.actions = Collections.unmodifiableMap(actions);
     }
 
+    /** No actions (a charm without actions.yaml). */
     public static ActionsSpec empty() {
         return new ActionsSpec(new LinkedHashMap<>());
     }
 
-    /** Parses actions.yaml text; throws {@link ModelException} naming the action and the problem. */
+    /** Parses actions.yaml text; throws {@link CharmFileException} naming the action and the problem. */
     public static ActionsSpec parse(String yaml) {
         Map<String, Object> doc = YamlMaps.load(yaml, "actions.yaml");
         Map<String, Action> out = new LinkedHashMap<>();
@@ -38,7 +47,7 @@ public final class ActionsSpec {
             String name = e.getKey();
             String what = "actions.yaml action \"" + name + "\"";
             if (!NAME.matcher(name).matches() || name.equals("juju") || name.startsWith("juju-")) {
-                throw new ModelException("invalid " + what + ": bad action name");
+                throw new CharmFileException("invalid " + what + ": bad action name");
             }
             Map<String, Object> spec = e.getValue() == null ? Map.of() : YamlMaps.map(e.getValue(), what);
             Map<String, Object> schema = new LinkedHashMap<>();
@@ -49,7 +58,7 @@ public final class ActionsSpec {
             boolean parallel = false;
             for (Map.Entry<String, Object> s : spec.entrySet()) {
                 switch (s.getKey()) {
-                    case "$ref", "$schema" -> throw new ModelException("invalid " + what + ": schema key \""
+                    case "$ref", "$schema" -> throw new CharmFileException("invalid " + what + ": schema key \""
                             + s.getKey() + "\" not compatible with this version of juju");
                     case "description" -> {
                         description = YamlMaps.string(s.getValue(), what + " description");
@@ -65,11 +74,14 @@ public final class ActionsSpec {
             schema.putIfAbsent("description", description);
             schema.putIfAbsent("properties", Map.of());
             JsonSchema.checkSchema(schema, what);
-            out.put(name, new Action(name, description, parallel, schema));
+            List<String> unevaluated = new ArrayList<>();
+            JsonSchema.unevaluated(schema, "(root)", unevaluated);
+            out.put(name, new Action(name, description, parallel, schema, List.copyOf(unevaluated)));
         }
         return new ActionsSpec(out);
     }
 
+    /** All actions by name, in file order. */
     public Map<String, Action> actions() {
         return actions;
     }
@@ -80,19 +92,20 @@ public final class ActionsSpec {
 
     /**
      * Validates {@code params} of action {@code name} against its schema and returns a copy with schema
-     * defaults inserted. Throws {@link ModelException}
-     * ({@code validation failed: (root): Additional property x is not allowed; ...}) when invalid.
+     * defaults inserted. Throws {@link CharmFileException}
+     * ({@code validation failed: (root): Additional property x is not allowed; ...}) when invalid, with
+     * every problem gojsonschema would report, sorted.
      */
     public Map<String, Object> validate(String name, Map<String, Object> params) {
         Action action = actions.get(name);
         if (action == null) {
-            throw new ModelException("action \"" + name + "\" not defined");
+            throw new CharmFileException("action \"" + name + "\" not defined");
         }
         List<String> errors = new ArrayList<>();
         JsonSchema.validate(params, action.schema(), "(root)", errors);
         if (!errors.isEmpty()) {
             Collections.sort(errors);
-            throw new ModelException("validation failed: " + String.join("; ", errors));
+            throw new CharmFileException("validation failed: " + String.join("; ", errors));
         }
         return JsonSchema.insertDefaults(params, action.schema());
     }

@@ -1,4 +1,4 @@
-package dev.charms.runner.model;
+package dev.charms.charmfiles;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +18,7 @@ final class YamlMaps {
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
         } catch (YAMLException e) {
-            throw new ModelException("invalid " + what + ": " + e.getMessage().replace('\n', ' '));
+            throw new CharmFileException("invalid " + what + ": " + e.getMessage().replace('\n', ' '));
         }
         if (doc == null) {
             return new LinkedHashMap<>();
@@ -30,11 +30,11 @@ final class YamlMaps {
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object o, String what) {
         if (!(o instanceof Map<?, ?> m)) {
-            throw new ModelException("invalid " + what + ": expected a map, got " + describe(o));
+            throw new CharmFileException("invalid " + what + ": expected a map, got " + describe(o));
         }
         for (Object k : m.keySet()) {
             if (!(k instanceof String)) {
-                throw new ModelException("invalid " + what + ": key " + k + " is not a string");
+                throw new CharmFileException("invalid " + what + ": key " + k + " is not a string");
             }
         }
         return (Map<String, Object>) m;
@@ -45,7 +45,7 @@ final class YamlMaps {
             return "";
         }
         if (!(o instanceof String s)) {
-            throw new ModelException("invalid " + what + ": expected a string, got " + describe(o));
+            throw new CharmFileException("invalid " + what + ": expected a string, got " + describe(o));
         }
         return s;
     }

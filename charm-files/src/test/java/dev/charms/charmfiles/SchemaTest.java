@@ -1,19 +1,22 @@
-package dev.charms.runner.model;
+package dev.charms.charmfiles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CharmFilesTest {
+class SchemaTest {
     private static final String CONFIG = """
             options:
               port: {type: int, default: 2379}
@@ -55,13 +58,13 @@ class CharmFilesTest {
         assertEquals("string", s.require("name").type());
         assertEquals(Map.of("port", 2379L, "ratio", 1.0, "tls", true, "name", "etcd"), s.defaults());
         assertEquals(Map.of("port", 4001L), s.parse(Map.of("port", "4001")));
-        assertEquals("unknown option \"nope\"", assertThrows(ModelException.class,
+        assertEquals("unknown option \"nope\"", assertThrows(CharmFileException.class,
                 () -> s.parse(Map.of("nope", "1"))).getMessage());
-        assertEquals("option \"port\" expected int, got \"1.5\"", assertThrows(ModelException.class,
+        assertEquals("option \"port\" expected int, got \"1.5\"", assertThrows(CharmFileException.class,
                 () -> s.parse(Map.of("port", "1.5"))).getMessage());
-        assertEquals("option \"port\" expected int, got \"abc\"", assertThrows(ModelException.class,
+        assertEquals("option \"port\" expected int, got \"abc\"", assertThrows(CharmFileException.class,
                 () -> s.parse(Map.of("port", "abc"))).getMessage());
-        assertEquals("option \"tls\" expected boolean, got \"yes\"", assertThrows(ModelException.class,
+        assertEquals("option \"tls\" expected boolean, got \"yes\"", assertThrows(CharmFileException.class,
                 () -> s.parse(Map.of("tls", "yes"))).getMessage());
         for (String t : List.of("true", "True", "TRUE", "t", "T", "1")) {
             assertEquals(true, s.parse(Map.of("tls", t)).get("tls"));
@@ -70,7 +73,7 @@ class CharmFilesTest {
             assertEquals(false, s.parse(Map.of("tls", t)).get("tls"));
         }
         assertEquals(2.5, s.parse(Map.of("ratio", "2.5")).get("ratio"));
-        assertEquals("option \"ratio\" expected float, got \"x\"", assertThrows(ModelException.class,
+        assertEquals("option \"ratio\" expected float, got \"x\"", assertThrows(CharmFileException.class,
                 () -> s.parse(Map.of("ratio", "x"))).getMessage());
         Map<String, Object> reset = s.parse(Map.of("port", ""));
         assertTrue(reset.containsKey("port"));
@@ -80,11 +83,11 @@ class CharmFilesTest {
 
     @Test
     void configSchemaRejectsBadFiles() {
-        assertEquals("invalid config: empty configuration", assertThrows(ModelException.class,
+        assertEquals("invalid config: empty configuration", assertThrows(CharmFileException.class,
                 () -> ConfigSchema.parse("foo: 1\n")).getMessage());
-        assertEquals("invalid config: option \"a\" has unknown type \"list\"", assertThrows(ModelException.class,
+        assertEquals("invalid config: option \"a\" has unknown type \"list\"", assertThrows(CharmFileException.class,
                 () -> ConfigSchema.parse("options:\n  a: {type: list}\n")).getMessage());
-        assertEquals("invalid config default: option \"a\" expected int, got \"x\"", assertThrows(ModelException.class,
+        assertEquals("invalid config default: option \"a\" expected int, got \"x\"", assertThrows(CharmFileException.class,
                 () -> ConfigSchema.parse("options:\n  a: {type: int, default: x}\n")).getMessage());
     }
 
@@ -116,20 +119,20 @@ class CharmFilesTest {
         assertEquals("validation failed: key-type: key-type must be one of the following: \"ecdsa-p256\", \"ed25519\"; "
                 + "validity-days: Must be greater than or equal to 1", fails(spec, two));
         assertEquals(Map.of("x", 1), spec.validate("open", Map.of("x", 1)));
-        assertEquals("action \"nope\" not defined", assertThrows(ModelException.class,
+        assertEquals("action \"nope\" not defined", assertThrows(CharmFileException.class,
                 () -> spec.validate("nope", Map.of())).getMessage());
         assertEquals("No description", spec.action("open").orElseThrow().description());
     }
 
     private static String fails(ActionsSpec spec, Map<String, Object> params) {
-        return assertThrows(ModelException.class, () -> spec.validate("generate-client-certificates", params)).getMessage();
+        return assertThrows(CharmFileException.class, () -> spec.validate("generate-client-certificates", params)).getMessage();
     }
 
     @Test
     void actionsSpecRejectsBadNames() {
-        assertThrows(ModelException.class, () -> ActionsSpec.parse("Bad_Name: {}\n"));
-        assertThrows(ModelException.class, () -> ActionsSpec.parse("juju-run: {}\n"));
-        assertThrows(ModelException.class, () -> ActionsSpec.parse("a:\n  params:\n    p: {type: text}\n"));
+        assertThrows(CharmFileException.class, () -> ActionsSpec.parse("Bad_Name: {}\n"));
+        assertThrows(CharmFileException.class, () -> ActionsSpec.parse("juju-run: {}\n"));
+        assertThrows(CharmFileException.class, () -> ActionsSpec.parse("a:\n  params:\n    p: {type: text}\n"));
     }
 
     @Test
@@ -144,22 +147,81 @@ class CharmFilesTest {
                 resources: {etcd: {type: file, filename: etcd.tar.gz}}
                 storage: {data: {type: filesystem, location: /var/lib/etcd, multiple: {range: 0-1}}, logs: {type: block, multiple: {range: 2+}}}
                 """);
-        Charm charm = Charm.load(dir);
-        CharmMeta m = charm.meta();
+        CharmFiles charm = CharmFiles.load(dir);
+        Metadata m = charm.metadata();
         assertEquals(List.of("cluster", "db", "certificates"), List.copyOf(m.endpoints().keySet()));
-        assertEquals(EndpointSpec.Role.PEER, m.endpoint("cluster").orElseThrow().role());
+        assertEquals(Endpoint.Role.PEER, m.endpoint("cluster").orElseThrow().role());
         assertEquals("etcd-peer", m.endpoint("cluster").orElseThrow().interfaceName());
         assertEquals(1, m.endpoint("certificates").orElseThrow().limit());
-        assertEquals(new StorageSpec("data", "filesystem", "/var/lib/etcd", 0, 1), m.storage().get("data"));
+        assertEquals(new Storage("data", "filesystem", "/var/lib/etcd", 0, 1), m.storage().get("data"));
         assertEquals(-1, m.storage().get("logs").maxCount());
         assertEquals("etcd.tar.gz", m.resources().get("etcd").filename());
         assertTrue(charm.config().options().isEmpty());
         assertFalse(m.hasBinding("nope"));
-        assertEquals("invalid metadata.yaml: \"summary\" must be a string", assertThrows(ModelException.class,
-                () -> CharmMeta.parse("name: x\ndescription: d\n")).getMessage());
-        assertTrue(assertThrows(ModelException.class, () -> CharmMeta.parse("name: x\nsummary: s\ndescription: d\n"
+        assertEquals("invalid metadata.yaml: \"summary\" must be a string", assertThrows(CharmFileException.class,
+                () -> Metadata.parse("name: x\ndescription: d\n")).getMessage());
+        assertTrue(assertThrows(CharmFileException.class, () -> Metadata.parse("name: x\nsummary: s\ndescription: d\n"
                 + "provides: {juju-info: {interface: x}}\n")).getMessage().contains("reserved"));
-        assertTrue(assertThrows(ModelException.class, () -> Charm.load(dir.resolve("missing")))
+        assertTrue(assertThrows(CharmFileException.class, () -> CharmFiles.load(dir.resolve("missing")))
                 .getMessage().startsWith("charm missing from disk"));
+    }
+
+    @Test
+    void typedValuesFollowTheOptionType() {
+        ConfigSchema s = ConfigSchema.parse(CONFIG);
+        ConfigOption port = s.require("port");
+        assertEquals(Optional.of(5L), port.typed(5));
+        assertEquals(Optional.of(5L), port.typed((short) 5));
+        assertEquals(Optional.of(5L), port.typed(BigInteger.valueOf(5)));
+        assertEquals(Optional.empty(), port.typed(BigInteger.TWO.pow(64)));
+        assertEquals(Optional.empty(), port.typed(5.5));
+        assertEquals(Optional.empty(), port.typed("5"));
+        assertEquals(Optional.of(1.0), s.require("ratio").typed(1));
+        assertEquals(Optional.empty(), s.require("ratio").typed(BigInteger.ONE));
+        assertEquals(Optional.of(true), s.require("tls").typed(true));
+        assertEquals(Optional.empty(), s.require("tls").typed("true"));
+        assertEquals(Optional.of("x"), s.require("token").typed("x"));
+        assertEquals(Optional.empty(), s.require("name").typed(5));
+        assertEquals("invalid config default: option \"a\" expected float, got true",
+                assertThrows(CharmFileException.class,
+                        () -> ConfigSchema.parse("options:\n  a: {type: float, default: true}\n")).getMessage());
+    }
+
+    @Test
+    void unevaluatedKeywordsAreListedNotRefused() {
+        ActionsSpec spec = ActionsSpec.parse("""
+                go:
+                  $comment: x
+                  params:
+                    list:
+                      type: array
+                      uniqueItems: true
+                      items: {type: object, properties: {k: {type: string, format: uri}}}
+                    plain: {type: string, examples: [a], title: Plain}
+                """);
+        assertEquals(List.of("(root): $comment", "list: uniqueItems", "list.items.k: format"),
+                spec.action("go").orElseThrow().unevaluatedKeywords());
+        assertEquals(List.of(), ActionsSpec.parse(ACTIONS).action("open").orElseThrow().unevaluatedKeywords());
+    }
+
+    @Test
+    void endpointsKeepTheirRoleAndBindingsIncludeExtraOnes() {
+        Metadata m = Metadata.parse("""
+                name: x
+                summary: s
+                description: d
+                requires: {certificates: {interface: tls-certificates}}
+                peers: {cluster: {interface: x-peer}}
+                extra-bindings: {public: }
+                """);
+        assertEquals(List.of("cluster", "certificates"), List.copyOf(m.endpoints().keySet()));
+        assertEquals("peers", m.endpoint("cluster").orElseThrow().role().section());
+        assertEquals(Endpoint.Role.REQUIRER, m.endpoint("certificates").orElseThrow().role());
+        assertEquals(Set.of("public"), m.extraBindings());
+        assertTrue(m.hasBinding("public"));
+        assertTrue(m.hasBinding("cluster"));
+        assertEquals("invalid metadata.yaml requires.cluster: endpoint \"cluster\" declared twice",
+                assertThrows(CharmFileException.class, () -> Metadata.parse("name: x\nsummary: s\ndescription: d\n"
+                        + "peers: {cluster: p}\nrequires: {cluster: r}\n")).getMessage());
     }
 }

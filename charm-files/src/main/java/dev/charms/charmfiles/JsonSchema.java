@@ -1,4 +1,4 @@
-package dev.charms.runner.model;
+package dev.charms.charmfiles;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -16,7 +17,33 @@ import java.util.stream.Collectors;
  * items, minItems/maxItems, default. Error texts follow gojsonschema ({@code field: description}).
  */
 final class JsonSchema {
+    /** Keywords {@link #validate} and {@link #insertDefaults} evaluate, and annotations that carry no rule. */
+    private static final Set<String> KEYWORDS = Set.of("type", "enum", "minimum", "maximum", "exclusiveMinimum",
+            "exclusiveMaximum", "minLength", "maxLength", "pattern", "required", "properties",
+            "additionalProperties", "items", "minItems", "maxItems", "default", "description", "title", "examples");
+
     private JsonSchema() {
+    }
+
+    /**
+     * Adds {@code field: keyword} to {@code out} for each keyword outside {@link #KEYWORDS} in the schema
+     * or in a schema nested in it (properties, items, additionalProperties).
+     */
+    static void unevaluated(Map<String, Object> schema, String field, List<String> out) {
+        schema.keySet().stream().filter(k -> !KEYWORDS.contains(k)).forEach(k -> out.add(field + ": " + k));
+        if (schema.get("properties") instanceof Map<?, ?> props) {
+            YamlMaps.map(props, field).forEach((k, v) -> {
+                if (v instanceof Map<?, ?> sub) {
+                    unevaluated(YamlMaps.map(sub, k), field.equals("(root)") ? k : field + "." + k, out);
+                }
+            });
+        }
+        if (schema.get("items") instanceof Map<?, ?> items) {
+            unevaluated(YamlMaps.map(items, field), field + ".items", out);
+        }
+        if (schema.get("additionalProperties") instanceof Map<?, ?> extra) {
+            unevaluated(YamlMaps.map(extra, field), field + ".additionalProperties", out);
+        }
     }
 
     /** Rejects malformed schemas (bad type names, uncompilable patterns) at charm load time. */
@@ -24,14 +51,14 @@ final class JsonSchema {
         Object type = schema.get("type");
         for (Object t : type instanceof List<?> l ? l : type == null ? List.of() : List.of(type)) {
             if (!List.of("string", "integer", "number", "boolean", "array", "object", "null").contains(t)) {
-                throw new ModelException("invalid " + what + ": unknown type \"" + t + "\"");
+                throw new CharmFileException("invalid " + what + ": unknown type \"" + t + "\"");
             }
         }
         if (schema.get("pattern") != null) {
             try {
                 Pattern.compile(String.valueOf(schema.get("pattern")));
             } catch (PatternSyntaxException e) {
-                throw new ModelException("invalid " + what + ": bad pattern \"" + schema.get("pattern") + "\"");
+                throw new CharmFileException("invalid " + what + ": bad pattern \"" + schema.get("pattern") + "\"");
             }
         }
         if (schema.get("properties") != null) {
