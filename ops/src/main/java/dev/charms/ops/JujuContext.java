@@ -3,7 +3,7 @@ package dev.charms.ops;
 import java.util.Map;
 
 /**
- * The hook environment Juju hands the charm (juju-contract.md section 3), read once at start-up.
+ * The hook environment Juju hands the charm (docs/juju-contract.md, section 3), read once at start-up.
  * Missing mandatory variables are reported by name.
  */
 public record JujuContext(String dispatchPath, String hookName, String unitName, String modelName,

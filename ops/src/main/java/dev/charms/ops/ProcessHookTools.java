@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real Juju hook tools found on PATH, exactly as juju-contract.md section 4 describes them:
+ * Runs the real Juju hook tools found on PATH, exactly as docs/juju-contract.md, section 4 describes them:
  * {@code --format=json} wherever a tool prints something, {@code -r} with the numeric relation id, data
  * and secret content passed on stdin or in a 0600 temporary file (never as arguments, so it cannot leak
  * into process listings or error messages). A tool's exit code 1 or 2 and its {@code ERROR ...} line

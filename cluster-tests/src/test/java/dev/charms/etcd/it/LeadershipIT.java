@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Juju may move leadership at any hook boundary and runs the units' hooks in no guaranteed order across
- * units (contract sections 5 and 6). Through the runner with real etcd: every hook waits a random
+ * units (docs/juju-contract.md, sections 5 and 6). Through the runner with real etcd: every hook waits a random
  * 0-1 s first (the runner's hook-jitter), and leadership is moved at the awkward moments, to a unit
  * that has not joined the cluster yet, to a unit still installing, to a learner, away from a leader that
  * is being removed (or, as Juju does, only once it is gone), and through a rolling restart that moves both

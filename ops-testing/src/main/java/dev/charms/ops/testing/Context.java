@@ -22,7 +22,7 @@ import java.util.function.Function;
 /**
  * Runs a charm against the testing harness: <em>State in, event, State out</em>, no processes. Each run
  * checks that Juju could produce the state and event, builds the exact hook environment of
- * juju-contract.md section 3, gives the charm in-memory hook tools backed by the state, runs
+ * docs/juju-contract.md, section 3, gives the charm in-memory hook tools backed by the state, runs
  * {@link Framework#run} and returns an {@link Output}.
  *
  * <pre>{@code
@@ -125,7 +125,7 @@ public final class Context {
                 tools.actionFailure(), tools.actionLogs(), tools.statusHistory(), tools.calls(), env);
     }
 
-    /** The variables Juju exports for this hook or action (juju-contract.md section 3). */
+    /** The variables Juju exports for this hook or action (docs/juju-contract.md, section 3). */
     private Map<String, String> environment(State s, JujuEvent event, String taskId) {
         String unit = s.unitName();
         String charmDir = files.dir().toAbsolutePath().toString();

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * One running hook or action on one unit. Knows what the hook is about (relation, remote unit, storage,
- * secret, action task), builds the process environment of contract section 3, and holds the changes
+ * secret, action task), builds the process environment of docs/juju-contract.md, section 3, and holds the changes
  * Juju buffers until the hook exits 0: relation-set (unit and application bags), open/close-port,
  * state-set/delete and secret add/set/remove/grant/revoke. {@link #commit()} applies them atomically;
  * {@link #discard()} drops them. Immediate writes (status-set, application-version-set, leader-set,
@@ -223,7 +223,7 @@ public final class HookContext {
     }
 
     /**
-     * The exact environment of the hook or action process (contract section 3).
+     * The exact environment of the hook or action process (docs/juju-contract.md, section 3).
      *
      * @param charmDir   the charm directory as the unit sees it
      * @param toolsDir   the hook tools directory as the unit sees it (first on PATH)

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hook order of deploy, add-unit and remove-unit with the recorder charm in real machines (contract section 2). */
+/** Hook order of deploy, add-unit and remove-unit with the recorder charm in real machines (docs/juju-contract.md, section 2). */
 class SchedulingIT {
     private static final Duration SETTLE = Duration.ofMinutes(2);
     private ModelPaths paths;
