@@ -2,13 +2,13 @@ package dev.charms.runner.controller;
 
 import dev.charms.runner.model.Application;
 import dev.charms.runner.model.Charm;
-import dev.charms.runner.model.EndpointSpec;
+import dev.charms.charmfiles.Endpoint;
 import dev.charms.runner.model.Model;
 import dev.charms.runner.model.ModelException;
 import dev.charms.runner.model.Relation;
 import dev.charms.runner.model.RelationEndpoint;
 import dev.charms.runner.model.StorageAttachment;
-import dev.charms.runner.model.StorageSpec;
+import dev.charms.charmfiles.Storage;
 import dev.charms.runner.model.Unit;
 
 import java.io.IOException;
@@ -102,7 +102,7 @@ final class Deployments {
                 }
                 for (Relation r : model.relationsOf(appName)) {
                     RelationEndpoint ep = r.endpointOf(appName).orElseThrow();
-                    Optional<EndpointSpec> kept = charm.meta().endpoint(ep.spec().name());
+                    Optional<Endpoint> kept = charm.meta().endpoint(ep.spec().name());
                     if (kept.isEmpty() || !kept.get().interfaceName().equals(ep.spec().interfaceName())) {
                         throw new ModelException("cannot refresh \"" + appName + "\": the new charm has no endpoint \""
                             + ep.spec().name() + "\" (interface " + ep.spec().interfaceName() + ") that relation "
@@ -188,7 +188,7 @@ final class Deployments {
             charms.unitDeployed(unit.name(), app.name());
             leadership.claimIfVacant(app, unit);
             List<Hook> initial = new ArrayList<>();
-            for (StorageSpec s : app.meta().storage().values()) {
+            for (Storage s : app.meta().storage().values()) {
                 for (int i = 0; i < s.minCount(); i++) {
                     int seq = storageSequence.merge(s.name(), 1, Integer::sum) - 1;
                     String id = s.name() + "/" + seq;

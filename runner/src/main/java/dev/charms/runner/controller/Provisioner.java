@@ -3,7 +3,7 @@ package dev.charms.runner.controller;
 import dev.charms.runner.machine.Machine;
 import dev.charms.runner.machine.NamespaceMachine;
 import dev.charms.runner.model.Application;
-import dev.charms.runner.model.StorageSpec;
+import dev.charms.charmfiles.Storage;
 import dev.charms.runner.model.Unit;
 
 import java.io.IOException;
@@ -35,7 +35,7 @@ final class Provisioner {
             for (Map.Entry<String, Path> r : app.resources().entrySet()) {
                 copyResource(machine, app, r.getKey(), r.getValue());
             }
-            for (StorageSpec s : app.meta().storage().values()) {
+            for (Storage s : app.meta().storage().values()) {
                 if (s.minCount() > 0 && "filesystem".equals(s.type()) && s.location() != null) {
                     makeDirectory(machine, s.location());
                 }

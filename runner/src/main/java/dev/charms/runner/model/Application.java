@@ -2,6 +2,7 @@ package dev.charms.runner.model;
 
 import dev.charms.charmfiles.ActionsSpec;
 import dev.charms.charmfiles.ConfigSchema;
+import dev.charms.charmfiles.Metadata;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Application {
         return charm().dir();
     }
 
-    public CharmMeta meta() {
+    public Metadata meta() {
         return charm().meta();
     }
 

@@ -248,7 +248,7 @@ public final class Model {
         String appName = colon < 0 ? side : side.substring(0, colon);
         Application app = requireApplication(appName);
         List<RelationEndpoint> out = new ArrayList<>();
-        for (EndpointSpec spec : app.meta().endpoints().values()) {
+        for (Endpoint spec : app.meta().endpoints().values()) {
             if (colon < 0 || spec.name().equals(side.substring(colon + 1))) {
                 out.add(new RelationEndpoint(appName, spec));
             }

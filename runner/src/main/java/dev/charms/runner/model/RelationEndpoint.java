@@ -1,7 +1,9 @@
 package dev.charms.runner.model;
 
+import dev.charms.charmfiles.Endpoint;
+
 /** One side of a relation: an application's endpoint. */
-public record RelationEndpoint(String application, EndpointSpec spec) {
+public record RelationEndpoint(String application, Endpoint spec) {
     /** The endpoint name, e.g. {@code db}. */
     public String name() {
         return spec.name();
