@@ -38,7 +38,7 @@ final class CdsTraining {
      * reads the client's HTTP/2 preface and hangs up, so the call fails after the handshake.
      */
     static void tlsExchange(TlsPaths tls) throws IOException {
-        javax.net.ssl.SSLContext ctx = dev.charms.etcd.workload.PemFiles.sslContext(tls);
+        javax.net.ssl.SSLContext ctx = dev.charms.etcd.workload.TlsContexts.sslContext(tls);
         try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
                 .createServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
             javax.net.ssl.SSLParameters params = server.getSSLParameters();
