@@ -28,6 +28,14 @@ class RosterTest {
     }
 
     @Test
+    void theJsonKeepsItsWireValuesForRolesAndClusterStates() {
+        String json = Roster.empty().with("etcd/2", entry("etcd-2", MemberRole.LEARNER))
+                .with("etcd/0", new Roster.Entry("a", "etcd-0", "u", MemberRole.VOTER, "", InitialClusterState.NEW)).toJson();
+        assertTrue(json.contains("\"role\":\"learner\"") && json.contains("\"role\":\"voter\""), json);
+        assertTrue(json.contains("\"cluster-state\":\"existing\"") && json.contains("\"cluster-state\":\"new\""), json);
+    }
+
+    @Test
     void withoutAndRoleChanges() {
         Roster r = Roster.empty().with("etcd/0", entry("etcd-0", MemberRole.LEARNER));
         assertEquals(MemberRole.VOTER, r.with("etcd/0", r.get("etcd/0").withRole(MemberRole.VOTER)).get("etcd/0").role());

@@ -61,7 +61,8 @@ public final class HookScope implements AutoCloseable {
     private boolean membershipDue;
     private EtcdCluster membershipCluster;
 
-    private HookScope(Framework fw, Host host, UnitState state, EtcdSettings settings, EtcdInstallation installation,
+    /** A scope over what {@link #open} found (or, in tests, what a test hands it). */
+    HookScope(Framework fw, Host host, UnitState state, EtcdSettings settings, EtcdInstallation installation,
                       Relation peer, Node node, UnitTls tls, Roster roster) {
         this.fw = fw;
         this.model = fw.model();

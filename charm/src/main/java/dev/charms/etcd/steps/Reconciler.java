@@ -56,36 +56,44 @@ public final class Reconciler {
         }
         Trace.mark("reconcile: prepared");
         try (HookScope scope = opened.get()) {
-            Optional<Unsettled> rerun = Optional.empty();
-            for (int round = 1; round <= MAX_ROUNDS; round++) {
-                scope.beginRound(round, rerun.orElse(null));
-                if (!runAll(CONVERGING, scope)) {
-                    return;
-                }
-                rerun = scope.unsettledBy();
-                if (rerun.isEmpty()) {
-                    break;
-                }
-            }
-            runAll(CLOSING, scope);
+            runRounds(scope, CONVERGING, CLOSING).ifPresent(fw::reportUnitStatus);
         }
         Trace.mark("reconcile: done");
     }
 
-    /** Runs each step that applies, in order; false when one halted the pass (its status is reported). */
-    private boolean runAll(List<Step> steps, HookScope scope) {
+    /**
+     * Runs the {@code converging} steps, again while a round leaves the pass unsettled (at most
+     * {@link #MAX_ROUNDS} rounds), then the {@code closing} steps. Returns the status of a step that halted
+     * the pass, which then ends there.
+     */
+    static Optional<Status> runRounds(HookScope scope, List<Step> converging, List<Step> closing) {
+        Optional<Unsettled> rerun = Optional.empty();
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            scope.beginRound(round, rerun.orElse(null));
+            Optional<Status> halted = runAll(converging, scope);
+            if (halted.isPresent()) {
+                return halted;
+            }
+            rerun = scope.unsettledBy();
+            if (rerun.isEmpty()) {
+                break;
+            }
+        }
+        return runAll(closing, scope);
+    }
+
+    /** Runs each step that applies, in order; the status of one that halted the pass, if any. */
+    private static Optional<Status> runAll(List<Step> steps, HookScope scope) {
         for (Step step : steps) {
             if (!step.appliesTo(scope)) {
                 continue;
             }
             step.run(scope);
             Trace.mark("reconcile: " + step.getClass().getSimpleName());
-            Optional<Status> halted = scope.halted();
-            if (halted.isPresent()) {
-                fw.reportUnitStatus(halted.get());
-                return false;
+            if (scope.halted().isPresent()) {
+                return scope.halted();
             }
         }
-        return true;
+        return Optional.empty();
     }
 }
