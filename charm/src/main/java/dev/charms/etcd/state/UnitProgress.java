@@ -1,7 +1,6 @@
 package dev.charms.etcd.state;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * How far a unit has come, as it publishes it in its peer bag under {@link dev.charms.etcd.PeerData#STATE}:
@@ -22,17 +21,6 @@ public enum UnitProgress {
     /** The value in the unit bag. */
     public String wire() {
         return wire;
-    }
-
-    /** The progress a unit bag states; empty when it states none (or one this charm does not know). */
-    public static Optional<UnitProgress> of(Map<String, String> unitBag) {
-        String value = unitBag.get(dev.charms.etcd.PeerData.STATE);
-        for (UnitProgress p : values()) {
-            if (p.wire.equals(value)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 
     /** Whether {@code unitBag} states this progress. */

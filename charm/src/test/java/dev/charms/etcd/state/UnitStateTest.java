@@ -65,8 +65,8 @@ class UnitStateTest {
         assertEquals(Optional.of(new RestartTurn("etcd/1", "abc-3.5.17")), RestartTurn.parse("etcd/1:abc-3.5.17"));
         assertEquals("etcd/1:abc-3.5.17", RestartTurn.wire(RestartTurn.parse("etcd/1:abc-3.5.17")));
         assertEquals("", RestartTurn.wire(RestartTurn.parse("")));
-        assertEquals(Optional.of(UnitProgress.WAITING_CERTIFICATE), UnitProgress.of(Map.of("state", "waiting-certificate")));
-        assertEquals(Optional.empty(), UnitProgress.of(Map.of("state", "dancing")));
+        assertEquals(true, UnitProgress.WAITING_CERTIFICATE.in(Map.of("state", "waiting-certificate")));
+        assertEquals(false, UnitProgress.READY.in(Map.of("state", "dancing")));
         assertEquals("left", UnitProgress.LEFT.wire());
         assertEquals(MemberRole.LEARNER, MemberRole.parse("learner"));
         assertEquals(MemberRole.VOTER, MemberRole.parse("voter"));
