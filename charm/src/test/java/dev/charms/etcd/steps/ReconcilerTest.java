@@ -7,7 +7,10 @@ import dev.charms.etcd.EtcdSettings;
 import dev.charms.etcd.Node;
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.Roster;
+import dev.charms.etcd.UnitTls;
+import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.state.UnitState;
+import dev.charms.etcd.workload.EtcdPaths;
 import dev.charms.ops.Status;
 import dev.charms.ops.testing.Context;
 import dev.charms.ops.testing.JujuEvent;
@@ -39,8 +42,10 @@ class ReconcilerTest {
     private final Context ctx = Context.fromCharmDir(EtcdCharm.SPEC, fw -> {
         var peer = fw.model().relation(PeerData.PEER).orElseThrow();
         EtcdSettings settings = EtcdSettings.parse(fw.model().config()).settings();
-        HookScope scope = new HookScope(fw, null, new UnitState(fw.stored()), settings, null, peer,
-                Node.of(fw.model(), settings, fw.stored()), null, Roster.parse(peer.localAppData().get(PeerData.MEMBERS)));
+        UnitState state = new UnitState(fw.stored());
+        HookScope scope = new HookScope(fw, null, state, settings, null, peer, Node.of(fw.model(), settings, fw.stored()),
+                new UnitTls(EtcdPaths.under(Path.of("/nonexistent")), null, state),
+                Roster.parse(peer.localAppData().get(PeerData.MEMBERS)));
         body.accept(scope);
         return null;
     }, Path.of("."));
@@ -247,5 +252,17 @@ class ReconcilerTest {
                 .localAppData().get(PeerData.RESTART_TURN));
         assertEquals(null, hook(true, one, "etcd/1:f1", Map.of(PeerData.RESTART_REQUEST, "f1", PeerData.RESTARTED, "f1"))
                 .state().peerRelation("cluster").orElseThrow().localAppData().get(PeerData.RESTART_TURN), "done: nobody else asks");
+    }
+
+    @Test
+    void aLeaderWithoutItsCertificateEndsThePassWaitingForIt() {
+        List<Optional<Status>> halted = new ArrayList<>();
+        body = scope -> halted.add(Reconciler.runRounds(scope, List.of(new UnitCertificate(), probe("later")),
+                List.of(probe("closing"))));
+        Output out = hook(true, TWO, "");
+        assertEquals(List.of(Optional.of(Status.waiting("waiting for the leader to sign this unit's certificate"))), halted);
+        assertEquals(List.of(), log, "nothing runs after a halt");
+        assertEquals(UnitProgress.WAITING_CERTIFICATE.wire(),
+                out.state().peerRelation("cluster").orElseThrow().localUnitData().get(PeerData.STATE));
     }
 }
