@@ -55,7 +55,7 @@ final class ActionScope {
 
     /** Client URLs of every admitted member, this unit's loopback URL first. */
     List<URI> clientUrls() {
-        List<URI> urls = Reconciler.clientUrls(peer, roster, node);
+        List<URI> urls = MemberUrls.clientUrls(peer, roster, node);
         if (urls.isEmpty()) {
             throw new ActionFailedException("the cluster has no members yet: the leader bootstraps it once the units"
                     + " have their certificates (see juju status)");

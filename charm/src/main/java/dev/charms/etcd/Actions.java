@@ -63,8 +63,8 @@ final class Actions {
         // Even reading the state and loading the admin class (its logging set-up) happen off the main thread.
         Thread starter = new Thread(() -> {
             try {
-                long port = dev.charms.ops.StoredState.load(charmDir.resolve(".unit-state.json"))
-                        .getLong(Reconciler.OPENED_CLIENT_PORT, 0);
+                long port = dev.charms.etcd.state.UnitState.openedClientPort(
+                        dev.charms.ops.StoredState.load(charmDir.resolve(".unit-state.json")));
                 Duration timeout = action.equals("health") ? HEALTH_TIMEOUT : EtcdAdmin.DEFAULT_TIMEOUT;
                 new MachineHost(dev.charms.etcd.workload.EtcdPaths.system(), charmDir).prewarm(port, timeout);
             } catch (RuntimeException e) {
@@ -137,7 +137,7 @@ final class Actions {
         } catch (IllegalStateException e) {
             throw new ActionFailedException("cannot load the cluster CA: " + e.getMessage());
         }
-        List<URI> endpoints = Reconciler.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
+        List<URI> endpoints = MemberUrls.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
                 .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
         ClientCredentials.Issued issued = ClientCredentials.issue(ca, request);
         Path bundle = ClientCredentials.write(issued, endpoints, ClientCredentials.DEFAULT_DIR);

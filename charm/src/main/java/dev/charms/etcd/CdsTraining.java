@@ -38,7 +38,7 @@ final class CdsTraining {
      * reads the client's HTTP/2 preface and hangs up, so the call fails after the handshake.
      */
     static void tlsExchange(TlsPaths tls) throws IOException {
-        javax.net.ssl.SSLContext ctx = dev.charms.etcd.workload.PemFiles.sslContext(tls);
+        javax.net.ssl.SSLContext ctx = dev.charms.etcd.workload.TlsContexts.sslContext(tls);
         try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
                 .createServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
             javax.net.ssl.SSLParameters params = server.getSSLParameters();
@@ -72,7 +72,8 @@ final class CdsTraining {
             tmp = Files.createTempDirectory("etcd-charm-cds-");
             EtcdSettings settings = EtcdSettings.parse(new Config(EtcdSettings.defaultConfig())).settings();
             Roster roster = Roster.parse(Roster.empty().with("etcd/0", new Roster.Entry("1", "etcd-0",
-                    "https://127.0.0.1:2380", "voter", "etcd-0=https://127.0.0.1:2380", "new")).toJson());
+                    "https://127.0.0.1:2380", dev.charms.etcd.state.MemberRole.VOTER, "etcd-0=https://127.0.0.1:2380",
+                    dev.charms.etcd.workload.InitialClusterState.NEW)).toJson());
             Json.parse(Json.write(List.of(Fingerprint.of("warm"), 1L, true)));
 
             CertificateAuthority ca = CertificateAuthority.create("cds training", 1, KeyType.DEFAULT);

@@ -3,7 +3,10 @@ package dev.charms.etcd;
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.actions.LocalMember;
-import dev.charms.ops.Framework;
+import dev.charms.etcd.state.MemberRole;
+import dev.charms.etcd.steps.HookScope;
+import dev.charms.etcd.steps.MemberProcess;
+import dev.charms.etcd.workload.InitialClusterState;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,31 +18,29 @@ import java.util.Optional;
  * {@code new}) and the new token; rolling back starts it from its previous roster entry and token.
  */
 final class CharmLocalMember implements LocalMember {
-    private final Framework fw;
     private final Host host;
-    private final Reconciler.Pass pass;
+    private final HookScope scope;
     private final Optional<Roster.Entry> previous;
 
-    CharmLocalMember(Framework fw, Host host, Reconciler.Pass pass, Optional<Roster.Entry> previous) {
-        this.fw = fw;
-        this.host = host;
-        this.pass = pass;
+    CharmLocalMember(HookScope scope, Optional<Roster.Entry> previous) {
+        this.host = scope.host();
+        this.scope = scope;
         this.previous = previous;
     }
 
     @Override
     public String name() {
-        return pass.node().memberName();
+        return scope.node().memberName();
     }
 
     @Override
     public URI peerUrl() {
-        return pass.node().peerUrl();
+        return scope.node().peerUrl();
     }
 
     @Override
     public URI localClientUrl() {
-        return pass.node().localClientUrl();
+        return scope.node().localClientUrl();
     }
 
     @Override
@@ -59,18 +60,18 @@ final class CharmLocalMember implements LocalMember {
 
     /** The roster entry a restored member runs with (its id is known only once it runs). */
     Roster.Entry restoredEntry(String initialCluster, String memberId) {
-        return new Roster.Entry(memberId, name(), peerUrl().toString(), "voter", initialCluster, "new");
+        return new Roster.Entry(memberId, name(), peerUrl().toString(), MemberRole.VOTER, initialCluster, InitialClusterState.NEW);
     }
 
     @Override
     public void startRestored(String token, String initialCluster) {
-        new MemberDuties(fw, host, pass).startWith(restoredEntry(initialCluster, ""), token);
+        new MemberProcess(scope).startWith(restoredEntry(initialCluster, ""), token);
     }
 
     @Override
     public void startPrevious() {
         if (previous.isPresent()) {
-            new MemberDuties(fw, host, pass).startWith(previous.get());
+            new MemberProcess(scope).startWith(previous.get());
         } else {
             host.start();
         }

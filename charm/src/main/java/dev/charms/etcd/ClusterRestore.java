@@ -6,6 +6,10 @@ import dev.charms.etcd.actions.SnapshotRestore;
 import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.etcd.actions.Snapshots;
 import dev.charms.etcd.workload.EtcdAdmin;
+import dev.charms.etcd.state.UnitProgress;
+import dev.charms.etcd.steps.DbRelation;
+import dev.charms.etcd.steps.HookScope;
+import dev.charms.etcd.steps.StatusReport;
 import dev.charms.ops.ActionContext;
 import dev.charms.ops.ActionFailedException;
 import dev.charms.ops.Framework;
@@ -91,11 +95,11 @@ final class ClusterRestore {
      */
     Replaced replaceCluster(ActionContext ctx, ActionScope scope, SnapshotRestore restore, SnapshotRestore.Verified verified,
                             String reason, String what) {
-        Reconciler.Pass pass = new Reconciler(fw, host).prepare().orElseThrow(() -> new ActionFailedException(
+        HookScope hook = HookScope.open(fw, host).orElseThrow(() -> new ActionFailedException(
                 "this unit is not ready to run etcd (see juju status); nothing was changed"));
-        Relation peer = pass.peer();
+        Relation peer = hook.peer();
         Optional<Roster.Entry> previous = Optional.ofNullable(scope.roster().get(model.unitName()));
-        CharmLocalMember member = new CharmLocalMember(fw, host, pass, previous);
+        CharmLocalMember member = new CharmLocalMember(hook, previous);
         String token = "etcd-" + model.appName() + "-" + randomHex(8);
         String generation = STAMP.format(Instant.now()) + "-" + randomHex(3);
         ctx.log("rebuilding this unit's member from the snapshot as a new one-member cluster");
@@ -104,13 +108,12 @@ final class ClusterRestore {
         String memberId = Long.toHexString(rebuilt.memberId());
         String initialCluster = member.name() + "=" + member.peerUrl();
         Roster roster = Roster.empty().with(model.unitName(), member.restoredEntry(initialCluster, memberId));
-        peer.updateLocalAppData(Map.of(PeerData.TOKEN, token, PeerData.MEMBERS, roster.toJson(),
-                PeerData.RESTORE, generation, PeerData.RESTART_TURN, ""));
-        peer.updateLocalUnitData(Map.of(PeerData.STATE, PeerData.STATE_STARTED, PeerData.MEMBER_ID, memberId,
+        hook.publishRoster(roster, Map.of(PeerData.TOKEN, token, PeerData.RESTORE, generation, PeerData.RESTART_TURN, ""));
+        peer.updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.STARTED.wire(), PeerData.MEMBER_ID, memberId,
                 PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
         model.log("WARNING", what + " (generation " + generation + "); the other units rejoin one at a time");
-        new StatusReport(fw, host, pass).report(roster);
-        new DbRelation(fw, host, pass).update();
+        StatusReport.report(hook);
+        new DbRelation().run(hook);
         return new Replaced(rebuilt, generation);
     }
 

@@ -1,5 +1,9 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.state.UnitState;
+import dev.charms.etcd.steps.MembershipPlan;
+import dev.charms.etcd.steps.Reconciler;
+import dev.charms.etcd.steps.UnitRemoval;
 import dev.charms.etcd.workload.MachineHost;
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdAdmin;
@@ -15,7 +19,7 @@ import java.util.Set;
 /**
  * The etcd charm: nearly every event runs one holistic {@link Reconciler} pass. The exceptions are the
  * removal path (this unit departing the peer relation, and {@code stop}), where the unit leaves the
- * cluster safely, and the actions, handled by {@link Actions}.
+ * cluster safely ({@link UnitRemoval}), and the actions, handled by {@link Actions}.
  */
 public final class EtcdCharm {
     /** What metadata.yaml and actions.yaml declare (a test keeps them equal). */
@@ -47,7 +51,7 @@ public final class EtcdCharm {
         fw.observe(Event.Stop.class, e -> onStop());
         fw.observe(Event.Action.class, e -> new Actions(fw, host).run(e));
         dev.charms.ops.Trace.mark("charm constructed");
-        long clientPort = fw.stored().getLong(Reconciler.OPENED_CLIENT_PORT, 0);
+        int clientPort = UnitState.openedClientPort(fw.stored());
         if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
                 && !(fw.event() instanceof Event.Install) && clientPort > 0 && fw.model().isLeader()
                 && expectsEtcdWork()) {
@@ -59,7 +63,7 @@ public final class EtcdCharm {
     /** Whether the leader's pass will likely need etcd; unreadable peer data is left to the pass to report. */
     private boolean expectsEtcdWork() {
         try {
-            return LeaderDuties.expectsEtcdWork(fw.model(), fw.stored());
+            return MembershipPlan.expectsEtcdWork(fw.model(), fw.stored());
         } catch (RuntimeException e) {
             return false;
         }
@@ -81,7 +85,7 @@ public final class EtcdCharm {
 
     /** On stop, a unit that has not left yet (e.g. the last unit, which gets no departed hook) stops etcd. */
     private void onStop() {
-        if (fw.stored().getBoolean(Reconciler.LEFT)) {
+        if (new UnitState(fw.stored()).left()) {
             return;
         }
         Optional<Relation> peer = fw.model().relation(PeerData.PEER);
@@ -95,7 +99,6 @@ public final class EtcdCharm {
     }
 
     private void leave() {
-        Reconciler reconciler = new Reconciler(fw, host);
-        reconciler.prepare().ifPresentOrElse(pass -> new MemberDuties(fw, host, pass).leave(), host::stop);
+        new UnitRemoval(fw, host).leave();
     }
 }

@@ -1,5 +1,6 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.workload.CipherSuites;
 import dev.charms.ops.Config;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,17 +26,8 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
     private static final Pattern DNS_NAME = Pattern.compile(
             "^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$");
 
-    /** The default cipher suites: ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.2); TLS 1.3 is fixed by Go. */
-    public static final List<String> DEFAULT_CIPHER_SUITES = List.of(
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305");
-
     /** Secure TLS 1.2 suites etcd (Go) accepts; CBC, RC4, 3DES and static-RSA suites are refused. */
-    private static final Set<String> ALLOWED_CIPHER_SUITES = Set.copyOf(DEFAULT_CIPHER_SUITES);
+    private static final Set<String> ALLOWED_CIPHER_SUITES = Set.copyOf(CipherSuites.SECURE_DEFAULT);
 
     /** The defaults of config.yaml, as config-get returns them (CharmFilesTest keeps the two equal). */
     public static java.util.Map<String, Object> defaultConfig() {
@@ -156,7 +148,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
     private static List<String> cipherSuites(Config config, List<String> problems) {
         String raw = string(config, "tls_cipher_suites", problems);
         if (raw == null || raw.isEmpty()) {
-            return DEFAULT_CIPHER_SUITES;
+            return CipherSuites.SECURE_DEFAULT;
         }
         List<String> out = new ArrayList<>();
         for (String part : raw.split(",")) {
@@ -166,7 +158,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
             }
             if (!ALLOWED_CIPHER_SUITES.contains(name)) {
                 problems.add("tls_cipher_suites: '" + part.strip() + "' is not an allowed suite (allowed: "
-                        + String.join(", ", DEFAULT_CIPHER_SUITES) + ")");
+                        + String.join(", ", CipherSuites.SECURE_DEFAULT) + ")");
                 return List.of();
             }
             if (!out.contains(name)) {

@@ -1,9 +1,9 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.state.UnitState;
 import dev.charms.etcd.workload.CompactionMode;
 import dev.charms.etcd.workload.EtcdConfig;
 import dev.charms.etcd.workload.InitialCluster;
-import dev.charms.etcd.workload.InitialClusterState;
 import dev.charms.etcd.workload.TlsPaths;
 import dev.charms.ops.Model;
 import dev.charms.ops.Network;
@@ -24,20 +24,14 @@ import java.util.function.IntSupplier;
 public record Node(String unit, String memberName, String peerAddress, String clientAddress,
                    List<String> bindAddresses, String hostname, EtcdSettings settings, IntSupplier servingClientPort) {
     /**
-     * Stored: the client port the member was last started on. Until its rolling-restart turn, a member
-     * keeps serving on it after the {@code port} option changed, and everyone must still reach it there.
-     */
-    static final String SERVING_CLIENT_PORT = "serving-client-port";
-
-    /**
-     * This unit, reached on the client port its member was last started on ({@link #SERVING_CLIENT_PORT}),
-     * else (no member started yet) on the configured one.
+     * This unit, reached on the client port its member was last started on
+     * ({@link UnitState#SERVING_CLIENT_PORT}: until its rolling-restart turn, a member keeps serving on it
+     * after the {@code port} option changed, and everyone must still reach it there), else (no member
+     * started yet) on the configured one.
      */
     public static Node of(Model model, EtcdSettings settings, dev.charms.ops.StoredState stored) {
-        IntSupplier servingClientPort = () -> {
-            long port = stored.getLong(SERVING_CLIENT_PORT, 0);
-            return port > 0 && port <= 65535 ? (int) port : settings.clientPort();
-        };
+        UnitState state = new UnitState(stored);
+        IntSupplier servingClientPort = () -> state.servingClientPortOr(settings.clientPort());
         Network cluster = model.network(PeerData.PEER);
         Network db = model.network(PeerData.DB);
         Set<String> binds = new LinkedHashSet<>(cluster.bindAddresses());
@@ -64,7 +58,7 @@ public record Node(String unit, String memberName, String peerAddress, String cl
         return URI.create("https://" + urlHost(peerAddress) + ":" + settings.peerPort());
     }
 
-    /** Where clients reach this member now: the port it serves on (see {@link #SERVING_CLIENT_PORT}). */
+    /** Where clients reach this member now: the port it serves on (see {@link UnitState#SERVING_CLIENT_PORT}). */
     public URI clientUrl() {
         return URI.create("https://" + urlHost(clientAddress) + ":" + servingClientPort.getAsInt());
     }
@@ -134,7 +128,7 @@ public record Node(String unit, String memberName, String peerAddress, String cl
                 .listenPeerUrls(listen(settings.peerPort()))
                 .initialAdvertisePeerUrls(List.of(peerUrl()))
                 .initialCluster(initialCluster(entry))
-                .initialClusterState("new".equals(entry.clusterState()) ? InitialClusterState.NEW : InitialClusterState.EXISTING)
+                .initialClusterState(entry.clusterState())
                 .initialClusterToken(token)
                 .heartbeatIntervalMs(settings.heartbeatInterval())
                 .electionTimeoutMs(settings.electionTimeout())

@@ -1,9 +1,12 @@
 package dev.charms.etcd;
 
 /**
- * Keys of the peer relation's data bags. Application bag (written by the leader only): cluster token,
- * CA certificate, where the CA key is kept, the roster, signed unit certificates, the rolling-restart
- * turn and the restore generation. Unit bags (each unit its own): addresses, URLs, CSR and progress.
+ * Keys of the peer relation's data bags, each named once. Application bag (written by the leader only):
+ * cluster token, CA certificate, where the CA key is kept, the roster ({@link Roster}), signed unit
+ * certificates ({@code cert-<member>}, {@link Units#certKey}), the rolling-restart turn
+ * ({@link dev.charms.etcd.state.RestartTurn}) and the restore generation. Unit bags (each unit its own):
+ * addresses, URLs, CSR, progress ({@link dev.charms.etcd.state.UnitProgress}), member id, the restart it
+ * asks for and the one it made (configuration fingerprints) and the restore generation it has left.
  */
 public final class PeerData {
     private PeerData() {
@@ -35,10 +38,4 @@ public final class PeerData {
     public static final String RESTART_REQUEST = "restart-request";
     public static final String RESTARTED = "restarted";
     public static final String RESTORED = "restored";
-
-    /** Unit states published in {@link #STATE}. */
-    public static final String STATE_WAITING_CERT = "waiting-certificate";
-    public static final String STATE_READY = "ready";
-    public static final String STATE_STARTED = "started";
-    public static final String STATE_LEFT = "left";
 }

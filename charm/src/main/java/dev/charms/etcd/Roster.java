@@ -1,5 +1,7 @@
 package dev.charms.etcd;
 
+import dev.charms.etcd.state.MemberRole;
+import dev.charms.etcd.workload.InitialClusterState;
 import dev.charms.ops.Json;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,27 +11,32 @@ import java.util.TreeMap;
 /**
  * The units the leader has admitted into etcd membership, kept by the leader in the peer application
  * bag (key {@code members}) as JSON: unit name to its member id, member name, peer URL, role
- * ({@code learner} until promoted, then {@code voter}) and the initial-cluster string the unit must
- * start with. It is the charm's memory of what it asked etcd to do; etcd's own member list stays the
+ * ({@code learner} until promoted, then {@code voter}), the initial-cluster string the unit must
+ * start with, and its initial-cluster-state ({@code new} or {@code existing}). It is the charm's memory of what it asked etcd to do; etcd's own member list stays the
  * truth for what etcd did.
  */
 public final class Roster {
     /**
      * One admitted unit. {@code memberId} is etcd's member id in hex; {@code clusterState} is
-     * {@code new} only for the unit that bootstrapped the cluster, until a second member is added.
+     * {@link InitialClusterState#NEW} only for the unit that bootstrapped the cluster, until a second
+     * member is added.
      */
-    public record Entry(String memberId, String memberName, String peerUrl, String role, String initialCluster,
-                        String clusterState) {
+    public record Entry(String memberId, String memberName, String peerUrl, MemberRole role, String initialCluster,
+                        InitialClusterState clusterState) {
         public boolean isLearner() {
-            return "learner".equals(role);
+            return role == MemberRole.LEARNER;
         }
 
-        public Entry withRole(String newRole) {
+        public Entry withRole(MemberRole newRole) {
             return new Entry(memberId, memberName, peerUrl, newRole, initialCluster, clusterState);
         }
 
+        public Entry withPeerUrl(String newPeerUrl) {
+            return new Entry(memberId, memberName, newPeerUrl, role, initialCluster, clusterState);
+        }
+
         public Entry existing() {
-            return new Entry(memberId, memberName, peerUrl, role, initialCluster, "existing");
+            return new Entry(memberId, memberName, peerUrl, role, initialCluster, InitialClusterState.EXISTING);
         }
 
         Map<String, Object> toJson() {
@@ -37,9 +44,9 @@ public final class Roster {
             m.put("id", memberId);
             m.put("name", memberName);
             m.put("peer-url", peerUrl);
-            m.put("role", role);
+            m.put("role", role.wire());
             m.put("initial-cluster", initialCluster);
-            m.put("cluster-state", clusterState);
+            m.put("cluster-state", clusterState.etcdName());
             return m;
         }
     }
@@ -75,7 +82,8 @@ public final class Roster {
                 throw new IllegalStateException("peer data 'members' is corrupt at " + e.getKey());
             }
             out.put(String.valueOf(e.getKey()), new Entry(str(v.get("id")), str(v.get("name")), str(v.get("peer-url")),
-                    str(v.get("role")), str(v.get("initial-cluster")), str(v.get("cluster-state"))));
+                    MemberRole.parse(str(v.get("role"))), str(v.get("initial-cluster")),
+                    "new".equals(str(v.get("cluster-state"))) ? InitialClusterState.NEW : InitialClusterState.EXISTING));
         }
         return new Roster(out);
     }

@@ -5,8 +5,9 @@ import dev.charms.etcd.pki.Csr;
 import dev.charms.etcd.pki.KeyType;
 import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.pki.PemFiles;
+import dev.charms.etcd.state.CheckedUntil;
+import dev.charms.etcd.state.UnitState;
 import dev.charms.etcd.workload.EtcdPaths;
-import dev.charms.ops.StoredState;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -23,13 +24,13 @@ import java.util.TreeSet;
 public final class UnitTls {
     private final EtcdPaths paths;
     private final PemFiles.Owner owner;
-    private final StoredState stored;
+    private final UnitState state;
     private KeyPair keys;
 
-    public UnitTls(EtcdPaths paths, PemFiles.Owner owner, StoredState stored) {
+    public UnitTls(EtcdPaths paths, PemFiles.Owner owner, UnitState state) {
         this.paths = paths;
         this.owner = owner;
-        this.stored = stored;
+        this.state = state;
     }
 
     /** The private key as stored on disk (PKCS#8 PEM), made first if needed. */
@@ -58,12 +59,12 @@ public final class UnitTls {
     public String csr(String published, String memberName, Set<String> sans) {
         SortedSet<String> wanted = new TreeSet<>(sans);
         String basis = Fingerprint.of(memberName, String.join(",", wanted), published);
-        if (published != null && !published.isBlank() && basis.equals(stored.getString("csr-checked", null))
+        if (published != null && !published.isBlank() && state.csrChecked().filter(basis::equals).isPresent()
                 && Files.exists(paths.serverKey())) {
             return published;
         }
         String csr = freshCsr(published, memberName, wanted);
-        stored.put("csr-checked", Fingerprint.of(memberName, String.join(",", wanted), csr));
+        state.csrChecked(Fingerprint.of(memberName, String.join(",", wanted), csr));
         return csr;
     }
 
@@ -89,7 +90,7 @@ public final class UnitTls {
         }
         String basis = Fingerprint.of(certPem, caPem, csrPem);
         long now = System.currentTimeMillis();
-        if (basis.equals(stored.getString("cert-checked", null)) && now < stored.getLong("cert-not-after", 0)) {
+        if (state.certificateChecked().filter(c -> c.holds(basis, now)).isPresent()) {
             return true;
         }
         try {
@@ -98,8 +99,7 @@ public final class UnitTls {
             boolean fits = cert.publicKey().equals(keys().getPublic()) && cert.sans().equals(csr.sans())
                     && cert.isSignedBy(caPem) && cert.isValidAt(java.time.Instant.now());
             if (fits) {
-                stored.put("cert-checked", basis);
-                stored.put("cert-not-after", cert.notAfter().toEpochMilli());
+                state.certificateChecked(new CheckedUntil(basis, cert.notAfter().toEpochMilli()));
             }
             return fits;
         } catch (RuntimeException e) {

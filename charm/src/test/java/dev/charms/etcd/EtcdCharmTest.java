@@ -59,7 +59,7 @@ class EtcdCharmTest {
 
     @Test
     void aUnitThatLeftTheClusterDoesNothingMoreOnStopOrAnyHook() {
-        State left = badConfig(false).toBuilder().stored(Reconciler.LEFT, true).build();
+        State left = badConfig(false).toBuilder().stored(dev.charms.etcd.state.UnitState.LEFT, true).build();
         Output stop = ctx.run(JujuEvent.stop(), left);
         assertEquals(0, stop.exitCode(), stop.stderr());
         assertTrue(stop.toolCalls().isEmpty(), "stop after leaving called " + stop.toolCalls());

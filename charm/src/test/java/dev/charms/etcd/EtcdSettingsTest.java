@@ -35,7 +35,7 @@ class EtcdSettingsTest {
         assertEquals(2379, s.clientPort());
         assertEquals(2380, s.peerPort());
         assertEquals(EtcdSettings.DEFAULT_SNAPSHOT_COUNT, s.snapshotCount());
-        assertEquals(EtcdSettings.DEFAULT_CIPHER_SUITES, s.cipherSuites());
+        assertEquals(dev.charms.etcd.workload.CipherSuites.SECURE_DEFAULT, s.cipherSuites());
         assertTrue(s.extraSans().isEmpty());
     }
 

@@ -31,7 +31,7 @@ class NodeTest {
     private List<String> run(int configured, Object serving) {
         State.Builder b = State.builder().unitName("etcd/1").relation(PeerRelation.of("cluster", 0)).config("port", configured);
         if (serving != null) {
-            b.stored(Node.SERVING_CLIENT_PORT, serving);
+            b.stored(dev.charms.etcd.state.UnitState.SERVING_CLIENT_PORT, serving);
         }
         Output out = ctx.run(JujuEvent.configChanged(), b.build());
         assertEquals(0, out.exitCode(), out.stderr());

@@ -5,18 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.charms.etcd.state.MemberRole;
+import dev.charms.etcd.workload.InitialClusterState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RosterTest {
-    private static Roster.Entry entry(String name, String role) {
-        return new Roster.Entry("8e9e05c52164694d", name, "https://10.0.0.1:2380", role, name + "=https://10.0.0.1:2380", "existing");
+    private static Roster.Entry entry(String name, MemberRole role) {
+        return new Roster.Entry("8e9e05c52164694d", name, "https://10.0.0.1:2380", role, name + "=https://10.0.0.1:2380",
+                InitialClusterState.EXISTING);
     }
 
     @Test
     void roundTripKeepsEveryFieldAndNumericUnitOrder() {
-        Roster r = Roster.empty().with("etcd/10", entry("etcd-10", "voter")).with("etcd/2", entry("etcd-2", "learner"))
-                .with("etcd/1", entry("etcd-1", "voter"));
+        Roster r = Roster.empty().with("etcd/10", entry("etcd-10", MemberRole.VOTER)).with("etcd/2", entry("etcd-2", MemberRole.LEARNER))
+                .with("etcd/1", entry("etcd-1", MemberRole.VOTER));
         Roster back = Roster.parse(r.toJson());
         assertEquals(List.of("etcd/1", "etcd/2", "etcd/10"), List.copyOf(back.entries().keySet()));
         assertEquals(r.get("etcd/2"), back.get("etcd/2"));
@@ -25,12 +28,20 @@ class RosterTest {
     }
 
     @Test
+    void theJsonKeepsItsWireValuesForRolesAndClusterStates() {
+        String json = Roster.empty().with("etcd/2", entry("etcd-2", MemberRole.LEARNER))
+                .with("etcd/0", new Roster.Entry("a", "etcd-0", "u", MemberRole.VOTER, "", InitialClusterState.NEW)).toJson();
+        assertTrue(json.contains("\"role\":\"learner\"") && json.contains("\"role\":\"voter\""), json);
+        assertTrue(json.contains("\"cluster-state\":\"existing\"") && json.contains("\"cluster-state\":\"new\""), json);
+    }
+
+    @Test
     void withoutAndRoleChanges() {
-        Roster r = Roster.empty().with("etcd/0", entry("etcd-0", "learner"));
-        assertEquals("voter", r.with("etcd/0", r.get("etcd/0").withRole("voter")).get("etcd/0").role());
+        Roster r = Roster.empty().with("etcd/0", entry("etcd-0", MemberRole.LEARNER));
+        assertEquals(MemberRole.VOTER, r.with("etcd/0", r.get("etcd/0").withRole(MemberRole.VOTER)).get("etcd/0").role());
         assertTrue(r.without("etcd/0").isEmpty());
         assertNull(Roster.empty().pendingLearner());
-        assertEquals("existing", new Roster.Entry("", "a", "u", "voter", "", "new").existing().clusterState());
+        assertEquals(InitialClusterState.EXISTING, new Roster.Entry("", "a", "u", MemberRole.VOTER, "", InitialClusterState.NEW).existing().clusterState());
     }
 
     @Test

@@ -650,11 +650,11 @@ public final class EtcdAdmin implements EtcdCluster {
     /**
      * The mutual-TLS context of gRPC's Netty transport, as {@code GrpcSslContexts.forClient()} configures
      * it (ALPN h2, HTTP/2 cipher suites, the JDK's TLS), around the JDK context of {@link
-     * PemFiles#sslContext}: cheaper in a fresh JVM than Netty's builder, which would put the key into a
+     * TlsContexts#sslContext}: cheaper in a fresh JVM than Netty's builder, which would put the key into a
      * PKCS#12 store first (10,000 rounds of PBKDF2).
      */
     static SslContext clientTlsContext(TlsPaths tls) {
-        return new io.netty.handler.ssl.JdkSslContext(PemFiles.sslContext(tls), true,
+        return new io.netty.handler.ssl.JdkSslContext(TlsContexts.sslContext(tls), true,
                 io.netty.handler.codec.http2.Http2SecurityUtil.CIPHERS, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE,
                 new io.netty.handler.ssl.ApplicationProtocolConfig(io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
                         io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

@@ -82,7 +82,7 @@ public final class HealthProbe {
 
     private synchronized SSLContext context() {
         if (sslContext == null) {
-            sslContext = PemFiles.sslContext(tls);
+            sslContext = TlsContexts.sslContext(tls);
         }
         return sslContext;
     }

@@ -234,7 +234,7 @@ class EtcdAdminIT {
 
     /** One TLS server connection (client auth required); what the server saw of the client's certificate. */
     private static String handshakeWith(TlsPaths server, TlsPaths client) throws Exception {
-        javax.net.ssl.SSLContext ctx = PemFiles.sslContext(server);
+        javax.net.ssl.SSLContext ctx = TlsContexts.sslContext(server);
         try (javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
                 .createServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
             javax.net.ssl.SSLParameters params = listener.getSSLParameters();

@@ -26,11 +26,11 @@ class EtcdFilesTest {
         check(paths.caCert(), "rw-r--r--", "root");
         check(paths.pkiDir(), "rwxr-x---", "root");
         assertEquals(EtcdPaths.SERVICE_USER, Files.readAttributes(paths.pkiDir(), PosixFileAttributes.class).group().getName());
-        assertTrue(PemFiles.privateKey(paths.serverKey()).getAlgorithm().startsWith("EC"));
-        assertEquals(1, PemFiles.certificates(paths.caCert()).size());
+        assertTrue(TlsContexts.privateKey(paths.serverKey()).getAlgorithm().startsWith("EC"));
+        assertEquals(1, TlsContexts.certificates(paths.caCert()).size());
 
         IllegalArgumentException notPem = assertThrows(IllegalArgumentException.class,
-                () -> PemFiles.privateKey(paths.caCert()));
+                () -> TlsContexts.privateKey(paths.caCert()));
         assertTrue(notPem.getMessage().startsWith("key file " + paths.caCert()), notPem.getMessage());
         assertFalse(notPem.getMessage().contains("BEGIN"), notPem.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new TlsMaterial(tls.caCert(), tls.serverCert(), "garbage",

@@ -1,4 +1,4 @@
-package dev.charms.etcd;
+package dev.charms.etcd.steps;
 
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdAdminException;
@@ -163,7 +163,7 @@ final class Quorum {
                 if (!e.retryable() || System.nanoTime() > deadline) {
                     throw e;
                 }
-                LeaderDuties.sleep(1000);
+                Pause.sleep(1000);
             }
         }
     }

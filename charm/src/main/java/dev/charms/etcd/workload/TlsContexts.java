@@ -38,11 +38,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * KEY" files. Error messages name the file, never its content. ({@code pki.PemFiles} writes such
  * files, 0600 for keys.)
  */
-public final class PemFiles {
+public final class TlsContexts {
     private static final Pattern PKCS8 = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
-    private PemFiles() {
+    private TlsContexts() {
     }
 
     /** All certificates in {@code file}. */

@@ -1,4 +1,4 @@
-package dev.charms.etcd;
+package dev.charms.etcd.steps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,6 +1,7 @@
-package dev.charms.etcd;
+package dev.charms.etcd.steps;
 
-import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.MemberUrls;
+import dev.charms.etcd.Roster;
 import dev.charms.etcd.workload.Health;
 import java.net.URI;
 import java.time.Duration;
@@ -41,10 +42,10 @@ final class RestartGate {
      * Empty when {@code unit}'s member may restart now; otherwise why not, e.g. {@code 1 of 2 other
      * members unhealthy} (after asking again for up to {@link #SETTLE}).
      */
-    static Optional<String> check(Host host, Reconciler.Pass pass, Roster roster, String unit) {
+    static Optional<String> check(HookScope scope, String unit) {
         long deadline = System.nanoTime() + (waitedOut ? 0 : SETTLE.toNanos());
         while (true) {
-            Optional<String> unsafe = checkOnce(host, pass, roster, unit);
+            Optional<String> unsafe = checkOnce(scope, unit);
             if (unsafe.isEmpty()) {
                 return unsafe;
             }
@@ -52,18 +53,18 @@ final class RestartGate {
                 waitedOut = true;
                 return unsafe;
             }
-            LeaderDuties.sleep(500);
+            Pause.sleep(500);
         }
     }
 
-    private static Optional<String> checkOnce(Host host, Reconciler.Pass pass, Roster roster, String unit) {
-        Roster voters = roster.votingMembers();
+    private static Optional<String> checkOnce(HookScope scope, String unit) {
+        Roster voters = scope.roster().votingMembers();
         if (voters.size() <= 1 || !voters.contains(unit)) {
             return Optional.empty();
         }
-        Map<String, URI> byUnit = Reconciler.clientUrlsByUnit(pass.peer(), voters, pass.node());
+        Map<String, URI> byUnit = MemberUrls.clientUrlsByUnit(scope.peer(), voters, scope.node());
         List<String> probed = new ArrayList<>(byUnit.keySet());
-        List<Health> results = host.health(pass.installation(), new ArrayList<>(byUnit.values()), TIMEOUT);
+        List<Health> results = scope.host().health(scope.installation(), new ArrayList<>(byUnit.values()), TIMEOUT);
         boolean selfHealthy = false;
         int healthyOthers = 0;
         for (int i = 0; i < probed.size(); i++) {

@@ -1,7 +1,11 @@
-package dev.charms.etcd;
+package dev.charms.etcd.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.charms.etcd.EtcdCharm;
+import dev.charms.etcd.PeerData;
+import dev.charms.etcd.Roster;
+import dev.charms.etcd.workload.InitialClusterState;
 import dev.charms.ops.testing.Context;
 import dev.charms.ops.testing.JujuEvent;
 import dev.charms.ops.testing.Output;
@@ -26,22 +30,31 @@ class PeersSeenTest {
     private final AtomicReference<Long> clock = new AtomicReference<>(NOW);
     private final Context ctx = Context.fromCharmDir(EtcdCharm.SPEC, fw -> {
         var peer = fw.model().relation(PeerData.PEER).orElseThrow();
-        PeersSeen.record(fw.stored(), peer);
-        departed.set(PeersSeen.departed(peer, fw.model().unitName(),
-                Roster.parse(peer.localAppData().get(PeerData.MEMBERS)), fw.stored(), clock.get()));
+        Roster roster = Roster.parse(peer.localAppData().get(PeerData.MEMBERS));
+        UnitState state = new UnitState(fw.stored());
+        PeersSeen.record(state, peer, roster, fw.model().unitName(), fw.model().isLeader(), clock.get());
+        departed.set(PeersSeen.departed(peer, fw.model().unitName(), roster, state, clock.get()));
+        // The query only reads: asked again, it answers the same and leaves the stored state as it was.
+        Map<String, Object> before = fw.stored().snapshot();
+        assertEquals(departed.get(), PeersSeen.departed(peer, fw.model().unitName(), roster, state, clock.get()));
+        assertEquals(before, fw.stored().snapshot());
         return null;
     }, Path.of("."));
 
     private static final Roster THREE = Roster.empty()
-            .with("etcd/0", new Roster.Entry("a", "etcd-0", "https://10.0.0.1:2380", "voter", "", "existing"))
-            .with("etcd/1", new Roster.Entry("b", "etcd-1", "https://10.0.0.2:2380", "voter", "", "existing"))
-            .with("etcd/2", new Roster.Entry("c", "etcd-2", "https://10.0.0.3:2380", "voter", "", "existing"));
+            .with("etcd/0", voter("a", "etcd-0", "https://10.0.0.1:2380"))
+            .with("etcd/1", voter("b", "etcd-1", "https://10.0.0.2:2380"))
+            .with("etcd/2", voter("c", "etcd-2", "https://10.0.0.3:2380"));
+
+    private static Roster.Entry voter(String id, String name, String peerUrl) {
+        return new Roster.Entry(id, name, peerUrl, MemberRole.VOTER, "", InitialClusterState.EXISTING);
+    }
 
     /** A hook on etcd/3 (leader) whose relation-list holds {@code listed}; returns the stored state after it. */
     private Map<String, Object> hook(Map<String, Object> stored, String... listed) {
         PeerRelation p = PeerRelation.of("cluster", 0).withLocalAppData(Map.of(PeerData.MEMBERS, THREE.toJson()));
         for (String unit : listed) {
-            p = p.withPeer(unit, Map.of(PeerData.STATE, PeerData.STATE_STARTED));
+            p = p.withPeer(unit, Map.of(PeerData.STATE, UnitProgress.STARTED.wire()));
         }
         State state = State.builder().unitName("etcd/3").leader(true).relation(p).storedState(stored).build();
         Output out = ctx.run(JujuEvent.updateStatus(), state);
@@ -79,7 +92,7 @@ class PeersSeenTest {
         clock.set(NOW + 60_000);
         s = hook(s, "etcd/0", "etcd/1", "etcd/2");
         assertEquals(List.of(), departed.get());
-        assertEquals(null, s.get(PeersSeen.UNSEEN_MISSING_SINCE), "nothing missing any more");
+        assertEquals(null, s.get(UnitState.UNSEEN_MISSING_SINCE), "nothing missing any more");
         clock.set(NOW + PeersSeen.UNSEEN_WAIT.toMillis() * 2);
         s = hook(s, "etcd/0", "etcd/2");
         assertEquals(List.of("etcd/1"), departed.get(), "seen once, then missing: departed");
@@ -88,8 +101,8 @@ class PeersSeenTest {
     @Test
     void seenUnitsOutsideTheRelationAndTheRosterAreForgotten() {
         Map<String, Object> s = hook(Map.of(), "etcd/0", "etcd/1", "etcd/2", "etcd/7");
-        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2", "etcd/7"), s.get(PeersSeen.SEEN));
+        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2", "etcd/7"), s.get(UnitState.PEERS_SEEN));
         s = hook(s, "etcd/0", "etcd/1", "etcd/2");
-        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), s.get(PeersSeen.SEEN), "etcd/7 left and has no member");
+        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), s.get(UnitState.PEERS_SEEN), "etcd/7 left and has no member");
     }
 }

@@ -1,16 +1,19 @@
-package dev.charms.etcd;
+package dev.charms.etcd.steps;
 
-import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.ClusterCa;
+import dev.charms.etcd.Fingerprint;
+import dev.charms.etcd.PeerData;
+import dev.charms.etcd.Roster;
+import dev.charms.etcd.state.CheckedUntil;
+import dev.charms.etcd.state.UnitState;
 import dev.charms.etcd.pki.CertificateAuthority;
 import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.Csr;
 import dev.charms.etcd.pki.KeyType;
 import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.pki.Usage;
-import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
-import dev.charms.ops.StoredState;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,33 +29,30 @@ import java.util.TreeSet;
  * {@code client_key} and {@code version}, in each unit's bag and (leader) the application bag. Each
  * related application gets its own client certificate (CN {@code etcd-client-<app>}), never a member's
  * key, renewed before it expires and re-issued if the CA changes; published only once the cluster has
- * members, and refreshed as members come and go.
+ * members, and refreshed as members come and go. A step of every pass, run once the pass has settled.
  */
-final class DbRelation {
+public final class DbRelation implements Step {
     static final int CLIENT_VALIDITY_DAYS = 365;
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
-    private final Model model;
-    private final StoredState stored;
-    private final Reconciler.Pass pass;
-
-    DbRelation(Framework fw, Host host, Reconciler.Pass pass) {
-        this.model = fw.model();
-        this.stored = fw.stored();
-        this.pass = pass;
+    @Override
+    public boolean appliesTo(HookScope scope) {
+        return true;
     }
 
-    void update() {
+    @Override
+    public void run(HookScope scope) {
+        Model model = scope.model();
+        UnitState state = scope.state();
         List<Relation> relations = model.relations(PeerData.DB);
         if (relations.isEmpty()) {
             return;
         }
-        Roster roster = Roster.parse(pass.peer().localAppData().get(PeerData.MEMBERS));
-        String connection = connectionString(roster);
+        String connection = connectionString(scope);
         if (connection.isEmpty()) {
             return;
         }
-        ClusterCa clusterCa = new ClusterCa(model, pass.peer());
+        ClusterCa clusterCa = new ClusterCa(model, scope.peer());
         Optional<String> caPem = clusterCa.certificatePem();
         if (caPem.isEmpty()) {
             return;
@@ -61,12 +61,11 @@ final class DbRelation {
             Map<String, String> mine = rel.localUnitData();
             Map<String, String> data = new LinkedHashMap<>();
             data.put("connection_string", connection);
-            data.put("version", pass.installation().version().toString());
+            data.put("version", scope.installation().version().toString());
             data.put("client_ca", caPem.get());
             String cn = "etcd-client-" + rel.remoteApp();
-            String checkedKey = "db-credentials-" + rel.id();
             String basis = Fingerprint.of(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn);
-            boolean known = Fingerprint.checkedAndFresh(stored, checkedKey, basis);
+            boolean known = state.dbCredentials(rel.id()).filter(c -> c.holds(basis, System.currentTimeMillis())).isPresent();
             if (known || credentialsValid(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn)) {
                 data.put("client_cert", mine.get("client_cert"));
                 data.put("client_key", mine.get("client_key"));
@@ -78,8 +77,8 @@ final class DbRelation {
             }
             if (!known) {
                 long renewAt = CertificateInfo.parse(data.get("client_cert")).notAfter().toEpochMilli() - RENEW_BEFORE.toMillis();
-                Fingerprint.recordChecked(stored, checkedKey,
-                        Fingerprint.of(data.get("client_cert"), data.get("client_key"), caPem.get(), cn), renewAt);
+                state.dbCredentials(rel.id(), new CheckedUntil(
+                        Fingerprint.of(data.get("client_cert"), data.get("client_key"), caPem.get(), cn), renewAt));
             }
             rel.updateLocalUnitData(data);
             if (model.isLeader()) {
@@ -88,15 +87,15 @@ final class DbRelation {
         }
     }
 
-    private String connectionString(Roster roster) {
+    private static String connectionString(HookScope scope) {
         TreeSet<String> urls = new TreeSet<>();
-        for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+        for (Map.Entry<String, Roster.Entry> e : scope.roster().entries().entrySet()) {
             if (e.getValue().isLearner()) {
                 continue;
             }
             String unit = e.getKey();
-            String url = unit.equals(model.unitName()) ? pass.node().clientUrl().toString()
-                    : pass.peer().unitData(unit).get(PeerData.CLIENT_URL);
+            String url = unit.equals(scope.unit()) ? scope.node().clientUrl().toString()
+                    : scope.peer().unitData(unit).get(PeerData.CLIENT_URL);
             if (url != null && !url.isBlank()) {
                 urls.add(url);
             }

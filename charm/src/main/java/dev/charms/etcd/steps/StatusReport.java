@@ -1,12 +1,15 @@
-package dev.charms.etcd;
+package dev.charms.etcd.steps;
 
-import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.MemberUrls;
+import dev.charms.etcd.Roster;
+import dev.charms.etcd.Units;
+import dev.charms.etcd.state.PeersSeen;
+import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.workload.Health;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +21,20 @@ import java.util.TreeSet;
  * in etcd), probed in parallel. The Juju leader is marked {@code (leader)} as in the original charm;
  * raft roles are reported by the health action, not confused with Juju leadership here.
  */
-final class StatusReport {
+public final class StatusReport {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final Framework fw;
-    private final Model model;
-    private final Host host;
-    private final Reconciler.Pass pass;
-
-    StatusReport(Framework fw, Host host, Reconciler.Pass pass) {
-        this.fw = fw;
-        this.model = fw.model();
-        this.host = host;
-        this.pass = pass;
+    private StatusReport() {
     }
 
-    void report(Roster roster) {
+    /** Reports this unit's status (and, on the leader, the application's) for the scope's roster. */
+    public static void report(HookScope scope) {
+        Framework fw = scope.framework();
+        Model model = scope.model();
+        Roster roster = scope.roster();
         String prefix = model.isLeader() ? "(leader) " : "";
         Roster.Entry self = roster.get(model.unitName());
-        if (!host.isRunning()) {
+        if (!scope.host().isRunning()) {
             fw.reportUnitStatus(Status.blocked(prefix + "etcd is not running; see journalctl -u etcd"));
             return;
         }
@@ -50,12 +48,13 @@ final class StatusReport {
         String learner = roster.pendingLearner();
         Roster voters = roster.votingMembers();
         int v = voters.size();
-        List<Health> results = probe(Reconciler.clientUrls(pass.peer(), voters, pass.node()));
+        List<Health> results = scope.host().health(scope.installation(),
+                MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT);
         long healthy = results.stream().filter(Health::healthy).count();
         long down = v - healthy;
         String members = (v == 1 ? "1 member" : v + " members") + (learner == null ? "" : ", " + learner + " joining as learner");
-        String refused = model.isLeader() && !PeersSeen.departed(pass.peer(), model.unitName(), roster, fw.stored(), System.currentTimeMillis()).isEmpty()
-                ? fw.stored().getString(LeaderDuties.REMOVAL_REFUSED, "") : "";
+        String refused = model.isLeader() && !PeersSeen.departed(scope.peer(), model.unitName(), roster, scope.state(),
+                System.currentTimeMillis()).isEmpty() ? scope.state().removalRefused().orElse("") : "";
         if (healthy > v / 2 && !refused.isEmpty()) {
             fw.reportUnitStatus(Status.blocked(prefix + refused));
         } else if (down <= 0) {
@@ -89,17 +88,13 @@ final class StatusReport {
         return unreachable + " of " + n + " members unreachable, " + unhealthy + " unhealthy";
     }
 
-    private List<Health> probe(List<URI> urls) {
-        return host.health(pass.installation(), urls, TIMEOUT);
-    }
-
     /** "waiting to join the cluster (position k of n in the queue)" for a unit not yet admitted. */
     static String queueMessage(Relation peer, Roster roster, String unit) {
         TreeSet<String> waiting = new TreeSet<>(Units.ORDER);
         waiting.add(unit);
         for (String other : peer.units()) {
             Map<String, String> data = peer.unitData(other);
-            if (!roster.contains(other) && PeerData.STATE_READY.equals(data.get(PeerData.STATE))) {
+            if (!roster.contains(other) && UnitProgress.READY.in(data)) {
                 waiting.add(other);
             }
         }

@@ -1,0 +1,30 @@
+package dev.charms.etcd.state;
+
+import java.util.Map;
+
+/**
+ * How far a unit has come, as it publishes it in its peer bag under {@link dev.charms.etcd.PeerData#STATE}:
+ * waiting for its certificate, ready to be admitted, its member started, or left the cluster.
+ */
+public enum UnitProgress {
+    WAITING_CERTIFICATE("waiting-certificate"),
+    READY("ready"),
+    STARTED("started"),
+    LEFT("left");
+
+    private final String wire;
+
+    UnitProgress(String wire) {
+        this.wire = wire;
+    }
+
+    /** The value in the unit bag. */
+    public String wire() {
+        return wire;
+    }
+
+    /** Whether {@code unitBag} states this progress. */
+    public boolean in(Map<String, String> unitBag) {
+        return wire.equals(unitBag.get(dev.charms.etcd.PeerData.STATE));
+    }
+}

@@ -1,0 +1,287 @@
+package dev.charms.etcd.state;
+
+import dev.charms.ops.StoredState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything this unit keeps between hooks (the framework's {@link StoredState}), each key named once
+ * here and read and written as a typed value. The keys:
+ * <ul>
+ * <li>{@link #LEFT}: the unit has left the cluster (being removed);</li>
+ * <li>{@link #RUNNING_FINGERPRINT}: the configuration fingerprint the member was last (re)started with;</li>
+ * <li>{@link #OPENED_CLIENT_PORT}: the client port this unit opened; {@link #SERVING_CLIENT_PORT}: the one
+ * its member was last started on;</li>
+ * <li>{@link #WORKLOAD_VERSION}: the etcd version last set as the application version;</li>
+ * <li>{@link #CSR_CHECKED}, {@link #CERT_CHECKED}, {@link #CERT_NOT_AFTER}: this unit's CSR and certificate
+ * as last checked;</li>
+ * <li>{@link #PEERS_SEEN}, {@link #UNSEEN_MISSING_SINCE}: the peers this unit has seen in the relation, and
+ * (leader) since when roster units it never saw have been missing;</li>
+ * <li>leader only: {@link #ADMITTED} (the learner admitted last), {@link #AUDITED_AT},
+ * {@link #DEPARTED_SINCE}, {@link #REMOVAL_REFUSED}, and per unit {@code signed-<member>} and per db
+ * relation {@code db-credentials-<id>} ({@link CheckedUntil}).</li>
+ * </ul>
+ * The Host keeps its own cache of the installed binary under {@code etcd-binary} and
+ * {@code etcd-binary-version} ({@link dev.charms.etcd.workload.MachineHost}).
+ */
+public final class UnitState {
+    public static final String LEFT = "left-cluster";
+    public static final String RUNNING_FINGERPRINT = "running-fingerprint";
+    public static final String OPENED_CLIENT_PORT = "opened-client-port";
+    public static final String SERVING_CLIENT_PORT = "serving-client-port";
+    public static final String WORKLOAD_VERSION = "host-version";
+    public static final String CSR_CHECKED = "csr-checked";
+    public static final String CERT_CHECKED = "cert-checked";
+    public static final String CERT_NOT_AFTER = "cert-not-after";
+    public static final String PEERS_SEEN = "peers-seen";
+    public static final String UNSEEN_MISSING_SINCE = "peers-unseen-missing-since";
+    public static final String ADMITTED = "learner-admitted";
+    public static final String AUDITED_AT = "membership-audited-at";
+    public static final String DEPARTED_SINCE = "departed-since";
+    /**
+     * Why removing a departed unit's member was refused in the last attempt (absent: it was not). It
+     * holds only while the roster still has departed units (a restore or rebuild drops them).
+     */
+    public static final String REMOVAL_REFUSED = "departed-removal-refused";
+    private static final String SIGNED_PREFIX = "signed-";
+    private static final String DB_CREDENTIALS_PREFIX = "db-credentials-";
+
+    private final StoredState stored;
+
+    public UnitState(StoredState stored) {
+        this.stored = stored;
+    }
+
+    /** The client port this unit opened (0: none yet), read straight from {@code stored}. */
+    public static int openedClientPort(StoredState stored) {
+        return (int) stored.getLong(OPENED_CLIENT_PORT, 0);
+    }
+
+    public boolean left() {
+        return stored.getBoolean(LEFT);
+    }
+
+    public void markLeft() {
+        stored.put(LEFT, true);
+    }
+
+    public String runningFingerprint() {
+        return stored.getString(RUNNING_FINGERPRINT, "");
+    }
+
+    public void runningFingerprint(String fingerprint) {
+        stored.put(RUNNING_FINGERPRINT, fingerprint);
+    }
+
+    public int openedClientPort() {
+        return openedClientPort(stored);
+    }
+
+    public void openedClientPort(int port) {
+        stored.put(OPENED_CLIENT_PORT, (long) port);
+    }
+
+    /** The client port the member was last started on, or {@code configured} when none is recorded or it is no port. */
+    public int servingClientPortOr(int configured) {
+        long port = stored.getLong(SERVING_CLIENT_PORT, 0);
+        return port > 0 && port <= 65535 ? (int) port : configured;
+    }
+
+    public void servingClientPort(int port) {
+        if (stored.getLong(SERVING_CLIENT_PORT, 0) != port) {
+            stored.put(SERVING_CLIENT_PORT, (long) port);
+        }
+    }
+
+    public String workloadVersion() {
+        return stored.getString(WORKLOAD_VERSION, "");
+    }
+
+    public void workloadVersion(String version) {
+        stored.put(WORKLOAD_VERSION, version);
+    }
+
+    /** The basis of the CSR last published (see {@link dev.charms.etcd.UnitTls#csr}). */
+    public Optional<String> csrChecked() {
+        return Optional.ofNullable(stored.getString(CSR_CHECKED, null));
+    }
+
+    public void csrChecked(String basis) {
+        stored.put(CSR_CHECKED, basis);
+    }
+
+    /** This unit's certificate as last found fitting, and until when (its notAfter). */
+    public Optional<CheckedUntil> certificateChecked() {
+        String basis = stored.getString(CERT_CHECKED, null);
+        return basis == null ? Optional.empty() : Optional.of(new CheckedUntil(basis, stored.getLong(CERT_NOT_AFTER, 0)));
+    }
+
+    public void certificateChecked(CheckedUntil checked) {
+        stored.put(CERT_CHECKED, checked.basis());
+        stored.put(CERT_NOT_AFTER, checked.untilMillis());
+    }
+
+    /** Peer units this unit has seen in the relation. */
+    public List<String> peersSeen() {
+        List<String> out = new ArrayList<>();
+        if (stored.get(PEERS_SEEN) instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof String s) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    public void peersSeen(List<String> units) {
+        stored.put(PEERS_SEEN, units.isEmpty() ? null : new ArrayList<>(units));
+    }
+
+    /** Since when each roster unit this unit never saw has been missing (epoch ms), as recorded. */
+    public Map<String, Long> unseenMissingSince() {
+        return millisByUnit(UNSEEN_MISSING_SINCE);
+    }
+
+    /** Records since when each of {@code units} has been missing (see {@link #noticedSince}). */
+    public Map<String, Long> unseenMissingSince(List<String> units, long now) {
+        return noticedSince(UNSEEN_MISSING_SINCE, units, now);
+    }
+
+    /**
+     * Records when each of {@code departed} was first seen departed ({@code now} for one seen now), for
+     * exactly those units: the grace a departing unit gets to remove its own member runs once from then,
+     * not again in every hook that retries a refused removal.
+     */
+    public Map<String, Long> departedSince(List<String> departed, long now) {
+        return noticedSince(DEPARTED_SINCE, departed, now);
+    }
+
+    /**
+     * When {@code unit} was first noticed by a record in {@code saved}: the recorded time, or {@code now}
+     * when none is recorded or it lies in the future (the clock went back).
+     */
+    public static long sinceOrNow(Map<String, Long> saved, String unit, long now) {
+        Long at = saved.get(unit);
+        return at != null && at <= now ? at : now;
+    }
+
+    private Map<String, Long> noticedSince(String key, List<String> units, long now) {
+        Map<String, Long> saved = millisByUnit(key);
+        Map<String, Long> out = new TreeMap<>();
+        for (String unit : units) {
+            out.put(unit, sinceOrNow(saved, unit, now));
+        }
+        stored.put(key, out.isEmpty() ? null : out);
+        return out;
+    }
+
+    private Map<String, Long> millisByUnit(String key) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (stored.get(key) instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    out.put(String.valueOf(k), n.longValue());
+                }
+            });
+        }
+        return out;
+    }
+
+    public Optional<String> removalRefused() {
+        return Optional.ofNullable(stored.getString(REMOVAL_REFUSED, null)).filter(s -> !s.isEmpty());
+    }
+
+    /** Records why removals were refused; empty: none was. */
+    public void removalRefused(List<String> refusals) {
+        stored.put(REMOVAL_REFUSED, refusals.isEmpty() ? null : String.join("; ", refusals));
+    }
+
+    /** When this leader last compared etcd's member list with the roster (epoch ms; 0: never). */
+    public long auditedAt() {
+        return stored.getLong(AUDITED_AT, 0);
+    }
+
+    public void auditedAt(long millis) {
+        stored.put(AUDITED_AT, millis);
+    }
+
+    /**
+     * The learner this leader admitted last. Stored as {@code {"unit": ..., "at": ...}}; a charm revision
+     * before this one stored {@code unit@epochMillis}, which a unit upgraded by {@code juju refresh} still
+     * reads here.
+     */
+    public Optional<AdmittedLearner> admitted() {
+        Object value = stored.get(ADMITTED);
+        if (value instanceof Map<?, ?> m && m.get("unit") instanceof String unit && m.get("at") instanceof Number at) {
+            return Optional.of(new AdmittedLearner(unit, at.longValue()));
+        }
+        if (value instanceof String s) {
+            int sep = s.lastIndexOf('@');
+            Optional<Long> at = sep < 0 ? Optional.empty() : parseLong(s.substring(sep + 1));
+            return at.map(millis -> new AdmittedLearner(s.substring(0, sep), millis));
+        }
+        return Optional.empty();
+    }
+
+    public void admitted(AdmittedLearner learner) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("unit", learner.unit());
+        value.put("at", learner.atMillis());
+        stored.put(ADMITTED, value);
+    }
+
+    /** The leader's check of {@code memberName}'s CSR and certificate. */
+    public Optional<CheckedUntil> signed(String memberName) {
+        return checked(SIGNED_PREFIX + memberName);
+    }
+
+    public void signed(String memberName, CheckedUntil checked) {
+        putChecked(SIGNED_PREFIX + memberName, checked);
+    }
+
+    /** The check of the client credentials published on db relation {@code relationId}. */
+    public Optional<CheckedUntil> dbCredentials(int relationId) {
+        return checked(DB_CREDENTIALS_PREFIX + relationId);
+    }
+
+    public void dbCredentials(int relationId, CheckedUntil checked) {
+        putChecked(DB_CREDENTIALS_PREFIX + relationId, checked);
+    }
+
+    /**
+     * A {@link CheckedUntil}, stored as {@code {"basis": ..., "until": ...}}; a charm revision before this
+     * one stored {@code basis@untilMillis}, which a unit upgraded by {@code juju refresh} still reads here.
+     */
+    private Optional<CheckedUntil> checked(String key) {
+        Object value = stored.get(key);
+        if (value instanceof Map<?, ?> m && m.get("basis") instanceof String basis && m.get("until") instanceof Number until) {
+            return Optional.of(new CheckedUntil(basis, until.longValue()));
+        }
+        if (value instanceof String s) {
+            int sep = s.lastIndexOf('@');
+            Optional<Long> until = sep < 0 ? Optional.empty() : parseLong(s.substring(sep + 1));
+            return until.map(millis -> new CheckedUntil(s.substring(0, sep), millis));
+        }
+        return Optional.empty();
+    }
+
+    private void putChecked(String key, CheckedUntil checked) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("basis", checked.basis());
+        value.put("until", checked.untilMillis());
+        stored.put(key, value);
+    }
+
+    private static Optional<Long> parseLong(String s) {
+        try {
+            return Optional.of(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package dev.charms.etcd.steps;
+
+import dev.charms.etcd.EtcdSettings;
+import dev.charms.etcd.MemberUrls;
+import dev.charms.etcd.Node;
+import dev.charms.etcd.PeerData;
+import dev.charms.etcd.Roster;
+import dev.charms.etcd.UnitTls;
+import dev.charms.etcd.state.PeersSeen;
+import dev.charms.etcd.state.UnitState;
+import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.workload.EtcdInstallation;
+import dev.charms.etcd.workload.Host;
+import dev.charms.ops.Event;
+import dev.charms.ops.Framework;
+import dev.charms.ops.Model;
+import dev.charms.ops.Relation;
+import dev.charms.ops.Status;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One hook's view of the world, handed to every {@link Step}: the validated settings, the installed
+ * etcd, the peer relation (its bags are read once by the framework and kept), the roster, this unit as a
+ * member ({@link Node}) and its TLS identity, the {@link Host}, leadership, and what this unit stores
+ * ({@link UnitState}). It also carries the current round's outcomes: whether the leader bootstrapped the
+ * cluster, what this unit's member needs, whether the pass is halted or unsettled, and the etcd client
+ * the membership steps share.
+ */
+public final class HookScope implements AutoCloseable {
+    /** What this unit's member came to in this round. */
+    public enum MemberOutcome {
+        /** Not admitted: no member runs here, the unit waits for the leader. */
+        PARKED,
+        /** Runs the roster's configuration (started now, or already). */
+        RUNNING,
+        /** Runs, but its configuration changed: it restarts in its rolling-restart turn. */
+        RESTART_WANTED
+    }
+
+    private final Framework fw;
+    private final Model model;
+    private final Host host;
+    private final UnitState state;
+    private final EtcdSettings settings;
+    private final EtcdInstallation installation;
+    private final Relation peer;
+    private final Node node;
+    private final UnitTls tls;
+    private Roster roster;
+
+    private int round;
+    private Unsettled rerun;
+    private Unsettled unsettled;
+    private Status halt;
+    private boolean bootstrapped;
+    private MemberOutcome member;
+    private String fingerprint = "";
+    private boolean membershipDue;
+    private EtcdCluster membershipCluster;
+
+    /** A scope over what {@link #open} found (or, in tests, what a test hands it). */
+    HookScope(Framework fw, Host host, UnitState state, EtcdSettings settings, EtcdInstallation installation,
+                      Relation peer, Node node, UnitTls tls, Roster roster) {
+        this.fw = fw;
+        this.model = fw.model();
+        this.host = host;
+        this.state = state;
+        this.settings = settings;
+        this.installation = installation;
+        this.peer = peer;
+        this.node = node;
+        this.tls = tls;
+        this.roster = roster;
+    }
+
+    /**
+     * Validates the configuration, installs etcd, finds the peer relation, records the peers this hook
+     * sees ({@link PeersSeen#record}) and publishes this unit's addresses, URLs and CSR, which every step
+     * reads. Empty, with the unit's status reported, when a hook cannot get that far (bad configuration,
+     * the install hook, no peer relation yet).
+     */
+    public static Optional<HookScope> open(Framework fw, Host host) {
+        Model model = fw.model();
+        UnitState state = new UnitState(fw.stored());
+        EtcdSettings.Parsed parsed = EtcdSettings.parse(model.config());
+        if (!parsed.valid()) {
+            fw.reportUnitStatus(Status.blocked(EtcdSettings.summary(parsed.problems())));
+            return Optional.empty();
+        }
+        EtcdSettings settings = parsed.settings();
+        EtcdInstallation installation = ensureInstalled(fw, host, state);
+        if (fw.event() instanceof Event.Install) {
+            // Peer data is not touched during install (as ops requires); cluster-relation-created follows.
+            fw.reportUnitStatus(Status.waiting("etcd " + installation.version() + " installed; waiting for the peer relation"));
+            return Optional.empty();
+        }
+        Optional<Relation> maybePeer = model.relation(PeerData.PEER);
+        if (maybePeer.isEmpty()) {
+            fw.reportUnitStatus(Status.waiting("waiting for the peer relation"));
+            return Optional.empty();
+        }
+        Node node = Node.of(model, settings, fw.stored());
+        host.ensurePkiDir();
+        UnitTls tls = new UnitTls(host.paths(), host.keyOwner(), state);
+        Relation peer = maybePeer.get();
+        Roster roster = Roster.parse(peer.localAppData().get(PeerData.MEMBERS));
+        PeersSeen.record(state, peer, roster, model.unitName(), model.isLeader(), System.currentTimeMillis());
+        String csr = tls.csr(peer.localUnitData().get(PeerData.CSR), node.memberName(), node.sans());
+        peer.updateLocalUnitData(Map.of(
+                PeerData.ADDRESS, node.peerAddress(),
+                PeerData.MEMBER_NAME, node.memberName(),
+                PeerData.PEER_URL, node.peerUrl().toString(),
+                PeerData.CLIENT_URL, node.clientUrl().toString(),
+                PeerData.CSR, csr));
+        return Optional.of(new HookScope(fw, host, state, settings, installation, peer, node, tls, roster));
+    }
+
+    /**
+     * etcd from the attached resource, the machine, or apt; the application version follows it.
+     * upgrade-charm always installs, and so does install when the {@code etcd} resource is attached (it
+     * wins over an etcd already on the machine); otherwise what is installed is used.
+     */
+    private static EtcdInstallation ensureInstalled(Framework fw, Host host, UnitState state) {
+        Model model = fw.model();
+        Optional<EtcdInstallation> found = host.installation(fw.stored());
+        EtcdInstallation installation;
+        boolean installHook = fw.event() instanceof Event.Install;
+        boolean upgrade = fw.event() instanceof Event.UpgradeCharm;
+        Optional<Path> resource = found.isEmpty() || installHook || upgrade ? model.resource("etcd") : Optional.empty();
+        if (found.isPresent() && !upgrade && !(installHook && resource.isPresent())) {
+            installation = found.get();
+        } else {
+            fw.setUnitStatusNow(Status.maintenance("installing etcd"));
+            // A member's data must stay runnable: etcd moves one minor version at a time and never back.
+            installation = host.install(resource, found.filter(f -> host.hasData())
+                    .map(EtcdInstallation::version));
+        }
+        String version = installation.version().toString();
+        if (!version.equals(state.workloadVersion())) {
+            model.setWorkloadVersion(version);
+            state.workloadVersion(version);
+        }
+        return installation;
+    }
+
+    public Framework framework() {
+        return fw;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public UnitState state() {
+        return state;
+    }
+
+    public EtcdSettings settings() {
+        return settings;
+    }
+
+    public EtcdInstallation installation() {
+        return installation;
+    }
+
+    public Relation peer() {
+        return peer;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public UnitTls tls() {
+        return tls;
+    }
+
+    /** This unit's name. */
+    public String unit() {
+        return model.unitName();
+    }
+
+    /** Whether this unit is the Juju leader (asked once per hook). */
+    public boolean leader() {
+        return model.isLeader();
+    }
+
+    /** The cluster token the leader published (empty before it did). */
+    public String token() {
+        return peer.localAppData().getOrDefault(PeerData.TOKEN, "");
+    }
+
+    /** The roster as this pass knows it: as published, or as a leader step changed it since. */
+    public Roster roster() {
+        return roster;
+    }
+
+    /** The roster a leader step changed, not yet published (a later step publishes it). */
+    void roster(Roster changed) {
+        this.roster = changed;
+    }
+
+    /** Publishes {@code changed} as the roster (leader). */
+    public void publishRoster(Roster changed) {
+        publishRoster(changed, Map.of());
+    }
+
+    /** Publishes {@code changed} as the roster together with other application-bag {@code values}, in one write. */
+    public void publishRoster(Roster changed, Map<String, String> values) {
+        Map<String, String> all = new LinkedHashMap<>(values);
+        all.put(PeerData.MEMBERS, changed.toJson());
+        peer.updateLocalAppData(all);
+        this.roster = changed;
+    }
+
+    /** Client URLs of the roster's members, this unit's local URL first. */
+    public java.util.List<java.net.URI> clientUrls() {
+        return MemberUrls.clientUrls(peer, roster, node);
+    }
+
+    /** Starts round {@code number}: the first (no {@code rerun}), or a round run again because of {@code rerun}. */
+    void beginRound(int number, Unsettled why) {
+        closeMembershipCluster();
+        round = number;
+        rerun = why;
+        unsettled = null;
+        bootstrapped = false;
+        member = null;
+        fingerprint = "";
+        membershipDue = false;
+    }
+
+    /** Whether this is the pass's first round. */
+    public boolean firstRound() {
+        return round == 1;
+    }
+
+    /**
+     * Whether the leader manages membership in this round: its first, and a round run again because it
+     * admitted itself (to promote itself).
+     */
+    public boolean membershipRound() {
+        return leader() && (rerun == null || rerun == Unsettled.LEADER_ADMITTED_ITSELF);
+    }
+
+    /** Why this round runs again; empty in the first round. */
+    public Optional<Unsettled> rerun() {
+        return Optional.ofNullable(rerun);
+    }
+
+    /** A step says the pass is not settled: the steps run again (the earliest reason first). */
+    public void unsettled(Unsettled why) {
+        if (unsettled == null || why.ordinal() < unsettled.ordinal()) {
+            unsettled = why;
+        }
+    }
+
+    Optional<Unsettled> unsettledBy() {
+        return Optional.ofNullable(unsettled);
+    }
+
+    /** A step ends the pass here, with {@code status} as what the unit waits for. */
+    public void halt(Status status) {
+        halt = status;
+    }
+
+    Optional<Status> halted() {
+        return Optional.ofNullable(halt);
+    }
+
+    /** Whether the leader bootstrapped the cluster in this round (etcd may still be electing its leader). */
+    public boolean bootstrapped() {
+        return bootstrapped;
+    }
+
+    void bootstrappedNow() {
+        bootstrapped = true;
+    }
+
+    /** What this unit's member came to in this round; empty until the member step ran. */
+    public Optional<MemberOutcome> member() {
+        return Optional.ofNullable(member);
+    }
+
+    /** Records what this unit's member came to, with the configuration fingerprint it runs or wants. */
+    void member(MemberOutcome outcome, String configFingerprint) {
+        member = outcome;
+        fingerprint = configFingerprint;
+    }
+
+    /** The configuration fingerprint recorded with the member outcome. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Whether the membership steps talk to etcd in this round (decided by {@link Departures}). */
+    public boolean membershipDue() {
+        return membershipDue;
+    }
+
+    void membershipDue(boolean due) {
+        membershipDue = due;
+    }
+
+    /** The etcd client the membership steps share in this round, opened on first use over {@link #clientUrls}. */
+    EtcdCluster membershipCluster() {
+        if (membershipCluster == null) {
+            membershipCluster = host.cluster(clientUrls());
+        }
+        return membershipCluster;
+    }
+
+    void closeMembershipCluster() {
+        if (membershipCluster != null) {
+            EtcdCluster open = membershipCluster;
+            membershipCluster = null;
+            open.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeMembershipCluster();
+    }
+}

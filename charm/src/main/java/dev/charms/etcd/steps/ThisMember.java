@@ -1,0 +1,61 @@
+package dev.charms.etcd.steps;
+
+import dev.charms.etcd.PeerData;
+import dev.charms.etcd.Roster;
+import dev.charms.etcd.state.RestartTurn;
+import dev.charms.etcd.state.UnitProgress;
+import dev.charms.etcd.workload.Host;
+import java.util.Map;
+
+/**
+ * This unit's member, every unit: not admitted, it keeps no stale data and says it is ready to join;
+ * admitted, its configuration is rendered from its roster entry and the member is started when it is not
+ * running (telling the cluster first when its peer URL moved meanwhile) and says it started. A running
+ * member whose configuration changed is left to {@link RestartInTurn}. Runs in the first round, in the
+ * round after the leader admitted itself, and, when the rolling-restart turn is this leader's own, in the
+ * round that hands it on.
+ */
+public final class ThisMember implements Step {
+    @Override
+    public boolean appliesTo(HookScope scope) {
+        if (scope.rerun().isEmpty() || scope.membershipRound()) {
+            return true;
+        }
+        return RestartTurn.of(scope.peer().localAppData()).filter(t -> t.heldBy(scope.unit())).isPresent();
+    }
+
+    @Override
+    public void run(HookScope scope) {
+        Host host = scope.host();
+        Roster roster = scope.roster();
+        MemberProcess member = new MemberProcess(scope);
+        member.forgetRestoredOverCluster();
+        Roster.Entry entry = roster.get(scope.unit());
+        if (entry == null) {
+            member.clearStaleData();
+            scope.peer().updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.READY.wire()));
+            scope.member(HookScope.MemberOutcome.PARKED, "");
+            return;
+        }
+        host.writeConfig(member.config(entry, scope.token()), scope.installation(), scope.clientUrls());
+        String fingerprint = member.fingerprint();
+        if (!host.isRunning()) {
+            if (host.hasData() && roster.size() > 1) {
+                // A member restarting on a moved peer URL (management_port changed while it was down)
+                // must tell the cluster first, exactly as a rolling restart does.
+                member.updatePeerUrlIfMoved();
+            }
+            member.startWith(entry);
+            member.awaitServing();
+            member.publishStarted(entry);
+            member.restartRequestMet();
+            scope.member(HookScope.MemberOutcome.RUNNING, fingerprint);
+        } else if (!fingerprint.equals(scope.state().runningFingerprint())) {
+            scope.member(HookScope.MemberOutcome.RESTART_WANTED, fingerprint);
+        } else {
+            member.publishStarted(entry);
+            member.restartRequestMet();
+            scope.member(HookScope.MemberOutcome.RUNNING, fingerprint);
+        }
+    }
+}
