@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  * The charm jar's command line (picocli), for operators and debugging on a unit:
  * {@code hook NAME} and {@code action NAME} run a hook or an action in the current Juju context (as
  * {@code juju exec} provides it), {@code events} lists every hook and action name with the typed event
- * it maps to, {@code version} prints the charm version.
+ * it maps to, {@code --version} prints the charm version.
  */
 @Command(name = "etcd-charm", mixinStandardHelpOptions = true, version = "etcd charm 1.0.0",
         description = "The etcd machine charm. Juju runs it through 'dispatch'; these commands are for people.",

@@ -5,9 +5,9 @@ import dev.charms.ops.Framework;
 /**
  * Entry point of the charm jar. Under Juju ({@code dispatch} sets JUJU_DISPATCH_PATH and passes no
  * arguments) it goes straight to the framework's dispatcher: building picocli's command model costs about
- * 100 ms per process (field notes A1), too much for a hook that runs every 5 minutes on every unit. With
+ * 100 ms per process (docs/architecture.md, "The framework"), too much for a hook that runs every 5 minutes on every unit. With
  * arguments it is the picocli command line ({@link CharmCli}): {@code hook NAME}, {@code action NAME},
- * {@code events}, {@code version}.
+ * {@code events}, and {@code --version}.
  */
 public final class Main {
     private Main() {

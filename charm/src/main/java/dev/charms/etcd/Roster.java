@@ -146,8 +146,4 @@ public final class Roster {
         }
         return null;
     }
-
-    public long voters() {
-        return entries.values().stream().filter(e -> !e.isLearner()).count();
-    }
 }
