@@ -61,6 +61,33 @@ class EtcdTarballTest {
         }
     }
 
+    /**
+     * Real etcd 3.5.30 (Debian's build, repacked as a release by scripts/etcd-releases.sh, which fetches it
+     * once into its cache): it replaces an installed 3.4 whose member data it can run, ships etcdutl, and an
+     * unprivileged user (as the etcd service runs) can execute what was installed.
+     */
+    @Test
+    void realEtcd35ReleaseInstallsOver34AndRunsAsAnUnprivilegedUser(@TempDir Path dir) throws IOException {
+        Path tarball = Path.of(RUN.check(List.of("bash", "scripts/etcd-releases.sh", "3.5.30"), Duration.ofMinutes(5))
+                .strip());
+        EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(paths.optDir().getParent());
+        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball), Optional.of(new EtcdVersion(3, 4, 23)));
+        assertEquals(new EtcdVersion(3, 5, 30), inst.version());
+        assertTrue(inst.version().hasEtcdutl());
+        assertTrue(Files.isExecutable(paths.optBinDir().resolve("etcdutl")));
+        for (Path p = paths.optDir(); !p.equals(dir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        for (Path p = dir.getParent(); p != null && p.getParent() != null; p = p.getParent()) {
+            assertTrue(Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE),
+                    p + " does not let other users in");
+        }
+        String banner = RUN.check(List.of("runuser", "-u", "nobody", "--", inst.etcd().toString(), "--version"), Duration.ofSeconds(30));
+        assertTrue(banner.contains("etcd Version: 3.5.30"), banner);
+    }
+
     @Test
     void refusesPathTraversal(@TempDir Path dir) throws IOException {
         release(dir, List.of("etcd", "etcdctl"));
