@@ -40,8 +40,12 @@ public final class Deployment implements AutoCloseable {
     private static final int PEER_ID = 0;
     private static final int MAX_HOOKS = 400;
 
-    /** One hook Juju ran: on which unit, which hook (and for which remote unit), how it ended, how long it took. */
-    public record HookRun(String unit, String hook, String remote, int exitCode, String stderr, Status status, long millis) {
+    /**
+     * One hook Juju ran: on which unit, which hook (and for which remote unit), how it ended, the unit's
+     * status after it, its juju-log lines and how long it took.
+     */
+    public record HookRun(String unit, String hook, String remote, int exitCode, String stderr, Status status,
+                          List<String> logs, long millis) {
         @Override
         public String toString() {
             return unit + " " + hook + (remote == null ? "" : "(" + remote + ")") + " " + millis + " ms"
@@ -94,7 +98,12 @@ public final class Deployment implements AutoCloseable {
                     && queue.stream().skip(inError ? 1 : 0).anyMatch(q -> q.kind().equals(p.kind()))) {
                 return;
             }
-            queue.add(p);
+            if (p.kind().startsWith("leader-")) {
+                // Juju's resolver runs leadership hooks before pending relation and unit hooks.
+                queue.add(inError && !queue.isEmpty() ? 1 : 0, p);
+            } else {
+                queue.add(p);
+            }
         }
 
         void enqueueJoin(String remote) {
@@ -285,6 +294,15 @@ public final class Deployment implements AutoCloseable {
         return runHead(unit);
     }
 
+    /** Runs the queued hooks of {@code name} only, until none is left or one fails. */
+    public void runAll(String name) {
+        Unit unit = units.get(name);
+        while (unit != null && !unit.inError && !unit.queue.isEmpty()) {
+            runHead(unit);
+            unit = units.get(name);
+        }
+    }
+
     private HookRun runHead(Unit unit) {
         Pending p = unit.queue.get(0);
         if (p.kind().equals("joined")) {
@@ -306,7 +324,7 @@ public final class Deployment implements AutoCloseable {
         long began = System.nanoTime();
         Output out = unit.context.run(event, in);
         HookRun run = new HookRun(unit.name, p.hookName(), p.remote(), out.exitCode(), out.stderr(), out.state().unitStatus(),
-                (System.nanoTime() - began) / 1_000_000);
+                out.logMessages(), (System.nanoTime() - began) / 1_000_000);
         runs.add(run);
         unit.status = out.state().unitStatus();
         if (unit.name.equals(leader)) {

@@ -225,6 +225,15 @@ public final class InMemoryEtcd implements AutoCloseable {
         }
     }
 
+    /** {@code host}'s etcd process is about to restart: recorded with how many other voting members serve. */
+    void restarting(InMemoryHost host) {
+        serving.entrySet().stream().filter(e -> e.getValue() == host).findFirst().ifPresent(e -> {
+            List<Record> others = members.values().stream().filter(m -> !m.learner && m.id != e.getKey()).toList();
+            long up = others.stream().filter(m -> serving.containsKey(m.id) && reachable(host, serving.get(m.id))).count();
+            log("restart " + members.get(e.getKey()).name + " with " + up + " of " + others.size() + " other voting members up");
+        });
+    }
+
     /** {@code host}'s etcd process stopped (or exited): its member no longer answers. */
     void stopped(InMemoryHost host) {
         serving.values().removeIf(h -> h == host);
@@ -324,7 +333,7 @@ public final class InMemoryEtcd implements AutoCloseable {
         long id = Member.initialId(List.of(peerUrl.toString(), Long.toString(addedMembers)), token + "-added");
         Record r = new Record(id, List.of(peerUrl), true);
         members.put(id, r);
-        applied("add learner " + peerUrl + " (member " + Long.toHexString(id) + ")");
+        applied("add learner " + peerUrl);
         return r;
     }
 

@@ -175,6 +175,7 @@ public final class InMemoryHost implements Host {
     public void restart() {
         enabled = true;
         restarts++;
+        etcd.restarting(this);
         if (running) {
             running = false;
             etcd.stopped(this);
