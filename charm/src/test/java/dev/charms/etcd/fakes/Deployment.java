@@ -32,6 +32,12 @@ import java.util.TreeSet;
  * a choice Juju leaves open: {@link #settle} runs the non-leaders' hooks first, in unit order, and the
  * leader's when no other unit has one pending (the leader's machine being the slower one). A hook that
  * fails stays at the head of its unit's queue, and the unit runs nothing else, until {@link #retry}.
+ *
+ * <p>One limit comes from the harness: a state can show a peer's bag only to list that peer in
+ * {@code relation-list} too, so a departed unit's bag is readable in the {@code -departed} hook for it and
+ * not after, while juju-contract.md (sections 4 and 6) keeps it readable for the relation's life. A hook
+ * that reads it later (the charm reads the client URL of every roster unit until the leader drops the
+ * departed one) fails here with {@code unknown unit}; scenarios order their hooks to stay clear of it.
  */
 public final class Deployment implements AutoCloseable {
     /** The application's name. */
@@ -262,7 +268,11 @@ public final class Deployment implements AutoCloseable {
 
     /** Juju retries a unit's failed hook ({@code juju resolve}, or its automatic retry). */
     public void retry(String name) {
-        live(name).inError = false;
+        Unit unit = units.get(name);
+        if (unit == null || !unit.inError) {
+            throw new IllegalArgumentException(name + " has no failed hook to retry");
+        }
+        unit.inError = false;
     }
 
     // ------------------------------------------------------------------ running hooks
@@ -308,7 +318,7 @@ public final class Deployment implements AutoCloseable {
         if (p.kind().equals("joined")) {
             unit.members.add(p.remote());
         }
-        State in = stateOf(unit);
+        State in = stateOf(unit, p);
         PeerRelation peer = in.peerRelation(PEER).orElseThrow();
         JujuEvent event = switch (p.kind()) {
             case "created" -> JujuEvent.relationCreated(peer);
@@ -342,10 +352,15 @@ public final class Deployment implements AutoCloseable {
         return run;
     }
 
-    /** The state Juju gives {@code unit}'s next hook. */
-    private State stateOf(Unit unit) {
+    /** The state Juju gives {@code unit}'s hook {@code p} (a departed hook still reads the departing unit's bag). */
+    private State stateOf(Unit unit, Pending p) {
+        Set<String> readable = new TreeSet<>(Units.ORDER);
+        readable.addAll(unit.members);
+        if (p.kind().equals("departed")) {
+            readable.add(p.remote());
+        }
         Map<String, Map<String, String>> peers = new LinkedHashMap<>();
-        for (String m : unit.members) {
+        for (String m : readable) {
             Unit other = units.get(m);
             peers.put(m, other == null ? departedBags.getOrDefault(m, Map.of()) : other.bag);
         }
