@@ -343,12 +343,13 @@ public final class InMemoryEtcd implements AutoCloseable {
     }
 
     void remove(Record r) {
+        boolean leading = electedLeader() == r.id;
         members.remove(r.id);
         InMemoryHost host = serving.remove(r.id);
         if (leaderId == r.id) {
             leaderId = 0;
         }
-        applied("remove " + (r.name.isEmpty() ? Long.toHexString(r.id) : r.name));
+        applied("remove " + (r.name.isEmpty() ? Long.toHexString(r.id) : r.name) + (leading ? " while raft leader" : ""));
         if (host != null) {
             // A removed member's etcd shuts itself down.
             host.exited("the member has been permanently removed from the cluster");

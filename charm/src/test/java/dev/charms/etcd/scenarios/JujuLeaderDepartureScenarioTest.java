@@ -3,7 +3,6 @@ package dev.charms.etcd.scenarios;
 import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.fakes.Deployment;
@@ -40,10 +39,7 @@ class JujuLeaderDepartureScenarioTest {
             leaderLeaves(model);
             assertNoFailedHook(model);
             assertEquals("etcd/1", model.leader(), "Juju elected a remaining unit");
-            List<String> history = model.etcd().history();
-            int moved = history.indexOf("raft leader etcd-1 (moved)");
-            int removed = history.indexOf("remove etcd-0");
-            assertTrue(moved >= 0 && removed > moved, "raft leadership must move before the removal: " + history);
+            Scenarios.assertRaftLeadershipMovedBeforeRemoval(model, "etcd-1", "etcd-0");
             assertHealthyCluster(model);
             assertEquals(ca, model.appBag().get(PeerData.CA_CERT), "the cluster CA was replaced");
         }

@@ -4,11 +4,9 @@ import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.etcd.fakes.Deployment;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,10 +25,7 @@ class RaftLeaderDepartureScenarioTest {
             model.removeUnit("etcd/2");
             model.settle();
             assertNoFailedHook(model);
-            List<String> history = model.etcd().history();
-            int moved = history.indexOf("raft leader etcd-0 (moved)");
-            int removed = history.indexOf("remove etcd-2");
-            assertTrue(moved >= 0 && removed > moved, "raft leadership must move before the removal: " + history);
+            Scenarios.assertRaftLeadershipMovedBeforeRemoval(model, "etcd-0", "etcd-2");
             assertEquals("etcd/0", model.leader(), "Juju's leader is another matter and stays");
             assertNotEquals("etcd-2", model.etcd().leaderName());
             assertHealthyCluster(model);

@@ -1,6 +1,7 @@
 package dev.charms.etcd.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.Roster;
@@ -54,6 +55,14 @@ final class Scenarios {
             }
         });
         return out;
+    }
+
+    /** etcd moved raft leadership to {@code to} and only then removed {@code removed}, no longer its leader. */
+    static void assertRaftLeadershipMovedBeforeRemoval(Deployment model, String to, String removed) {
+        List<String> history = model.etcd().history();
+        int moved = history.indexOf("raft leader " + to + " (moved)");
+        int gone = history.indexOf("remove " + removed);
+        assertTrue(moved >= 0 && gone > moved, "raft leadership must move away before the member is removed: " + history);
     }
 
     /** The etcd history lines that start with {@code prefix}. */
