@@ -29,15 +29,18 @@ import java.util.TreeSet;
  * it has begun, as Juju's uniter does), and their committed output is folded back, queueing on the other
  * units the {@code -relation-changed} hooks Juju would run. Queues follow juju-contract.md section 2 the
  * way the local runner's do (deploy, add-unit, remove-unit, config, leadership). Which unit runs next is
- * a choice Juju leaves open: {@link #settle} runs the non-leaders' hooks first, in unit order, and the
- * leader's when no other unit has one pending (the leader's machine being the slower one). A hook that
+ * a choice Juju leaves open: {@link #settle} runs the hooks of dying units first, then those of a leader
+ * with a {@code -departed} hook pending, then the other units' in unit order, and the leader's when no
+ * other unit has one pending (the leader's machine being the slower one). A hook that
  * fails stays at the head of its unit's queue, and the unit runs nothing else, until {@link #retry}.
  *
  * <p>One limit comes from the harness: a state can show a peer's bag only to list that peer in
  * {@code relation-list} too, so a departed unit's bag is readable in the {@code -departed} hook for it and
  * not after, while juju-contract.md (sections 4 and 6) keeps it readable for the relation's life. A hook
  * that reads it later (the charm reads the client URL of every roster unit until the leader drops the
- * departed one) fails here with {@code unknown unit}; scenarios order their hooks to stay clear of it.
+ * departed one) fails here with {@code unknown unit}; the order above keeps most flows clear of it (the
+ * leader drops a departed unit before the others' later hooks), and scenarios that keep a departed unit
+ * in the roster run only the hooks they look at.
  */
 public final class Deployment implements AutoCloseable {
     /** The application's name. */
@@ -283,9 +286,7 @@ public final class Deployment implements AutoCloseable {
      */
     public Deployment settle() {
         for (int i = 0; i < MAX_HOOKS; i++) {
-            Unit next = units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty() && !u.name.equals(leader))
-                    .findFirst().orElseGet(() -> units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty())
-                            .findFirst().orElse(null));
+            Unit next = nextToRun();
             if (next == null) {
                 return this;
             }
@@ -293,6 +294,18 @@ public final class Deployment implements AutoCloseable {
         }
         throw new AssertionError("hooks did not settle after " + MAX_HOOKS + " runs; last: "
                 + runs.subList(Math.max(0, runs.size() - 10), runs.size()));
+    }
+
+    /** The unit whose hook runs next (see the class comment), or null when no unit can run one. */
+    private Unit nextToRun() {
+        List<Unit> ready = units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty()).toList();
+        Unit leaderUnit = units.get(leader);
+        boolean leaderDeparts = leaderUnit != null && ready.contains(leaderUnit)
+                && leaderUnit.queue.stream().anyMatch(q -> q.kind().equals("departed"));
+        return ready.stream().filter(u -> u.dying).findFirst()
+                .or(() -> leaderDeparts ? java.util.Optional.of(leaderUnit) : java.util.Optional.empty())
+                .or(() -> ready.stream().filter(u -> u != leaderUnit).findFirst())
+                .orElse(ready.isEmpty() ? null : ready.get(0));
     }
 
     /** Runs the next queued hook of {@code name} only (a unit Juju got to first); returns how it went. */
