@@ -4,6 +4,7 @@ import dev.charms.etcd.EtcdCharm;
 import dev.charms.etcd.Units;
 import dev.charms.ops.Status;
 import dev.charms.ops.testing.CharmFiles;
+import dev.charms.ops.testing.ConfigOption;
 import dev.charms.ops.testing.Context;
 import dev.charms.ops.testing.JujuEvent;
 import dev.charms.ops.testing.NetworkInfo;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -99,7 +102,7 @@ public final class Deployment implements AutoCloseable {
 
         void enqueue(Pending p) {
             if (p.kind().equals("changed")) {
-                boolean same = queue.stream().anyMatch(q -> q.kind().equals("changed") && java.util.Objects.equals(q.remote(), p.remote()));
+                boolean same = queue.stream().anyMatch(q -> q.kind().equals("changed") && Objects.equals(q.remote(), p.remote()));
                 if (same) {
                     return;
                 }
@@ -260,7 +263,11 @@ public final class Deployment implements AutoCloseable {
 
     /** {@code juju config etcd key=value}: config-changed on every unit. */
     public void config(String key, Object value) {
-        config.put(key, value);
+        ConfigOption option = files.options().get(key);
+        if (option == null) {
+            throw new IllegalArgumentException("unknown option \"" + key + "\"");
+        }
+        config.put(key, option.normalize(value));
         units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
     }
 
@@ -286,14 +293,18 @@ public final class Deployment implements AutoCloseable {
      */
     public Deployment settle() {
         for (int i = 0; i < MAX_HOOKS; i++) {
-            Unit next = nextToRun();
-            if (next == null) {
+            if (step().isEmpty()) {
                 return this;
             }
-            runHead(next);
         }
         throw new AssertionError("hooks did not settle after " + MAX_HOOKS + " runs; last: "
                 + runs.subList(Math.max(0, runs.size() - 10), runs.size()));
+    }
+
+    /** Runs the one hook {@link #settle} would run next; empty when no unit has one to run. */
+    public Optional<HookRun> step() {
+        Unit next = nextToRun();
+        return next == null ? Optional.empty() : Optional.of(runHead(next));
     }
 
     /** The unit whose hook runs next (see the class comment), or null when no unit can run one. */
@@ -303,7 +314,7 @@ public final class Deployment implements AutoCloseable {
         boolean leaderDeparts = leaderUnit != null && ready.contains(leaderUnit)
                 && leaderUnit.queue.stream().anyMatch(q -> q.kind().equals("departed"));
         return ready.stream().filter(u -> u.dying).findFirst()
-                .or(() -> leaderDeparts ? java.util.Optional.of(leaderUnit) : java.util.Optional.empty())
+                .or(() -> leaderDeparts ? Optional.of(leaderUnit) : Optional.empty())
                 .or(() -> ready.stream().filter(u -> u != leaderUnit).findFirst())
                 .orElse(ready.isEmpty() ? null : ready.get(0));
     }

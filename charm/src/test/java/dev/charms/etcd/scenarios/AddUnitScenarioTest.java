@@ -42,4 +42,20 @@ class AddUnitScenarioTest {
                     Status.active("cluster is healthy, 4 members")), Scenarios.statusesOf(model, added));
         }
     }
+
+    @Test
+    void twoUnitsAddedTogetherJoinOneAfterTheOtherNeverTwoLearnersAtOnce() {
+        try (Deployment model = new Deployment(root).deploy(3)) {
+            int before = Scenarios.membershipChanges(model).size();
+            model.addUnit();
+            model.addUnit();
+            model.settle();
+            assertNoFailedHook(model);
+            List<String> changes = Scenarios.membershipChanges(model);
+            assertEquals(List.of("add learner https://10.0.0.14:2380", "joined etcd-3 as learner", "promote etcd-3",
+                    "add learner https://10.0.0.15:2380", "joined etcd-4 as learner", "promote etcd-4"),
+                    changes.subList(before, changes.size()));
+            assertHealthyCluster(model);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.fakes.Deployment;
@@ -51,6 +52,22 @@ class FollowerDepartureScenarioTest {
             model.settle();
             assertNoFailedHook(model);
             assertEquals(List.of("etcd/0", "etcd/1", "etcd/3"), model.units());
+            assertHealthyCluster(model);
+        }
+    }
+
+    @Test
+    void aUnitRemovedWhileStillALearnerLeavesNoMemberBehind() {
+        try (Deployment model = new Deployment(root).deploy(3)) {
+            String added = model.addUnit();
+            while (!model.etcd().member("etcd-3").map(m -> m.learner() && m.started()).orElse(false)) {
+                assertTrue(model.step().isPresent(), "etcd/3 never started as a learner");
+            }
+            model.removeUnit(added);
+            model.settle();
+            assertNoFailedHook(model);
+            assertEquals(List.of("remove etcd-3"), Scenarios.history(model, "remove "));
+            assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), model.units());
             assertHealthyCluster(model);
         }
     }

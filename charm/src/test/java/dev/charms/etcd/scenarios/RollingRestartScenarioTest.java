@@ -3,7 +3,11 @@ package dev.charms.etcd.scenarios;
 import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.charms.etcd.PeerData;
+import dev.charms.etcd.Roster;
+import dev.charms.etcd.Units;
 import dev.charms.etcd.fakes.Deployment;
 import dev.charms.ops.Status;
 import java.nio.file.Path;
@@ -66,6 +70,27 @@ class RollingRestartScenarioTest {
             assertEachRestartedOnceWith(model, 200);
             Scenarios.history(model, "restart ").forEach(line ->
                     assertEquals(true, line.endsWith("with 2 of 2 other voting members up"), line));
+            assertHealthyCluster(model);
+        }
+    }
+
+    @Test
+    void aPeerPortChangeTellsEtcdEachMembersNewPeerUrlRightBeforeItRestartsOnIt() {
+        try (Deployment model = new Deployment(root).deploy(3)) {
+            model.config("management_port", 2390);
+            model.settle();
+            assertNoFailedHook(model);
+            List<String> history = model.etcd().history();
+            for (String unit : model.units()) {
+                String member = Units.memberName(unit);
+                int updated = history.indexOf("update peer URLs of " + member + " to [https://"
+                        + model.host(unit).address() + ":2390]");
+                assertTrue(updated >= 0 && history.get(updated + 1).startsWith("restart " + member + " "), history.toString());
+                assertEquals(1, model.host(unit).restarts(), unit);
+            }
+            Roster roster = Roster.parse(model.appBag().get(PeerData.MEMBERS));
+            roster.entries().forEach((unit, entry) -> assertEquals("https://" + model.host(unit).address() + ":2390",
+                    entry.peerUrl(), "the roster's peer URL of " + unit));
             assertHealthyCluster(model);
         }
     }
