@@ -111,8 +111,12 @@ public final class Deployment implements AutoCloseable {
                 return;
             }
             if (p.kind().startsWith("leader-")) {
-                // Juju's resolver runs leadership hooks before pending relation and unit hooks.
-                queue.add(inError && !queue.isEmpty() ? 1 : 0, p);
+                // Juju's resolver runs leadership hooks once the unit is installed, before its other pending hooks.
+                int at = inError && !queue.isEmpty() ? 1 : 0;
+                while (at < queue.size() && Set.of("install", "created").contains(queue.get(at).kind())) {
+                    at++;
+                }
+                queue.add(at, p);
             } else {
                 queue.add(p);
             }
@@ -145,6 +149,8 @@ public final class Deployment implements AutoCloseable {
     private final Map<String, Unit> units = new TreeMap<>(Units.ORDER);
     private final Map<String, InMemoryHost> hosts = new TreeMap<>(Units.ORDER);
     private final List<HookRun> runs = new ArrayList<>();
+    /** The last bag of each unit Juju removed: its peers read it until their departed hook for it has run. */
+    private final Map<String, Map<String, String>> goneBags = new LinkedHashMap<>();
     private Map<String, String> appBag = Map.of();
     private List<Secret> appSecrets = List.of();
     private Status appStatus;
@@ -244,6 +250,7 @@ public final class Deployment implements AutoCloseable {
 
     private void gone(Unit unit) {
         units.remove(unit.name);
+        goneBags.put(unit.name, unit.bag);
         if (unit.name.equals(leader)) {
             leader = null;
             units.values().stream().filter(u -> !u.dying).findFirst().ifPresent(u -> elect(u.name));
@@ -253,6 +260,9 @@ public final class Deployment implements AutoCloseable {
     /** Juju moves leadership to {@code name}: leader-elected there, leader-settings-changed on the others. */
     public void elect(String name) {
         live(name);
+        if (name.equals(leader)) {
+            return;
+        }
         leader = name;
         for (Unit u : units.values()) {
             if (!u.dying) {
@@ -386,7 +396,7 @@ public final class Deployment implements AutoCloseable {
         Map<String, Map<String, String>> peers = new LinkedHashMap<>();
         for (String m : readable) {
             Unit other = units.get(m);
-            peers.put(m, other == null ? departedBags.getOrDefault(m, Map.of()) : other.bag);
+            peers.put(m, other == null ? goneBags.getOrDefault(m, Map.of()) : other.bag);
         }
         String address = unit.host.address();
         return State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config)
@@ -397,8 +407,6 @@ public final class Deployment implements AutoCloseable {
                 .storedState(unit.stored).build();
     }
 
-    /** A removed unit's bag stays readable to peers that have not run its departed hook yet. */
-    private final Map<String, Map<String, String>> departedBags = new LinkedHashMap<>();
 
     /** Takes a successful hook's committed output into the model and queues what it causes. */
     private void fold(Unit unit, State out) {
@@ -409,7 +417,6 @@ public final class Deployment implements AutoCloseable {
         unit.stored = out.storedState();
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
-        departedBags.put(unit.name, unit.bag);
         if (unit.name.equals(leader)) {
             appBag = peer.localAppData();
             appSecrets = out.secrets().stream().filter(s -> s.owner() == Secret.Owner.APPLICATION).toList();
@@ -471,7 +478,7 @@ public final class Deployment implements AutoCloseable {
     /** A unit's peer bag as its peers read it. */
     public Map<String, String> unitBag(String name) {
         Unit unit = units.get(name);
-        return unit != null ? unit.bag : departedBags.get(name);
+        return unit != null ? unit.bag : goneBags.get(name);
     }
 
     public Set<String> openedPorts(String name) {

@@ -1,7 +1,6 @@
 package dev.charms.etcd.fakes;
 
 import dev.charms.etcd.workload.Alarm;
-import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.EtcdConfig;
 import dev.charms.etcd.workload.InitialCluster;
 import dev.charms.etcd.workload.InitialClusterState;
@@ -309,10 +308,6 @@ public final class InMemoryEtcd implements AutoCloseable {
 
     List<Record> records() {
         return List.copyOf(members.values());
-    }
-
-    boolean isServing(long id) {
-        return serving.containsKey(id);
     }
 
     /** Whether the processes serving members {@code a} and {@code b} both run and reach each other. */

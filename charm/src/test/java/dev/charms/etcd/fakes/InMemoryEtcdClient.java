@@ -154,7 +154,7 @@ final class InMemoryEtcdClient implements EtcdCluster {
                 if (!r.learner) {
                     throw refused(what, endpoint, "etcdserver: can only promote a learner member", false);
                 }
-                if (!etcd.isServing(id) || r.name.isEmpty() || !etcd.reachableBetween(leader.id, id)) {
+                if (r.name.isEmpty() || !etcd.reachableBetween(leader.id, id)) {
                     throw refused(what, endpoint, "etcdserver: can only promote a learner member which is in sync with leader", true);
                 }
                 etcd.promote(r);
@@ -240,7 +240,7 @@ final class InMemoryEtcdClient implements EtcdCluster {
             throw refused(what, at, "etcdserver: not leader", true);
         }
         InMemoryEtcd.Record target = etcd.record(targetId);
-        if (target == null || target.learner || !etcd.isServing(targetId) || !etcd.reachableBetween(leader, targetId)) {
+        if (target == null || target.learner || !etcd.reachableBetween(leader, targetId)) {
             throw refused(what, at, "etcdserver: bad leader transferee", false);
         }
         etcd.transferLeadership(target);
