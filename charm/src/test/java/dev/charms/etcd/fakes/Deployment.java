@@ -6,6 +6,7 @@ import dev.charms.ops.Status;
 import dev.charms.ops.testing.CharmFiles;
 import dev.charms.ops.testing.ConfigOption;
 import dev.charms.ops.testing.Context;
+import dev.charms.ops.testing.InconsistentStateException;
 import dev.charms.ops.testing.JujuEvent;
 import dev.charms.ops.testing.NetworkInfo;
 import dev.charms.ops.testing.Output;
@@ -34,8 +35,12 @@ import java.util.TreeSet;
  * way the local runner's do (deploy, add-unit, remove-unit, config, leadership). Which unit runs next is
  * a choice Juju leaves open: {@link #settle} runs the hooks of dying units first, then those of a leader
  * with a {@code -departed} hook pending, then the other units' in unit order, and the leader's when no
- * other unit has one pending (the leader's machine being the slower one). A hook that
- * fails stays at the head of its unit's queue, and the unit runs nothing else, until {@link #retry}.
+ * other unit has one pending (the leader's machine being the slower one). That order also spares the
+ * leader the charm's real-time waits for other units' hooks (for a learner it admitted to start, for a
+ * departing unit to remove its own member), which in one process no other hook could end. A hook that
+ * fails stays at the head of its unit's queue, and the unit runs nothing else, until {@link #retry}. What
+ * Juju would refuse (an unknown option or a value of the wrong type, electing or removing a dying unit, a
+ * hook for a unit that has none to run) throws the harness's {@link InconsistentStateException}.
  *
  * <p>One limit comes from the harness: a state can show a peer's bag only to list that peer in
  * {@code relation-list} too, so a departed unit's bag is readable in the {@code -departed} hook for it and
@@ -275,7 +280,7 @@ public final class Deployment implements AutoCloseable {
     public void config(String key, Object value) {
         ConfigOption option = files.options().get(key);
         if (option == null) {
-            throw new IllegalArgumentException("unknown option \"" + key + "\"");
+            throw new InconsistentStateException("unknown option \"" + key + "\"");
         }
         config.put(key, option.normalize(value));
         units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
@@ -290,7 +295,7 @@ public final class Deployment implements AutoCloseable {
     public void retry(String name) {
         Unit unit = units.get(name);
         if (unit == null || !unit.inError) {
-            throw new IllegalArgumentException(name + " has no failed hook to retry");
+            throw new InconsistentStateException(name + " has no failed hook to retry");
         }
         unit.inError = false;
     }
@@ -333,7 +338,7 @@ public final class Deployment implements AutoCloseable {
     public HookRun runNext(String name) {
         Unit unit = units.get(name);
         if (unit == null || unit.inError || unit.queue.isEmpty()) {
-            throw new IllegalStateException(name + " has no hook to run");
+            throw new InconsistentStateException(name + " has no hook to run");
         }
         return runHead(unit);
     }
@@ -437,7 +442,7 @@ public final class Deployment implements AutoCloseable {
     private Unit live(String name) {
         Unit unit = units.get(name);
         if (unit == null || unit.dying) {
-            throw new IllegalArgumentException("no live unit " + name);
+            throw new InconsistentStateException("no live unit " + name);
         }
         return unit;
     }
