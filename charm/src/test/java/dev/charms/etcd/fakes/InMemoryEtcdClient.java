@@ -233,6 +233,9 @@ final class InMemoryEtcdClient implements EtcdCluster {
         Member leaderMember = memberList().stream().filter(m -> m.id() == leader).findFirst()
                 .orElseThrow(() -> new EtcdAdminException("move-leader: leader " + Long.toHexString(leader)
                         + " is not in the member list", true, null));
+        if (leaderMember.clientUrls().isEmpty()) {
+            throw new EtcdAdminException("move-leader: leader " + Long.toHexString(leader) + " has no client URL", true, null);
+        }
         URI at = leaderMember.clientUrls().get(0);
         String what = "move-leader to " + Long.toHexString(targetId);
         InMemoryEtcd.Record answering = reach(what, at);
