@@ -67,9 +67,7 @@ class AddUnitScenarioTest {
     void aLearnerWhoseEtcdDiedIsPromotedOnceItRunsAgainWithoutHoldingTheLeadersHooks() {
         try (Deployment model = new Deployment(root).deploy(3)) {
             String added = model.addUnit();
-            while (!model.etcd().member("etcd-3").map(m -> m.learner() && m.started()).orElse(false)) {
-                assertTrue(model.step().isPresent(), "etcd/3 never started as a learner");
-            }
+            Scenarios.runUntilLearnerStarted(model, "etcd-3");
             model.host(added).crash();
             Deployment.HookRun leaderHook = model.runNext(model.leader());
             assertTrue(leaderHook.millis() < 2_000, "the leader's hook waited " + leaderHook.millis() + " ms for a dead learner");

@@ -4,7 +4,6 @@ import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.fakes.Deployment;
@@ -60,9 +59,7 @@ class FollowerDepartureScenarioTest {
     void aUnitRemovedWhileStillALearnerLeavesNoMemberBehind() {
         try (Deployment model = new Deployment(root).deploy(3)) {
             String added = model.addUnit();
-            while (!model.etcd().member("etcd-3").map(m -> m.learner() && m.started()).orElse(false)) {
-                assertTrue(model.step().isPresent(), "etcd/3 never started as a learner");
-            }
+            Scenarios.runUntilLearnerStarted(model, "etcd-3");
             model.removeUnit(added);
             model.settle();
             assertNoFailedHook(model);

@@ -65,6 +65,13 @@ final class Scenarios {
         assertTrue(moved >= 0 && gone > moved, "raft leadership must move away before the member is removed: " + history);
     }
 
+    /** Runs hooks one at a time, in {@link Deployment#settle}'s order, until {@code member} runs as a learner. */
+    static void runUntilLearnerStarted(Deployment model, String member) {
+        while (!model.etcd().member(member).map(m -> m.learner() && m.started()).orElse(false)) {
+            assertTrue(model.step().isPresent(), member + " never started as a learner");
+        }
+    }
+
     /** The etcd history lines that start with {@code prefix}. */
     static List<String> history(Deployment model, String prefix) {
         return model.etcd().history().stream().filter(l -> l.startsWith(prefix)).toList();
