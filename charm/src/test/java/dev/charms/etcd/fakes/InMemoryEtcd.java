@@ -117,6 +117,13 @@ public final class InMemoryEtcd implements AutoCloseable {
         log("raft leader " + name + " (election)");
     }
 
+    /** Member {@code name} raises etcd's NOSPACE alarm (its backend reached its quota). */
+    public void raiseNoSpace(String name) {
+        Record r = members.values().stream().filter(m -> m.name.equals(name)).findFirst().orElseThrow();
+        alarms.add(new Alarm(r.id, "NOSPACE"));
+        log("alarm NOSPACE on " + name);
+    }
+
     /** Cuts {@code host}'s machine off the network: no member reaches it, and it reaches none. */
     public void isolate(InMemoryHost host) {
         isolated.add(host);
@@ -129,7 +136,10 @@ public final class InMemoryEtcd implements AutoCloseable {
         log("partition: " + host.address() + " back");
     }
 
-    /** Everything the cluster did, in order: bootstraps, joins, membership changes, leadership, failures. */
+    /**
+     * Everything the cluster did, in order: bootstraps, joins, membership changes, raft leadership,
+     * restarts, partitions, alarms, writes, and etcd processes that exited (and why).
+     */
     public List<String> history() {
         return List.copyOf(history);
     }

@@ -12,11 +12,15 @@ import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Health;
 import dev.charms.etcd.workload.PromoteOutcome;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,5 +121,39 @@ class InMemoryEtcdTest {
         gone.start();
         assertFalse(gone.isRunning());
         assertEquals("exited: the member has been permanently removed from the cluster", gone.journal().get(gone.journal().size() - 1));
+    }
+
+    @Test
+    void aNoSpaceAlarmMakesItsMemberUnhealthyAndRefusesWritesUntilDisarmed() {
+        EtcdCluster admin = client("etcd/0", "etcd/0");
+        long revision = admin.put("k", "v");
+        etcd.raiseNoSpace("etcd-1");
+        var installation = model.host("etcd/0").installation().orElseThrow();
+        List<Health> health = model.host("etcd/0").health(installation, List.of(clientUrl("etcd/0"), clientUrl("etcd/1")),
+                Duration.ofSeconds(1));
+        assertTrue(health.get(0).healthy());
+        assertEquals("unhealthy: alarm activated", health.get(1).reason());
+        EtcdAdminException refused = assertThrows(EtcdAdminException.class, () -> admin.put("k", "w"));
+        assertTrue(refused.getMessage().contains("database space exceeded"), refused.getMessage());
+        assertEquals(1, admin.disarmAll().size());
+        assertEquals(revision + 1, admin.put("k", "w"));
+        assertEquals(Optional.of("w"), admin.get("k"));
+    }
+
+    @Test
+    void compactionSnapshotsAndCountsWorkOnTheKeyspaceAsEtcdsDo() throws IOException {
+        EtcdCluster admin = client("etcd/0", "etcd/0");
+        admin.put("app/a", "1");
+        long revision = admin.put("app/b", "2");
+        assertEquals(2, admin.count("app/"));
+        assertEquals(revision, admin.currentRevision());
+        assertThrows(EtcdAdminException.class, () -> admin.compact(revision + 1, false), "a future revision");
+        admin.compact(revision, true);
+        EtcdAdminException again = assertThrows(EtcdAdminException.class, () -> admin.compact(revision, false));
+        assertTrue(again.getMessage().contains("has been compacted"), again.getMessage());
+        Path file = root.resolve("backup/snap.db");
+        assertTrue(admin.snapshot(file) > 0);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(admin.hashKv(clientUrl("etcd/0"), 0), admin.hashKv(clientUrl("etcd/2"), 0), "members hold the same data");
     }
 }
