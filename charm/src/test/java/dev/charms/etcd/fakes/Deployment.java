@@ -1,0 +1,512 @@
+package dev.charms.etcd.fakes;
+
+import dev.charms.etcd.EtcdCharm;
+import dev.charms.etcd.Units;
+import dev.charms.ops.Status;
+import dev.charms.ops.testing.CharmFiles;
+import dev.charms.ops.testing.ConfigOption;
+import dev.charms.ops.testing.Context;
+import dev.charms.ops.testing.InconsistentStateException;
+import dev.charms.ops.testing.JujuEvent;
+import dev.charms.ops.testing.NetworkInfo;
+import dev.charms.ops.testing.Output;
+import dev.charms.ops.testing.PeerRelation;
+import dev.charms.ops.testing.Secret;
+import dev.charms.ops.testing.State;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A Juju model with one etcd application, for scenario tests: each unit's machine ({@link InMemoryHost},
+ * all on one {@link InMemoryEtcd}), what Juju holds for it (its peer bag, stored state, status, ports),
+ * the peer application bag and application-owned secrets the leader writes, leadership, and each unit's
+ * queue of hooks. Hooks run the real {@link EtcdCharm} through the ops-testing harness, on a state built
+ * from the model as that unit sees it ({@code relation-list} holds the peers whose {@code -joined} hook
+ * it has begun, as Juju's uniter does), and their committed output is folded back, queueing on the other
+ * units the {@code -relation-changed} hooks Juju would run. Queues follow juju-contract.md section 2 the
+ * way the local runner's do (deploy, add-unit, remove-unit, config, leadership). Which unit runs next is
+ * a choice Juju leaves open: {@link #settle} runs the hooks of dying units first, then those of a leader
+ * with a {@code -departed} hook pending, then the other units' in unit order, and the leader's when no
+ * other unit has one pending (the leader's machine being the slower one). That order also spares the
+ * leader the charm's real-time waits for other units' hooks (for a learner it admitted to start, for a
+ * departing unit to remove its own member), which in one process no other hook could end. A hook that
+ * fails stays at the head of its unit's queue, and the unit runs nothing else, until {@link #retry}. What
+ * Juju would refuse (an unknown option or a value of the wrong type, electing or removing a dying unit, a
+ * hook for a unit that has none to run) throws the harness's {@link InconsistentStateException}.
+ *
+ * <p>One limit comes from the harness: a state can show a peer's bag only to list that peer in
+ * {@code relation-list} too, so a departed unit's bag is readable in the {@code -departed} hook for it and
+ * not after, while juju-contract.md (sections 4 and 6) keeps it readable for the relation's life. A hook
+ * that reads it later (the charm reads the client URL of every roster unit until the leader drops the
+ * departed one) fails here with {@code unknown unit}; the order above keeps most flows clear of it (the
+ * leader drops a departed unit before the others' later hooks), and scenarios that keep a departed unit
+ * in the roster run only the hooks they look at.
+ */
+public final class Deployment implements AutoCloseable {
+    /** The application's name. */
+    public static final String APP = "etcd";
+    private static final String PEER = "cluster";
+    private static final int PEER_ID = 0;
+    private static final int MAX_HOOKS = 400;
+
+    /**
+     * One hook Juju ran: on which unit, which hook (and for which remote unit), how it ended, the unit's
+     * status after it, its juju-log lines and how long it took.
+     */
+    public record HookRun(String unit, String hook, String remote, int exitCode, String stderr, Status status,
+                          List<String> logs, long millis) {
+        @Override
+        public String toString() {
+            return unit + " " + hook + (remote == null ? "" : "(" + remote + ")") + " " + millis + " ms"
+                    + (exitCode == 0 ? "" : " FAILED: " + stderr.strip());
+        }
+    }
+
+    /** A hook waiting in a unit's queue; {@code remote} is null for app-level changes and unit hooks. */
+    private record Pending(String kind, String remote, String departing) {
+        boolean relation() {
+            return Set.of("created", "joined", "changed", "departed").contains(kind);
+        }
+
+        String hookName() {
+            return relation() ? PEER + "-relation-" + kind : kind;
+        }
+    }
+
+    /** A unit: its machine, what Juju keeps for it, and its hook queue. */
+    private final class Unit {
+        final String name;
+        final InMemoryHost host;
+        final Context context;
+        final List<Pending> queue = new ArrayList<>();
+        /** Peers whose joined hook is queued or ran (and which have not departed since). */
+        final Set<String> joined = new TreeSet<>(Units.ORDER);
+        /** relation-list: peers whose joined hook has begun. */
+        final Set<String> members = new TreeSet<>(Units.ORDER);
+        Map<String, String> bag = Map.of();
+        Map<String, Object> stored = Map.of();
+        Status status;
+        Set<String> ports = Set.of();
+        String workloadVersion = "";
+        boolean dying;
+        boolean inError;
+
+        Unit(String name, InMemoryHost host) {
+            this.name = name;
+            this.host = host;
+            this.context = new Context(EtcdCharm.SPEC, fw -> new EtcdCharm(fw, host), files);
+        }
+
+        void enqueue(Pending p) {
+            if (p.kind().equals("changed")) {
+                boolean same = queue.stream().anyMatch(q -> q.kind().equals("changed") && Objects.equals(q.remote(), p.remote()));
+                if (same) {
+                    return;
+                }
+            } else if (Set.of("config-changed", "leader-settings-changed", "update-status", "leader-elected").contains(p.kind())
+                    && queue.stream().skip(inError ? 1 : 0).anyMatch(q -> q.kind().equals(p.kind()))) {
+                return;
+            }
+            if (p.kind().startsWith("leader-")) {
+                // Juju's resolver runs leadership hooks once the unit is installed, before its other pending hooks.
+                int at = inError && !queue.isEmpty() ? 1 : 0;
+                while (at < queue.size() && Set.of("install", "created").contains(queue.get(at).kind())) {
+                    at++;
+                }
+                queue.add(at, p);
+            } else {
+                queue.add(p);
+            }
+        }
+
+        void enqueueJoin(String remote) {
+            if (joined.add(remote)) {
+                queue.removeIf(q -> q.kind().equals("changed") && remote.equals(q.remote()));
+                queue.add(new Pending("joined", remote, null));
+                queue.add(new Pending("changed", remote, null));
+            }
+        }
+
+        void enqueueDeparted(String remote) {
+            if (!joined.remove(remote)) {
+                return;
+            }
+            boolean joinPending = queue.stream().anyMatch(q -> q.kind().equals("joined") && remote.equals(q.remote()));
+            queue.removeIf(q -> remote.equals(q.remote()) && (q.kind().equals("joined") || q.kind().equals("changed")));
+            if (!joinPending) {
+                queue.add(new Pending("departed", remote, remote));
+            }
+        }
+    }
+
+    private final CharmFiles files = CharmFiles.load(Path.of("."));
+    private final InMemoryEtcd etcd = new InMemoryEtcd();
+    private final Path root;
+    private final Map<String, Object> config = new LinkedHashMap<>();
+    private final Map<String, Unit> units = new TreeMap<>(Units.ORDER);
+    private final Map<String, InMemoryHost> hosts = new TreeMap<>(Units.ORDER);
+    private final List<HookRun> runs = new ArrayList<>();
+    /** The last bag of each unit Juju removed: its peers read it until their departed hook for it has run. */
+    private final Map<String, Map<String, String>> goneBags = new LinkedHashMap<>();
+    private Map<String, String> appBag = Map.of();
+    private List<Secret> appSecrets = List.of();
+    private Status appStatus;
+    private String leader;
+    private int nextUnit;
+
+    /** An empty model whose machines keep their files under {@code root} (a test's temporary directory). */
+    public Deployment(Path root) {
+        this.root = root;
+        config.put("port", etcd.clientPort());
+    }
+
+    // ------------------------------------------------------------------ what operators do
+
+    /** {@code juju deploy etcd -n count}, then runs every hook that follows. */
+    public Deployment deploy(int count) {
+        for (int i = 0; i < count; i++) {
+            addUnitQueued();
+        }
+        settle();
+        return this;
+    }
+
+    /** {@code juju add-unit etcd}: the new unit's hooks and its peers' joined hooks are queued (see {@link #settle}). */
+    public String addUnit() {
+        return addUnitQueued();
+    }
+
+    private String addUnitQueued() {
+        String name = APP + "/" + nextUnit;
+        nextUnit++;
+        InMemoryHost host = new InMemoryHost(etcd, "10.0.0." + (nextUnit + 10), root.resolve(name.replace('/', '-')));
+        Unit unit = new Unit(name, host);
+        units.put(name, unit);
+        hosts.put(name, host);
+        if (leader == null) {
+            leader = name;
+        }
+        for (String kind : List.of("install", "created", name.equals(leader) ? "leader-elected" : "leader-settings-changed",
+                "config-changed", "start")) {
+            unit.queue.add(new Pending(kind, null, null));
+        }
+        for (Unit other : units.values()) {
+            if (other != unit && !other.dying) {
+                unit.enqueueJoin(other.name);
+                other.enqueueJoin(name);
+            }
+        }
+        if (!appBag.isEmpty()) {
+            unit.enqueue(new Pending("changed", null, null));
+        }
+        return name;
+    }
+
+    /**
+     * {@code juju remove-unit}: the unit runs cluster-relation-departed for each peer it had joined, then
+     * stop and remove, and is gone; each peer runs departed for it. A leader stays leader until it is gone;
+     * then the lowest remaining unit is elected.
+     */
+    public void removeUnit(String name) {
+        Unit unit = live(name);
+        unit.dying = true;
+        for (Unit other : units.values()) {
+            if (other != unit) {
+                other.enqueueDeparted(name);
+            }
+        }
+        Set<String> neverJoined = new TreeSet<>();
+        unit.queue.stream().filter(q -> q.kind().equals("joined")).forEach(q -> neverJoined.add(q.remote()));
+        unit.queue.clear();
+        unit.inError = false;
+        for (String remote : unit.joined) {
+            if (!neverJoined.contains(remote)) {
+                unit.queue.add(new Pending("departed", remote, name));
+            }
+        }
+        unit.joined.clear();
+        unit.queue.add(new Pending("stop", null, null));
+        unit.queue.add(new Pending("remove", null, null));
+    }
+
+    /**
+     * {@code juju remove-unit --force --no-wait} of a unit whose machine is gone: its etcd is gone with
+     * it, it runs no hook, and its peers see it depart.
+     */
+    public void forceRemoveUnit(String name) {
+        Unit unit = live(name);
+        unit.host.crash();
+        unit.dying = true;
+        for (Unit other : units.values()) {
+            if (other != unit) {
+                other.enqueueDeparted(name);
+            }
+        }
+        gone(unit);
+    }
+
+    private void gone(Unit unit) {
+        units.remove(unit.name);
+        goneBags.put(unit.name, unit.bag);
+        if (unit.name.equals(leader)) {
+            leader = null;
+            units.values().stream().filter(u -> !u.dying).findFirst().ifPresent(u -> elect(u.name));
+        }
+    }
+
+    /** Juju moves leadership to {@code name}: leader-elected there, leader-settings-changed on the others. */
+    public void elect(String name) {
+        live(name);
+        if (name.equals(leader)) {
+            return;
+        }
+        leader = name;
+        for (Unit u : units.values()) {
+            if (!u.dying) {
+                u.enqueue(new Pending(u.name.equals(name) ? "leader-elected" : "leader-settings-changed", null, null));
+            }
+        }
+    }
+
+    /** {@code juju config etcd key=value}: config-changed on every unit. */
+    public void config(String key, Object value) {
+        ConfigOption option = files.options().get(key);
+        if (option == null) {
+            throw new InconsistentStateException("unknown option \"" + key + "\"");
+        }
+        config.put(key, option.normalize(value));
+        units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
+    }
+
+    /** Juju's periodic update-status on {@code name}. */
+    public void updateStatus(String name) {
+        live(name).enqueue(new Pending("update-status", null, null));
+    }
+
+    /** Juju retries a unit's failed hook ({@code juju resolve}, or its automatic retry). */
+    public void retry(String name) {
+        Unit unit = units.get(name);
+        if (unit == null || !unit.inError) {
+            throw new InconsistentStateException(name + " has no failed hook to retry");
+        }
+        unit.inError = false;
+    }
+
+    // ------------------------------------------------------------------ running hooks
+
+    /**
+     * Runs queued hooks until none is left (units in error wait), the non-leaders' first, in unit order.
+     * Fails when hooks keep queueing each other beyond any deployment's need.
+     */
+    public Deployment settle() {
+        for (int i = 0; i < MAX_HOOKS; i++) {
+            if (step().isEmpty()) {
+                return this;
+            }
+        }
+        throw new AssertionError("hooks did not settle after " + MAX_HOOKS + " runs; last: "
+                + runs.subList(Math.max(0, runs.size() - 10), runs.size()));
+    }
+
+    /** Runs the one hook {@link #settle} would run next; empty when no unit has one to run. */
+    public Optional<HookRun> step() {
+        Unit next = nextToRun();
+        return next == null ? Optional.empty() : Optional.of(runHead(next));
+    }
+
+    /** The unit whose hook runs next (see the class comment), or null when no unit can run one. */
+    private Unit nextToRun() {
+        List<Unit> ready = units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty()).toList();
+        Unit leaderUnit = units.get(leader);
+        boolean leaderDeparts = leaderUnit != null && ready.contains(leaderUnit)
+                && leaderUnit.queue.stream().anyMatch(q -> q.kind().equals("departed"));
+        return ready.stream().filter(u -> u.dying).findFirst()
+                .or(() -> leaderDeparts ? Optional.of(leaderUnit) : Optional.empty())
+                .or(() -> ready.stream().filter(u -> u != leaderUnit).findFirst())
+                .orElse(ready.isEmpty() ? null : ready.get(0));
+    }
+
+    /** Runs the next queued hook of {@code name} only (a unit Juju got to first); returns how it went. */
+    public HookRun runNext(String name) {
+        Unit unit = units.get(name);
+        if (unit == null || unit.inError || unit.queue.isEmpty()) {
+            throw new InconsistentStateException(name + " has no hook to run");
+        }
+        return runHead(unit);
+    }
+
+    /** Runs the queued hooks of {@code name} only, until none is left or one fails. */
+    public void runAll(String name) {
+        Unit unit = units.get(name);
+        while (unit != null && !unit.inError && !unit.queue.isEmpty()) {
+            runHead(unit);
+            unit = units.get(name);
+        }
+    }
+
+    private HookRun runHead(Unit unit) {
+        Pending p = unit.queue.get(0);
+        if (p.kind().equals("joined")) {
+            unit.members.add(p.remote());
+        }
+        State in = stateOf(unit, p);
+        PeerRelation peer = in.peerRelation(PEER).orElseThrow();
+        JujuEvent event = switch (p.kind()) {
+            case "created" -> JujuEvent.relationCreated(peer);
+            case "joined" -> JujuEvent.relationJoined(peer, p.remote());
+            case "changed" -> p.remote() == null ? JujuEvent.relationAppChanged(peer) : JujuEvent.relationChanged(peer, p.remote());
+            case "departed" -> JujuEvent.relationDeparted(peer, p.remote(), p.departing());
+            default -> new JujuEvent.Hook(p.kind());
+        };
+        if (p.kind().equals("departed")) {
+            unit.members.remove(p.remote());
+        }
+        etcd.enter(unit.host);
+        long began = System.nanoTime();
+        Output out = unit.context.run(event, in);
+        HookRun run = new HookRun(unit.name, p.hookName(), p.remote(), out.exitCode(), out.stderr(), out.state().unitStatus(),
+                out.logMessages(), (System.nanoTime() - began) / 1_000_000);
+        runs.add(run);
+        unit.status = out.state().unitStatus();
+        if (unit.name.equals(leader)) {
+            appStatus = out.state().appStatus();
+        }
+        if (!out.succeeded()) {
+            unit.inError = true;
+            return run;
+        }
+        unit.queue.remove(0);
+        fold(unit, out.state());
+        if (p.kind().equals("remove")) {
+            gone(unit);
+        }
+        return run;
+    }
+
+    /** The state Juju gives {@code unit}'s hook {@code p} (a departed hook still reads the departing unit's bag). */
+    private State stateOf(Unit unit, Pending p) {
+        Set<String> readable = new TreeSet<>(Units.ORDER);
+        readable.addAll(unit.members);
+        if (p.kind().equals("departed")) {
+            readable.add(p.remote());
+        }
+        Map<String, Map<String, String>> peers = new LinkedHashMap<>();
+        for (String m : readable) {
+            Unit other = units.get(m);
+            peers.put(m, other == null ? goneBags.getOrDefault(m, Map.of()) : other.bag);
+        }
+        String address = unit.host.address();
+        return State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config)
+                .relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers))
+                .network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
+                .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
+                .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
+                .storedState(unit.stored).build();
+    }
+
+
+    /** Takes a successful hook's committed output into the model and queues what it causes. */
+    private void fold(Unit unit, State out) {
+        PeerRelation peer = out.peerRelation(PEER).orElseThrow();
+        boolean bagChanged = !peer.localUnitData().equals(unit.bag);
+        boolean appChanged = unit.name.equals(leader) && !peer.localAppData().equals(appBag);
+        unit.bag = peer.localUnitData();
+        unit.stored = out.storedState();
+        unit.ports = out.openedPorts();
+        unit.workloadVersion = out.workloadVersion();
+        if (unit.name.equals(leader)) {
+            appBag = peer.localAppData();
+            appSecrets = out.secrets().stream().filter(s -> s.owner() == Secret.Owner.APPLICATION).toList();
+        }
+        for (Unit other : units.values()) {
+            if (other == unit || other.dying) {
+                continue;
+            }
+            if (appChanged) {
+                other.enqueue(new Pending("changed", null, null));
+            }
+            if (bagChanged && other.joined.contains(unit.name)) {
+                other.enqueue(new Pending("changed", unit.name, null));
+            }
+        }
+    }
+
+    private Unit live(String name) {
+        Unit unit = units.get(name);
+        if (unit == null || unit.dying) {
+            throw new InconsistentStateException("no live unit " + name);
+        }
+        return unit;
+    }
+
+    // ------------------------------------------------------------------ what tests look at
+
+    public InMemoryEtcd etcd() {
+        return etcd;
+    }
+
+    /** A unit's machine (also after the unit is gone). */
+    public InMemoryHost host(String name) {
+        return hosts.get(name);
+    }
+
+    /** The units Juju still has, in unit order. */
+    public List<String> units() {
+        return List.copyOf(units.keySet());
+    }
+
+    public String leader() {
+        return leader;
+    }
+
+    public Status status(String name) {
+        return units.get(name).status;
+    }
+
+    public Status appStatus() {
+        return appStatus;
+    }
+
+    /** The peer application bag (written by the leader). */
+    public Map<String, String> appBag() {
+        return appBag;
+    }
+
+    /** A unit's peer bag as its peers read it. */
+    public Map<String, String> unitBag(String name) {
+        Unit unit = units.get(name);
+        return unit != null ? unit.bag : goneBags.get(name);
+    }
+
+    public Set<String> openedPorts(String name) {
+        return units.get(name).ports;
+    }
+
+    /** Every hook run so far, in order. */
+    public List<HookRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    /** The hooks that failed. */
+    public List<HookRun> failures() {
+        return runs.stream().filter(r -> r.exitCode() != 0).toList();
+    }
+
+    /** Whether {@code name} waits in error for a retry. */
+    public boolean inError(String name) {
+        return units.get(name).inError;
+    }
+
+    @Override
+    public void close() {
+        etcd.close();
+    }
+}

@@ -1,0 +1,376 @@
+package dev.charms.etcd.fakes;
+
+import dev.charms.etcd.workload.AddLearnerResult;
+import dev.charms.etcd.workload.Alarm;
+import dev.charms.etcd.workload.EtcdAdminException;
+import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.workload.Member;
+import dev.charms.etcd.workload.MemberStatus;
+import dev.charms.etcd.workload.PromoteOutcome;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * A client of an {@link InMemoryEtcd} from one machine, behaving as {@code EtcdAdmin} does towards real
+ * etcd: calls go to the endpoints in order and move on past those that do not answer (or whose member
+ * has no leader, or is a learner for what learners do not serve); a refusal that retrying cannot change
+ * ends the call at once; when every endpoint failed, the failure names each answer. Failures are
+ * {@link EtcdAdminException}s with etcd's own messages, which the charm reads ("in sync with leader",
+ * "member not found", "Peer URLs already exists").
+ */
+final class InMemoryEtcdClient implements EtcdCluster {
+    private static final String SNAPSHOT_MAGIC = "in-memory etcd snapshot\n";
+
+    private final InMemoryEtcd etcd;
+    private final InMemoryHost from;
+    private final List<URI> endpoints;
+    /** Failures gRPC reports as UNAVAILABLE: EtcdAdmin moves on past them even for writes. */
+    private final Set<EtcdAdminException> unavailable = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    InMemoryEtcdClient(InMemoryEtcd etcd, InMemoryHost from, List<URI> endpoints) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("EtcdAdmin needs at least one endpoint");
+        }
+        this.etcd = etcd;
+        this.from = from;
+        this.endpoints = List.copyOf(endpoints);
+    }
+
+    private EtcdAdminException unavailable(String what, URI endpoint, String why) {
+        EtcdAdminException e = new EtcdAdminException(what + " on " + endpoint + ": " + why, true, null);
+        unavailable.add(e);
+        return e;
+    }
+
+    private static EtcdAdminException refused(String what, URI endpoint, String why, boolean retryable) {
+        return new EtcdAdminException(what + " on " + endpoint + ": " + why, retryable, null);
+    }
+
+    /** The member answering at {@code endpoint}, or the failure a client gets there. */
+    private InMemoryEtcd.Record reach(String what, URI endpoint) {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+        if (!"https".equals(endpoint.getScheme())) {
+            throw new IllegalArgumentException("etcd endpoint " + endpoint + " must be https");
+        }
+        return etcd.answering(from, endpoint)
+                .orElseThrow(() -> unavailable(what, endpoint, "UNAVAILABLE: io exception (connection refused)"));
+    }
+
+    /** As {@link #reach}, for requests that go through raft (a leader is needed) and that learners refuse. */
+    private InMemoryEtcd.Record proposer(String what, URI endpoint, boolean learnerServes) {
+        InMemoryEtcd.Record m = reach(what, endpoint);
+        if (m.learner && !learnerServes) {
+            throw unavailable(what, endpoint, "etcdserver: rpc not supported for learner");
+        }
+        if (etcd.leaderSeenBy(m.id) == 0) {
+            throw unavailable(what, endpoint, "etcdserver: no leader");
+        }
+        return m;
+    }
+
+    /** {@code op} on each endpoint in turn until one answers (EtcdAdmin's rule of moving on). */
+    private <T> T call(String what, boolean idempotent, BiFunction<URI, String, T> op) {
+        List<EtcdAdminException> failures = new ArrayList<>();
+        for (URI endpoint : endpoints) {
+            try {
+                return op.apply(endpoint, what);
+            } catch (EtcdAdminException e) {
+                if (!e.retryable() || !(idempotent || unavailable.contains(e))) {
+                    throw e;
+                }
+                failures.add(e);
+            }
+        }
+        EtcdAdminException last = failures.get(failures.size() - 1);
+        if (failures.size() == 1) {
+            throw last;
+        }
+        throw new EtcdAdminException(failures.stream().map(EtcdAdminException::getMessage)
+                .collect(Collectors.joining("; ")), true, last);
+    }
+
+    @Override
+    public long roundTripMillis(URI endpoint) {
+        reach("read", endpoint);
+        return 0;
+    }
+
+    @Override
+    public List<Member> memberList() {
+        return call("member list", true, (endpoint, what) -> {
+            reach(what, endpoint);
+            return etcd.members();
+        });
+    }
+
+    @Override
+    public AddLearnerResult addLearner(URI peerUrl) {
+        String what = "member add --learner " + peerUrl;
+        try {
+            return call(what, true, (endpoint, w) -> {
+                proposer(w, endpoint, false);
+                if (etcd.records().stream().anyMatch(r -> r.peerUrls.contains(peerUrl))) {
+                    throw refused(w, endpoint, "etcdserver: Peer URLs already exists", false);
+                }
+                if (etcd.records().stream().anyMatch(r -> r.learner)) {
+                    throw refused(w, endpoint, "etcdserver: too many learner members in cluster", true);
+                }
+                InMemoryEtcd.Record added = etcd.addLearner(peerUrl);
+                return new AddLearnerResult(added.toMember(), etcd.members());
+            });
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("Peer URLs already exists")) {
+                throw e;
+            }
+            List<Member> members = memberList();
+            return members.stream().filter(m -> m.learner() && !m.started() && m.peerUrls().contains(peerUrl)).findFirst()
+                    .map(m -> new AddLearnerResult(m, members)).orElseThrow(() -> e);
+        }
+    }
+
+    @Override
+    public PromoteOutcome promote(long id) {
+        try {
+            return call("member promote " + Long.toHexString(id), true, (endpoint, what) -> {
+                InMemoryEtcd.Record leader = etcd.record(etcd.leaderSeenBy(proposer(what, endpoint, false).id));
+                InMemoryEtcd.Record r = existing(what, endpoint, id);
+                if (!r.learner) {
+                    throw refused(what, endpoint, "etcdserver: can only promote a learner member", false);
+                }
+                if (r.name.isEmpty() || !etcd.reachableBetween(leader.id, id)) {
+                    throw refused(what, endpoint, "etcdserver: can only promote a learner member which is in sync with leader", true);
+                }
+                etcd.promote(r);
+                return PromoteOutcome.PROMOTED;
+            });
+        } catch (EtcdAdminException e) {
+            if (e.getMessage().contains("in sync with leader")) {
+                return PromoteOutcome.NOT_READY;
+            }
+            if (e.getMessage().contains("can only promote a learner member")
+                    && memberList().stream().anyMatch(m -> m.id() == id && !m.learner())) {
+                return PromoteOutcome.PROMOTED;
+            }
+            throw e;
+        }
+    }
+
+    private InMemoryEtcd.Record existing(String what, URI endpoint, long id) {
+        InMemoryEtcd.Record r = etcd.record(id);
+        if (r == null) {
+            throw refused(what, endpoint, "etcdserver: member not found", false);
+        }
+        return r;
+    }
+
+    @Override
+    public void remove(long id) {
+        try {
+            call("member remove " + Long.toHexString(id), true, (endpoint, what) -> {
+                proposer(what, endpoint, false);
+                etcd.remove(existing(what, endpoint, id));
+                return null;
+            });
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("member not found")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void updatePeerUrls(long id, List<URI> peerUrls) {
+        call("member update " + Long.toHexString(id), true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            InMemoryEtcd.Record r = existing(what, endpoint, id);
+            if (etcd.records().stream().anyMatch(o -> o.id != id && o.peerUrls.stream().anyMatch(peerUrls::contains))) {
+                throw refused(what, endpoint, "etcdserver: Peer URLs already exists", false);
+            }
+            etcd.updatePeerUrls(r, peerUrls);
+            return null;
+        });
+    }
+
+    @Override
+    public void moveLeader(long targetId) {
+        long leaderId = 0;
+        EtcdAdminException last = null;
+        for (URI endpoint : endpoints) {
+            try {
+                leaderId = status(endpoint).leaderId();
+                if (leaderId != 0) {
+                    break;
+                }
+            } catch (EtcdAdminException e) {
+                last = e;
+            }
+        }
+        if (leaderId == 0) {
+            throw new EtcdAdminException("move-leader: no reachable member knows a leader"
+                    + (last == null ? "" : " (" + last.getMessage() + ")"), true, last);
+        }
+        if (leaderId == targetId) {
+            return;
+        }
+        long leader = leaderId;
+        Member leaderMember = memberList().stream().filter(m -> m.id() == leader).findFirst()
+                .orElseThrow(() -> new EtcdAdminException("move-leader: leader " + Long.toHexString(leader)
+                        + " is not in the member list", true, null));
+        if (leaderMember.clientUrls().isEmpty()) {
+            throw new EtcdAdminException("move-leader: leader " + Long.toHexString(leader) + " has no client URL", true, null);
+        }
+        URI at = leaderMember.clientUrls().get(0);
+        String what = "move-leader to " + Long.toHexString(targetId);
+        InMemoryEtcd.Record answering = reach(what, at);
+        if (answering.id != leader) {
+            throw refused(what, at, "etcdserver: not leader", true);
+        }
+        InMemoryEtcd.Record target = etcd.record(targetId);
+        if (target == null || target.learner || !etcd.reachableBetween(leader, targetId)) {
+            throw refused(what, at, "etcdserver: bad leader transferee", false);
+        }
+        etcd.transferLeadership(target);
+    }
+
+    @Override
+    public MemberStatus status(URI endpoint) {
+        InMemoryEtcd.Record m = reach("status", endpoint);
+        List<String> errors = etcd.alarms.stream().filter(a -> a.memberId() == m.id)
+                .map(a -> "memberID:" + m.id + " alarm:" + a.type()).toList();
+        long size = etcd.keyspace.toString().length() + 4096L;
+        return new MemberStatus(endpoint, m.id, etcd.leaderSeenBy(m.id), etcd.raftTerm(), etcd.raftIndex(), etcd.raftIndex(),
+                etcd.revision, size, size, InMemoryHost.ETCD_VERSION.toString(), m.learner, errors);
+    }
+
+    @Override
+    public KvHash hashKv(URI endpoint, long revision) {
+        reach("hashkv", endpoint);
+        return new KvHash(Integer.toUnsignedLong(etcd.keyspace.hashCode()), etcd.compacted, etcd.revision);
+    }
+
+    @Override
+    public List<Alarm> alarms() {
+        return call("alarm list", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return List.copyOf(etcd.alarms);
+        });
+    }
+
+    @Override
+    public List<Alarm> disarmAll() {
+        List<Alarm> active = alarms();
+        call("alarm disarm", false, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            etcd.alarms.removeIf(a -> a.type().equals("NOSPACE"));
+            etcd.applied("alarm disarm");
+            return null;
+        });
+        return active;
+    }
+
+    @Override
+    public void compact(long revision, boolean physical) {
+        call("compact " + revision, false, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            if (revision > etcd.revision) {
+                throw refused(what, endpoint, "etcdserver: mvcc: required revision is a future revision", false);
+            }
+            if (revision <= etcd.compacted) {
+                throw refused(what, endpoint, "etcdserver: mvcc: required revision has been compacted", false);
+            }
+            etcd.compacted = revision;
+            etcd.applied("compact " + revision);
+            return null;
+        });
+    }
+
+    @Override
+    public void defrag(URI endpoint) {
+        reach("defrag", endpoint);
+    }
+
+    @Override
+    public long currentRevision() {
+        return call("get revision", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return etcd.revision;
+        });
+    }
+
+    @Override
+    public long snapshot(Path target, Duration limit) throws IOException {
+        String content = call("snapshot", false, (endpoint, what) -> {
+            reach(what, endpoint);
+            return SNAPSHOT_MAGIC + etcd.revision + "\n" + etcd.keyspace;
+        });
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return Files.size(target);
+    }
+
+    @Override
+    public long snapshot(Path target) throws IOException {
+        return snapshot(target, Duration.ofMinutes(5));
+    }
+
+    @Override
+    public long put(String key, String value) {
+        return call("put", false, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            if (etcd.alarms.stream().anyMatch(a -> a.type().equals("NOSPACE"))) {
+                throw refused(what, endpoint, "etcdserver: mvcc: database space exceeded", false);
+            }
+            etcd.keyspace.put(key, value);
+            etcd.revision++;
+            etcd.applied("put " + key);
+            return etcd.revision;
+        });
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return call("get", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return Optional.ofNullable(etcd.keyspace.get(key));
+        });
+    }
+
+    @Override
+    public long count(String prefix) {
+        return call("count", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return etcd.keyspace.keySet().stream().filter(k -> k.startsWith(prefix)).count();
+        });
+    }
+
+    @Override
+    public List<URI> endpoints() {
+        return endpoints;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,346 @@
+package dev.charms.etcd.fakes;
+
+import dev.charms.etcd.pki.PemFiles;
+import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.workload.EtcdConfig;
+import dev.charms.etcd.workload.EtcdInstallation;
+import dev.charms.etcd.workload.EtcdPaths;
+import dev.charms.etcd.workload.EtcdVersion;
+import dev.charms.etcd.workload.EtcdctlStatus;
+import dev.charms.etcd.workload.Health;
+import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.TlsPaths;
+import dev.charms.ops.StoredState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One unit's machine, in memory: the installed etcd, the configuration and TLS material the charm
+ * wrote, the etcd service (running or not, how often started, restarted and stopped), its data dir, and
+ * probes answered by the shared {@link InMemoryEtcd}. Files the charm itself reads back (its private
+ * key) are real, under {@code root}; the rest lives in fields. Starting the service boots the member the
+ * configuration describes, as etcd would (see {@link InMemoryEtcd#boot}).
+ */
+public final class InMemoryHost implements Host {
+    /** The etcd every machine installs. */
+    public static final EtcdVersion ETCD_VERSION = new EtcdVersion(3, 5, 17);
+
+    private final InMemoryEtcd etcd;
+    private final String address;
+    private final EtcdPaths paths;
+    private EtcdInstallation installation;
+    private int installs;
+    private EtcdConfig config;
+    private EtcdConfig runningConfig;
+    private List<URI> profileEndpoints = List.of();
+    private String caPem;
+    private String certPem;
+    private boolean running;
+    private boolean enabled;
+    private boolean dataDir;
+    private long dataMemberId;
+    private final List<String> dataMovedAside = new ArrayList<>();
+    private int starts;
+    private int restarts;
+    private int stops;
+    private int prewarms;
+    private final List<String> journal = new ArrayList<>();
+
+    /** A machine at {@code address} whose files go under {@code root}, on the network of {@code etcd}. */
+    public InMemoryHost(InMemoryEtcd etcd, String address, Path root) {
+        this.etcd = etcd;
+        this.address = address;
+        this.paths = EtcdPaths.under(root);
+        etcd.register(this);
+    }
+
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public EtcdPaths paths() {
+        return paths;
+    }
+
+    @Override
+    public PemFiles.Owner keyOwner() {
+        return PemFiles.Owner.user(System.getProperty("user.name"));
+    }
+
+    @Override
+    public Optional<EtcdInstallation> installation() {
+        return Optional.ofNullable(installation);
+    }
+
+    @Override
+    public Optional<EtcdInstallation> installation(StoredState stored) {
+        return installation();
+    }
+
+    @Override
+    public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) {
+        Optional<String> refusal = dataOf.flatMap(v -> v.refusesMoveTo(ETCD_VERSION));
+        if (refusal.isPresent()) {
+            throw new IllegalStateException("installing etcd failed: " + refusal.get());
+        }
+        Path bin = paths.root().resolve("usr/bin");
+        installation = new EtcdInstallation(bin.resolve("etcd"), bin.resolve("etcdctl"), Optional.of(bin.resolve("etcdutl")),
+                ETCD_VERSION, EtcdInstallation.Source.PACKAGE);
+        installs++;
+        return installation;
+    }
+
+    @Override
+    public void ensurePkiDir() {
+        try {
+            Files.createDirectories(paths.pkiDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean writeTls(String caPem, String certPem, String keyPem) {
+        if (!Files.exists(paths.serverKey()) || !PemFiles.read(paths.serverKey()).equals(keyPem)) {
+            throw new IllegalStateException("the charm installs a key that is not the unit's own " + paths.serverKey());
+        }
+        boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem);
+        this.caPem = caPem;
+        this.certPem = certPem;
+        return changed;
+    }
+
+    @Override
+    public boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints) {
+        dataDir = true;
+        boolean changed = !config.equals(this.config);
+        this.config = config;
+        this.profileEndpoints = List.copyOf(endpoints);
+        return changed;
+    }
+
+    /** As the real host: what a running etcd depends on, leaving out the {@code initial-*} settings. */
+    @Override
+    public String configFingerprint() {
+        List<Object> read = config == null ? List.of() : List.of(config.name(), config.dataDir(), config.listenClientUrls(),
+                config.advertiseClientUrls(), config.listenPeerUrls(), config.heartbeatIntervalMs(),
+                config.electionTimeoutMs(), config.snapshotCount(), config.quotaBackendBytes(),
+                config.autoCompactionMode(), config.autoCompactionRetention(), config.clientTls(), config.peerTls(),
+                config.cipherSuites());
+        return Integer.toHexString(Objects.hash(read, installation == null ? null : installation.etcd(), certPem));
+    }
+
+    @Override
+    public boolean hasData() {
+        return dataMemberId != 0;
+    }
+
+    @Override
+    public Optional<Path> moveDataAside(String why) {
+        if (!dataDir) {
+            return Optional.empty();
+        }
+        Path moved = paths.dataDir().resolveSibling("data." + why + "-" + (dataMovedAside.size() + 1));
+        dataMovedAside.add(why);
+        dataDir = false;
+        dataMemberId = 0;
+        return Optional.of(moved);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void start() {
+        enabled = true;
+        if (running) {
+            return;
+        }
+        starts++;
+        boot();
+    }
+
+    @Override
+    public void restart() {
+        enabled = true;
+        restarts++;
+        etcd.restarting(this);
+        if (running) {
+            running = false;
+            etcd.stopped(this);
+        }
+        boot();
+    }
+
+    private void boot() {
+        if (config == null) {
+            exited("no configuration file");
+            return;
+        }
+        runningConfig = config;
+        running = true;
+        Optional<String> failure = etcd.boot(this, config);
+        failure.ifPresent(this::exited);
+    }
+
+    @Override
+    public void stop() {
+        if (running) {
+            stops++;
+            running = false;
+            etcd.stopped(this);
+            journal.add("stopped");
+        }
+    }
+
+    @Override
+    public void disable() {
+        stop();
+        enabled = false;
+    }
+
+    @Override
+    public List<Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
+        List<Health> out = new ArrayList<>();
+        for (URI endpoint : endpoints) {
+            Optional<InMemoryEtcd.Record> m = etcd.answering(this, endpoint);
+            String reason;
+            if (m.isEmpty()) {
+                reason = "unreachable: " + endpoint + " connection refused";
+            } else if (etcd.leaderSeenBy(m.get().id) == 0) {
+                reason = "unhealthy: context deadline exceeded (no leader)";
+            } else if (etcd.alarms.stream().anyMatch(a -> a.memberId() == m.get().id)) {
+                reason = "unhealthy: alarm activated";
+            } else {
+                reason = "";
+            }
+            out.add(new Health(endpoint, reason.isEmpty(), reason, Duration.ZERO));
+        }
+        return out;
+    }
+
+    @Override
+    public EtcdctlStatus.Local localStatus(EtcdInstallation installation, URI endpoint, Duration timeout) {
+        InMemoryEtcd.Record m = etcd.answering(this, endpoint).orElseThrow(() -> new IllegalStateException(
+                "etcdctl endpoint status " + endpoint + " failed: connection refused"));
+        return new EtcdctlStatus.Local(m.id, etcd.leaderSeenBy(m.id), m.learner);
+    }
+
+    @Override
+    public EtcdCluster cluster(List<URI> endpoints, Duration timeout) {
+        return new InMemoryEtcdClient(etcd, this, endpoints);
+    }
+
+    /** Nothing to warm in memory; counted so that tests can see the leader expected etcd work. */
+    @Override
+    public void prewarm(long clientPort, Duration timeout) {
+        prewarms++;
+    }
+
+    @Override
+    public TlsPaths clientTls() {
+        return TlsPaths.client(paths);
+    }
+
+    // ------------------------------------------------------------------ for InMemoryEtcd
+
+    /** Whether the running etcd listens for clients on {@code port}. */
+    boolean listensOn(int port) {
+        return running && runningConfig.listenClientUrls().stream().anyMatch(u -> u.getPort() == port);
+    }
+
+    long dataMemberId() {
+        return dataMemberId;
+    }
+
+    void dataWritten(long memberId) {
+        dataDir = true;
+        dataMemberId = memberId;
+    }
+
+    /** The etcd process ended by itself (systemd shows the service failed). */
+    void exited(String why) {
+        running = false;
+        etcd.stopped(this);
+        journal.add("exited: " + why);
+    }
+
+    // ------------------------------------------------------------------ what tests see and do
+
+    /** The machine's etcd dies (killed, out of memory): the service is no longer running. */
+    public void crash() {
+        if (running) {
+            exited("killed");
+        }
+    }
+
+    /** The configuration the charm last wrote (null before any). */
+    public EtcdConfig config() {
+        return config;
+    }
+
+    /** The configuration the running (or last started) etcd process read. */
+    public EtcdConfig runningConfig() {
+        return runningConfig;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public int installs() {
+        return installs;
+    }
+
+    public int starts() {
+        return starts;
+    }
+
+    public int restarts() {
+        return restarts;
+    }
+
+    public int stops() {
+        return stops;
+    }
+
+    public int prewarms() {
+        return prewarms;
+    }
+
+    /** Why the data dir was moved aside, each time it was. */
+    public List<String> dataMovedAside() {
+        return List.copyOf(dataMovedAside);
+    }
+
+    /** The client URLs the charm wrote into root's etcdctl profile. */
+    public List<URI> profileEndpoints() {
+        return profileEndpoints;
+    }
+
+    /** What happened to the service besides starts and restarts (stops, exits and why). */
+    public List<String> journal() {
+        return List.copyOf(journal);
+    }
+
+    /** The certificate the charm installed for this unit (null before any). */
+    public String certificatePem() {
+        return certPem;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryHost[" + address + "]";
+    }
+}
