@@ -1,10 +1,10 @@
 package dev.charms.etcd.fakes;
 
+import dev.charms.charmfiles.CharmFiles;
+import dev.charms.charmfiles.ConfigOption;
 import dev.charms.etcd.EtcdCharm;
 import dev.charms.etcd.Units;
 import dev.charms.ops.Status;
-import dev.charms.ops.testing.CharmFiles;
-import dev.charms.ops.testing.ConfigOption;
 import dev.charms.ops.testing.Context;
 import dev.charms.ops.testing.InconsistentStateException;
 import dev.charms.ops.testing.JujuEvent;
@@ -278,11 +278,12 @@ public final class Deployment implements AutoCloseable {
 
     /** {@code juju config etcd key=value}: config-changed on every unit. */
     public void config(String key, Object value) {
-        ConfigOption option = files.options().get(key);
+        ConfigOption option = files.config().options().get(key);
         if (option == null) {
             throw new InconsistentStateException("unknown option \"" + key + "\"");
         }
-        config.put(key, option.normalize(value));
+        config.put(key, option.typed(value).orElseThrow(() -> new InconsistentStateException(
+                "option \"" + key + "\" expected " + option.type() + ", got " + value)));
         units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
     }
 

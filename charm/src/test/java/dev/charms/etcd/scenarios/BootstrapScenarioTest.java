@@ -1,5 +1,6 @@
 package dev.charms.etcd.scenarios;
 
+import dev.charms.etcd.state.UnitProgress;
 import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +37,7 @@ class BootstrapScenarioTest {
             assertEquals(0, host.restarts());
             assertTrue(host.enabled(), "etcd enabled at boot");
             assertEquals(Set.of(model.etcd().clientPort() + "/tcp"), model.openedPorts("etcd/0"));
-            assertEquals(PeerData.STATE_STARTED, model.unitBag("etcd/0").get(PeerData.STATE));
+            assertEquals(UnitProgress.STARTED.wire(), model.unitBag("etcd/0").get(PeerData.STATE));
         }
     }
 

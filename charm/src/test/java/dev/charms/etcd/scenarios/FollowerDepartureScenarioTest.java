@@ -1,5 +1,6 @@
 package dev.charms.etcd.scenarios;
 
+import dev.charms.etcd.state.UnitProgress;
 import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
 import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +36,7 @@ class FollowerDepartureScenarioTest {
             assertFalse(gone.isRunning(), "the removed unit's etcd still runs");
             assertFalse(gone.enabled(), "the removed unit's etcd would start at boot");
             assertEquals(List.of("removed"), gone.dataMovedAside());
-            assertEquals(PeerData.STATE_LEFT, model.unitBag("etcd/1").get(PeerData.STATE));
+            assertEquals(UnitProgress.LEFT.wire(), model.unitBag("etcd/1").get(PeerData.STATE));
             for (String unit : model.units()) {
                 assertEquals(0, model.host(unit).restarts(), unit + " restarted");
             }
