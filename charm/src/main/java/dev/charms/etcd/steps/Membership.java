@@ -101,7 +101,14 @@ public final class Membership implements Step {
             return roster;
         }
         scope.framework().setUnitStatusNow(Status.maintenance("promoting " + unit + " to a voting member"));
-        long deadline = System.nanoTime() + PROMOTE_WAIT.toNanos();
+        // A learner whose etcd does not answer cannot catch up during this hook: one attempt, no wait, so
+        // the leader's hooks are not held while that unit is down.
+        boolean answers = answers(admin, member.get());
+        if (!answers) {
+            scope.model().log("WARNING", unit + "'s etcd does not answer at " + member.get().clientUrls()
+                    + "; its promotion will be retried once it runs");
+        }
+        long deadline = System.nanoTime() + (answers ? PROMOTE_WAIT.toNanos() : 0);
         while (true) {
             try {
                 if (admin.promote(member.get().id()) == PromoteOutcome.PROMOTED) {
@@ -119,6 +126,19 @@ public final class Membership implements Step {
             }
             Pause.sleep(100);
         }
+    }
+
+    /** Whether the member's etcd answers a status request at one of its client URLs. */
+    private static boolean answers(EtcdCluster admin, Member member) {
+        for (URI url : member.clientUrls()) {
+            try {
+                admin.status(url);
+                return true;
+            } catch (EtcdAdminException e) {
+                // Not at this URL; the next one may answer.
+            }
+        }
+        return false;
     }
 
     /** Keeps roster peer URLs equal to etcd's after a member updated its own (a peer port change). */

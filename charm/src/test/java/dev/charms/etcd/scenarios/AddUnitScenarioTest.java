@@ -10,7 +10,6 @@ import dev.charms.ops.Status;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +60,6 @@ class AddUnitScenarioTest {
         }
     }
 
-    @Disabled("LeaderDuties.promote asks etcd to promote a learner that does not answer every 100 ms for PROMOTE_WAIT"
-            + " (60 s), so each leader hook while a learner's etcd is down takes a minute")
     @Test
     void aLearnerWhoseEtcdDiedIsPromotedOnceItRunsAgainWithoutHoldingTheLeadersHooks() {
         try (Deployment model = new Deployment(root).deploy(3)) {
