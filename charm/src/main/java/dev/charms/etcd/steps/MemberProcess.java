@@ -5,7 +5,6 @@ import dev.charms.etcd.Roster;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdConfig;
-import dev.charms.etcd.workload.Etcdctl;
 import dev.charms.etcd.workload.EtcdctlStatus;
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.Member;
@@ -108,7 +107,7 @@ public final class MemberProcess {
 
     private void awaitListeningOrFail(long deadline) {
         URI local = scope.node().localClientUrl();
-        while (!Etcdctl.accepts(local, Duration.ofMillis(200))) {
+        while (!host.accepts(local, Duration.ofMillis(200))) {
             if (System.nanoTime() >= deadline) {
                 throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds() + " s"
                         + (host.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");

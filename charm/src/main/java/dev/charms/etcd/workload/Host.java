@@ -77,6 +77,9 @@ public interface Host {
     /** The member at {@code endpoint} as it sees itself, from one etcdctl process (see {@link EtcdctlStatus}). */
     EtcdctlStatus.Local localStatus(EtcdInstallation installation, URI endpoint, Duration timeout);
 
+    /** Whether something accepts TCP connections at {@code endpoint}'s host and port within {@code timeout}. */
+    boolean accepts(URI endpoint, Duration timeout);
+
     /**
      * A client of the etcd cluster at the given client URLs, over mutual TLS with this unit's client
      * certificate, each call limited to {@code timeout} (jetcd is loaded only here).

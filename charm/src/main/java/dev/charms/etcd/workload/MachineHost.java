@@ -220,6 +220,11 @@ public final class MachineHost implements Host {
 
     /** An admin client over mTLS to the given client URLs (jetcd is loaded only here). */
     @Override
+    public boolean accepts(URI endpoint, Duration timeout) {
+        return Etcdctl.accepts(endpoint, timeout);
+    }
+
+    @Override
     public EtcdCluster cluster(List<URI> endpoints, Duration timeout) {
         return new EtcdAdmin(endpoints, TlsPaths.client(paths), timeout);
     }

@@ -50,7 +50,7 @@ import java.util.TreeSet;
  * leader drops a departed unit before the others' later hooks), and scenarios that keep a departed unit
  * in the roster run only the hooks they look at.
  */
-public final class Deployment implements AutoCloseable {
+public final class Deployment {
     /** The application's name. */
     public static final String APP = "etcd";
     private static final String PEER = "cluster";
@@ -165,7 +165,6 @@ public final class Deployment implements AutoCloseable {
     /** An empty model whose machines keep their files under {@code root} (a test's temporary directory). */
     public Deployment(Path root) {
         this.root = root;
-        config.put("port", etcd.clientPort());
     }
 
     // ------------------------------------------------------------------ what operators do
@@ -370,7 +369,6 @@ public final class Deployment implements AutoCloseable {
         if (p.kind().equals("departed")) {
             unit.members.remove(p.remote());
         }
-        etcd.enter(unit.host);
         long began = System.nanoTime();
         Output out = unit.context.run(event, in);
         HookRun run = new HookRun(unit.name, p.hookName(), p.remote(), out.exitCode(), out.stderr(), out.state().unitStatus(),
@@ -504,10 +502,5 @@ public final class Deployment implements AutoCloseable {
     /** Whether {@code name} waits in error for a retry. */
     public boolean inError(String name) {
         return units.get(name).inError;
-    }
-
-    @Override
-    public void close() {
-        etcd.close();
     }
 }

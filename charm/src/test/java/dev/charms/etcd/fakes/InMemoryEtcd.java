@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * majority, and membership changes and quorum reads need one, as in real etcd. Clients of it are made by
  * {@link InMemoryHost#cluster} ({@link InMemoryEtcdClient}). Everything it did is in {@link #history()}.
  */
-public final class InMemoryEtcd implements AutoCloseable {
+public final class InMemoryEtcd {
     /** A member as etcd's member list keeps it. */
     static final class Record {
         final long id;
@@ -58,28 +58,11 @@ public final class InMemoryEtcd implements AutoCloseable {
     private long term;
     private long raftIndex;
     private long addedMembers;
-    private final LoopbackPort loopback = new LoopbackPort();
-    private InMemoryHost current;
-
-    /** The client port every unit must be configured with (see {@link LoopbackPort}). */
-    public int clientPort() {
-        return loopback.port();
-    }
 
     void register(InMemoryHost host) {
         if (hostsByAddress.putIfAbsent(host.address(), host) != null) {
             throw new IllegalArgumentException("two machines with address " + host.address());
         }
-    }
-
-    /** A hook begins on {@code host}'s machine: 127.0.0.1 is now that machine. */
-    public void enter(InMemoryHost host) {
-        current = host;
-        syncLoopback();
-    }
-
-    private void syncLoopback() {
-        loopback.listen(current != null && current.isRunning() && current.listensOn(loopback.port()));
     }
 
     // ------------------------------------------------------------------ what tests see and do
@@ -229,9 +212,6 @@ public final class InMemoryEtcd implements AutoCloseable {
 
     private void serve(Record r, InMemoryHost host) {
         serving.put(r.id, host);
-        if (host == current) {
-            syncLoopback();
-        }
     }
 
     /** {@code host}'s etcd process is about to restart: recorded with how many other voting members serve. */
@@ -246,9 +226,6 @@ public final class InMemoryEtcd implements AutoCloseable {
     /** {@code host}'s etcd process stopped (or exited): its member no longer answers. */
     void stopped(InMemoryHost host) {
         serving.values().removeIf(h -> h == host);
-        if (host == current) {
-            syncLoopback();
-        }
     }
 
     // ------------------------------------------------------------------ raft
@@ -304,12 +281,23 @@ public final class InMemoryEtcd implements AutoCloseable {
 
     /** The member serving {@code endpoint} as {@code from} reaches it; empty when nothing answers there. */
     Optional<Record> answering(InMemoryHost from, URI endpoint) {
-        String host = endpoint.getHost();
-        InMemoryHost target = host.equals("127.0.0.1") || host.equals("localhost") ? from : hostsByAddress.get(host);
-        if (target == null || !target.isRunning() || !target.listensOn(endpoint.getPort()) || !reachable(from, target)) {
+        if (!accepting(from, endpoint)) {
             return Optional.empty();
         }
+        InMemoryHost target = machineAt(from, endpoint);
         return serving.entrySet().stream().filter(e -> e.getValue() == target).map(e -> members.get(e.getKey())).findFirst();
+    }
+
+    /** Whether an etcd process listens for clients at {@code endpoint}, as {@code from}'s machine sees it. */
+    boolean accepting(InMemoryHost from, URI endpoint) {
+        InMemoryHost target = machineAt(from, endpoint);
+        return target != null && target.isRunning() && target.listensOn(endpoint.getPort()) && reachable(from, target);
+    }
+
+    /** The machine an endpoint's host names, seen from {@code from} (127.0.0.1 is {@code from} itself). */
+    private InMemoryHost machineAt(InMemoryHost from, URI endpoint) {
+        String host = endpoint.getHost();
+        return host.equals("127.0.0.1") || host.equals("localhost") ? from : hostsByAddress.get(host);
     }
 
     Record record(long id) {
@@ -370,10 +358,5 @@ public final class InMemoryEtcd implements AutoCloseable {
         leaderId = to.id;
         term++;
         log("raft leader " + to.name + " (moved)");
-    }
-
-    @Override
-    public void close() {
-        loopback.close();
     }
 }

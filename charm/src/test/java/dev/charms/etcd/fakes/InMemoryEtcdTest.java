@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +42,8 @@ class InMemoryEtcdTest {
         etcd = model.etcd();
     }
 
-    @AfterEach
-    void close() {
-        model.close();
-    }
-
     private URI clientUrl(String unit) {
-        return URI.create("https://" + model.host(unit).address() + ":" + etcd.clientPort());
+        return URI.create("https://" + model.host(unit).address() + ":2379");
     }
 
     private EtcdCluster client(String from, String... units) {
@@ -101,7 +95,7 @@ class InMemoryEtcdTest {
     @Test
     void aCutOffMemberSeesNoLeaderAndTheOthersSeeItUnreachable() {
         etcd.isolate(model.host("etcd/2"));
-        URI local = URI.create("https://127.0.0.1:" + etcd.clientPort());
+        URI local = URI.create("https://127.0.0.1:2379");
         var installation = model.host("etcd/2").installation().orElseThrow();
         assertEquals(0, model.host("etcd/2").localStatus(installation, local, Duration.ofSeconds(1)).leaderId());
         assertNotEquals(0, model.host("etcd/0").localStatus(installation, local, Duration.ofSeconds(1)).leaderId());

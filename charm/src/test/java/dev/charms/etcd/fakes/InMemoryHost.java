@@ -244,6 +244,11 @@ public final class InMemoryHost implements Host {
 
     /** Nothing to warm in memory; counted so that tests can see the leader expected etcd work. */
     @Override
+    public boolean accepts(URI endpoint, Duration timeout) {
+        return etcd.accepting(this, endpoint);
+    }
+
+    @Override
     public void prewarm(long clientPort, Duration timeout) {
         prewarms++;
     }

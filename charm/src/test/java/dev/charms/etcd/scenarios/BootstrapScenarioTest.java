@@ -26,31 +26,29 @@ class BootstrapScenarioTest {
 
     @Test
     void aSingleUnitBootstrapsAHealthyOneMemberClusterAndOpensItsClientPort() {
-        try (Deployment model = new Deployment(root).deploy(1)) {
-            assertNoFailedHook(model);
-            assertEquals(List.of("bootstrap etcd-0 (initial cluster etcd-0=https://10.0.0.11:2380)"),
-                    Scenarios.membershipChanges(model));
-            assertHealthyCluster(model);
-            assertEquals("etcd-0", model.etcd().leaderName());
-            InMemoryHost host = model.host("etcd/0");
-            assertEquals(1, host.starts(), "etcd started once");
-            assertEquals(0, host.restarts());
-            assertTrue(host.enabled(), "etcd enabled at boot");
-            assertEquals(Set.of(model.etcd().clientPort() + "/tcp"), model.openedPorts("etcd/0"));
-            assertEquals(UnitProgress.STARTED.wire(), model.unitBag("etcd/0").get(PeerData.STATE));
-        }
+        Deployment model = new Deployment(root).deploy(1);
+        assertNoFailedHook(model);
+        assertEquals(List.of("bootstrap etcd-0 (initial cluster etcd-0=https://10.0.0.11:2380)"),
+                Scenarios.membershipChanges(model));
+        assertHealthyCluster(model);
+        assertEquals("etcd-0", model.etcd().leaderName());
+        InMemoryHost host = model.host("etcd/0");
+        assertEquals(1, host.starts(), "etcd started once");
+        assertEquals(0, host.restarts());
+        assertTrue(host.enabled(), "etcd enabled at boot");
+        assertEquals(Set.of("2379/tcp"), model.openedPorts("etcd/0"));
+        assertEquals(UnitProgress.STARTED.wire(), model.unitBag("etcd/0").get(PeerData.STATE));
     }
 
     @Test
     void theUnitSaysItIsWaitingForThePeerRelationUntilJujuCreatesIt() {
-        try (Deployment model = new Deployment(root)) {
-            model.addUnit();
-            Deployment.HookRun install = model.runNext("etcd/0");
-            assertEquals("install", install.hook());
-            assertEquals(Status.waiting("etcd " + InMemoryHost.ETCD_VERSION + " installed; waiting for the peer relation"),
-                    install.status());
-            assertEquals(1, model.host("etcd/0").installs());
-            assertEquals(0, model.host("etcd/0").starts(), "nothing runs before the cluster is bootstrapped");
-        }
+        Deployment model = new Deployment(root);
+        model.addUnit();
+        Deployment.HookRun install = model.runNext("etcd/0");
+        assertEquals("install", install.hook());
+        assertEquals(Status.waiting("etcd " + InMemoryHost.ETCD_VERSION + " installed; waiting for the peer relation"),
+                install.status());
+        assertEquals(1, model.host("etcd/0").installs());
+        assertEquals(0, model.host("etcd/0").starts(), "nothing runs before the cluster is bootstrapped");
     }
 }

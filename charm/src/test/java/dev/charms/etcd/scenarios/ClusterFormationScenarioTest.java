@@ -21,31 +21,29 @@ class ClusterFormationScenarioTest {
 
     @Test
     void threeUnitsFormOneHealthyClusterAdmittingAndPromotingOneLearnerAtATime() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            assertNoFailedHook(model);
-            assertEquals(List.of(
-                    "bootstrap etcd-0 (initial cluster etcd-0=https://10.0.0.11:2380)",
-                    "add learner https://10.0.0.12:2380", "joined etcd-1 as learner", "promote etcd-1",
-                    "add learner https://10.0.0.13:2380", "joined etcd-2 as learner", "promote etcd-2"),
-                    Scenarios.membershipChanges(model));
-            assertHealthyCluster(model);
-            for (String unit : model.units()) {
-                assertEquals(1, model.host(unit).starts(), unit + " started its etcd once");
-                assertEquals(0, model.host(unit).restarts(), unit + " restarted");
-            }
+        Deployment model = new Deployment(root).deploy(3);
+        assertNoFailedHook(model);
+        assertEquals(List.of(
+                "bootstrap etcd-0 (initial cluster etcd-0=https://10.0.0.11:2380)",
+                "add learner https://10.0.0.12:2380", "joined etcd-1 as learner", "promote etcd-1",
+                "add learner https://10.0.0.13:2380", "joined etcd-2 as learner", "promote etcd-2"),
+                Scenarios.membershipChanges(model));
+        assertHealthyCluster(model);
+        for (String unit : model.units()) {
+            assertEquals(1, model.host(unit).starts(), unit + " started its etcd once");
+            assertEquals(0, model.host(unit).restarts(), unit + " restarted");
         }
     }
 
     @Test
     void aJoiningUnitShowsItWaitsForItsCertificateThenJoinsAsALearnerUntilPromoted() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            assertEquals(List.of(
-                    Status.waiting("etcd 3.5.17 installed; waiting for the peer relation"),
-                    Status.waiting("waiting for the leader to sign this unit's certificate"),
-                    Status.maintenance("joining as learner (2 of 2)"),
-                    Status.active("cluster is healthy, 2 members"),
-                    Status.active("cluster is healthy, 2 members, etcd/2 joining as learner"),
-                    Status.active("cluster is healthy, 3 members")), Scenarios.statusesOf(model, "etcd/1"));
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        assertEquals(List.of(
+                Status.waiting("etcd 3.5.17 installed; waiting for the peer relation"),
+                Status.waiting("waiting for the leader to sign this unit's certificate"),
+                Status.maintenance("joining as learner (2 of 2)"),
+                Status.active("cluster is healthy, 2 members"),
+                Status.active("cluster is healthy, 2 members, etcd/2 joining as learner"),
+                Status.active("cluster is healthy, 3 members")), Scenarios.statusesOf(model, "etcd/1"));
     }
 }

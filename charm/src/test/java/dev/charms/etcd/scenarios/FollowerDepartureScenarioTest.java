@@ -24,49 +24,46 @@ class FollowerDepartureScenarioTest {
 
     @Test
     void aRemovedFollowerTakesItsMemberOutOfTheClusterAndTheRestStayHealthy() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            model.removeUnit("etcd/1");
-            model.settle();
-            assertNoFailedHook(model);
-            assertEquals(List.of("etcd/0", "etcd/2"), model.units());
-            assertEquals(List.of("remove etcd-1"), Scenarios.history(model, "remove "));
-            assertHealthyCluster(model);
-            assertEquals("etcd-0", model.etcd().leaderName(), "raft leadership stayed where it was");
-            InMemoryHost gone = model.host("etcd/1");
-            assertFalse(gone.isRunning(), "the removed unit's etcd still runs");
-            assertFalse(gone.enabled(), "the removed unit's etcd would start at boot");
-            assertEquals(List.of("removed"), gone.dataMovedAside());
-            assertEquals(UnitProgress.LEFT.wire(), model.unitBag("etcd/1").get(PeerData.STATE));
-            for (String unit : model.units()) {
-                assertEquals(0, model.host(unit).restarts(), unit + " restarted");
-            }
+        Deployment model = new Deployment(root).deploy(3);
+        model.removeUnit("etcd/1");
+        model.settle();
+        assertNoFailedHook(model);
+        assertEquals(List.of("etcd/0", "etcd/2"), model.units());
+        assertEquals(List.of("remove etcd-1"), Scenarios.history(model, "remove "));
+        assertHealthyCluster(model);
+        assertEquals("etcd-0", model.etcd().leaderName(), "raft leadership stayed where it was");
+        InMemoryHost gone = model.host("etcd/1");
+        assertFalse(gone.isRunning(), "the removed unit's etcd still runs");
+        assertFalse(gone.enabled(), "the removed unit's etcd would start at boot");
+        assertEquals(List.of("removed"), gone.dataMovedAside());
+        assertEquals(UnitProgress.LEFT.wire(), model.unitBag("etcd/1").get(PeerData.STATE));
+        for (String unit : model.units()) {
+            assertEquals(0, model.host(unit).restarts(), unit + " restarted");
         }
     }
 
     @Test
     void aClusterShrunkByAFollowerStillAdmitsANewUnit() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            model.removeUnit("etcd/2");
-            model.settle();
-            model.addUnit();
-            model.settle();
-            assertNoFailedHook(model);
-            assertEquals(List.of("etcd/0", "etcd/1", "etcd/3"), model.units());
-            assertHealthyCluster(model);
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        model.removeUnit("etcd/2");
+        model.settle();
+        model.addUnit();
+        model.settle();
+        assertNoFailedHook(model);
+        assertEquals(List.of("etcd/0", "etcd/1", "etcd/3"), model.units());
+        assertHealthyCluster(model);
     }
 
     @Test
     void aUnitRemovedWhileStillALearnerLeavesNoMemberBehind() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            String added = model.addUnit();
-            Scenarios.runUntilLearnerStarted(model, "etcd-3");
-            model.removeUnit(added);
-            model.settle();
-            assertNoFailedHook(model);
-            assertEquals(List.of("remove etcd-3"), Scenarios.history(model, "remove "));
-            assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), model.units());
-            assertHealthyCluster(model);
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        String added = model.addUnit();
+        Scenarios.runUntilLearnerStarted(model, "etcd-3");
+        model.removeUnit(added);
+        model.settle();
+        assertNoFailedHook(model);
+        assertEquals(List.of("remove etcd-3"), Scenarios.history(model, "remove "));
+        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), model.units());
+        assertHealthyCluster(model);
     }
 }

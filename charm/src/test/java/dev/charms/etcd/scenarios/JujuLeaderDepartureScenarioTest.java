@@ -21,32 +21,30 @@ class JujuLeaderDepartureScenarioTest {
 
     @Test
     void whenTheLeaderUnitIsRemovedTheNextLeaderKeepsTheClusterHealthyAndItsCa() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            String ca = model.appBag().get(PeerData.CA_CERT);
-            model.removeUnit("etcd/0");
-            model.settle();
-            assertNoFailedHook(model);
-            assertEquals("etcd/1", model.leader(), "Juju elected a remaining unit");
-            Scenarios.assertRaftLeadershipMovedBeforeRemoval(model, "etcd-1", "etcd-0");
-            assertHealthyCluster(model);
-            assertEquals(ca, model.appBag().get(PeerData.CA_CERT), "the cluster CA was replaced");
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        String ca = model.appBag().get(PeerData.CA_CERT);
+        model.removeUnit("etcd/0");
+        model.settle();
+        assertNoFailedHook(model);
+        assertEquals("etcd/1", model.leader(), "Juju elected a remaining unit");
+        Scenarios.assertRaftLeadershipMovedBeforeRemoval(model, "etcd-1", "etcd-0");
+        assertHealthyCluster(model);
+        assertEquals(ca, model.appBag().get(PeerData.CA_CERT), "the cluster CA was replaced");
     }
 
     @Test
     void theNewLeaderAdmitsANewUnitWithCertificatesFromTheSameCa() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            String ca = model.appBag().get(PeerData.CA_CERT);
-            model.removeUnit("etcd/0");
-            model.settle();
-            String added = model.addUnit();
-            model.settle();
-            assertNoFailedHook(model);
-            assertEquals(List.of("etcd/1", "etcd/2", added), model.units());
-            assertHealthyCluster(model);
-            assertEquals(ca, model.appBag().get(PeerData.CA_CERT));
-            assertEquals(model.appBag().get("cert-etcd-3"), model.host(added).certificatePem(),
-                    "the new unit runs the certificate the new leader signed");
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        String ca = model.appBag().get(PeerData.CA_CERT);
+        model.removeUnit("etcd/0");
+        model.settle();
+        String added = model.addUnit();
+        model.settle();
+        assertNoFailedHook(model);
+        assertEquals(List.of("etcd/1", "etcd/2", added), model.units());
+        assertHealthyCluster(model);
+        assertEquals(ca, model.appBag().get(PeerData.CA_CERT));
+        assertEquals(model.appBag().get("cert-etcd-3"), model.host(added).certificatePem(),
+                "the new unit runs the certificate the new leader signed");
     }
 }

@@ -24,25 +24,24 @@ class QuorumRefusalScenarioTest {
 
     @Test
     void theLeaderKeepsTheMemberOfAGoneUnitWhileTheClusterHasNoQuorumAndSaysSoWithoutFailingAHook() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            // etcd/1's machine is cut off, and etcd/2's machine died and its unit was force-removed.
-            model.etcd().isolate(model.host("etcd/1"));
-            model.forceRemoveUnit("etcd/2");
-            // etcd/1's hooks after the leader's would read etcd/2's bag, which the harness cannot show (see Deployment).
-            model.runAll("etcd/1");
-            model.runAll("etcd/0");
-            assertNoFailedHook(model);
-            assertEquals(List.of("etcd-0", "etcd-1", "etcd-2"), model.etcd().voterNames(), "a member was removed without quorum");
-            Roster roster = Roster.parse(model.appBag().get(PeerData.MEMBERS));
-            assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), List.copyOf(roster.entries().keySet()));
-            assertEquals(Status.blocked("(leader) no quorum reachable from this unit: 2 of 3 members unreachable, 1 unhealthy;"
-                    + " if they are lost for good: juju run etcd/leader rebuild-cluster"), model.status("etcd/0"));
-            assertEquals(Status.blocked("no quorum: 0 of 3 members healthy"), model.appStatus());
-            List<String> refusals = model.runs().stream().flatMap(r -> r.logs().stream())
-                    .filter(l -> l.startsWith("cannot remove member")).distinct().toList();
-            assertEquals(List.of("cannot remove member etcd-2 (etcd/2): the cluster has no quorum (1 of 3 voting members"
-                    + " healthy); the leader tries again in its next hooks"), refusals);
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        // etcd/1's machine is cut off, and etcd/2's machine died and its unit was force-removed.
+        model.etcd().isolate(model.host("etcd/1"));
+        model.forceRemoveUnit("etcd/2");
+        // etcd/1's hooks after the leader's would read etcd/2's bag, which the harness cannot show (see Deployment).
+        model.runAll("etcd/1");
+        model.runAll("etcd/0");
+        assertNoFailedHook(model);
+        assertEquals(List.of("etcd-0", "etcd-1", "etcd-2"), model.etcd().voterNames(), "a member was removed without quorum");
+        Roster roster = Roster.parse(model.appBag().get(PeerData.MEMBERS));
+        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), List.copyOf(roster.entries().keySet()));
+        assertEquals(Status.blocked("(leader) no quorum reachable from this unit: 2 of 3 members unreachable, 1 unhealthy;"
+                + " if they are lost for good: juju run etcd/leader rebuild-cluster"), model.status("etcd/0"));
+        assertEquals(Status.blocked("no quorum: 0 of 3 members healthy"), model.appStatus());
+        List<String> refusals = model.runs().stream().flatMap(r -> r.logs().stream())
+                .filter(l -> l.startsWith("cannot remove member")).distinct().toList();
+        assertEquals(List.of("cannot remove member etcd-2 (etcd/2): the cluster has no quorum (1 of 3 voting members"
+                + " healthy); the leader tries again in its next hooks"), refusals);
     }
 
     /**
@@ -51,23 +50,22 @@ class QuorumRefusalScenarioTest {
      */
     @Test
     void aUnitWhoseDepartureWouldLoseQuorumStaysInTheClusterAndBlocksUntilTheOthersAreBack() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            model.etcd().isolate(model.host("etcd/2"));
-            model.removeUnit("etcd/1");
-            Deployment.HookRun refused = model.runNext("etcd/1");
-            assertEquals("cluster-relation-departed", refused.hook());
-            assertEquals(1, refused.exitCode());
-            assertEquals(Status.blocked("refusing to remove member etcd-1 (unit removed): it would leave 1 healthy of 2"
-                    + " voting members, below quorum"), model.status("etcd/1"));
-            assertTrue(model.host("etcd/1").isRunning(), "etcd/1's etcd stopped although its member stays");
-            assertEquals(List.of("etcd-0", "etcd-1", "etcd-2"), model.etcd().voterNames());
+        Deployment model = new Deployment(root).deploy(3);
+        model.etcd().isolate(model.host("etcd/2"));
+        model.removeUnit("etcd/1");
+        Deployment.HookRun refused = model.runNext("etcd/1");
+        assertEquals("cluster-relation-departed", refused.hook());
+        assertEquals(1, refused.exitCode());
+        assertEquals(Status.blocked("refusing to remove member etcd-1 (unit removed): it would leave 1 healthy of 2"
+                + " voting members, below quorum"), model.status("etcd/1"));
+        assertTrue(model.host("etcd/1").isRunning(), "etcd/1's etcd stopped although its member stays");
+        assertEquals(List.of("etcd-0", "etcd-1", "etcd-2"), model.etcd().voterNames());
 
-            model.etcd().reconnect(model.host("etcd/2"));
-            model.retry("etcd/1");
-            model.settle();
-            assertEquals(List.of("etcd/0", "etcd/2"), model.units());
-            assertEquals(1, model.failures().size(), "only the refused hook failed: " + model.failures());
-            assertHealthyCluster(model);
-        }
+        model.etcd().reconnect(model.host("etcd/2"));
+        model.retry("etcd/1");
+        model.settle();
+        assertEquals(List.of("etcd/0", "etcd/2"), model.units());
+        assertEquals(1, model.failures().size(), "only the refused hook failed: " + model.failures());
+        assertHealthyCluster(model);
     }
 }

@@ -20,15 +20,14 @@ class RaftLeaderDepartureScenarioTest {
 
     @Test
     void removingTheRaftLeadersUnitHandsRaftLeadershipOnBeforeItsMemberIsRemoved() {
-        try (Deployment model = new Deployment(root).deploy(3)) {
-            model.etcd().electLeader("etcd-2");
-            model.removeUnit("etcd/2");
-            model.settle();
-            assertNoFailedHook(model);
-            Scenarios.assertRaftLeadershipMovedBeforeRemoval(model, "etcd-0", "etcd-2");
-            assertEquals("etcd/0", model.leader(), "Juju's leader is another matter and stays");
-            assertNotEquals("etcd-2", model.etcd().leaderName());
-            assertHealthyCluster(model);
-        }
+        Deployment model = new Deployment(root).deploy(3);
+        model.etcd().electLeader("etcd-2");
+        model.removeUnit("etcd/2");
+        model.settle();
+        assertNoFailedHook(model);
+        Scenarios.assertRaftLeadershipMovedBeforeRemoval(model, "etcd-0", "etcd-2");
+        assertEquals("etcd/0", model.leader(), "Juju's leader is another matter and stays");
+        assertNotEquals("etcd-2", model.etcd().leaderName());
+        assertHealthyCluster(model);
     }
 }
