@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /**
  * Everything this unit keeps between hooks (the framework's {@link StoredState}), each key named once
@@ -216,16 +217,7 @@ public final class UnitState {
      * reads here.
      */
     public Optional<AdmittedLearner> admitted() {
-        Object value = stored.get(ADMITTED);
-        if (value instanceof Map<?, ?> m && m.get("unit") instanceof String unit && m.get("at") instanceof Number at) {
-            return Optional.of(new AdmittedLearner(unit, at.longValue()));
-        }
-        if (value instanceof String s) {
-            int sep = s.lastIndexOf('@');
-            Optional<Long> at = sep < 0 ? Optional.empty() : parseLong(s.substring(sep + 1));
-            return at.map(millis -> new AdmittedLearner(s.substring(0, sep), millis));
-        }
-        return Optional.empty();
+        return nameAndMillis(stored.get(ADMITTED), "unit", "at", AdmittedLearner::new);
     }
 
     public void admitted(AdmittedLearner learner) {
@@ -258,14 +250,22 @@ public final class UnitState {
      * one stored {@code basis@untilMillis}, which a unit upgraded by {@code juju refresh} still reads here.
      */
     private Optional<CheckedUntil> checked(String key) {
-        Object value = stored.get(key);
-        if (value instanceof Map<?, ?> m && m.get("basis") instanceof String basis && m.get("until") instanceof Number until) {
-            return Optional.of(new CheckedUntil(basis, until.longValue()));
+        return nameAndMillis(stored.get(key), "basis", "until", CheckedUntil::new);
+    }
+
+    /**
+     * A stored {@code {nameKey: "...", millisKey: 123}} map, or the {@code name@millis} string a charm
+     * revision before this one stored; empty for anything else.
+     */
+    private static <T> Optional<T> nameAndMillis(Object value, String nameKey, String millisKey,
+                                                 BiFunction<String, Long, T> make) {
+        if (value instanceof Map<?, ?> m && m.get(nameKey) instanceof String name && m.get(millisKey) instanceof Number millis) {
+            return Optional.of(make.apply(name, millis.longValue()));
         }
         if (value instanceof String s) {
             int sep = s.lastIndexOf('@');
-            Optional<Long> until = sep < 0 ? Optional.empty() : parseLong(s.substring(sep + 1));
-            return until.map(millis -> new CheckedUntil(s.substring(0, sep), millis));
+            Optional<Long> millis = sep < 0 ? Optional.empty() : parseLong(s.substring(sep + 1));
+            return millis.map(ms -> make.apply(s.substring(0, sep), ms));
         }
         return Optional.empty();
     }

@@ -294,36 +294,9 @@ public final class EtcdAdmin implements EtcdCluster {
                 c -> c.getClusterClient().updateMember(id, peerUrls), timeout);
     }
 
-    /** Moves raft leadership to {@code targetId}, asking the current leader (a no-op if it already leads). */
     @Override
-    public void moveLeader(long targetId) {
-        long leaderId = 0;
-        EtcdAdminException last = null;
-        for (URI endpoint : endpoints) {
-            try {
-                leaderId = status(endpoint).leaderId();
-                if (leaderId != 0) {
-                    break;
-                }
-            } catch (EtcdAdminException e) {
-                last = e;
-            }
-        }
-        if (leaderId == 0) {
-            throw new EtcdAdminException("move-leader: no reachable member knows a leader"
-                    + (last == null ? "" : " (" + last.getMessage() + ")"), true, last);
-        }
-        if (leaderId == targetId) {
-            return;
-        }
-        long leader = leaderId;
-        Member leaderMember = memberList().stream().filter(m -> m.id() == leader).findFirst()
-                .orElseThrow(() -> new EtcdAdminException("move-leader: leader " + Long.toHexString(leader)
-                        + " is not in the member list", true, null));
-        if (leaderMember.clientUrls().isEmpty()) {
-            throw new EtcdAdminException("move-leader: leader " + Long.toHexString(leader) + " has no client URL", true, null);
-        }
-        callOn(leaderMember.clientUrls().get(0), "move-leader to " + Long.toHexString(targetId),
+    public void moveLeaderAt(URI leaderEndpoint, long leaderId, long targetId) {
+        callOn(leaderEndpoint, "move-leader to " + Long.toHexString(targetId),
                 c -> c.getMaintenanceClient().moveLeader(targetId), timeout);
     }
 

@@ -47,8 +47,45 @@ public interface EtcdCluster extends AutoCloseable {
     /** {@code member update}: a member's new peer URLs (its peer port or address changed). */
     void updatePeerUrls(long id, List<URI> peerUrls);
 
-    /** Moves raft leadership to {@code targetId}, asking the current leader (a no-op if it already leads). */
-    void moveLeader(long targetId);
+    /**
+     * Moves raft leadership to {@code targetId} (a no-op if it already leads): finds the leader through
+     * the first endpoint whose member knows one, then asks the leader itself ({@link #moveLeaderAt}).
+     */
+    default void moveLeader(long targetId) {
+        long leaderId = 0;
+        EtcdAdminException last = null;
+        for (URI endpoint : endpoints()) {
+            try {
+                leaderId = status(endpoint).leaderId();
+                if (leaderId != 0) {
+                    break;
+                }
+            } catch (EtcdAdminException e) {
+                last = e;
+            }
+        }
+        if (leaderId == 0) {
+            throw new EtcdAdminException("move-leader: no reachable member knows a leader"
+                    + (last == null ? "" : " (" + last.getMessage() + ")"), true, last);
+        }
+        if (leaderId == targetId) {
+            return;
+        }
+        long leader = leaderId;
+        Member leaderMember = memberList().stream().filter(m -> m.id() == leader).findFirst()
+                .orElseThrow(() -> new EtcdAdminException("move-leader: leader " + Long.toHexString(leader)
+                        + " is not in the member list", true, null));
+        if (leaderMember.clientUrls().isEmpty()) {
+            throw new EtcdAdminException("move-leader: leader " + Long.toHexString(leader) + " has no client URL", true, null);
+        }
+        moveLeaderAt(leaderMember.clientUrls().get(0), leader, targetId);
+    }
+
+    /**
+     * Asks the member at {@code leaderEndpoint}, which leads as {@code leaderId}, to hand raft leadership
+     * to {@code targetId} (etcd accepts a transfer only from the current leader).
+     */
+    void moveLeaderAt(URI leaderEndpoint, long leaderId, long targetId);
 
     /**
      * The status of the member serving {@code endpoint}. jetcd opens a channel to the target for each

@@ -209,34 +209,7 @@ final class InMemoryEtcdClient implements EtcdCluster {
     }
 
     @Override
-    public void moveLeader(long targetId) {
-        long leaderId = 0;
-        EtcdAdminException last = null;
-        for (URI endpoint : endpoints) {
-            try {
-                leaderId = status(endpoint).leaderId();
-                if (leaderId != 0) {
-                    break;
-                }
-            } catch (EtcdAdminException e) {
-                last = e;
-            }
-        }
-        if (leaderId == 0) {
-            throw new EtcdAdminException("move-leader: no reachable member knows a leader"
-                    + (last == null ? "" : " (" + last.getMessage() + ")"), true, last);
-        }
-        if (leaderId == targetId) {
-            return;
-        }
-        long leader = leaderId;
-        Member leaderMember = memberList().stream().filter(m -> m.id() == leader).findFirst()
-                .orElseThrow(() -> new EtcdAdminException("move-leader: leader " + Long.toHexString(leader)
-                        + " is not in the member list", true, null));
-        if (leaderMember.clientUrls().isEmpty()) {
-            throw new EtcdAdminException("move-leader: leader " + Long.toHexString(leader) + " has no client URL", true, null);
-        }
-        URI at = leaderMember.clientUrls().get(0);
+    public void moveLeaderAt(URI at, long leader, long targetId) {
         String what = "move-leader to " + Long.toHexString(targetId);
         InMemoryEtcd.Record answering = reach(what, at);
         if (answering.id != leader) {
