@@ -146,6 +146,7 @@ final class Actions {
     }
 
     private void snapshot(ActionContext ctx) {
+        SnapshotTarget.checkKeysVersion(ctx.params().get("keys-version"));
         Path dir = SnapshotTarget.prepare(ctx.stringParam("target", "/home/ubuntu/etcd-snapshots"));
         withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
             Snapshots.Saved saved = new Snapshots(admin, scope.snapshotTool()).save(dir, model.appName());

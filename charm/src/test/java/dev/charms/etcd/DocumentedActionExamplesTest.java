@@ -9,6 +9,7 @@ import dev.charms.charmfiles.CharmFileException;
 import dev.charms.etcd.actions.ActionParams;
 import dev.charms.etcd.actions.ClientCredentials;
 import dev.charms.etcd.actions.Compaction;
+import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.ops.ActionFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,6 +103,7 @@ class DocumentedActionExamplesTest {
                 ActionParams.flag("physical", params.get("physical"), false);
             }
             case "generate-client-certificates" -> ClientCredentials.Request.of(params);
+            case "snapshot" -> SnapshotTarget.checkKeysVersion(params.get("keys-version"));
             case "restore" -> {
                 ActionParams.flag("skip-backup", params.get("skip-backup"), false);
                 ActionParams.flag("dry-run", params.get("dry-run"), false);

@@ -62,6 +62,14 @@ class ActionParamsTest {
     }
 
     @Test
+    void snapshotKeysVersionOfTheOriginalCharm() {
+        SnapshotTarget.checkKeysVersion(null);
+        SnapshotTarget.checkKeysVersion("v3");
+        assertTrue(fails(() -> SnapshotTarget.checkKeysVersion("v2")).startsWith("keys-version v2 is not supported: "));
+        assertEquals("keys-version must be v3, got 3", fails(() -> SnapshotTarget.checkKeysVersion(3L)));
+    }
+
+    @Test
     void snapshotTargetChecks() throws IOException {
         assertTrue(fails(() -> SnapshotTarget.prepare("")).startsWith("target is empty"));
         assertEquals("target 'snaps' must be an absolute path", fails(() -> SnapshotTarget.prepare("snaps")));
