@@ -68,6 +68,20 @@ class ActionArgsTest {
     }
 
     @Test
+    void aNumberTypedBareIsRefusedByAStringParameter() {
+        ActionsSpec spec = ActionsSpec.parse("""
+                compact:
+                  params:
+                    revision: {type: string, default: "", pattern: "^[0-9]*$"}
+                  additionalProperties: false
+                """);
+        assertEquals("validation failed: revision: Invalid type. Expected: string, given: integer",
+                assertThrows(CharmFileException.class,
+                        () -> spec.validate("compact", ActionArgs.parse(List.of("revision=12345"), false))).getMessage());
+        assertEquals(Map.of("revision", "12345"), spec.validate("compact", ActionArgs.parse(List.of("revision=12345"), true)));
+    }
+
+    @Test
     void aParameterDeclaredIntegerOrStringTakesBothForms() {
         ActionsSpec spec = ActionsSpec.parse("""
                 compact:
@@ -87,7 +101,7 @@ class ActionArgsTest {
                 () -> spec.validate("compact", ActionArgs.parse(List.of("revision=-5"), false))).getMessage());
         assertEquals("validation failed: revision: Does not match pattern '^[0-9]*$'", assertThrows(CharmFileException.class,
                 () -> spec.validate("compact", ActionArgs.parse(List.of("revision=abc"), false))).getMessage());
-        assertEquals("validation failed: revision: Invalid type. Expected: integer/string, given: number",
+        assertEquals("validation failed: revision: Invalid type. Expected: [integer,string], given: number",
                 assertThrows(CharmFileException.class,
                         () -> spec.validate("compact", ActionArgs.parse(List.of("revision=1.5"), false))).getMessage());
     }
