@@ -108,7 +108,8 @@ final class JsonSchema {
         if (type != null) {
             List<?> types = type instanceof List<?> l ? l : List.of(type);
             if (types.stream().noneMatch(t -> hasType(value, String.valueOf(t)))) {
-                String expected = types.stream().map(String::valueOf).collect(Collectors.joining("/"));
+                String expected = types.size() == 1 ? String.valueOf(types.get(0))
+                        : types.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
                 errors.add(field + ": Invalid type. Expected: " + expected + ", given: " + typeOf(value));
                 return;
             }

@@ -3,6 +3,7 @@ package dev.charms.etcd;
 import dev.charms.etcd.workload.MachineHost;
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.actions.ActionParams;
 import dev.charms.etcd.actions.Alarms;
 import dev.charms.etcd.actions.ClientCredentials;
 import dev.charms.etcd.actions.ClusterHealth;
@@ -127,8 +128,7 @@ final class Actions {
     }
 
     private void clientCertificates(ActionContext ctx) {
-        ClientCredentials.Request request = ClientCredentials.Request.parse(ctx.stringParam("common-name", "etcd-client"),
-                ctx.longParam("validity-days", 365), ctx.stringParam("key-type", "ecdsa-p256"));
+        ClientCredentials.Request request = ClientCredentials.Request.of(ctx.params());
         ActionScope scope = new ActionScope(model, host, fw.stored());
         CertificateAuthority ca;
         try {
@@ -146,6 +146,7 @@ final class Actions {
     }
 
     private void snapshot(ActionContext ctx) {
+        SnapshotTarget.checkKeysVersion(ctx.params().get("keys-version"));
         Path dir = SnapshotTarget.prepare(ctx.stringParam("target", "/home/ubuntu/etcd-snapshots"));
         withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
             Snapshots.Saved saved = new Snapshots(admin, scope.snapshotTool()).save(dir, model.appName());
@@ -155,8 +156,8 @@ final class Actions {
     }
 
     private void compact(ActionContext ctx) {
-        OptionalLong revision = Compaction.parseRevision(ctx.stringParam("revision", ""));
-        boolean physical = ctx.booleanParam("physical", false);
+        OptionalLong revision = Compaction.parseRevision(ctx.params().get("revision"));
+        boolean physical = ActionParams.flag("physical", ctx.params().get("physical"), false);
         withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Compaction(admin).compact(revision, physical)));
     }
 

@@ -2,6 +2,7 @@ package dev.charms.etcd;
 
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.actions.ActionParams;
 import dev.charms.etcd.actions.ClusterHealth;
 import dev.charms.etcd.actions.RebuildPlan;
 import dev.charms.etcd.actions.SnapshotRestore;
@@ -42,8 +43,8 @@ final class ClusterRebuild {
             throw new ActionFailedException("rebuild-cluster must run on the leader unit, because it rewrites the cluster"
                     + " membership that only the leader may change: juju run " + model.appName() + "/leader rebuild-cluster");
         }
-        boolean force = ctx.booleanParam("force", false);
-        boolean dryRun = ctx.booleanParam("dry-run", false);
+        boolean force = ActionParams.flag("force", ctx.params().get("force"), false);
+        boolean dryRun = ActionParams.flag("dry-run", ctx.params().get("dry-run"), false);
         String target = ctx.stringParam("target", "/home/ubuntu/etcd-snapshots");
         Path dir = SnapshotTarget.check(target);
         ActionScope scope = new ActionScope(model, host, fw.stored());

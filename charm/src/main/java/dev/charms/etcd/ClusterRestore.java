@@ -2,6 +2,7 @@ package dev.charms.etcd;
 
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.actions.ActionParams;
 import dev.charms.etcd.actions.SnapshotRestore;
 import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.etcd.actions.Snapshots;
@@ -56,8 +57,8 @@ final class ClusterRestore {
         Path snapshotPath = SnapshotRestore.snapshotPath(snapshotParam,
                 snapshotParam.isBlank() ? model.resource("snapshot") : Optional.empty());
         String expected = SnapshotRestore.expectedSha256(ctx.stringParam("sha256", ""));
-        boolean skipBackup = ctx.booleanParam("skip-backup", false);
-        boolean dryRun = ctx.booleanParam("dry-run", false);
+        boolean skipBackup = ActionParams.flag("skip-backup", ctx.params().get("skip-backup"), false);
+        boolean dryRun = ActionParams.flag("dry-run", ctx.params().get("dry-run"), false);
         String target = ctx.stringParam("target", "/home/ubuntu");
         Path backupDir = skipBackup ? null : dryRun ? SnapshotTarget.check(target) : SnapshotTarget.prepare(target);
         ActionScope scope = new ActionScope(model, host, fw.stored());

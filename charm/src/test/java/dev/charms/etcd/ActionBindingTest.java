@@ -167,8 +167,8 @@ class ActionBindingTest {
                 .startsWith("no snapshot given and no `snapshot` resource attached"));
         assertTrue(run("restore", Map.of("snapshot", "/srv/s.db", "sha256", "xyz"), true).fails.get(0)
                 .startsWith("sha256 'xyz' must be 64 hexadecimal digits"));
-        assertEquals("parameter 'skip-backup' must be true or false, got yes",
-                run("restore", Map.of("snapshot", "/srv/s.db", "skip-backup", "yes"), true).fails.get(0));
+        assertEquals("skip-backup must be true or false, got 'maybe'",
+                run("restore", Map.of("snapshot", "/srv/s.db", "skip-backup", "maybe"), true).fails.get(0));
         assertEquals("target 'backups' must be an absolute path",
                 run("restore", Map.of("snapshot", "/srv/s.db", "target", "backups"), true).fails.get(0));
     }
@@ -178,9 +178,9 @@ class ActionBindingTest {
         assertEquals("rebuild-cluster must run on the leader unit, because it rewrites the cluster membership that"
                 + " only the leader may change: juju run etcd/leader rebuild-cluster",
                 run("rebuild-cluster", Map.of(), false).fails.get(0));
-        assertEquals("parameter 'force' must be true or false, got yes",
-                run("rebuild-cluster", Map.of("force", "yes"), true).fails.get(0));
-        assertEquals("parameter 'dry-run' must be true or false, got 1",
+        assertEquals("force must be true or false, got 'maybe'",
+                run("rebuild-cluster", Map.of("force", "maybe"), true).fails.get(0));
+        assertEquals("dry-run must be true or false, got '1'",
                 run("rebuild-cluster", Map.of("dry-run", "1"), true).fails.get(0));
         assertEquals("target 'snapshots' must be an absolute path",
                 run("rebuild-cluster", Map.of("target", "snapshots"), true).fails.get(0));

@@ -44,6 +44,25 @@ public final class ClientCredentials {
      * @param keyType key algorithm
      */
     public record Request(String commonName, int validityDays, KeyType keyType) {
+        /**
+         * The request the action's parameters ask for (defaults for absent ones): {@code validity-days}
+         * as a number or a string of digits, the others as strings. A bad one is an
+         * {@link ActionFailedException} naming it.
+         */
+        public static Request of(Map<String, Object> params) {
+            Object cn = params.getOrDefault("common-name", "etcd-client");
+            Object type = params.getOrDefault("key-type", "ecdsa-p256");
+            if (!(cn instanceof String)) {
+                throw new ActionFailedException("common-name must be text, got " + cn);
+            }
+            if (!(type instanceof String)) {
+                throw new ActionFailedException("key-type must be text, got " + type);
+            }
+            Object days = params.get("validity-days");
+            return parse((String) cn, days == null ? 365 : ActionParams.wholeNumber("validity-days", days, 1, MAX_DAYS),
+                    (String) type);
+        }
+
         /** Validates the action parameters; a bad one is an {@link ActionFailedException} naming it. */
         public static Request parse(String commonName, long validityDays, String keyType) {
             if (commonName == null || !COMMON_NAME.matcher(commonName).matches()) {

@@ -19,22 +19,19 @@ public final class Compaction {
         this.admin = admin;
     }
 
-    /** The {@code revision} parameter: empty for "current", else a positive whole number. */
-    public static OptionalLong parseRevision(String param) {
-        String s = param == null ? "" : param.strip();
-        if (s.isEmpty()) {
+    /**
+     * The {@code revision} parameter: absent or an empty string for "current", else a positive whole
+     * number given as a number ({@code revision=104} typed bare) or as a string of digits
+     * ({@code --string-args}, or the original charm's string form).
+     */
+    public static OptionalLong parseRevision(Object param) {
+        if (param == null || param instanceof String s && s.isBlank()) {
             return OptionalLong.empty();
         }
-        long rev;
-        try {
-            rev = Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new ActionFailedException("revision '" + param + "' is not a whole number (leave it empty for the current revision)");
+        if (param instanceof String s && !s.strip().matches("[-+]?[0-9]+")) {
+            throw new ActionFailedException("revision '" + s + "' is not a whole number (leave it empty for the current revision)");
         }
-        if (rev < 1) {
-            throw new ActionFailedException("revision " + rev + " must be at least 1");
-        }
-        return OptionalLong.of(rev);
+        return OptionalLong.of(ActionParams.wholeNumber("revision", param, 1, Long.MAX_VALUE));
     }
 
     /** Compacts up to {@code revision} (empty: current); returns the results. */

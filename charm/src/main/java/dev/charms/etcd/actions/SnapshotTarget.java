@@ -23,6 +23,21 @@ public final class SnapshotTarget {
     private SnapshotTarget() {
     }
 
+    /**
+     * The {@code keys-version} parameter of the original charm's snapshot action: {@code v3} (or absent)
+     * is what this charm snapshots; {@code v2} is refused, naming why.
+     */
+    public static void checkKeysVersion(Object keysVersion) {
+        if (keysVersion == null || "v3".equals(keysVersion)) {
+            return;
+        }
+        if ("v2".equals(keysVersion)) {
+            throw new ActionFailedException("keys-version v2 is not supported: snapshots are taken through etcd's v3"
+                    + " maintenance API and hold the v3 keyspace only (etcd v2-API keys are not part of them)");
+        }
+        throw new ActionFailedException("keys-version must be v3, got " + keysVersion);
+    }
+
     /** Validates (and if needed creates) {@code target}; an {@link ActionFailedException} names the problem. */
     public static Path prepare(String target) {
         return resolve(target, true);

@@ -13,11 +13,13 @@ import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.SnapshotTool;
 import dev.charms.ops.ActionFailedException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,14 @@ class ActionParamsTest {
     }
 
     @Test
+    void snapshotKeysVersionOfTheOriginalCharm() {
+        SnapshotTarget.checkKeysVersion(null);
+        SnapshotTarget.checkKeysVersion("v3");
+        assertTrue(fails(() -> SnapshotTarget.checkKeysVersion("v2")).startsWith("keys-version v2 is not supported: "));
+        assertEquals("keys-version must be v3, got 3", fails(() -> SnapshotTarget.checkKeysVersion(3L)));
+    }
+
+    @Test
     void snapshotTargetChecks() throws IOException {
         assertTrue(fails(() -> SnapshotTarget.prepare("")).startsWith("target is empty"));
         assertEquals("target 'snaps' must be an absolute path", fails(() -> SnapshotTarget.prepare("snaps")));
@@ -85,14 +95,65 @@ class ActionParamsTest {
     }
 
     @Test
-    void compactRevision() {
+    void compactRevisionAsNumberOrString() {
         assertEquals(OptionalLong.empty(), Compaction.parseRevision(""));
         assertEquals(OptionalLong.empty(), Compaction.parseRevision(" "));
-        assertEquals(OptionalLong.of(42), Compaction.parseRevision("42"));
+        assertEquals(OptionalLong.empty(), Compaction.parseRevision(null));
+        assertEquals(OptionalLong.of(42), Compaction.parseRevision("42"), "string form (--string-args, original charm)");
+        assertEquals(OptionalLong.of(12345), Compaction.parseRevision(12345L), "typed bare: revision=12345");
+        assertEquals(OptionalLong.of(12345), Compaction.parseRevision(12345.0), "a whole number carried as a float");
+        assertEquals(OptionalLong.of(Long.MAX_VALUE), Compaction.parseRevision(Long.MAX_VALUE));
         assertEquals("revision 'abc' is not a whole number (leave it empty for the current revision)",
                 fails(() -> Compaction.parseRevision("abc")));
+        assertEquals("revision '1.5' is not a whole number (leave it empty for the current revision)",
+                fails(() -> Compaction.parseRevision("1.5")));
+        assertEquals("revision 1.5 is not a whole number", fails(() -> Compaction.parseRevision(1.5)));
+        assertEquals("revision true is not a whole number", fails(() -> Compaction.parseRevision(true)));
         assertEquals("revision 0 must be at least 1", fails(() -> Compaction.parseRevision("0")));
+        assertEquals("revision 0 must be at least 1", fails(() -> Compaction.parseRevision(0L)));
         assertEquals("revision -3 must be at least 1", fails(() -> Compaction.parseRevision("-3")));
+        assertEquals("revision -3 must be at least 1", fails(() -> Compaction.parseRevision(-3L)));
+        assertEquals("revision 18446744073709551615 is too large",
+                fails(() -> Compaction.parseRevision(new BigInteger("18446744073709551615"))));
+        assertEquals("revision 100000000000000000000 is too large", fails(() -> Compaction.parseRevision(1e20)));
+        assertEquals("revision 99999999999999999999 is too large",
+                fails(() -> Compaction.parseRevision("99999999999999999999")));
+    }
+
+    @Test
+    void clientCertificateParametersInEveryForm() {
+        assertEquals(new ClientCredentials.Request("etcd-client", 365, KeyType.ECDSA_P256), ClientCredentials.Request.of(Map.of()));
+        assertEquals(new ClientCredentials.Request("my-app", 90, KeyType.ED25519), ClientCredentials.Request.of(
+                Map.of("common-name", "my-app", "validity-days", 90L, "key-type", "ed25519")), "validity-days=90 typed bare");
+        assertEquals(90, ClientCredentials.Request.of(Map.of("validity-days", "90")).validityDays(), "--string-args");
+        assertEquals(90, ClientCredentials.Request.of(Map.of("validity-days", 90.0)).validityDays());
+        assertEquals("validity-days 0 is out of range 1-3650", fails(() -> ClientCredentials.Request.of(Map.of("validity-days", 0L))));
+        assertEquals("validity-days -1 is out of range 1-3650", fails(() -> ClientCredentials.Request.of(Map.of("validity-days", "-1"))));
+        assertEquals("validity-days 3651 is out of range 1-3650",
+                fails(() -> ClientCredentials.Request.of(Map.of("validity-days", "3651"))));
+        assertEquals("validity-days 100000000000000000000 is out of range 1-3650",
+                fails(() -> ClientCredentials.Request.of(Map.of("validity-days", 1e20))));
+        assertEquals("validity-days 'ninety' is not a whole number",
+                fails(() -> ClientCredentials.Request.of(Map.of("validity-days", "ninety"))));
+        assertEquals("validity-days 1.5 is not a whole number",
+                fails(() -> ClientCredentials.Request.of(Map.of("validity-days", 1.5))));
+        assertEquals("common-name must be text, got 1234", fails(() -> ClientCredentials.Request.of(Map.of("common-name", 1234L))));
+    }
+
+    @Test
+    void flagsAsBooleanOrString() {
+        assertTrue(ActionParams.flag("dry-run", true, false));
+        assertFalse(ActionParams.flag("dry-run", false, true));
+        assertTrue(ActionParams.flag("dry-run", null, true), "absent: the fallback");
+        for (String t : List.of("true", "True", "TRUE", "yes", "on", "y", " true ")) {
+            assertTrue(ActionParams.flag("dry-run", t, false), t);
+        }
+        for (String f : List.of("false", "False", "no", "off", "n")) {
+            assertFalse(ActionParams.flag("dry-run", f, true), f);
+        }
+        assertEquals("physical must be true or false, got 'maybe'", fails(() -> ActionParams.flag("physical", "maybe", false)));
+        assertEquals("physical must be true or false, got 1", fails(() -> ActionParams.flag("physical", 1L, false)));
+        assertEquals("force must be true or false, got ''", fails(() -> ActionParams.flag("force", "", false)));
     }
 
     @Test

@@ -2,11 +2,17 @@ package dev.charms.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.charms.charmfiles.ActionArgs;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-/** Sends a run-action request and streams its progress (task enqueued, action-log lines) to stderr. */
+/**
+ * Sends a run-action request and streams its progress (task enqueued, action-log lines) to stderr. The
+ * {@code key=value} arguments are typed as {@code juju run} and {@code juju run-action} type them
+ * ({@link ActionArgs}: YAML unless {@code --string-args}), so the schema sees what Juju's would.
+ */
 final class ActionRequests {
     private ActionRequests() {
     }
@@ -16,9 +22,13 @@ final class ActionRequests {
         ObjectNode a = ModelCommand.args();
         a.put("target", target);
         a.put("action", action);
-        ObjectNode p = a.putObject("params");
-        KeyValues.parse(params).forEach((k, v) -> p.set(k,
-            DaemonProtocol.JSON.valueToTree(stringArgs ? v : YamlText.parseValue(v))));
+        Map<String, Object> typed;
+        try {
+            typed = ActionArgs.parse(params, stringArgs);
+        } catch (ActionArgs.InvalidArgumentException e) {
+            throw new CliException(e.getMessage(), e.getMessage().startsWith("yaml:") ? 1 : 2);
+        }
+        a.set("params", DaemonProtocol.JSON.valueToTree(typed));
         a.put("waitMillis", wait.toMillis());
         return cmd.call("run-action", a, progress -> {
             if (progress.has("log")) {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** YAML in and out for the CLI: block style with sorted keys (as Juju prints), and YAML value parsing. */
+/** YAML in and out for the CLI: block style with sorted keys (as Juju prints), and YAML file loading. */
 final class YamlText {
     private YamlText() {
     }
@@ -34,19 +34,6 @@ final class YamlText {
     /** Block YAML of a JSON tree. */
     static String dump(JsonNode node) {
         return dump(DaemonProtocol.JSON.convertValue(node, Object.class));
-    }
-
-    /** Parses one value as YAML (like {@code juju run k=v} does): {@code 3} is an int, {@code true} a bool. */
-    static Object parseValue(String text) {
-        if (text.isEmpty()) {
-            return "";
-        }
-        try {
-            Object v = yaml().load(text);
-            return v == null ? text : v;
-        } catch (RuntimeException e) {
-            return text;
-        }
     }
 
     /** Loads a YAML document (a file's content). */

@@ -63,11 +63,15 @@ class ActionOutputTest {
     }
 
     @Test
-    void valuesAreParsedAsYaml() {
-        assertEquals(3, YamlText.parseValue("3"));
-        assertEquals(true, YamlText.parseValue("true"));
-        assertEquals("abc", YamlText.parseValue("abc"));
-        assertEquals("", YamlText.parseValue(""));
-        assertEquals("a: b: c", YamlText.parseValue("a: b: c"));
+    void argumentsJujuWouldRefuseAreRefusedBeforeAnythingIsSent() {
+        CliException yaml = assertThrows(CliException.class, () -> ActionRequests.run(null, "rec/0", "echo",
+            java.util.List.of("text=a: b: c"), false, java.time.Duration.ZERO, true));
+        assertTrue(yaml.getMessage().startsWith("yaml: "), yaml.getMessage());
+        assertEquals(1, yaml.exitCode());
+        CliException key = assertThrows(CliException.class, () -> ActionRequests.run(null, "rec/0", "echo",
+            java.util.List.of("Text=x"), false, java.time.Duration.ZERO, true));
+        assertEquals("key \"Text\" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric"
+            + " and hyphens", key.getMessage());
+        assertEquals(2, key.exitCode());
     }
 }

@@ -128,6 +128,30 @@ class CliIT {
         Run shown = cli("show-task", "12", "--format", "yaml");
         assertTrue(shown.out().contains("unit: rec/1"), shown.out());
 
+        // Values are typed as juju run and run-action type them (YAML unless --string-args), then validated:
+        // a number, a boolean or a null given to a string parameter is refused before anything is queued.
+        for (String[] args : new String[][] {{"run", "rec/0", "echo", "text=12345"}, {"run", "rec/0", "echo", "text=y"},
+                {"run", "rec/0", "echo", "text=~"}, {"run-action", "rec/0", "echo", "text=12345", "--wait"}}) {
+            Run refused = cli(args);
+            assertNotEquals(0, refused.code(), String.join(" ", args));
+            assertTrue(refused.err().startsWith("ERROR validation failed: text: Invalid type. Expected: string, given: "),
+                String.join(" ", args) + ": " + refused.err());
+            assertFalse(refused.err().contains("Running operation"), refused.err());
+        }
+        Run stringArgs = cli("run", "rec/0", "echo", "--string-args", "text=12345", "count=2");
+        assertNotEquals(0, stringArgs.code(), "count stays a string with --string-args and the schema wants an integer");
+        assertTrue(stringArgs.err().contains("count: Invalid type. Expected: integer, given: string"), stringArgs.err());
+        Run typed = cli("run", "rec/0", "echo", "text=2024-01-01", "count=0x2", "--format", "json");
+        assertEquals(0, typed.code(), typed.err());
+        JsonNode typedResult = DaemonProtocol.JSON.readTree(typed.out()).get("rec/0").get("results").get("result");
+        assertEquals("2024-01-01", typedResult.get("text").asText(), "a date stays a string");
+        assertEquals("2", typedResult.get("count").asText(), "0x2 is an integer");
+        Run asString = cli("run-action", "rec/1", "echo", "--string-args", "text=12345", "--wait");
+        assertTrue(asString.out().contains("text: \"12345\"") || asString.out().contains("text: '12345'"), asString.out());
+        Run badYaml = cli("run", "rec/0", "echo", "text=a: b: c");
+        assertEquals(1, badYaml.code());
+        assertTrue(badYaml.err().startsWith("ERROR yaml: "), badYaml.err());
+
         Run exec = cli("exec", "rec/0", "--", "echo", "hi", ">", "/root/f;", "hostname");
         assertEquals(0, exec.code(), exec.err());
         assertTrue(exec.out().startsWith("juju-"), exec.out());
