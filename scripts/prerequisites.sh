@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running the local runner need on Debian/Ubuntu, and only what is
 # missing: a JDK >= 17, Maven, etcd (server and etcdctl), a C compiler (the runner's hook-tool client),
-# iproute2/util-linux (namespaces), openssl, unzip. Stops the etcd that Debian's package auto-starts.
+# iproute2/util-linux (namespaces), openssl, unzip, curl; and the etcd 3.5 release tarballs the integration tests
+# deploy (scripts/etcd-releases.sh). Stops the etcd that Debian's package auto-starts.
 set -euo pipefail
 
 need=()
@@ -17,6 +18,7 @@ have ip || need+=(iproute2)
 have nsenter || need+=(util-linux)
 have openssl || need+=(openssl)
 have unzip || need+=(unzip)
+have curl || need+=(curl)
 have tar || need+=(tar)
 
 if [ "${#need[@]}" -gt 0 ]; then
@@ -38,3 +40,7 @@ fi
 if have systemctl && systemctl is-active --quiet etcd 2>/dev/null; then
   systemctl disable --now etcd >/dev/null 2>&1 || true
 fi
+
+# The integration tests run real etcd 3.5 releases: fetched once from Debian's newer suites and cached
+# (~/.cache/etcd-releases) by etcd-releases.sh, which the tests run again to find them.
+bash "$(dirname "$0")/etcd-releases.sh" >/dev/null

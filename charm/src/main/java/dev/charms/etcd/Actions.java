@@ -15,6 +15,7 @@ import dev.charms.etcd.actions.MemberListing;
 import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.etcd.actions.Snapshots;
 import dev.charms.etcd.pki.CertificateAuthority;
+import dev.charms.etcd.steps.UpgradeSnapshot;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.ops.ActionContext;
 import dev.charms.ops.ActionFailedException;
@@ -117,7 +118,12 @@ final class Actions {
             dev.charms.ops.Trace.mark("health: scope ready");
             ClusterHealth.Report report = new ClusterHealth(admin, scope.endpoints()).check();
             dev.charms.ops.Trace.mark("health: checked");
-            ctx.setResults(report.toResults());
+            Map<String, Object> results = new java.util.LinkedHashMap<>(report.toResults());
+            List<String> upgradeSnapshots = UpgradeSnapshot.published(scope.peer(), model.unitName());
+            if (!upgradeSnapshots.isEmpty()) {
+                results.put("upgrade-snapshot", String.join("; ", upgradeSnapshots));
+            }
+            ctx.setResults(results);
             ctx.log("cluster is " + report.status() + ": " + report.message());
         });
     }

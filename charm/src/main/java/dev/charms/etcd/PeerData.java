@@ -38,4 +38,6 @@ public final class PeerData {
     public static final String RESTART_REQUEST = "restart-request";
     public static final String RESTARTED = "restarted";
     public static final String RESTORED = "restored";
+    /** The snapshot this unit saved before the cluster moved to a newer etcd minor version: "version path". */
+    public static final String UPGRADE_SNAPSHOT = "upgrade-snapshot";
 }

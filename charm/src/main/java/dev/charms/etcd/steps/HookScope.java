@@ -10,6 +10,7 @@ import dev.charms.etcd.state.PeersSeen;
 import dev.charms.etcd.state.UnitState;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdInstallation;
+import dev.charms.etcd.workload.EtcdInstaller;
 import dev.charms.etcd.workload.Host;
 import dev.charms.ops.Event;
 import dev.charms.ops.Framework;
@@ -91,7 +92,14 @@ public final class HookScope implements AutoCloseable {
             return Optional.empty();
         }
         EtcdSettings settings = parsed.settings();
-        EtcdInstallation installation = ensureInstalled(fw, host, state);
+        EtcdInstallation installation;
+        try {
+            installation = ensureInstalled(fw, host, state);
+        } catch (EtcdInstaller.UnsupportedEtcdException e) {
+            fw.reportUnitStatus(Status.blocked(e.getMessage() + ": attach a release tarball: juju attach-resource "
+                    + model.appName() + " etcd=./etcd-v3.5.x-linux-amd64.tar.gz"));
+            return Optional.empty();
+        }
         if (fw.event() instanceof Event.Install) {
             // Peer data is not touched during install (as ops requires); cluster-relation-created follows.
             fw.reportUnitStatus(Status.waiting("etcd " + installation.version() + " installed; waiting for the peer relation"));
@@ -121,7 +129,8 @@ public final class HookScope implements AutoCloseable {
     /**
      * etcd from the attached resource, the machine, or apt; the application version follows it.
      * upgrade-charm always installs, and so does install when the {@code etcd} resource is attached (it
-     * wins over an etcd already on the machine); otherwise what is installed is used.
+     * wins over an etcd already on the machine); otherwise what is installed is used. An etcd older than
+     * {@link EtcdInstaller#MINIMUM} throws {@link EtcdInstaller.UnsupportedEtcdException}.
      */
     private static EtcdInstallation ensureInstalled(Framework fw, Host host, UnitState state) {
         Model model = fw.model();
@@ -132,6 +141,7 @@ public final class HookScope implements AutoCloseable {
         Optional<Path> resource = found.isEmpty() || installHook || upgrade ? model.resource("etcd") : Optional.empty();
         if (found.isPresent() && !upgrade && !(installHook && resource.isPresent())) {
             installation = found.get();
+            EtcdInstaller.requireSupported(installation);
         } else {
             fw.setUnitStatusNow(Status.maintenance("installing etcd"));
             // A member's data must stay runnable: etcd moves one minor version at a time and never back.

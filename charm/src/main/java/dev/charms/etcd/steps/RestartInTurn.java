@@ -12,7 +12,8 @@ import java.util.Optional;
  * A running member whose configuration changed restarts in its rolling-restart turn: the unit asks for a
  * restart with the new configuration's fingerprint, waits for the leader to give it the turn (a lone
  * member, and a leader when nobody holds the turn and the cluster can spare it, go at once), tells the
- * cluster its new peer URL if it moved, restarts, and reports the restart done.
+ * cluster its new peer URL if it moved, restarts, and reports the restart done. A restart onto a newer etcd
+ * minor version is preceded by the cluster's {@link UpgradeSnapshot}.
  */
 public final class RestartInTurn implements Step {
     @Override
@@ -43,7 +44,9 @@ public final class RestartInTurn implements Step {
             }
             peer.updateLocalAppData(Map.of(PeerData.RESTART_TURN, RestartTurn.wire(Optional.of(new RestartTurn(unit, fingerprint)))));
         }
-        fw.setUnitStatusNow(Status.maintenance("restarting etcd to apply configuration"));
+        Optional<String> snapshot = UpgradeSnapshot.beforeRestart(scope);
+        fw.setUnitStatusNow(Status.maintenance(snapshot.map(s -> "restarting etcd on " + scope.installation().version()
+                + " (snapshot before the upgrade: " + s + ")").orElse("restarting etcd to apply configuration")));
         MemberProcess member = new MemberProcess(scope);
         member.updatePeerUrlIfMoved();
         scope.host().restart();

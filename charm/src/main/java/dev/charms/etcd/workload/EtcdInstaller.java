@@ -19,10 +19,32 @@ import java.util.stream.Stream;
 /**
  * Puts etcd binaries on the unit: from a release tarball (into /opt/etcd/bin), else the etcd already
  * on the machine (/usr/bin from Debian/Ubuntu), else {@code apt-get install etcd-server etcd-client}.
- * Debian's auto-started etcd is stopped before our unit file shadows its unit; data that is not
- * ours (/var/lib/etcd/default) is never touched.
+ * An etcd older than {@link #MINIMUM} (Ubuntu 22.04's 3.3 has no learners) is never installed from the
+ * packages nor used: {@link UnsupportedEtcdException} says so. Debian's auto-started etcd is stopped
+ * before our unit file shadows its unit; data that is not ours (/var/lib/etcd/default) is never touched.
  */
 public final class EtcdInstaller {
+    /** The oldest etcd the charm runs: 3.4 brought learners, which every scale-up uses. */
+    public static final EtcdVersion MINIMUM = new EtcdVersion(3, 4, 0);
+    private static final java.util.regex.Pattern CANDIDATE =
+            java.util.regex.Pattern.compile("(?m)^\\s*Candidate:\\s*(?:\\d+:)?(\\S+)");
+
+    /** The etcd on offer is older than {@link #MINIMUM}: the operator must attach a release tarball. */
+    public static final class UnsupportedEtcdException extends RuntimeException {
+        private final EtcdVersion version;
+
+        UnsupportedEtcdException(EtcdVersion version, String where) {
+            super("etcd " + version + " " + where + " lacks learners (etcd " + MINIMUM.major() + "." + MINIMUM.minor()
+                    + " or later is needed)");
+            this.version = version;
+        }
+
+        /** The version that was refused. */
+        public EtcdVersion version() {
+            return version;
+        }
+    }
+
     private static final Set<PosixFilePermission> READABLE_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Duration APT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration SHORT = Duration.ofSeconds(30);
@@ -38,9 +60,12 @@ public final class EtcdInstaller {
 
     /**
      * Installs etcd. A present, non-empty {@code tarball} wins; otherwise an etcd already at
-     * /usr/bin is used; otherwise the distribution packages are installed. {@code dataOf}: the etcd
-     * version whose member data this unit holds, if any: a tarball whose etcd cannot run that data (see
-     * {@link EtcdVersion#refusesMoveTo}) is refused before the installed binaries are touched.
+     * /usr/bin is used; otherwise the distribution packages are installed when apt offers etcd
+     * {@link #MINIMUM} or later. {@code dataOf}: the etcd version whose member data this unit holds, if
+     * any: a tarball whose etcd cannot run that data (see {@link EtcdVersion#refusesMoveTo}), or is older
+     * than {@link #MINIMUM}, is refused before the installed binaries are touched.
+     *
+     * @throws UnsupportedEtcdException without a tarball, when the machine's or apt's etcd is too old
      */
     public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) throws IOException {
         EtcdInstallation installation;
@@ -48,16 +73,48 @@ public final class EtcdInstaller {
             installation = installTarball(tarball.get(), dataOf);
         } else {
             if (!Files.isExecutable(paths.distroEtcd()) || !Files.isExecutable(paths.distroEtcdctl())) {
+                Optional<EtcdVersion> offered = packageCandidate(runner.run(
+                        List.of("apt-cache", "policy", "etcd-server"), Map.of(), SHORT).stdout());
+                if (offered.isPresent() && offered.get().compareTo(MINIMUM) < 0) {
+                    throw new UnsupportedEtcdException(offered.get(), "(the etcd-server package apt offers)");
+                }
                 installPackages();
             }
             installation = detectIn(paths.distroEtcd(), paths.distroEtcdctl(), paths.distroEtcdutl(),
                     EtcdInstallation.Source.PACKAGE)
                     .orElseThrow(() -> new IllegalStateException("etcd-server/etcd-client installed but "
                             + paths.distroEtcd() + " or " + paths.distroEtcdctl() + " is missing"));
+            requireSupported(installation);
         }
         stopDistroService();
         ensureServiceUser();
         return installation;
+    }
+
+    /**
+     * Fails with {@link UnsupportedEtcdException} when {@code installation} is older than {@link #MINIMUM}.
+     */
+    public static void requireSupported(EtcdInstallation installation) {
+        if (installation.version().compareTo(MINIMUM) < 0) {
+            throw new UnsupportedEtcdException(installation.version(), "(" + installation.etcd() + ")");
+        }
+    }
+
+    /**
+     * The version of the {@code etcd-server} package apt would install, from {@code apt-cache policy
+     * etcd-server}: empty when apt has none (or the output names none); a Debian epoch and revision
+     * ({@code 1:3.3.25+dfsg-7ubuntu0.22.04.1}) are dropped.
+     */
+    static Optional<EtcdVersion> packageCandidate(String policyOutput) {
+        java.util.regex.Matcher m = CANDIDATE.matcher(policyOutput);
+        if (!m.find() || m.group(1).equals("(none)")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(EtcdVersion.parse(m.group(1)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** The installation already on this unit (tarball binaries first, then /usr/bin), if any. */
@@ -116,6 +173,10 @@ public final class EtcdInstaller {
             Files.setPosixFilePermissions(staging, READABLE_DIR);
             release.extractBinaries(staging);
             EtcdVersion version = version(staging.resolve("etcd"));
+            if (version.compareTo(MINIMUM) < 0) {
+                throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version
+                        + ", which lacks learners: etcd " + MINIMUM.major() + "." + MINIMUM.minor() + " or later is needed");
+            }
             if (dataOf.isPresent()) {
                 Optional<String> refusal = dataOf.get().refusesMoveTo(version);
                 if (refusal.isPresent()) {

@@ -99,4 +99,7 @@ public interface Host {
 
     /** The unit's client certificate files, for talking to etcd. */
     TlsPaths clientTls();
+
+    /** Offline snapshot checks with the tools of {@code installation} ({@code etcdutl} or {@code etcdctl}). */
+    SnapshotTool snapshotTool(EtcdInstallation installation);
 }

@@ -244,4 +244,9 @@ public final class MachineHost implements Host {
     public TlsPaths clientTls() {
         return TlsPaths.client(paths);
     }
+
+    @Override
+    public SnapshotTool snapshotTool(EtcdInstallation installation) {
+        return new SnapshotTool(installation, runner);
+    }
 }

@@ -258,6 +258,12 @@ public final class InMemoryHost implements Host {
         return TlsPaths.client(paths);
     }
 
+    /** The in-memory machine has no etcd tools: the simulated etcd runs one version, so no upgrade snapshot is taken. */
+    @Override
+    public dev.charms.etcd.workload.SnapshotTool snapshotTool(EtcdInstallation installation) {
+        throw new UnsupportedOperationException("the in-memory host runs no etcd tools");
+    }
+
     // ------------------------------------------------------------------ for InMemoryEtcd
 
     /** Whether the running etcd listens for clients on {@code port}. */

@@ -261,15 +261,7 @@ class ClusterLifecycleIT {
 
     /** A consumer related on db connects with the credentials it received, and sees membership changes. */
     private void dbClientGetsItsOwnCredentialsAndFollowsMembership(LocalCluster c) throws Exception {
-        java.nio.file.Path charm = c.work().resolve("db-client");
-        java.nio.file.Path src = java.nio.file.Path.of("cluster-tests/src/test/resources/charms/db-client");
-        Files.createDirectories(charm);
-        for (String f : List.of("metadata.yaml", "dispatch")) {
-            Files.copy(src.resolve(f), charm.resolve(f));
-        }
-        charm.resolve("dispatch").toFile().setExecutable(true, false);
-        c.controller().deploy(charm, "db-client", 1, Map.of(), Map.of());
-        c.controller().integrate("etcd:db", "db-client:db");
+        c.deployDbClient();
         c.settle();
         Map<String, String> data = c.dbClientData("app.json");
         assertEquals(3, data.get("connection_string").split(",").length, data.get("connection_string"));

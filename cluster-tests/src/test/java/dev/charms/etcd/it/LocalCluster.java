@@ -364,6 +364,64 @@ public final class LocalCluster implements AutoCloseable {
         return work;
     }
 
+    /**
+     * The release tarball of real etcd {@code version} (3.5.16 or 3.5.30), made and cached by
+     * scripts/etcd-releases.sh (which scripts/prerequisites.sh runs); fails the test when it cannot be had.
+     */
+    public static Path etcdRelease(String version) throws IOException, InterruptedException {
+        Result r = run(List.of("bash", "scripts/etcd-releases.sh", version));
+        assertEquals(0, r.code(), "scripts/etcd-releases.sh " + version + " failed: " + r.output());
+        List<String> lines = r.output().strip().lines().toList();
+        Path tarball = Path.of(lines.get(lines.size() - 1));
+        assertTrue(Files.isRegularFile(tarball), "no tarball at " + tarball + ": " + r.output());
+        return tarball;
+    }
+
+    /** Each unit's etcd server version, from {@code etcdctl endpoint status}. */
+    public Map<String, String> serverVersions() throws IOException, InterruptedException {
+        Map<String, String> byEndpoint = new HashMap<>();
+        for (JsonNode s : JSON.readTree(etcdctl("endpoint", "status", "-w", "json"))) {
+            byEndpoint.put(s.path("Endpoint").asText(), s.path("Status").path("version").asText());
+        }
+        Map<String, String> out = new HashMap<>();
+        for (String u : units()) {
+            out.put(u, byEndpoint.get("https://" + address(u) + ":" + clientPort("etcd")));
+        }
+        return out;
+    }
+
+    /** Every unit's member runs etcd {@code version}, and the application's workload version says so. */
+    public void assertEveryMemberRuns(String version) throws IOException, InterruptedException {
+        for (Map.Entry<String, String> e : serverVersions().entrySet()) {
+            assertEquals(version, e.getValue(), e.getKey());
+        }
+        assertEquals(version, status().applications().stream().filter(a -> a.name().equals("etcd")).findFirst()
+                .orElseThrow().version());
+    }
+
+    /** The cluster version ({@code etcdcluster} of {@code /version}) as {@code unit}'s member reports it. */
+    public String clusterVersion(String unit) throws IOException, InterruptedException {
+        Path creds = credentials("etcd");
+        Result r = run(List.of("curl", "-sS", "--max-time", "10", "--cacert", creds.resolve("ca.crt").toString(),
+                "--cert", creds.resolve("client.crt").toString(), "--key", creds.resolve("client.key").toString(),
+                "https://" + address(unit) + ":" + clientPort("etcd") + "/version"));
+        assertEquals(0, r.code(), "GET /version on " + unit + ": " + r.output());
+        return JSON.readTree(r.output()).path("etcdcluster").asText();
+    }
+
+    /** Deploys the db-client test charm (cluster-tests/src/test/resources/charms/db-client) and relates it on db. */
+    public void deployDbClient() throws IOException {
+        Path charm = work.resolve("db-client");
+        Path src = Path.of("cluster-tests/src/test/resources/charms/db-client");
+        Files.createDirectories(charm);
+        for (String f : List.of("metadata.yaml", "dispatch")) {
+            Files.copy(src.resolve(f), charm.resolve(f));
+        }
+        charm.resolve("dispatch").toFile().setExecutable(true, false);
+        controller.deploy(charm, "db-client", 1, Map.of(), Map.of());
+        controller.integrate("etcd:db", "db-client:db");
+    }
+
     @Override
     public void close() {
         keepLogs();
