@@ -31,6 +31,30 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
         return this.major > major || (this.major == major && this.minor >= minor);
     }
 
+    /**
+     * The oldest minor version whose configuration the charm renders: 3.4. Each of 3.4, 3.5 and 3.6 has its
+     * own flag set (docs/operations.md, "etcd versions").
+     */
+    public static final EtcdVersion OLDEST_RENDERED = new EtcdVersion(3, 4, 0);
+    /** The newest minor version whose configuration the charm renders: 3.6. */
+    public static final EtcdVersion NEWEST_RENDERED = new EtcdVersion(3, 6, 0);
+
+    /** Whether the charm renders a configuration for this version's flag set (3.4, 3.5 or 3.6). */
+    public boolean rendered() {
+        return atLeast(OLDEST_RENDERED.major, OLDEST_RENDERED.minor)
+                && !atLeast(NEWEST_RENDERED.major, NEWEST_RENDERED.minor + 1);
+    }
+
+    /** etcd's own {@code snapshot-count} default for this version: 10000 from 3.6, 100000 before. */
+    public long defaultSnapshotCount() {
+        return atLeast(3, 6) ? 10_000 : 100_000;
+    }
+
+    /** This version's minor line, such as "3.5". */
+    public String minorLine() {
+        return major + "." + minor;
+    }
+
     /** Whether snapshot status/restore live in {@code etcdutl} (3.5+) rather than {@code etcdctl}. */
     public boolean hasEtcdutl() {
         return atLeast(3, 5);

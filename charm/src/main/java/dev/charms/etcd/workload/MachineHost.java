@@ -130,7 +130,7 @@ public final class MachineHost implements Host {
             if (unit) {
                 service().daemonReload();
             }
-            boolean conf = files().writeConfig(config);
+            boolean conf = files().writeConfig(config, installation.version());
             files().writeProfile(endpoints);
             return unit || conf;
         } catch (IOException e) {

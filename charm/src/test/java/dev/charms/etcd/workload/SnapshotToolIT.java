@@ -102,7 +102,7 @@ class SnapshotToolIT {
 
             t0 = System.nanoTime();
             restored.files().writeConfig(restored.config(restored.selfCluster(), InitialClusterState.NEW)
-                    .initialClusterToken("restored-token").build());
+                    .initialClusterToken("restored-token").build(), restored.version);
             restored.start();
             restored.awaitHealthy(new HealthProbe(TlsPaths.client(restored.paths)), Duration.ofSeconds(20));
             System.out.printf("TIMING restored member start -> healthy: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
