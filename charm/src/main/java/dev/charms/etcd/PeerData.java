@@ -5,7 +5,7 @@ package dev.charms.etcd;
  * cluster token, CA certificate, where the CA key is kept, the roster ({@link Roster}), signed unit
  * certificates ({@code cert-<member>}, {@link Units#certKey}), the rolling-restart turn
  * ({@link dev.charms.etcd.state.RestartTurn}) and the restore generation. Unit bags (each unit its own):
- * addresses, URLs, CSR, progress ({@link dev.charms.etcd.state.UnitProgress}), member id, the restart it
+ * addresses, URLs, CSR, the etcd version it runs, progress ({@link dev.charms.etcd.state.UnitProgress}), member id, the restart it
  * asks for and the one it made (configuration fingerprints) and the restore generation it has left.
  */
 public final class PeerData {
@@ -38,4 +38,6 @@ public final class PeerData {
     public static final String RESTART_REQUEST = "restart-request";
     public static final String RESTARTED = "restarted";
     public static final String RESTORED = "restored";
+    /** The etcd version this unit runs ({@link dev.charms.etcd.workload.EtcdVersion}). */
+    public static final String ETCD_VERSION = "etcd-version";
 }
