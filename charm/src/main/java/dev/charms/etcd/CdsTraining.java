@@ -9,6 +9,7 @@ import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.pki.Usage;
 import dev.charms.etcd.workload.EtcdAdmin;
 import dev.charms.etcd.workload.EtcdTemplates;
+import dev.charms.etcd.workload.EtcdVersion;
 import dev.charms.etcd.workload.TlsPaths;
 import dev.charms.ops.Config;
 import dev.charms.ops.Json;
@@ -90,7 +91,8 @@ final class CdsTraining {
             if (charmDir != null && Files.isDirectory(Path.of(charmDir, "templates"))) {
                 Node node = new Node("etcd/0", "etcd-0", "127.0.0.1", "127.0.0.1", List.of("127.0.0.1"), "localhost", settings, settings::clientPort);
                 new EtcdTemplates(Path.of(charmDir)).config(node.config(roster.get("etcd/0"), "cds-training", tmp.resolve("data"),
-                        new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key"))));
+                        new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key"))),
+                        EtcdVersion.NEWEST_RENDERED);
             }
             tlsExchange(new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key")));
             return 0;

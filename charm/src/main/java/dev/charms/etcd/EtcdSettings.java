@@ -19,8 +19,11 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
                            long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention,
                            int certificateValidityDays, Set<String> extraSans) {
 
-    /** etcd's own snapshot-count default since 3.2, used for "auto". */
-    public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
+    /**
+     * {@code snapshot_count=auto}: etcd's own default for the installed version (100000 before 3.6, 10000
+     * from 3.6), which the rendered configuration states ({@link dev.charms.etcd.workload.EtcdConfig}).
+     */
+    public static final long AUTO_SNAPSHOT_COUNT = 0;
     private static final long MIB = 1024L * 1024L;
     private static final Pattern DURATION = Pattern.compile("^([0-9]+)(s|m|h)?$");
     private static final Pattern DNS_NAME = Pattern.compile(
@@ -131,7 +134,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
             return -1;
         }
         if (raw.equalsIgnoreCase("auto") || raw.isEmpty()) {
-            return DEFAULT_SNAPSHOT_COUNT;
+            return AUTO_SNAPSHOT_COUNT;
         }
         try {
             long v = Long.parseLong(raw);

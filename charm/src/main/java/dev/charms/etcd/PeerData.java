@@ -5,8 +5,9 @@ package dev.charms.etcd;
  * cluster token, CA certificate, where the CA key is kept, the roster ({@link Roster}), signed unit
  * certificates ({@code cert-<member>}, {@link Units#certKey}), the rolling-restart turn
  * ({@link dev.charms.etcd.state.RestartTurn}) and the restore generation. Unit bags (each unit its own):
- * addresses, URLs, CSR, progress ({@link dev.charms.etcd.state.UnitProgress}), member id, the restart it
- * asks for and the one it made (configuration fingerprints) and the restore generation it has left.
+ * addresses, URLs, CSR, the etcd version it runs, progress ({@link dev.charms.etcd.state.UnitProgress}),
+ * member id, the restart it asks for and the one it made (configuration fingerprints) and the restore
+ * generation it has left.
  */
 public final class PeerData {
     private PeerData() {
@@ -40,4 +41,6 @@ public final class PeerData {
     public static final String RESTORED = "restored";
     /** The snapshot this unit saved before the cluster moved to a newer etcd minor version: "version path". */
     public static final String UPGRADE_SNAPSHOT = "upgrade-snapshot";
+    /** The etcd version this unit runs ({@link dev.charms.etcd.workload.EtcdVersion}). */
+    public static final String ETCD_VERSION = "etcd-version";
 }

@@ -34,7 +34,7 @@ class EtcdSettingsTest {
         EtcdSettings s = parse().settings();
         assertEquals(2379, s.clientPort());
         assertEquals(2380, s.peerPort());
-        assertEquals(EtcdSettings.DEFAULT_SNAPSHOT_COUNT, s.snapshotCount());
+        assertEquals(EtcdSettings.AUTO_SNAPSHOT_COUNT, s.snapshotCount());
         assertEquals(dev.charms.etcd.workload.CipherSuites.SECURE_DEFAULT, s.cipherSuites());
         assertTrue(s.extraSans().isEmpty());
     }

@@ -11,6 +11,7 @@ import dev.charms.etcd.state.UnitState;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdInstallation;
 import dev.charms.etcd.workload.EtcdInstaller;
+import dev.charms.etcd.workload.EtcdVersion;
 import dev.charms.etcd.workload.Host;
 import dev.charms.ops.Event;
 import dev.charms.ops.Framework;
@@ -18,7 +19,9 @@ import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -122,7 +125,8 @@ public final class HookScope implements AutoCloseable {
                 PeerData.MEMBER_NAME, node.memberName(),
                 PeerData.PEER_URL, node.peerUrl().toString(),
                 PeerData.CLIENT_URL, node.clientUrl().toString(),
-                PeerData.CSR, csr));
+                PeerData.CSR, csr,
+                PeerData.ETCD_VERSION, installation.version().toString()));
         return Optional.of(new HookScope(fw, host, state, settings, installation, peer, node, tls, roster));
     }
 
@@ -144,9 +148,8 @@ public final class HookScope implements AutoCloseable {
             EtcdInstaller.requireSupported(installation);
         } else {
             fw.setUnitStatusNow(Status.maintenance("installing etcd"));
-            // A member's data must stay runnable: etcd moves one minor version at a time and never back.
-            installation = host.install(resource, found.filter(f -> host.hasData())
-                    .map(EtcdInstallation::version));
+            // An etcd that cannot run in this cluster is refused before anything installed is replaced.
+            installation = host.install(resource, heldVersions(model, host, found));
         }
         String version = installation.version().toString();
         if (!version.equals(state.workloadVersion())) {
@@ -154,6 +157,27 @@ public final class HookScope implements AutoCloseable {
             state.workloadVersion(version);
         }
         return installation;
+    }
+
+    /**
+     * The etcd versions whose data the cluster holds, which an etcd installed here must be able to join
+     * (see {@link EtcdVersion#refusesMoveTo}): this unit's, when it holds member data, and the version each
+     * peer publishes. A peer that published none yet, or a malformed one, binds nothing.
+     */
+    private static List<EtcdVersion> heldVersions(Model model, Host host, Optional<EtcdInstallation> found) {
+        List<EtcdVersion> held = new ArrayList<>();
+        found.filter(f -> host.hasData()).ifPresent(f -> held.add(f.version()));
+        model.relation(PeerData.PEER).ifPresent(peer -> {
+            for (String unit : peer.units()) {
+                String published = peer.unitData(unit).getOrDefault(PeerData.ETCD_VERSION, "");
+                try {
+                    held.add(EtcdVersion.parse(published));
+                } catch (IllegalArgumentException e) {
+                    // none published yet (or unreadable): that unit's own hooks check its etcd
+                }
+            }
+        });
+        return held;
     }
 
     public Framework framework() {

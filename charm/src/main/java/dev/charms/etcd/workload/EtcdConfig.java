@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * @param initialClusterToken token making this cluster's IDs unique
  * @param heartbeatIntervalMs raft heartbeat
  * @param electionTimeoutMs raft election timeout (at least 5 heartbeats)
- * @param snapshotCount committed transactions per raft snapshot
+ * @param snapshotCount committed transactions per raft snapshot; 0 means the default of the etcd version the
+ *     config is rendered for ({@link EtcdVersion#defaultSnapshotCount})
  * @param quotaBackendBytes backend size limit; 0 means etcd's default
  * @param autoCompactionMode periodic or revision
  * @param autoCompactionRetention retention in the mode's syntax ("0" disables)
@@ -86,8 +87,8 @@ public record EtcdConfig(
             throw new IllegalArgumentException("election timeout " + electionTimeoutMs
                     + " ms must be at least 5 times the heartbeat interval (" + heartbeatIntervalMs + " ms) and at most 50000");
         }
-        if (snapshotCount < 1) {
-            throw new IllegalArgumentException("snapshot count " + snapshotCount + " must be positive");
+        if (snapshotCount < 0) {
+            throw new IllegalArgumentException("snapshot count " + snapshotCount + " must not be negative");
         }
         if (quotaBackendBytes < 0) {
             throw new IllegalArgumentException("quota-backend-bytes " + quotaBackendBytes + " must not be negative");
@@ -131,7 +132,7 @@ public record EtcdConfig(
         private String initialClusterToken;
         private int heartbeatIntervalMs = 100;
         private int electionTimeoutMs = 1000;
-        private long snapshotCount = 100_000;
+        private long snapshotCount;
         private long quotaBackendBytes;
         private CompactionMode autoCompactionMode = CompactionMode.PERIODIC;
         private String autoCompactionRetention = "0";
@@ -164,7 +165,7 @@ public record EtcdConfig(
         public Builder heartbeatIntervalMs(int v) { heartbeatIntervalMs = v; return this; }
         /** Election timeout in ms (default 1000). */
         public Builder electionTimeoutMs(int v) { electionTimeoutMs = v; return this; }
-        /** Snapshot count (default 100000). */
+        /** Snapshot count (default 0: the rendered etcd version's default). */
         public Builder snapshotCount(long v) { snapshotCount = v; return this; }
         /** Backend quota in bytes (default 0: etcd's default). */
         public Builder quotaBackendBytes(long v) { quotaBackendBytes = v; return this; }

@@ -24,10 +24,10 @@ public final class EtcdFiles {
         this.templates = templates;
     }
 
-    /** Renders and writes the etcd config; true when its content changed. */
-    public boolean writeConfig(EtcdConfig config) throws IOException {
+    /** Renders and writes the etcd config for etcd {@code version}; true when its content changed. */
+    public boolean writeConfig(EtcdConfig config, EtcdVersion version) throws IOException {
         AtomicFiles.ensureDirectory(paths.configDir(), AtomicFiles.Ownership.of(null, USER, "rwxr-x---"));
-        return write(paths.configFile(), templates.config(config), AtomicFiles.Ownership.of(null, USER, "rw-r-----"));
+        return write(paths.configFile(), templates.config(config, version), AtomicFiles.Ownership.of(null, USER, "rw-r-----"));
     }
 
     /** Renders and writes our systemd unit for {@code installation}; true when changed (daemon-reload needed). */

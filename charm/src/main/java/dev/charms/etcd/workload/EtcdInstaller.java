@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -61,16 +62,17 @@ public final class EtcdInstaller {
     /**
      * Installs etcd. A present, non-empty {@code tarball} wins; otherwise an etcd already at
      * /usr/bin is used; otherwise the distribution packages are installed when apt offers etcd
-     * {@link #MINIMUM} or later. {@code dataOf}: the etcd version whose member data this unit holds, if
-     * any: a tarball whose etcd cannot run that data (see {@link EtcdVersion#refusesMoveTo}), or is older
-     * than {@link #MINIMUM}, is refused before the installed binaries are touched.
+     * {@link #MINIMUM} or later. {@code held}: the etcd versions whose data the cluster holds (this unit's
+     * member data, if any, and what each peer runs): a tarball whose etcd must not run in that cluster (see
+     * {@link EtcdVersion#refusesMoveTo}), or is older than {@link #MINIMUM}, is refused before the installed
+     * binaries are touched.
      *
      * @throws UnsupportedEtcdException without a tarball, when the machine's or apt's etcd is too old
      */
-    public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) throws IOException {
+    public EtcdInstallation install(Optional<Path> tarball, Collection<EtcdVersion> held) throws IOException {
         EtcdInstallation installation;
         if (tarball.isPresent() && Files.isRegularFile(tarball.get()) && Files.size(tarball.get()) > 0) {
-            installation = installTarball(tarball.get(), dataOf);
+            installation = installTarball(tarball.get(), held);
         } else {
             if (!Files.isExecutable(paths.distroEtcd()) || !Files.isExecutable(paths.distroEtcdctl())) {
                 Optional<EtcdVersion> offered = packageCandidate(runner.run(
@@ -159,10 +161,10 @@ public final class EtcdInstaller {
     }
 
     /**
-     * Validates {@code tarball}, stages its binaries, checks them (an etcd that cannot run the data of
-     * {@code dataOf} is refused), then swaps them into /opt/etcd/bin.
+     * Validates {@code tarball}, stages its binaries, checks them (an etcd that must not run in a cluster
+     * holding data of {@code held} is refused), then swaps them into /opt/etcd/bin.
      */
-    public EtcdInstallation installTarball(Path tarball, Optional<EtcdVersion> dataOf) throws IOException {
+    public EtcdInstallation installTarball(Path tarball, Collection<EtcdVersion> held) throws IOException {
         EtcdTarball release = EtcdTarball.open(tarball);
         Files.createDirectories(paths.optDir());
         // etcd runs as the service user, so /opt/etcd and the bin directory must let it in whatever the
@@ -177,12 +179,10 @@ public final class EtcdInstaller {
                 throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version
                         + ", which lacks learners: etcd " + MINIMUM.major() + "." + MINIMUM.minor() + " or later is needed");
             }
-            if (dataOf.isPresent()) {
-                Optional<String> refusal = dataOf.get().refusesMoveTo(version);
-                if (refusal.isPresent()) {
-                    throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version + ": "
-                            + refusal.get() + "; the installed etcd " + dataOf.get() + " stays");
-                }
+            Optional<String> refusal = EtcdVersion.refusesMoveTo(version, held);
+            if (refusal.isPresent()) {
+                throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version + ": "
+                        + refusal.get() + "; the installed etcd stays");
             }
             if (version.hasEtcdutl() && !release.binaries().contains(EtcdTarball.ETCDUTL)) {
                 throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version

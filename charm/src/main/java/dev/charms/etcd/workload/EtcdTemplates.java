@@ -31,8 +31,16 @@ public final class EtcdTemplates {
         this.templatesDir = charmDir.resolve("templates");
     }
 
-    /** The config file text for {@code config}. */
-    public String config(EtcdConfig config) {
+    /**
+     * The config file text for {@code config}, for etcd {@code version}: only keys that version's etcd
+     * documents as flags, and its own defaults where {@code config} leaves one to etcd. A version whose
+     * flag set the charm does not know (before 3.4, after 3.6) is refused.
+     */
+    public String config(EtcdConfig config, EtcdVersion version) {
+        if (!version.rendered()) {
+            throw new IllegalArgumentException("etcd " + version + " is not a version the charm configures: it runs etcd "
+                    + EtcdVersion.OLDEST_RENDERED.minorLine() + " to " + EtcdVersion.NEWEST_RENDERED.minorLine());
+        }
         Map<String, Object> v = new HashMap<>();
         v.put("name", quote(config.name()));
         v.put("data_dir", quote(config.dataDir().toString()));
@@ -45,7 +53,8 @@ public final class EtcdTemplates {
         v.put("initial_cluster_token", quote(config.initialClusterToken()));
         v.put("heartbeat_interval", Integer.toString(config.heartbeatIntervalMs()));
         v.put("election_timeout", Integer.toString(config.electionTimeoutMs()));
-        v.put("snapshot_count", Long.toString(config.snapshotCount()));
+        v.put("snapshot_count", Long.toString(config.snapshotCount() > 0 ? config.snapshotCount()
+                : version.defaultSnapshotCount()));
         v.put("has_quota_backend_bytes", config.quotaBackendBytes() > 0);
         v.put("quota_backend_bytes", Long.toString(config.quotaBackendBytes()));
         v.put("auto_compaction_mode", quote(config.autoCompactionMode().etcdName()));

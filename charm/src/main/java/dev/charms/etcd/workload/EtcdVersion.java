@@ -1,5 +1,8 @@
 package dev.charms.etcd.workload;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,31 +34,76 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
         return this.major > major || (this.major == major && this.minor >= minor);
     }
 
+    /**
+     * The oldest minor version whose configuration the charm renders: 3.4. Each of 3.4, 3.5 and 3.6 has its
+     * own flag set (docs/operations.md, "etcd versions").
+     */
+    public static final EtcdVersion OLDEST_RENDERED = new EtcdVersion(3, 4, 0);
+    /** The newest minor version whose configuration the charm renders: 3.6. */
+    public static final EtcdVersion NEWEST_RENDERED = new EtcdVersion(3, 6, 0);
+
+    /** Whether the charm renders a configuration for this version's flag set (3.4, 3.5 or 3.6). */
+    public boolean rendered() {
+        return atLeast(OLDEST_RENDERED.major, OLDEST_RENDERED.minor)
+                && !atLeast(NEWEST_RENDERED.major, NEWEST_RENDERED.minor + 1);
+    }
+
+    /** etcd's own {@code snapshot-count} default for this version: 10000 from 3.6, 100000 before. */
+    public long defaultSnapshotCount() {
+        return atLeast(3, 6) ? 10_000 : 100_000;
+    }
+
+    /** This version's minor line, such as "3.5". */
+    public String minorLine() {
+        return major + "." + minor;
+    }
+
     /** Whether snapshot status/restore live in {@code etcdutl} (3.5+) rather than {@code etcdctl}. */
     public boolean hasEtcdutl() {
         return atLeast(3, 5);
     }
 
     /**
-     * Why a member whose data this version wrote cannot move to {@code next}, if it cannot: etcd supports
-     * patch changes within a minor version and an upgrade to the next minor version (3.4 to 3.5 to 3.6),
-     * not skipping one, not going back to an older minor version (that needs etcd's own downgrade
-     * procedure), not another major version.
+     * The oldest 3.5 release a member may move to 3.6 from: etcd's 3.6 upgrade guide asks for every member
+     * on 3.5.32 or later first (its earlier releases carry upgrade blockers).
      */
-    public java.util.Optional<String> refusesMoveTo(EtcdVersion next) {
-        if (next.major != major) {
-            return java.util.Optional.of("etcd " + next + " is another major version than the " + this
-                    + " that wrote this member's data");
+    public static final EtcdVersion OLDEST_35_TO_36 = new EtcdVersion(3, 5, 32);
+
+    /**
+     * Why etcd {@code next} must not be installed on a unit of a cluster whose members hold data of
+     * {@code held} (this unit's member data, if any, and the etcd each peer runs), if it must not; the
+     * reason names the release to attach instead. etcd moves one minor version at a time (3.4 to 3.5 to
+     * 3.6), and to 3.6 only from 3.5.32 or later; it does not go back a minor version, which needs its own
+     * downgrade procedure or a snapshot restore, nor to another major version. Patch releases within the
+     * cluster's minor versions, and anything when nothing is held, are fine.
+     */
+    public static Optional<String> refusesMoveTo(EtcdVersion next, Collection<EtcdVersion> held) {
+        if (held.isEmpty()) {
+            return Optional.empty();
         }
-        if (next.minor > minor + 1) {
-            return java.util.Optional.of("etcd upgrades one minor version at a time and this member's data is of "
-                    + this + ": upgrade to " + major + "." + (minor + 1) + " first");
+        EtcdVersion oldest = Collections.min(held);
+        EtcdVersion newest = Collections.max(held);
+        String upgrade = oldest.major + "." + (oldest.minor + 1);
+        if (next.major != oldest.major || next.major != newest.major) {
+            return Optional.of("etcd " + next + " is another major version than the etcd " + newest
+                    + " whose data this cluster holds: attach an etcd " + newest.minorLine() + " release");
         }
-        if (next.minor < minor) {
-            return java.util.Optional.of("etcd " + next + " cannot run this member's data of " + this
-                    + " (etcd does not go back a minor version without its downgrade procedure)");
+        if (next.minor < newest.minor) {
+            return Optional.of("etcd " + next + " cannot run the data of etcd " + newest + " that a member of this"
+                    + " cluster holds (etcd goes back a minor version only through its downgrade procedure or a"
+                    + " snapshot restore): attach an etcd " + newest.minorLine() + " release");
         }
-        return java.util.Optional.empty();
+        if (next.minor > oldest.minor + 1) {
+            return Optional.of("etcd upgrades one minor version at a time and a member of this cluster holds data"
+                    + " of etcd " + oldest + ": attach an etcd " + upgrade + " release first"
+                    + (upgrade.equals(OLDEST_35_TO_36.minorLine()) ? " (" + OLDEST_35_TO_36 + " or later)" : ""));
+        }
+        if (next.atLeast(3, 6) && !oldest.atLeast(3, 6) && oldest.compareTo(OLDEST_35_TO_36) < 0) {
+            return Optional.of("etcd " + next.minorLine() + " needs every member on etcd " + OLDEST_35_TO_36
+                    + " or later first and a member of this cluster runs etcd " + oldest + ": attach etcd "
+                    + OLDEST_35_TO_36 + " or a later 3.5 release first");
+        }
+        return Optional.empty();
     }
 
     @Override

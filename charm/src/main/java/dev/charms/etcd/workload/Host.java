@@ -28,10 +28,10 @@ public interface Host {
     Optional<EtcdInstallation> installation(StoredState stored);
 
     /**
-     * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd cannot run the member
-     * data of {@code dataOf}.
+     * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd must not run in a
+     * cluster holding data of {@code held} (this unit's member data and what each peer runs).
      */
-    EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf);
+    EtcdInstallation install(Optional<Path> tarball, java.util.Collection<EtcdVersion> held);
 
     /** Creates the directories the unit's key and certificates go to. */
     void ensurePkiDir();

@@ -89,13 +89,13 @@ public final class MachineHost implements Host {
     }
 
     /**
-     * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd cannot run the member
-     * data of {@code dataOf}.
+     * Installs etcd (see {@link EtcdInstaller#install}), refusing a tarball whose etcd must not run in a
+     * cluster holding data of {@code held} (this unit's member data and what each peer runs).
      */
     @Override
-    public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) {
+    public EtcdInstallation install(Optional<Path> tarball, java.util.Collection<EtcdVersion> held) {
         try {
-            return installer().install(tarball, dataOf);
+            return installer().install(tarball, held);
         } catch (IOException e) {
             throw new UncheckedIOException("installing etcd failed: " + e.getMessage(), e);
         }
@@ -130,7 +130,7 @@ public final class MachineHost implements Host {
             if (unit) {
                 service().daemonReload();
             }
-            boolean conf = files().writeConfig(config);
+            boolean conf = files().writeConfig(config, installation.version());
             files().writeProfile(endpoints);
             return unit || conf;
         } catch (IOException e) {

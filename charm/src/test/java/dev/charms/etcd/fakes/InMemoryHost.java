@@ -87,8 +87,8 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
-    public EtcdInstallation install(Optional<Path> tarball, Optional<EtcdVersion> dataOf) {
-        Optional<String> refusal = dataOf.flatMap(v -> v.refusesMoveTo(ETCD_VERSION));
+    public EtcdInstallation install(Optional<Path> tarball, java.util.Collection<EtcdVersion> held) {
+        Optional<String> refusal = EtcdVersion.refusesMoveTo(ETCD_VERSION, held);
         if (refusal.isPresent()) {
             throw new IllegalStateException("installing etcd failed: " + refusal.get());
         }

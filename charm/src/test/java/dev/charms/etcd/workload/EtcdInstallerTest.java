@@ -35,7 +35,7 @@ class EtcdInstallerTest {
         EtcdInstaller installer = new EtcdInstaller(paths, RUN);
 
         EtcdInstaller.UnsupportedEtcdException e = assertThrows(EtcdInstaller.UnsupportedEtcdException.class,
-                () -> installer.install(Optional.empty(), Optional.empty()));
+                () -> installer.install(Optional.empty(), List.of()));
         assertEquals("etcd 3.3.25 (" + paths.distroEtcd() + ") lacks learners (etcd 3.4 or later is needed)", e.getMessage());
         assertEquals(new EtcdVersion(3, 3, 25), e.version());
         EtcdInstallation found = installer.detect().orElseThrow();
@@ -61,7 +61,7 @@ class EtcdInstallerTest {
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EtcdInstaller(paths, RUN).install(Optional.of(tarball), Optional.empty()));
+                () -> new EtcdInstaller(paths, RUN).install(Optional.of(tarball), List.of()));
         assertEquals("etcd tarball " + tarball + " holds etcd 3.3.25, which lacks learners: etcd 3.4 or later is needed",
                 e.getMessage());
         assertFalse(Files.exists(paths.optBinDir()));

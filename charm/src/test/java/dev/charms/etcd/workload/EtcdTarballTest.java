@@ -45,7 +45,7 @@ class EtcdTarballTest {
         assertEquals(Set.of("etcd", "etcdctl"), t.binaries());
 
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
-        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball), Optional.empty());
+        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball), List.of());
         assertEquals(EtcdInstallation.Source.TARBALL, inst.source());
         assertEquals(new EtcdVersion(3, 4, 23), inst.version());
         assertEquals(paths.optBinDir().resolve("etcd"), inst.etcd());
@@ -73,7 +73,7 @@ class EtcdTarballTest {
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(paths.optDir().getParent());
-        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball), Optional.of(new EtcdVersion(3, 4, 23)));
+        EtcdInstallation inst = new EtcdInstaller(paths, RUN).install(Optional.of(tarball), List.of(new EtcdVersion(3, 4, 23)));
         assertEquals(new EtcdVersion(3, 5, 30), inst.version());
         assertTrue(inst.version().hasEtcdutl());
         assertTrue(Files.isExecutable(paths.optBinDir().resolve("etcdutl")));
@@ -98,7 +98,7 @@ class EtcdTarballTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EtcdTarball.open(tarball));
         assertTrue(e.getMessage().contains("unsafe entry path '../evil'"), e.getMessage());
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
-        assertThrows(IllegalArgumentException.class, () -> new EtcdInstaller(paths, RUN).installTarball(tarball, Optional.empty()));
+        assertThrows(IllegalArgumentException.class, () -> new EtcdInstaller(paths, RUN).installTarball(tarball, List.of()));
         assertTrue(!Files.exists(paths.optBinDir()));
     }
 
@@ -147,14 +147,15 @@ class EtcdTarballTest {
         release(dir, List.of("etcd", "etcdctl"));
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
         EtcdInstaller installer = new EtcdInstaller(paths, RUN);
-        EtcdInstallation installed = installer.install(Optional.of(tar(dir, "etcd.tar.gz", TOP)), Optional.empty());
-        Optional<EtcdVersion> data = Optional.of(installed.version());
+        EtcdInstallation installed = installer.install(Optional.of(tar(dir, "etcd.tar.gz", TOP)), List.of());
+        List<EtcdVersion> data = List.of(installed.version());
         long size = Files.size(installed.etcd());
 
         Path skip = fakeRelease(dir, "3.6.0");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> installer.install(Optional.of(skip), data));
-        assertEquals("etcd tarball " + skip + " holds etcd 3.6.0: etcd upgrades one minor version at a time and this member's"
-                + " data is of 3.4.23: upgrade to 3.5 first; the installed etcd 3.4.23 stays", e.getMessage());
+        assertEquals("etcd tarball " + skip + " holds etcd 3.6.0: etcd upgrades one minor version at a time and a member of"
+                + " this cluster holds data of etcd 3.4.23: attach an etcd 3.5 release first (3.5.32 or later); the installed"
+                + " etcd stays", e.getMessage());
         assertEquals(installed, installer.detect().orElseThrow());
         assertEquals(size, Files.size(installed.etcd()));
         try (var list = Files.list(paths.optDir())) {
@@ -163,17 +164,55 @@ class EtcdTarballTest {
 
         Path major = fakeRelease(dir, "4.0.0");
         e = assertThrows(IllegalArgumentException.class, () -> installer.install(Optional.of(major), data));
-        assertTrue(e.getMessage().contains("etcd 4.0.0 is another major version than the 3.4.23"), e.getMessage());
+        assertTrue(e.getMessage().contains("etcd 4.0.0 is another major version than the etcd 3.4.23 whose data this cluster"
+                + " holds: attach an etcd 3.4 release"), e.getMessage());
 
         Path patch = fakeRelease(dir, "3.4.30");
         assertEquals(new EtcdVersion(3, 4, 30), installer.install(Optional.of(patch), data).version(), "a patch release is fine");
         Path next = fakeRelease(dir, "3.5.17");
-        EtcdInstallation upgraded = installer.install(Optional.of(next), Optional.of(new EtcdVersion(3, 4, 30)));
+        EtcdInstallation upgraded = installer.install(Optional.of(next), List.of(new EtcdVersion(3, 4, 30)));
         assertEquals(new EtcdVersion(3, 5, 17), upgraded.version(), "the next minor version is fine");
         e = assertThrows(IllegalArgumentException.class,
-                () -> installer.install(Optional.of(tar(dir, "etcd-again.tar.gz", TOP)), Optional.of(upgraded.version())));
-        assertTrue(e.getMessage().contains("etcd 3.4.23 cannot run this member's data of 3.5.17 (etcd does not go back"), e.getMessage());
-        assertEquals(new EtcdVersion(3, 4, 23), installer.install(Optional.of(tar(dir, "etcd-fresh.tar.gz", TOP)), Optional.empty()).version(),
-                "a unit without member data takes any version");
+                () -> installer.install(Optional.of(tar(dir, "etcd-again.tar.gz", TOP)), List.of(upgraded.version())));
+        assertTrue(e.getMessage().contains("etcd 3.4.23 cannot run the data of etcd 3.5.17 that a member of this cluster holds"
+                + " (etcd goes back a minor version only through its downgrade procedure or a snapshot restore): attach an"
+                + " etcd 3.5 release"), e.getMessage());
+        assertEquals(new EtcdVersion(3, 4, 23), installer.install(Optional.of(tar(dir, "etcd-fresh.tar.gz", TOP)), List.of()).version(),
+                "a unit in a cluster that holds no data takes any version");
+    }
+
+    /**
+     * A fake 3.6 release stands in for etcd 3.6, which cannot be had here: the cluster's versions are judged
+     * before anything runs. 3.6 needs every member on 3.5.32 or later; an older minor version is refused
+     * on a unit without data of its own when a peer holds newer data.
+     */
+    @Test
+    void theClustersVersionsAreJudgedBeforeTheInstalledEtcdIsReplaced(@TempDir Path dir) throws IOException {
+        EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
+        EtcdInstaller installer = new EtcdInstaller(paths, RUN);
+        EtcdInstallation installed = installer.install(Optional.of(fakeRelease(dir, "3.5.16")), List.of());
+        Path v36 = fakeRelease(dir, "3.6.1");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> installer.install(Optional.of(v36), List.of(new EtcdVersion(3, 5, 16), new EtcdVersion(3, 5, 32))));
+        assertEquals("etcd tarball " + v36 + " holds etcd 3.6.1: etcd 3.6 needs every member on etcd 3.5.32 or later first"
+                + " and a member of this cluster runs etcd 3.5.16: attach etcd 3.5.32 or a later 3.5 release first;"
+                + " the installed etcd stays", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> installer.install(Optional.of(v36), List.of(new EtcdVersion(3, 5, 32), new EtcdVersion(3, 5, 31))));
+        assertTrue(e.getMessage().contains("runs etcd 3.5.31: attach etcd 3.5.32"), e.getMessage());
+        assertEquals(installed, installer.detect().orElseThrow(), "the installed etcd stays");
+
+        Path v34 = fakeRelease(dir, "3.4.30");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> installer.install(Optional.of(v34), List.of(new EtcdVersion(3, 4, 30), new EtcdVersion(3, 5, 30))));
+        assertTrue(e.getMessage().contains("etcd 3.4.30 cannot run the data of etcd 3.5.30 that a member of this cluster holds"),
+                e.getMessage());
+        assertEquals(installed, installer.detect().orElseThrow(), "the installed etcd stays");
+
+        assertEquals(new EtcdVersion(3, 6, 1), installer.install(Optional.of(v36),
+                List.of(new EtcdVersion(3, 5, 32), new EtcdVersion(3, 5, 40), new EtcdVersion(3, 6, 0))).version(),
+                "3.6 once every 3.5 member runs 3.5.32 or later");
+        assertEquals(new EtcdVersion(3, 6, 1), installer.install(Optional.of(v36), List.of(new EtcdVersion(3, 6, 0))).version());
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdTemplatesTest {
     private static final EtcdTemplates TEMPLATES = new EtcdTemplates(Path.of("").toAbsolutePath());
     private static final EtcdPaths PATHS = EtcdPaths.system();
+    private static final EtcdVersion V35 = new EtcdVersion(3, 5, 30);
 
     static EtcdConfig.Builder threeMembers() {
         return EtcdConfig.builder()
@@ -44,12 +45,12 @@ class EtcdTemplatesTest {
     @Test
     void rendersGoldenThreeMemberConfig() throws IOException {
         String golden = Files.readString(Path.of("charm/src/test/resources/golden/etcd.conf.3member.yml"));
-        assertEquals(golden, TEMPLATES.config(threeMembers().build()));
+        assertEquals(golden, TEMPLATES.config(threeMembers().build(), V35));
     }
 
     @Test
     void omitsQuotaAndCipherSuitesWhenUnset() {
-        String text = TEMPLATES.config(threeMembers().quotaBackendBytes(0).cipherSuites(List.of()).build());
+        String text = TEMPLATES.config(threeMembers().quotaBackendBytes(0).cipherSuites(List.of()).build(), V35);
         assertFalse(text.contains("quota-backend-bytes"), text);
         assertFalse(text.contains("cipher-suites"), text);
         assertFalse(text.contains("enable-v2"), text);
@@ -88,12 +89,12 @@ class EtcdTemplatesTest {
         EtcdPaths paths = EtcdPaths.under(root);
         EtcdFiles files = new EtcdFiles(paths, TEMPLATES);
         EtcdConfig config = threeMembers().dataDir(paths.dataDir()).tls(TlsPaths.server(paths)).build();
-        assertTrue(files.writeConfig(config));
-        assertFalse(files.writeConfig(config));
+        assertTrue(files.writeConfig(config, V35));
+        assertFalse(files.writeConfig(config, V35));
         PosixFileAttributes attrs = Files.readAttributes(paths.configFile(), PosixFileAttributes.class);
         assertEquals("rw-r-----", PosixFilePermissions.toString(attrs.permissions()));
         assertEquals(EtcdPaths.SERVICE_USER, attrs.group().getName());
-        assertTrue(files.writeConfig(threeMembers().dataDir(paths.dataDir()).tls(TlsPaths.server(paths)).snapshotCount(1000).build()));
+        assertTrue(files.writeConfig(threeMembers().dataDir(paths.dataDir()).tls(TlsPaths.server(paths)).snapshotCount(1000).build(), V35));
         assertTrue(Files.readString(paths.configFile(), StandardCharsets.UTF_8).contains("snapshot-count: 1000\n"));
         try (var list = Files.list(paths.configDir())) {
             assertEquals(List.of(paths.configFile()), list.toList(), "no temp files left behind");

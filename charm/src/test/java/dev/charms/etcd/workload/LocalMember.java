@@ -16,13 +16,22 @@ final class LocalMember implements AutoCloseable {
     static final Path CHARM_DIR = Path.of("").toAbsolutePath();
 
     final String name;
+    final Path etcd;
+    final EtcdVersion version;
     final EtcdPaths paths;
     final URI clientUrl;
     final URI peerUrl;
     private final ChildProcess process;
 
     LocalMember(Path base, String name, TlsMaterial tls) throws IOException {
+        this(base, name, tls, ETCD);
+    }
+
+    /** A member run by the etcd binary {@code etcd} (its version asked with {@code etcd --version}). */
+    LocalMember(Path base, String name, TlsMaterial tls, Path etcd) throws IOException {
         this.name = name;
+        this.etcd = etcd;
+        this.version = new EtcdInstaller(EtcdPaths.system(), new CommandRunner()).version(etcd);
         this.paths = EtcdPaths.under(base.resolve(name));
         this.clientUrl = URI.create("https://127.0.0.1:" + freePort());
         this.peerUrl = URI.create("https://127.0.0.1:" + freePort());
@@ -59,14 +68,14 @@ final class LocalMember implements AutoCloseable {
 
     /** Writes {@code config} and starts etcd on it. */
     void start(EtcdConfig config) throws IOException {
-        files().writeConfig(config);
+        files().writeConfig(config, version);
         files().ensureDataDir();
         start();
     }
 
     /** Starts etcd on the config already written. */
     void start() throws IOException {
-        process.start(List.of(ETCD.toString(), "--config-file", paths.configFile().toString()));
+        process.start(List.of(etcd.toString(), "--config-file", paths.configFile().toString()));
     }
 
     /** Waits until /health says healthy. */

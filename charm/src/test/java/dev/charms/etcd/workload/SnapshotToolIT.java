@@ -16,18 +16,39 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Snapshot through jetcd, status and restore through etcdctl, and a member started from the restore. */
+/**
+ * Snapshot through jetcd, status and restore through the release's tool (etcdctl on 3.4, etcdutl from
+ * 3.5), and a member started from the restore: on Debian's etcd 3.4.23 and on the real etcd 3.5.30.
+ */
 class SnapshotToolIT {
     private static final int KEYS = 3000;
 
     @Test
-    void snapshotStatusRestoreAndStart(@TempDir Path dir) throws Exception {
+    void snapshotStatusRestoreAndStartWithEtcdctlOf34(@TempDir Path dir) throws Exception {
+        EtcdInstallation inst = RealEtcd.debian();
+        assertEquals(new EtcdVersion(3, 4, 23), inst.version());
+        snapshotStatusRestoreAndStart(dir, inst);
+    }
+
+    /**
+     * etcd 3.5.30's etcdctl still has a deprecated {@code snapshot restore}; the installation here names an
+     * etcdctl that does not exist, so only etcdutl can have done the status and the restore.
+     */
+    @Test
+    void snapshotStatusRestoreAndStartWithEtcdutlOf35(@TempDir Path dir) throws Exception {
+        EtcdInstallation installed = RealEtcd.release("3.5.30", dir.resolve("install"));
+        assertTrue(installed.etcdutl().isPresent(), installed.toString());
+        EtcdInstallation inst = new EtcdInstallation(installed.etcd(), dir.resolve("no-etcdctl/etcdctl"),
+                installed.etcdutl(), installed.version(), installed.source());
+        snapshotStatusRestoreAndStart(dir, inst);
+    }
+
+    private static void snapshotStatusRestoreAndStart(Path dir, EtcdInstallation inst) throws Exception {
         TlsMaterial tls = TestPki.create(dir.resolve("pki"));
         CommandRunner runner = new CommandRunner();
-        EtcdInstallation inst = new EtcdInstaller(EtcdPaths.system(), runner).detect().orElseThrow();
         SnapshotTool tool = new SnapshotTool(inst, runner);
-        try (LocalMember m0 = new LocalMember(dir, "m0", tls);
-             LocalMember restored = new LocalMember(dir, "r0", tls)) {
+        try (LocalMember m0 = new LocalMember(dir, "m0", tls, inst.etcd());
+             LocalMember restored = new LocalMember(dir, "r0", tls, inst.etcd())) {
             m0.start(m0.config(m0.selfCluster(), InitialClusterState.NEW).build());
             HealthProbe probe = new HealthProbe(TlsPaths.client(m0.paths));
             m0.awaitHealthy(probe, Duration.ofSeconds(20));
@@ -102,7 +123,7 @@ class SnapshotToolIT {
 
             t0 = System.nanoTime();
             restored.files().writeConfig(restored.config(restored.selfCluster(), InitialClusterState.NEW)
-                    .initialClusterToken("restored-token").build());
+                    .initialClusterToken("restored-token").build(), restored.version);
             restored.start();
             restored.awaitHealthy(new HealthProbe(TlsPaths.client(restored.paths)), Duration.ofSeconds(20));
             System.out.printf("TIMING restored member start -> healthy: %d ms%n", (System.nanoTime() - t0) / 1_000_000);

@@ -138,8 +138,8 @@ class FailureIT {
         String reason = Files.readAllLines(c.controller().debugLogFile()).stream().skip(logLines)
                 .filter(l -> l.contains(" ERROR upgrade-charm: ")).findFirst().orElseThrow();
         assertTrue(reason.endsWith("ERROR upgrade-charm: etcd tarball /var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz"
-                + " holds etcd 3.6.0: etcd upgrades one minor version at a time and this member's data is of 3.4.23:"
-                + " upgrade to 3.5 first; the installed etcd 3.4.23 stays"), reason);
+                + " holds etcd 3.6.0: etcd upgrades one minor version at a time and a member of this cluster holds data of"
+                + " etcd 3.4.23: attach an etcd 3.5 release first (3.5.32 or later); the installed etcd stays"), reason);
         assertEquals(pid, show(c, "etcd/0", "MainPID"), "the member was restarted");
         assertEquals("/opt/etcd/bin/etcd", etcdBinary(c, "etcd/0"));
         assertEquals("kept", c.get("before-upgrade"));
