@@ -2,23 +2,39 @@ package dev.charms.etcd.steps;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.state.UnitProgress;
+import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Status;
-import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * This unit leaving the cluster because it is being removed (its own peer {@code -departed} hook, or
- * {@code stop}): raft leadership is moved away first, the member is removed through etcd's API (refused
- * if it would lose quorum), then etcd is stopped and its data moved aside. Not a step of the pass: the
- * removal hooks run this instead of the {@link Reconciler}.
+ * This unit leaving the cluster because it is being removed: its peer {@code -departed} hooks, then
+ * {@code stop}, then {@code remove} (docs/juju-contract.md, section 2). Membership changes stay the Juju
+ * leader's, one at a time, even when several units are removed at once and their hooks run together:
+ * <ul>
+ * <li>a departing unit that is not the leader leaves its member for the leader to remove
+ * ({@link Departures}) and stops its etcd once the member is gone;</li>
+ * <li>a departing leader (Juju keeps its lease until the unit is gone, docs/juju-contract.md section 5,
+ * so no other unit can act meanwhile) removes its own member when quorum allows, raft leadership moved
+ * away first, and takes itself out of the roster; the next leader removes the other departing units'.</li>
+ * </ul>
+ * Neither fails a hook over quorum: the unit's status says what it waits for and its next removal hook
+ * looks again. The last one, {@code remove}, waits up to {@link #LAST_HOOK_WAIT} for the member to go;
+ * after that the unit goes with its member still in the cluster, said in the log, and the leader removes
+ * it once quorum allows. Not a step of the pass: the removal hooks run this instead of the
+ * {@link Reconciler}.
  */
 public final class UnitRemoval {
+    /** How long the last removal hook waits for this unit's member to leave the cluster. */
+    static final Duration LAST_HOOK_WAIT = Duration.ofMinutes(10);
+    private static final long POLL_MILLIS = 2000;
+
     private final Framework fw;
     private final Host host;
 
@@ -27,33 +43,79 @@ public final class UnitRemoval {
         this.host = host;
     }
 
-    /** Leaves the cluster; without a scope (nothing configured or related yet) it only stops etcd. */
-    public void leave() {
-        HookScope.open(fw, host).ifPresentOrElse(this::leave, host::stop);
+    /**
+     * Leaves the cluster, or goes as far as the cluster allows now; with {@code lastHook}, waits for the
+     * member to go first. Without a scope (nothing configured or related yet) it only stops etcd.
+     */
+    public void leave(boolean lastHook) {
+        HookScope.open(fw, host).ifPresentOrElse(scope -> leave(scope, lastHook), host::stop);
     }
 
-    private void leave(HookScope scope) {
+    private void leave(HookScope scope, boolean lastHook) {
         if (scope.state().left()) {
             return;
         }
-        List<URI> urls = scope.clientUrls();
-        if (host.isRunning() && urls.size() > 1) {
-            try (EtcdCluster admin = host.cluster(urls)) {
-                List<Member> members = admin.memberList();
-                Optional<Member> self = members.stream()
-                        .filter(m -> m.peerUrls().contains(scope.node().peerUrl())).findFirst();
-                if (self.isPresent() && members.size() > 1) {
-                    fw.setUnitStatusNow(Status.maintenance("leaving the etcd cluster"));
-                    try {
-                        new Quorum(admin).removeSafely(self.get(), "unit removed");
-                    } catch (Quorum.UnsafeRemoval e) {
-                        fw.setUnitStatusNow(Status.blocked(e.getMessage()));
-                        throw e;
-                    }
-                    scope.model().log("INFO", "removed this unit's member " + self.get().idHex() + " from the cluster");
-                }
+        scope.state().markDeparting();
+        long deadline = System.currentTimeMillis() + (lastHook ? LAST_HOOK_WAIT.toMillis() : 0);
+        Status shown = null;
+        while (true) {
+            Optional<Status> waiting = memberStays(scope);
+            if (waiting.isEmpty()) {
+                finish(scope);
+                return;
             }
+            if (!waiting.get().equals(shown)) {
+                shown = waiting.get();
+                fw.setUnitStatusNow(shown);
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                if (lastHook) {
+                    scope.model().log("WARNING", "this unit goes with its etcd member still in the cluster ("
+                            + shown.message() + "); the leader removes the member once quorum allows");
+                }
+                return;
+            }
+            Pause.sleep(POLL_MILLIS);
         }
+    }
+
+    /**
+     * Why this unit's member is still in the cluster (as the unit's status), or empty when it is not, or
+     * is the last member, or its etcd no longer answers (a removed member's etcd exits): then nothing is
+     * left to hand over. A leader first tries to remove its own member.
+     */
+    private Optional<Status> memberStays(HookScope scope) {
+        if (!host.isRunning()) {
+            return Optional.empty();
+        }
+        try (EtcdCluster own = host.cluster(List.of(scope.node().localClientUrl()))) {
+            List<Member> members;
+            try {
+                members = own.memberList();
+            } catch (EtcdAdminException e) {
+                return Optional.empty();
+            }
+            Optional<Member> self = members.stream()
+                    .filter(m -> m.peerUrls().contains(scope.node().peerUrl())).findFirst();
+            if (self.isEmpty() || members.size() == 1) {
+                return Optional.empty();
+            }
+            if (!scope.leader()) {
+                return Optional.of(Status.waiting("leaving the etcd cluster: waiting for the leader to remove this unit's member"));
+            }
+            try {
+                fw.setUnitStatusNow(Status.maintenance("leaving the etcd cluster"));
+                new Quorum(own).removeSafely(self.get(), "unit removed");
+            } catch (Quorum.UnsafeRemoval e) {
+                return Optional.of(Status.blocked(e.getMessage()));
+            }
+            scope.model().log("INFO", "removed this unit's member " + self.get().idHex() + " from the cluster");
+            scope.publishRoster(scope.roster().without(scope.unit()));
+            return Optional.empty();
+        }
+    }
+
+    private void finish(HookScope scope) {
         host.stop();
         host.disable();
         host.moveDataAside("removed");
