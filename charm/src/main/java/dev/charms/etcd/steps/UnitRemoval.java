@@ -57,7 +57,8 @@ public final class UnitRemoval {
         }
         scope.state().markDeparting();
         long deadline = System.currentTimeMillis() + (lastHook ? LAST_HOOK_WAIT.toMillis() : 0);
-        Status shown = null;
+        Status shown = Status.maintenance("leaving the etcd cluster");
+        fw.setUnitStatusNow(shown);
         while (true) {
             Optional<Status> waiting = memberStays(scope);
             if (waiting.isEmpty()) {
@@ -104,7 +105,6 @@ public final class UnitRemoval {
                 return Optional.of(Status.waiting("leaving the etcd cluster: waiting for the leader to remove this unit's member"));
             }
             try {
-                fw.setUnitStatusNow(Status.maintenance("leaving the etcd cluster"));
                 new Quorum(own).removeSafely(self.get(), "unit removed");
             } catch (Quorum.UnsafeRemoval e) {
                 return Optional.of(Status.blocked(e.getMessage()));

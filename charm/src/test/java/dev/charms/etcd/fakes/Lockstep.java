@@ -41,7 +41,7 @@ final class Lockstep {
                     passTurn(name);
                 }
             }
-            return result instanceof EtcdCluster cluster && !(result instanceof Proxy) ? gated(EtcdCluster.class, cluster) : result;
+            return result instanceof EtcdCluster cluster ? gated(EtcdCluster.class, cluster) : result;
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, handler));
     }
