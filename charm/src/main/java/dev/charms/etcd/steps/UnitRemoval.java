@@ -1,11 +1,13 @@
 package dev.charms.etcd.steps;
 
 import dev.charms.etcd.PeerData;
+import dev.charms.etcd.Roster;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Host;
 import dev.charms.etcd.workload.Member;
+import dev.charms.ops.Event;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Status;
 import java.time.Duration;
@@ -18,11 +20,15 @@ import java.util.Optional;
  * {@code stop}, then {@code remove} (docs/juju-contract.md, section 2). Membership changes stay the Juju
  * leader's, one at a time, even when several units are removed at once and their hooks run together:
  * <ul>
- * <li>a departing unit that is not the leader leaves its member for the leader to remove
- * ({@link Departures}) and stops its etcd once the member is gone;</li>
+ * <li>a departing unit that is not the leader says so in its peer bag ({@link UnitProgress#LEAVING}),
+ * leaves its member for the leader to remove ({@link Departures}) and stops its etcd once the member is
+ * gone;</li>
  * <li>a departing leader (Juju keeps its lease until the unit is gone, docs/juju-contract.md section 5,
- * so no other unit can act meanwhile) removes its own member when quorum allows, raft leadership moved
- * away first, and takes itself out of the roster; the next leader removes the other departing units'.</li>
+ * so no other unit can act meanwhile) waits for its {@code stop} hook, after its departed hooks, by when
+ * the units removed with it have said they are leaving; it then removes, one at a time, the members of
+ * the units whose bags say so, then its own, each when quorum allows, raft leadership moved away first, and takes
+ * them out of the roster; the next leader removes the members of departing units it has not seen
+ * leaving yet.</li>
  * </ul>
  * Neither fails a hook over quorum: the unit's status says what it waits for and its next removal hook
  * looks again. The last one, {@code remove}, waits up to {@link #LAST_HOOK_WAIT} for the member to go;
@@ -56,6 +62,7 @@ public final class UnitRemoval {
             return;
         }
         scope.state().markDeparting();
+        scope.peer().updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.LEAVING.wire()));
         long deadline = System.currentTimeMillis() + (lastHook ? LAST_HOOK_WAIT.toMillis() : 0);
         Status shown = Status.maintenance("leaving the etcd cluster");
         fw.setUnitStatusNow(shown);
@@ -104,15 +111,47 @@ public final class UnitRemoval {
             if (!scope.leader()) {
                 return Optional.of(Status.waiting("leaving the etcd cluster: waiting for the leader to remove this unit's member"));
             }
-            try {
-                new Quorum(own).removeSafely(self.get(), "unit removed");
-            } catch (Quorum.UnsafeRemoval e) {
-                return Optional.of(Status.blocked(e.getMessage()));
+            if (fw.event() instanceof Event.RelationDeparted) {
+                return Optional.of(Status.maintenance("leaving the etcd cluster"));
             }
-            scope.model().log("INFO", "removed this unit's member " + self.get().idHex() + " from the cluster");
-            scope.publishRoster(scope.roster().without(scope.unit()));
-            return Optional.empty();
+            return removeAsLeader(scope, own, self.get());
         }
+    }
+
+    /**
+     * The leader's removals: the members of the peers leaving with it, one at a time, then its own (unless
+     * it is the last), each taken out of the roster. Empty when done; else why not (a refusal).
+     */
+    private static Optional<Status> removeAsLeader(HookScope scope, EtcdCluster own, Member self) {
+        Roster roster = scope.roster();
+        try {
+            for (String unit : leavingPeers(scope)) {
+                Optional<Member> member = MembershipPlan.memberOf(own.memberList(), roster.get(unit));
+                if (member.isPresent()) {
+                    new Quorum(own).removeSafely(member.get(), unit);
+                    scope.model().log("INFO", "removed etcd member " + member.get().idHex() + " of departing unit " + unit);
+                }
+                roster = roster.without(unit);
+            }
+            if (own.memberList().size() > 1) { // else its member is the last, which stays with its data
+                new Quorum(own).removeSafely(self, "unit removed");
+                scope.model().log("INFO", "removed this unit's member " + self.idHex() + " from the cluster");
+            }
+            roster = roster.without(scope.unit());
+            return Optional.empty();
+        } catch (Quorum.UnsafeRemoval e) {
+            return Optional.of(Status.blocked(e.getMessage()));
+        } finally {
+            if (roster != scope.roster()) {
+                scope.publishRoster(roster);
+            }
+        }
+    }
+
+    /** The roster's other units whose peer bags say they are being removed, in roster order. */
+    private static List<String> leavingPeers(HookScope scope) {
+        return scope.roster().entries().keySet().stream()
+                .filter(u -> !u.equals(scope.unit()) && UnitProgress.LEAVING.in(scope.peer().unitData(u))).toList();
     }
 
     private void finish(HookScope scope) {

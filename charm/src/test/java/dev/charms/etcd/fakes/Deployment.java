@@ -367,7 +367,7 @@ public final class Deployment {
     private Unit nextToRun() {
         List<Unit> all = units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty()).toList();
         List<Unit> ready = all.stream().filter(u -> !u.headIs("remove")).toList();
-        Unit leaderUnit = units.get(leader);
+        Unit leaderUnit = leader == null ? null : units.get(leader);
         boolean leaderDeparts = leaderUnit != null && ready.contains(leaderUnit)
                 && leaderUnit.queue.stream().anyMatch(q -> q.kind().equals("departed"));
         return ready.stream().filter(u -> u.dying).findFirst()

@@ -83,6 +83,21 @@ class SeveralUnitsRemovalScenarioTest {
         assertRemaining(model, List.of("etcd/0", "etcd/1", "etcd/2"));
     }
 
+    @Test
+    void removingEveryUnitAtOnceLetsTheLeaderTakeTheOthersOutWithoutWaiting() {
+        Deployment model = new Deployment(root).deploy(3);
+        model.removeUnits("etcd/0", "etcd/1", "etcd/2");
+        model.settle();
+        assertNoFailedHook(model);
+        Scenarios.assertRemovalsOneAtATime(model);
+        assertEquals(List.of(), model.units());
+        assertEquals(List.of("remove etcd-1", "remove etcd-2"), Scenarios.history(model, "remove "),
+                "the leader removed the others' members, then its own was the last");
+        for (String unit : List.of("etcd/0", "etcd/1", "etcd/2")) {
+            assertEquals(false, model.host(unit).isRunning(), unit + "'s etcd still runs");
+        }
+    }
+
     private static void assertRemaining(Deployment model, List<String> units) {
         assertNoFailedHook(model);
         Scenarios.assertRemovalsOneAtATime(model);
