@@ -50,7 +50,7 @@ public final class Departures implements Step {
                 for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
                     String unit = it.next();
                     try {
-                        roster = removeDeparted(scope, admin, roster, unit);
+                        roster = removeMemberOf(scope, admin, roster, unit);
                         it.remove();
                         progress = true;
                     } catch (Quorum.UnsafeRemoval e) {
@@ -68,8 +68,8 @@ public final class Departures implements Step {
         scope.state().removalRefused(refused);
     }
 
-    /** Removes a departed unit's member, if it has one, and drops the unit from the roster. */
-    private static Roster removeDeparted(HookScope scope, EtcdCluster admin, Roster roster, String unit) {
+    /** Removes the member of a unit that departed or is leaving, if it has one, and drops the unit from {@code roster}. */
+    static Roster removeMemberOf(HookScope scope, EtcdCluster admin, Roster roster, String unit) {
         Optional<Member> member = MembershipPlan.memberOf(admin.memberList(), roster.get(unit));
         if (member.isPresent()) {
             new Quorum(admin).removeSafely(member.get(), unit);

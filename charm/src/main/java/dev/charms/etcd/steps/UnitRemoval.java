@@ -126,12 +126,7 @@ public final class UnitRemoval {
         Roster roster = scope.roster();
         try {
             for (String unit : leavingPeers(scope)) {
-                Optional<Member> member = MembershipPlan.memberOf(own.memberList(), roster.get(unit));
-                if (member.isPresent()) {
-                    new Quorum(own).removeSafely(member.get(), unit);
-                    scope.model().log("INFO", "removed etcd member " + member.get().idHex() + " of departing unit " + unit);
-                }
-                roster = roster.without(unit);
+                roster = Departures.removeMemberOf(scope, own, roster, unit);
             }
             if (own.memberList().size() > 1) { // else its member is the last, which stays with its data
                 new Quorum(own).removeSafely(self, "unit removed");
