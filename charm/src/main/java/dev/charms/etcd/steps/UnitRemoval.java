@@ -89,23 +89,26 @@ public final class UnitRemoval {
 
     /**
      * Why this unit's member is still in the cluster (as the unit's status), or empty when it is not, or
-     * is the last member, or its etcd no longer answers (a removed member's etcd exits): then nothing is
-     * left to hand over. A leader first tries to remove its own member.
+     * is the last member, or this unit's etcd is not running (its member serves nothing, and a removed
+     * member's etcd exits). The membership is read from every member the roster names, this unit's
+     * first; when none answers, the unit waits. A leader first tries the removals itself.
      */
     private Optional<Status> memberStays(HookScope scope) {
         if (!host.isRunning()) {
+            scope.model().log("INFO", "this unit's etcd is not running: nothing left to hand over");
             return Optional.empty();
         }
-        try (EtcdCluster own = host.cluster(List.of(scope.node().localClientUrl()))) {
+        try (EtcdCluster admin = host.cluster(scope.clientUrls())) {
             List<Member> members;
             try {
-                members = own.memberList();
+                members = admin.memberList();
             } catch (EtcdAdminException e) {
-                return Optional.empty();
+                return Optional.of(Status.waiting("leaving the etcd cluster: cannot read its membership: " + e.getMessage()));
             }
             Optional<Member> self = members.stream()
                     .filter(m -> m.peerUrls().contains(scope.node().peerUrl())).findFirst();
             if (self.isEmpty() || members.size() == 1) {
+                scope.model().log("INFO", self.isEmpty() ? "this unit's member has left the cluster" : "this unit's member is the last");
                 return Optional.empty();
             }
             if (!scope.leader()) {
@@ -114,7 +117,7 @@ public final class UnitRemoval {
             if (fw.event() instanceof Event.RelationDeparted) {
                 return Optional.of(Status.maintenance("leaving the etcd cluster"));
             }
-            return removeAsLeader(scope, own, self.get());
+            return removeAsLeader(scope, admin, self.get());
         }
     }
 
