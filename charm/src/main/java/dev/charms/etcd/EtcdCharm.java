@@ -78,7 +78,9 @@ public final class EtcdCharm {
     private void onDeparted(Event.RelationDeparted event) {
         boolean selfDeparting = fw.model().unitName().equals(event.departingUnit());
         if (selfDeparting && event.relation().endpoint().equals(PeerData.PEER)) {
-            new UnitRemoval(fw, host).leave(false);
+            boolean last = fw.model().relation(PeerData.PEER)
+                    .map(r -> r.units().stream().allMatch(u -> u.equals(event.remoteUnit()))).orElse(true);
+            new UnitRemoval(fw, host).leave(last ? UnitRemoval.Hook.LAST_DEPARTED : UnitRemoval.Hook.DEPARTED);
         } else {
             reconcile();
         }
@@ -95,7 +97,7 @@ public final class EtcdCharm {
         }
         Optional<Relation> peer = fw.model().relation(PeerData.PEER);
         if (state.departing() || peer.isPresent() && !peer.get().units().isEmpty()) {
-            new UnitRemoval(fw, host).leave(false);
+            new UnitRemoval(fw, host).leave(UnitRemoval.Hook.STOP);
             return;
         }
         if (host.installation().isPresent()) {
@@ -107,7 +109,7 @@ public final class EtcdCharm {
     private void onRemove() {
         UnitState state = new UnitState(fw.stored());
         if (state.departing() && !state.left()) {
-            new UnitRemoval(fw, host).leave(true);
+            new UnitRemoval(fw, host).leave(UnitRemoval.Hook.REMOVE);
         }
     }
 }

@@ -34,7 +34,8 @@ import java.util.TreeSet;
  * it has begun, as Juju's uniter does), and their committed output is folded back, queueing on the other
  * units the {@code -relation-changed} hooks Juju would run. Queues follow juju-contract.md section 2 the
  * way the local runner's do (deploy, add-unit, remove-unit, config, leadership). A departed unit's bag
- * stays readable, unlisted, for the relation's life (juju-contract.md section 6). Which unit runs next is
+ * stays readable, unlisted, for the relation's life, and a dying unit's {@code stop} and {@code remove}
+ * hooks run out of the relation's scope (juju-contract.md section 6). Which unit runs next is
  * a choice Juju leaves open: {@link #settle} runs the hooks of dying units first, then those of a leader
  * with a {@code -departed} hook pending, then the other units' in unit order, and the leader's when no
  * other unit has one pending (the leader's machine being the slower one); a dying unit's {@code remove}
@@ -429,7 +430,7 @@ public final class Deployment {
             unit.members.add(p.remote());
         }
         State in = stateOf(unit, p);
-        PeerRelation peer = in.peerRelation(PEER).orElseThrow();
+        PeerRelation peer = in.peerRelation(PEER).orElse(null);
         JujuEvent event = switch (p.kind()) {
             case "created" -> JujuEvent.relationCreated(peer);
             case "joined" -> JujuEvent.relationJoined(peer, p.remote());
@@ -492,9 +493,12 @@ public final class Deployment {
             }
         }
         String address = unit.host.address();
-        return State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config)
-                .relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers, departed))
-                .network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
+        State.Builder state = State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config);
+        if (!(unit.dying && Set.of("stop", "remove").contains(p.kind()))) {
+            // A dying unit is out of the relation's scope once its departed hooks have run.
+            state.relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers, departed));
+        }
+        return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
                 .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
                 .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
                 .storedState(unit.stored).build();
@@ -508,13 +512,16 @@ public final class Deployment {
 
     /** Takes a successful hook's committed output into the model and queues what it causes. */
     private void fold(Unit unit, State out) {
-        PeerRelation peer = out.peerRelation(PEER).orElseThrow();
-        boolean bagChanged = !peer.localUnitData().equals(unit.bag);
-        boolean appChanged = unit.name.equals(leader) && !peer.localAppData().equals(appBag);
-        unit.bag = peer.localUnitData();
         unit.stored = out.storedState();
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
+        PeerRelation peer = out.peerRelation(PEER).orElse(null);
+        if (peer == null) {
+            return;
+        }
+        boolean bagChanged = !peer.localUnitData().equals(unit.bag);
+        boolean appChanged = unit.name.equals(leader) && !peer.localAppData().equals(appBag);
+        unit.bag = peer.localUnitData();
         if (unit.name.equals(leader)) {
             appBag = peer.localAppData();
             appSecrets = out.secrets().stream().filter(s -> s.owner() == Secret.Owner.APPLICATION).toList();
