@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * The etcd charm: nearly every event runs one holistic {@link Reconciler} pass. The exceptions are the
- * removal path (this unit departing the peer relation, and {@code stop}), where the unit leaves the
- * cluster safely ({@link UnitRemoval}), and the actions, handled by {@link Actions}.
+ * removal path (this unit departing the peer relation, then {@code stop} and {@code remove}), where the
+ * unit leaves the cluster safely ({@link UnitRemoval}), and the actions, handled by {@link Actions}.
  */
 public final class EtcdCharm {
     /** What metadata.yaml and actions.yaml declare (a test keeps them equal). */
@@ -49,6 +49,7 @@ public final class EtcdCharm {
         }
         fw.observe(Event.RelationDeparted.class, this::onDeparted);
         fw.observe(Event.Stop.class, e -> onStop());
+        fw.observe(Event.Remove.class, e -> onRemove());
         fw.observe(Event.Action.class, e -> new Actions(fw, host).run(e));
         dev.charms.ops.Trace.mark("charm constructed");
         int clientPort = UnitState.openedClientPort(fw.stored());
@@ -77,20 +78,26 @@ public final class EtcdCharm {
     private void onDeparted(Event.RelationDeparted event) {
         boolean selfDeparting = fw.model().unitName().equals(event.departingUnit());
         if (selfDeparting && event.relation().endpoint().equals(PeerData.PEER)) {
-            leave();
+            boolean last = fw.model().relation(PeerData.PEER)
+                    .map(r -> r.units().stream().allMatch(u -> u.equals(event.remoteUnit()))).orElse(true);
+            new UnitRemoval(fw, host).leave(last ? UnitRemoval.Hook.LAST_DEPARTED : UnitRemoval.Hook.DEPARTED);
         } else {
             reconcile();
         }
     }
 
-    /** On stop, a unit that has not left yet (e.g. the last unit, which gets no departed hook) stops etcd. */
+    /**
+     * On stop, a unit being removed that has not left yet looks again; the last unit of the application
+     * (which gets no departed hook, and has no peer) stops etcd.
+     */
     private void onStop() {
-        if (new UnitState(fw.stored()).left()) {
+        UnitState state = new UnitState(fw.stored());
+        if (state.left()) {
             return;
         }
         Optional<Relation> peer = fw.model().relation(PeerData.PEER);
-        if (peer.isPresent() && !peer.get().units().isEmpty()) {
-            leave();
+        if (state.departing() || peer.isPresent() && !peer.get().units().isEmpty()) {
+            new UnitRemoval(fw, host).leave(UnitRemoval.Hook.STOP);
             return;
         }
         if (host.installation().isPresent()) {
@@ -98,7 +105,11 @@ public final class EtcdCharm {
         }
     }
 
-    private void leave() {
-        new UnitRemoval(fw, host).leave();
+    /** On remove, the last hook of a unit being removed, it waits for its member to leave the cluster. */
+    private void onRemove() {
+        UnitState state = new UnitState(fw.stored());
+        if (state.departing() && !state.left()) {
+            new UnitRemoval(fw, host).leave(UnitRemoval.Hook.REMOVE);
+        }
     }
 }

@@ -4,12 +4,14 @@ import java.util.Map;
 
 /**
  * How far a unit has come, as it publishes it in its peer bag under {@link dev.charms.etcd.PeerData#STATE}:
- * waiting for its certificate, ready to be admitted, its member started, or left the cluster.
+ * waiting for its certificate, ready to be admitted, its member started, being removed (leaving), or left
+ * the cluster.
  */
 public enum UnitProgress {
     WAITING_CERTIFICATE("waiting-certificate"),
     READY("ready"),
     STARTED("started"),
+    LEAVING("leaving"),
     LEFT("left");
 
     private final String wire;

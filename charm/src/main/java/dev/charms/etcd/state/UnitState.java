@@ -13,7 +13,8 @@ import java.util.function.BiFunction;
  * Everything this unit keeps between hooks (the framework's {@link StoredState}), each key named once
  * here and read and written as a typed value. The keys:
  * <ul>
- * <li>{@link #LEFT}: the unit has left the cluster (being removed);</li>
+ * <li>{@link #DEPARTING}: the unit is being removed (its first removal hook ran); {@link #LEFT}: it has
+ * left the cluster;</li>
  * <li>{@link #RUNNING_FINGERPRINT}: the configuration fingerprint the member was last (re)started with;</li>
  * <li>{@link #OPENED_CLIENT_PORT}: the client port this unit opened; {@link #SERVING_CLIENT_PORT}: the one
  * its member was last started on;</li>
@@ -23,7 +24,7 @@ import java.util.function.BiFunction;
  * <li>{@link #PEERS_SEEN}, {@link #UNSEEN_MISSING_SINCE}: the peers this unit has seen in the relation, and
  * (leader) since when roster units it never saw have been missing;</li>
  * <li>leader only: {@link #ADMITTED} (the learner admitted last), {@link #AUDITED_AT},
- * {@link #DEPARTED_SINCE}, {@link #REMOVAL_REFUSED}, and per unit {@code signed-<member>} and per db
+ * {@link #REMOVAL_REFUSED}, and per unit {@code signed-<member>} and per db
  * relation {@code db-credentials-<id>} ({@link CheckedUntil}).</li>
  * </ul>
  * The Host keeps its own cache of the installed binary under {@code etcd-binary} and
@@ -31,6 +32,7 @@ import java.util.function.BiFunction;
  */
 public final class UnitState {
     public static final String LEFT = "left-cluster";
+    public static final String DEPARTING = "departing";
     public static final String RUNNING_FINGERPRINT = "running-fingerprint";
     public static final String OPENED_CLIENT_PORT = "opened-client-port";
     public static final String SERVING_CLIENT_PORT = "serving-client-port";
@@ -42,7 +44,6 @@ public final class UnitState {
     public static final String UNSEEN_MISSING_SINCE = "peers-unseen-missing-since";
     public static final String ADMITTED = "learner-admitted";
     public static final String AUDITED_AT = "membership-audited-at";
-    public static final String DEPARTED_SINCE = "departed-since";
     /**
      * Why removing a departed unit's member was refused in the last attempt (absent: it was not). It
      * holds only while the roster still has departed units (a restore or rebuild drops them).
@@ -68,6 +69,15 @@ public final class UnitState {
 
     public void markLeft() {
         stored.put(LEFT, true);
+    }
+
+    /** Whether this unit is being removed: a removal hook ran (it may not have left yet). */
+    public boolean departing() {
+        return stored.getBoolean(DEPARTING);
+    }
+
+    public void markDeparting() {
+        stored.put(DEPARTING, true);
     }
 
     public String runningFingerprint() {
@@ -151,15 +161,6 @@ public final class UnitState {
     /** Records since when each of {@code units} has been missing (see {@link #noticedSince}). */
     public Map<String, Long> unseenMissingSince(List<String> units, long now) {
         return noticedSince(UNSEEN_MISSING_SINCE, units, now);
-    }
-
-    /**
-     * Records when each of {@code departed} was first seen departed ({@code now} for one seen now), for
-     * exactly those units: the grace a departing unit gets to remove its own member runs once from then,
-     * not again in every hook that retries a refused removal.
-     */
-    public Map<String, Long> departedSince(List<String> departed, long now) {
-        return noticedSince(DEPARTED_SINCE, departed, now);
     }
 
     /**

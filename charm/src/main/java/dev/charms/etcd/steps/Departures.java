@@ -5,23 +5,24 @@ import dev.charms.etcd.state.PeersSeen;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.Trace;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Leader only, in a membership round: decides whether this round talks to etcd at all (membership work
  * the peer data shows, or the periodic audit, see {@link MembershipPlan}) and removes the members of
- * departed units, one at a time, each after the grace its unit gets to remove its member itself. A
+ * departed units at once, one at a time, raft leadership moved away from each first. A departing unit
+ * that is not the leader never removes its own member ({@link UnitRemoval}), so these removals are the
+ * only membership changes while units leave, and each is checked against the membership it changes. A
  * removal that would lose quorum is refused: the unit stays in the roster, the refusal is kept for the
  * status, and the next leader hook tries again (failing the hook would only repeat the refusal under
- * Juju's retries and hold every other hook up).
+ * Juju's retries and hold every other hook up). Removing one member can make another's removal safe (a
+ * member that does not answer costs the smaller cluster nothing), so the refused ones are tried again
+ * after each removal that went through.
  */
 public final class Departures implements Step {
-    static final Duration SELF_REMOVAL_WAIT = Duration.ofSeconds(20);
-
     @Override
     public boolean appliesTo(HookScope scope) {
         return scope.membershipRound() && !scope.roster().isEmpty();
@@ -32,7 +33,6 @@ public final class Departures implements Step {
         long now = System.currentTimeMillis();
         Roster roster = scope.roster();
         List<String> departed = PeersSeen.departed(scope.peer(), scope.unit(), roster, scope.state(), now);
-        Map<String, Long> since = scope.state().departedSince(departed, now);
         List<String> candidates = MembershipPlan.candidates(scope.peer(), scope.unit(), roster, true);
         boolean work = MembershipPlan.workPending(scope.peer(), scope.unit(), roster, departed, candidates)
                 || MembershipPlan.awaitingAdmitted(scope.state(), roster, now).isPresent();
@@ -42,39 +42,35 @@ public final class Departures implements Step {
         if (due) {
             Trace.mark(work ? "membership: work pending" : "membership: audit due");
             EtcdCluster admin = scope.membershipCluster();
-            for (String unit : departed) {
-                try {
-                    roster = removeDeparted(scope, admin, roster, unit, since.get(unit));
-                } catch (Quorum.UnsafeRemoval e) {
-                    scope.model().log("WARNING", e.getMessage() + "; the leader tries again in its next hooks");
-                    refused.add(e.getMessage());
-                    if (e.noQuorum()) {
-                        break; // the same for every departed unit: no need to ask the members again
+            List<String> pending = new ArrayList<>(departed);
+            boolean progress = true;
+            while (progress && !pending.isEmpty()) {
+                progress = false;
+                refused.clear();
+                for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+                    String unit = it.next();
+                    try {
+                        roster = removeMemberOf(scope, admin, roster, unit);
+                        it.remove();
+                        progress = true;
+                    } catch (Quorum.UnsafeRemoval e) {
+                        refused.add(e.getMessage());
+                        if (e.noQuorum()) {
+                            progress = false; // the same for every departed unit: no need to ask the members again
+                            break;
+                        }
                     }
                 }
             }
+            refused.forEach(r -> scope.model().log("WARNING", r + "; the leader tries again in its next hooks"));
             scope.roster(roster);
         }
         scope.state().removalRefused(refused);
     }
 
-    /**
-     * Removes a departed unit's member, after giving the unit {@link #SELF_REMOVAL_WAIT} from {@code
-     * sinceMillis} (when it was first seen departed) to remove it itself.
-     */
-    private static Roster removeDeparted(HookScope scope, EtcdCluster admin, Roster roster, String unit, long sinceMillis) {
-        Roster.Entry entry = roster.get(unit);
-        long deadline = sinceMillis + SELF_REMOVAL_WAIT.toMillis();
-        Optional<Member> member = MembershipPlan.memberOf(admin.memberList(), entry);
-        if (member.isPresent() && System.currentTimeMillis() < deadline) {
-            // Without a quorum the unit cannot remove its member either: waiting for it would only hold
-            // this hook (and every hook and action queued behind it) for nothing.
-            new Quorum(admin).requireQuorum(member.get(), unit);
-        }
-        while (member.isPresent() && System.currentTimeMillis() < deadline) {
-            Pause.sleep(1000);
-            member = MembershipPlan.memberOf(admin.memberList(), entry);
-        }
+    /** Removes the member of a unit that departed or is leaving, if it has one, and drops the unit from {@code roster}. */
+    static Roster removeMemberOf(HookScope scope, EtcdCluster admin, Roster roster, String unit) {
+        Optional<Member> member = MembershipPlan.memberOf(admin.memberList(), roster.get(unit));
         if (member.isPresent()) {
             new Quorum(admin).removeSafely(member.get(), unit);
             scope.model().log("INFO", "removed etcd member " + member.get().idHex() + " of departed unit " + unit);

@@ -100,6 +100,10 @@ final class Quorum {
         return Optional.empty();
     }
 
+    /**
+     * Removes {@code target} (gone already: nothing to do) when the healthy voters left keep the smaller
+     * cluster's quorum, raft leadership moved away from it first; else throws {@link UnsafeRemoval}.
+     */
     void removeSafely(Member target, String why) {
         List<Member> members = admin.memberList();
         if (members.stream().noneMatch(m -> m.id() == target.id())) {
@@ -128,21 +132,6 @@ final class Quorum {
             }
         }
         removeRetrying(target.id());
-    }
-
-    /**
-     * Throws {@link UnsafeRemoval} (no quorum) when the voting members that answer are no majority: then
-     * nobody can remove {@code target}, its own unit included. Does nothing for a learner or an unstarted
-     * member, whose removal needs no quorum check.
-     */
-    void requireQuorum(Member target, String why) {
-        if (target.learner() || !target.started()) {
-            return;
-        }
-        List<Member> members = admin.memberList();
-        Map<Long, MemberStatus> statuses = statuses(members);
-        List<Member> voters = members.stream().filter(m -> !m.learner()).toList();
-        requireQuorum(target, why, voters.stream().filter(m -> statuses.containsKey(m.id())).count(), voters.size());
     }
 
     private static void requireQuorum(Member target, String why, long healthy, int voters) {

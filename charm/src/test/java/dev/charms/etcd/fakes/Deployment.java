@@ -4,6 +4,7 @@ import dev.charms.charmfiles.CharmFiles;
 import dev.charms.charmfiles.ConfigOption;
 import dev.charms.etcd.EtcdCharm;
 import dev.charms.etcd.Units;
+import dev.charms.etcd.workload.Host;
 import dev.charms.ops.Status;
 import dev.charms.ops.testing.Context;
 import dev.charms.ops.testing.InconsistentStateException;
@@ -32,23 +33,20 @@ import java.util.TreeSet;
  * from the model as that unit sees it ({@code relation-list} holds the peers whose {@code -joined} hook
  * it has begun, as Juju's uniter does), and their committed output is folded back, queueing on the other
  * units the {@code -relation-changed} hooks Juju would run. Queues follow juju-contract.md section 2 the
- * way the local runner's do (deploy, add-unit, remove-unit, config, leadership). Which unit runs next is
+ * way the local runner's do (deploy, add-unit, remove-unit, config, leadership). A departed unit's bag
+ * stays readable, unlisted, for the relation's life, and a dying unit's {@code stop} and {@code remove}
+ * hooks run out of the relation's scope (juju-contract.md section 6). Which unit runs next is
  * a choice Juju leaves open: {@link #settle} runs the hooks of dying units first, then those of a leader
  * with a {@code -departed} hook pending, then the other units' in unit order, and the leader's when no
- * other unit has one pending (the leader's machine being the slower one). That order also spares the
- * leader the charm's real-time waits for other units' hooks (for a learner it admitted to start, for a
- * departing unit to remove its own member), which in one process no other hook could end. A hook that
- * fails stays at the head of its unit's queue, and the unit runs nothing else, until {@link #retry}. What
- * Juju would refuse (an unknown option or a value of the wrong type, electing or removing a dying unit, a
- * hook for a unit that has none to run) throws the harness's {@link InconsistentStateException}.
- *
- * <p>One limit comes from the harness: a state can show a peer's bag only to list that peer in
- * {@code relation-list} too, so a departed unit's bag is readable in the {@code -departed} hook for it and
- * not after, while juju-contract.md (sections 4 and 6) keeps it readable for the relation's life. A hook
- * that reads it later (the charm reads the client URL of every roster unit until the leader drops the
- * departed one) fails here with {@code unknown unit}; the order above keeps most flows clear of it (the
- * leader drops a departed unit before the others' later hooks), and scenarios that keep a departed unit
- * in the roster run only the hooks they look at.
+ * other unit has one pending (the leader's machine being the slower one); a dying unit's {@code remove}
+ * hook, its last, runs only once no other hook but a {@code remove} is pending (the leader's first). When
+ * several dying units have hooks to run, they run at once, as Juju runs hooks on different machines,
+ * interleaved call by call ({@link Lockstep}). That order also spares the leader the charm's real-time
+ * waits for other units' hooks (for a learner it admitted to start), which in one process no other hook
+ * could end. A hook that fails stays at the head of its unit's queue, and the unit runs nothing else,
+ * until {@link #retry}; a unit removed by force skips it instead. What Juju would refuse (an unknown
+ * option or a value of the wrong type, electing or removing a dying unit, a hook for a unit that has none
+ * to run) throws the harness's {@link InconsistentStateException}.
  */
 public final class Deployment {
     /** The application's name. */
@@ -91,18 +89,27 @@ public final class Deployment {
         final Set<String> joined = new TreeSet<>(Units.ORDER);
         /** relation-list: peers whose joined hook has begun. */
         final Set<String> members = new TreeSet<>(Units.ORDER);
+        /** Peers whose departed hook has run here: their bags stay readable. */
+        final Set<String> departedPeers = new TreeSet<>(Units.ORDER);
         Map<String, String> bag = Map.of();
         Map<String, Object> stored = Map.of();
         Status status;
         Set<String> ports = Set.of();
         String workloadVersion = "";
         boolean dying;
+        /** Removed with {@code --force}: a failed hook does not hold its removal, and its machine goes with it. */
+        boolean forced;
         boolean inError;
 
         Unit(String name, InMemoryHost host) {
             this.name = name;
             this.host = host;
-            this.context = new Context(EtcdCharm.SPEC, fw -> new EtcdCharm(fw, host), files);
+            Host gated = lockstep.gate(host);
+            this.context = new Context(EtcdCharm.SPEC, fw -> new EtcdCharm(fw, gated), files);
+        }
+
+        boolean headIs(String kind) {
+            return !queue.isEmpty() && queue.get(0).kind().equals(kind);
         }
 
         void enqueue(Pending p) {
@@ -148,6 +155,7 @@ public final class Deployment {
     }
 
     private final CharmFiles files = CharmFiles.load(Path.of("."));
+    private final Lockstep lockstep = new Lockstep();
     private final InMemoryEtcd etcd = new InMemoryEtcd();
     private final Path root;
     private final Map<String, Object> config = new LinkedHashMap<>();
@@ -224,9 +232,13 @@ public final class Deployment {
         }
         Set<String> neverJoined = new TreeSet<>();
         unit.queue.stream().filter(q -> q.kind().equals("joined")).forEach(q -> neverJoined.add(q.remote()));
+        // Peers it has joined, and peers removed moments before whose departed hook it has not run yet.
+        Set<String> toDepart = new TreeSet<>(Units.ORDER);
+        toDepart.addAll(unit.joined);
+        unit.queue.stream().filter(q -> q.kind().equals("departed")).forEach(q -> toDepart.add(q.remote()));
         unit.queue.clear();
         unit.inError = false;
-        for (String remote : unit.joined) {
+        for (String remote : toDepart) {
             if (!neverJoined.contains(remote)) {
                 unit.queue.add(new Pending("departed", remote, name));
             }
@@ -234,6 +246,25 @@ public final class Deployment {
         unit.joined.clear();
         unit.queue.add(new Pending("stop", null, null));
         unit.queue.add(new Pending("remove", null, null));
+    }
+
+    /** {@code juju remove-unit} of several units in one command: each is removed as {@link #removeUnit} says. */
+    public void removeUnits(String... names) {
+        for (String name : names) {
+            removeUnit(name);
+        }
+    }
+
+    /**
+     * {@code juju remove-unit --force} of several units: each runs its removal hooks as {@link #removeUnit}
+     * says, but a hook that fails does not hold it (Juju goes on with the next one), and once it is gone
+     * its machine is gone too, with its etcd.
+     */
+    public void forceRemoveUnits(String... names) {
+        for (String name : names) {
+            removeUnit(name);
+            units.get(name).forced = true;
+        }
     }
 
     /**
@@ -253,6 +284,9 @@ public final class Deployment {
     }
 
     private void gone(Unit unit) {
+        if (unit.forced) {
+            unit.host.crash();
+        }
         units.remove(unit.name);
         goneBags.put(unit.name, unit.bag);
         if (unit.name.equals(leader)) {
@@ -316,22 +350,47 @@ public final class Deployment {
                 + runs.subList(Math.max(0, runs.size() - 10), runs.size()));
     }
 
-    /** Runs the one hook {@link #settle} would run next; empty when no unit has one to run. */
+    /**
+     * Runs the one hook {@link #settle} would run next (with several dying units, one hook of each, at
+     * once; the first of them is returned); empty when no unit has one to run.
+     */
     public Optional<HookRun> step() {
+        List<Unit> dying = units.values().stream()
+                .filter(u -> u.dying && !u.inError && !u.queue.isEmpty() && !u.headIs("remove")).toList();
+        if (dying.size() > 1) {
+            return Optional.of(runTogether(dying).get(0));
+        }
         Unit next = nextToRun();
         return next == null ? Optional.empty() : Optional.of(runHead(next));
     }
 
     /** The unit whose hook runs next (see the class comment), or null when no unit can run one. */
     private Unit nextToRun() {
-        List<Unit> ready = units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty()).toList();
-        Unit leaderUnit = units.get(leader);
+        List<Unit> all = units.values().stream().filter(u -> !u.inError && !u.queue.isEmpty()).toList();
+        List<Unit> ready = all.stream().filter(u -> !u.headIs("remove")).toList();
+        Unit leaderUnit = leader == null ? null : units.get(leader);
         boolean leaderDeparts = leaderUnit != null && ready.contains(leaderUnit)
                 && leaderUnit.queue.stream().anyMatch(q -> q.kind().equals("departed"));
         return ready.stream().filter(u -> u.dying).findFirst()
                 .or(() -> leaderDeparts ? Optional.of(leaderUnit) : Optional.empty())
                 .or(() -> ready.stream().filter(u -> u != leaderUnit).findFirst())
-                .orElse(ready.isEmpty() ? null : ready.get(0));
+                .or(() -> ready.stream().findFirst())
+                .or(() -> all.stream().filter(u -> u == leaderUnit).findFirst())
+                .orElse(all.isEmpty() ? null : all.get(0));
+    }
+
+    /** Runs the next hook of each of {@code together} at once ({@link Lockstep}); their runs in unit order. */
+    private List<HookRun> runTogether(List<Unit> together) {
+        Map<String, Prepared> prepared = new LinkedHashMap<>();
+        together.forEach(u -> prepared.put(u.name, prepare(u)));
+        Map<String, java.util.function.Supplier<Executed>> hooks = new LinkedHashMap<>();
+        together.forEach(u -> hooks.put(u.name, () -> execute(u, prepared.get(u.name))));
+        List<Executed> executed = lockstep.run(hooks);
+        List<HookRun> out = new ArrayList<>();
+        for (int i = 0; i < together.size(); i++) {
+            out.add(finish(together.get(i), prepared.get(together.get(i).name), executed.get(i)));
+        }
+        return out;
     }
 
     /** Runs the next queued hook of {@code name} only (a unit Juju got to first); returns how it went. */
@@ -352,13 +411,26 @@ public final class Deployment {
         }
     }
 
+    /** A hook about to run: what Juju queued, and the state and event it runs with. */
+    private record Prepared(Pending pending, State in, JujuEvent event) {
+    }
+
+    /** How a hook run ended and how long it took. */
+    private record Executed(Output out, long millis) {
+    }
+
     private HookRun runHead(Unit unit) {
+        Prepared prepared = prepare(unit);
+        return finish(unit, prepared, execute(unit, prepared));
+    }
+
+    private Prepared prepare(Unit unit) {
         Pending p = unit.queue.get(0);
         if (p.kind().equals("joined")) {
             unit.members.add(p.remote());
         }
         State in = stateOf(unit, p);
-        PeerRelation peer = in.peerRelation(PEER).orElseThrow();
+        PeerRelation peer = in.peerRelation(PEER).orElse(null);
         JujuEvent event = switch (p.kind()) {
             case "created" -> JujuEvent.relationCreated(peer);
             case "joined" -> JujuEvent.relationJoined(peer, p.remote());
@@ -368,22 +440,35 @@ public final class Deployment {
         };
         if (p.kind().equals("departed")) {
             unit.members.remove(p.remote());
+            unit.departedPeers.add(p.remote());
         }
+        return new Prepared(p, in, event);
+    }
+
+    private static Executed execute(Unit unit, Prepared prepared) {
         long began = System.nanoTime();
-        Output out = unit.context.run(event, in);
+        Output out = unit.context.run(prepared.event(), prepared.in());
+        return new Executed(out, (System.nanoTime() - began) / 1_000_000);
+    }
+
+    private HookRun finish(Unit unit, Prepared prepared, Executed executed) {
+        Pending p = prepared.pending();
+        Output out = executed.out();
         HookRun run = new HookRun(unit.name, p.hookName(), p.remote(), out.exitCode(), out.stderr(), out.state().unitStatus(),
-                out.logMessages(), (System.nanoTime() - began) / 1_000_000);
+                out.logMessages(), executed.millis());
         runs.add(run);
         unit.status = out.state().unitStatus();
         if (unit.name.equals(leader)) {
             appStatus = out.state().appStatus();
         }
-        if (!out.succeeded()) {
+        if (!out.succeeded() && !unit.forced) {
             unit.inError = true;
             return run;
         }
         unit.queue.remove(0);
-        fold(unit, out.state());
+        if (out.succeeded()) {
+            fold(unit, out.state());
+        }
         if (p.kind().equals("remove")) {
             gone(unit);
         }
@@ -399,28 +484,44 @@ public final class Deployment {
         }
         Map<String, Map<String, String>> peers = new LinkedHashMap<>();
         for (String m : readable) {
-            Unit other = units.get(m);
-            peers.put(m, other == null ? goneBags.getOrDefault(m, Map.of()) : other.bag);
+            peers.put(m, bagOf(m));
+        }
+        Map<String, Map<String, String>> departed = new LinkedHashMap<>();
+        for (String m : unit.departedPeers) {
+            if (!readable.contains(m)) {
+                departed.put(m, bagOf(m));
+            }
         }
         String address = unit.host.address();
-        return State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config)
-                .relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers))
-                .network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
+        State.Builder state = State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config);
+        if (!(unit.dying && Set.of("stop", "remove").contains(p.kind()))) {
+            // A dying unit is out of the relation's scope once its departed hooks have run.
+            state.relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers, departed));
+        }
+        return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
                 .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
                 .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
                 .storedState(unit.stored).build();
     }
 
 
+    private Map<String, String> bagOf(String name) {
+        Unit other = units.get(name);
+        return other == null ? goneBags.getOrDefault(name, Map.of()) : other.bag;
+    }
+
     /** Takes a successful hook's committed output into the model and queues what it causes. */
     private void fold(Unit unit, State out) {
-        PeerRelation peer = out.peerRelation(PEER).orElseThrow();
-        boolean bagChanged = !peer.localUnitData().equals(unit.bag);
-        boolean appChanged = unit.name.equals(leader) && !peer.localAppData().equals(appBag);
-        unit.bag = peer.localUnitData();
         unit.stored = out.storedState();
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
+        PeerRelation peer = out.peerRelation(PEER).orElse(null);
+        if (peer == null) {
+            return;
+        }
+        boolean bagChanged = !peer.localUnitData().equals(unit.bag);
+        boolean appChanged = unit.name.equals(leader) && !peer.localAppData().equals(appBag);
+        unit.bag = peer.localUnitData();
         if (unit.name.equals(leader)) {
             appBag = peer.localAppData();
             appSecrets = out.secrets().stream().filter(s -> s.owner() == Secret.Owner.APPLICATION).toList();

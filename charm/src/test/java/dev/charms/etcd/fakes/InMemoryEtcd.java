@@ -315,6 +315,9 @@ public final class InMemoryEtcd {
         return ha != null && hb != null && reachable(ha, hb);
     }
 
+    /** How many membership changes (learner added, promoted, member removed) were applied so far. */
+    int membershipChanges;
+
     /** A membership change or write went through raft: the log grows. */
     void applied(String what) {
         raftIndex++;
@@ -326,12 +329,14 @@ public final class InMemoryEtcd {
         long id = Member.initialId(List.of(peerUrl.toString(), Long.toString(addedMembers)), token + "-added");
         Record r = new Record(id, List.of(peerUrl), true);
         members.put(id, r);
+        membershipChanges++;
         applied("add learner " + peerUrl);
         return r;
     }
 
     void promote(Record r) {
         r.learner = false;
+        membershipChanges++;
         applied("promote " + r.name);
     }
 
@@ -342,6 +347,7 @@ public final class InMemoryEtcd {
         if (leaderId == r.id) {
             leaderId = 0;
         }
+        membershipChanges++;
         applied("remove " + (r.name.isEmpty() ? Long.toHexString(r.id) : r.name) + (leading ? " while raft leader" : ""));
         if (host != null) {
             // A removed member's etcd shuts itself down.

@@ -41,6 +41,8 @@ final class InMemoryEtcdClient implements EtcdCluster {
     /** Failures gRPC reports as UNAVAILABLE: EtcdAdmin moves on past them even for writes. */
     private final Set<EtcdAdminException> unavailable = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
+    /** {@link InMemoryEtcd#membershipChanges} when this client last read the member list; -1 before. */
+    private int membershipSeen = -1;
 
     InMemoryEtcdClient(InMemoryEtcd etcd, InMemoryHost from, List<URI> endpoints) {
         if (endpoints.isEmpty()) {
@@ -116,6 +118,7 @@ final class InMemoryEtcdClient implements EtcdCluster {
     public List<Member> memberList() {
         return call("member list", true, (endpoint, what) -> {
             reach(what, endpoint);
+            membershipSeen = etcd.membershipChanges;
             return etcd.members();
         });
     }
@@ -185,7 +188,12 @@ final class InMemoryEtcdClient implements EtcdCluster {
         try {
             call("member remove " + Long.toHexString(id), true, (endpoint, what) -> {
                 proposer(what, endpoint, false);
-                etcd.remove(existing(what, endpoint, id));
+                InMemoryEtcd.Record target = existing(what, endpoint, id);
+                if (membershipSeen != etcd.membershipChanges) {
+                    // The caller's quorum arithmetic was made on a membership that has changed since.
+                    etcd.log("outdated: remove " + target.name + " decided without seeing the latest membership change");
+                }
+                etcd.remove(target);
                 return null;
             });
         } catch (EtcdAdminException e) {

@@ -36,7 +36,7 @@ class FollowerDepartureScenarioTest {
         assertFalse(gone.isRunning(), "the removed unit's etcd still runs");
         assertFalse(gone.enabled(), "the removed unit's etcd would start at boot");
         assertEquals(List.of("removed"), gone.dataMovedAside());
-        assertEquals(UnitProgress.LEFT.wire(), model.unitBag("etcd/1").get(PeerData.STATE));
+        assertEquals(UnitProgress.LEAVING.wire(), model.unitBag("etcd/1").get(PeerData.STATE), "its last peer-bag write, in its departed hooks");
         for (String unit : model.units()) {
             assertEquals(0, model.host(unit).restarts(), unit + " restarted");
         }

@@ -7,8 +7,11 @@ import dev.charms.etcd.PeerData;
 import dev.charms.etcd.Roster;
 import dev.charms.etcd.Units;
 import dev.charms.etcd.fakes.Deployment;
+import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.ops.Status;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /** Assertions the scenario tests share: what an operator checks after a flow settles. */
 final class Scenarios {
@@ -70,6 +73,36 @@ final class Scenarios {
         while (!model.etcd().member(member).map(m -> m.learner() && m.started()).orElse(false)) {
             assertTrue(model.step().isPresent(), member + " never started as a learner");
         }
+    }
+
+    /**
+     * Every member was removed by a caller that had read the membership as it then was: removals made one
+     * at a time, each on the quorum of the cluster it changed.
+     */
+    static void assertRemovalsOneAtATime(Deployment model) {
+        assertEquals(List.of(), history(model, "outdated: "), "removals decided on an outdated membership");
+    }
+
+    /** Writes {@code count} keys ({@code key-0} ...) through {@code unit}'s member, as a client would. */
+    static void writeKeys(Deployment model, String unit, int count) {
+        try (EtcdCluster client = clientOf(model, unit)) {
+            for (int i = 0; i < count; i++) {
+                client.put("key-" + i, "value-" + i);
+            }
+        }
+    }
+
+    /** The keys {@link #writeKeys} wrote are all there, read through {@code unit}'s member. */
+    static void assertKeysKept(Deployment model, String unit, int count) {
+        try (EtcdCluster client = clientOf(model, unit)) {
+            for (int i = 0; i < count; i++) {
+                assertEquals(Optional.of("value-" + i), client.get("key-" + i), "key-" + i + " read through " + unit);
+            }
+        }
+    }
+
+    private static EtcdCluster clientOf(Deployment model, String unit) {
+        return model.host(unit).cluster(List.of(URI.create(model.unitBag(unit).get(PeerData.CLIENT_URL))));
     }
 
     /** The etcd history lines that start with {@code prefix}. */

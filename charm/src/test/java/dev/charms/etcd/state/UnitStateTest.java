@@ -8,21 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The stored-state schema: typed values, the grace bookkeeping, and values an earlier charm revision wrote. */
+/** The stored-state schema: typed values and values an earlier charm revision wrote. */
 class UnitStateTest {
-    @Test
-    void aDepartedUnitsGraceRunsFromWhenItWasFirstSeenDeparted() {
-        StoredState stored = StoredState.inMemory(Map.of());
-        UnitState state = new UnitState(stored);
-        assertEquals(Map.of("etcd/2", 1000L), state.departedSince(List.of("etcd/2"), 1000));
-        // a later hook (a refused removal tried again) keeps the first sighting; a new departure starts now
-        assertEquals(Map.of("etcd/2", 1000L, "etcd/3", 9000L), state.departedSince(List.of("etcd/2", "etcd/3"), 9000));
-        // removed members are forgotten; a clock that went back restarts the grace instead of skipping it
-        assertEquals(Map.of("etcd/3", 500L), state.departedSince(List.of("etcd/3"), 500));
-        state.departedSince(List.of(), 600);
-        assertEquals(null, stored.get(UnitState.DEPARTED_SINCE));
-    }
-
     @Test
     void theAdmittedLearnerIsReadInTheCurrentAndThePreviousEncoding() {
         StoredState stored = StoredState.inMemory(Map.of(UnitState.ADMITTED, "etcd/3@1234"));

@@ -86,6 +86,25 @@ class ClusterLifecycleIT {
         }
     }
 
+    /**
+     * {@code remove-unit} of two of three units in one command, the Juju leader among them: their hooks
+     * run at once, the members leave one at a time, and no hook fails.
+     */
+    @Test
+    void removingTwoOfThreeInOneCommandWithTheJujuLeaderKeepsOneMemberAndEveryKey() throws Exception {
+        try (LocalCluster c = new LocalCluster("remove-two")) {
+            c.deploy(3, Map.of());
+            check(c, 3);
+            write(c, "before-removal");
+            String jujuLeader = c.leaderUnit();
+            String other = c.units().stream().filter(u -> !u.equals(jujuLeader)).findFirst().orElseThrow();
+            c.controller().removeUnit(jujuLeader, other);
+            check(c, 1);
+            assertEquals(List.of(), Files.readAllLines(c.controller().debugLogFile()).stream()
+                    .filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")).toList(), "failed hooks");
+        }
+    }
+
     @Test
     void deployThreeAtOnceBadConfigBlocksWithoutTouchingTheClusterAndGoodChangesRollThrough() throws Exception {
         try (LocalCluster c = new LocalCluster("config")) {

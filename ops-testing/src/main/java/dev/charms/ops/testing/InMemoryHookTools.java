@@ -176,6 +176,9 @@ final class InMemoryHookTools implements HookTools {
             return new LinkedHashMap<>(r.unitBag);
         }
         Map<String, String> bag = r.origin.remoteUnitsData().get(unitOrApp);
+        if (bag == null && r.origin instanceof PeerRelation peer) {
+            bag = peer.departedData().get(unitOrApp);
+        }
         if (bag == null) {
             throw fail("relation-get", 1, "unknown unit " + unitOrApp);
         }
