@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Rolling upgrades of a 3-unit cluster under a continuous writer, by attaching real etcd releases as the
  * {@code etcd} resource: the machine's 3.4.23 to 3.5.16 (a minor upgrade, preceded by a snapshot), then
- * 3.5.16 to 3.5.30 (a patch upgrade, no snapshot). Throughout, at most one member is down at a time
- * (quorum kept), every acknowledged write is readable afterwards and failed writes stay within the
- * members' restarts; the cluster version moves to 3.5 once every member runs it.
+ * 3.5.16 to 3.5.30 (a patch upgrade, no snapshot), then back to 3.5.16 (a patch downgrade, which the
+ * charm allows within a minor version: a rolling restart, no snapshot). Throughout, at most one member is
+ * down at a time (quorum kept), every acknowledged write is readable afterwards and failed writes stay
+ * within the members' restarts; the cluster version moves to 3.5 once every member runs it.
  */
 class UpgradeIT {
     /** Failed writes allowed per member restart (a write in flight when its member stops). */
@@ -31,7 +32,7 @@ class UpgradeIT {
     private static final String SNAPSHOT_LOG = "saved a snapshot before upgrading etcd from 3.4.23 to 3.5.16: ";
 
     @Test
-    void rollingUpgradesUnderLoadKeepQuorumAndEveryAcknowledgedWrite() throws Exception {
+    void rollingUpgradesAndAPatchDowngradeUnderLoadKeepQuorumAndEveryAcknowledgedWrite() throws Exception {
         Path minor = LocalCluster.etcdRelease("3.5.16");
         Path patch = LocalCluster.etcdRelease("3.5.30");
         try (LocalCluster c = new LocalCluster("upgrade")) {
@@ -55,17 +56,24 @@ class UpgradeIT {
                 c.controller().attachResource("etcd", "etcd", patch);
                 c.settle();
                 c.assertEveryMemberRuns("3.5.30");
+
+                c.controller().attachResource("etcd", "etcd", minor);
+                c.settle();
+                c.assertEveryMemberRuns("3.5.16");
+                assertEquals("3.5.0", c.clusterVersion(c.units().get(0)));
             } finally {
                 load.stop();
             }
             c.awaitMembershipMatchesUnits(Duration.ofSeconds(60));
             assertEquals(1, log(c, from).stream().filter(l -> l.contains("saved a snapshot before upgrading")).count(),
-                    "a patch upgrade takes no snapshot");
+                    "a patch upgrade or downgrade takes no snapshot");
+            assertEquals(List.of(), log(c, from).stream().filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")
+                    || l.contains("; the installed etcd stays")).toList(), "a release was refused or a hook failed");
             for (String unit : c.units()) {
-                assertEquals(2, log(c, from).stream().filter(l -> l.startsWith("unit-" + unit.replace('/', '-') + ": ")
-                        && l.contains("restarted etcd with the new configuration")).count(), unit + ": one restart per upgrade");
+                assertEquals(3, log(c, from).stream().filter(l -> l.startsWith("unit-" + unit.replace('/', '-') + ": ")
+                        && l.contains("restarted etcd with the new configuration")).count(), unit + ": one restart per release");
             }
-            load.assertKeptEveryAcknowledgedWrite(6);
+            load.assertKeptEveryAcknowledgedWrite(9);
         }
     }
 
