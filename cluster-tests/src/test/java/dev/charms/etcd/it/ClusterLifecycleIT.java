@@ -6,18 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.charms.runner.cli.CliProcess;
+import dev.charms.runner.cli.LocalJuju;
 import dev.charms.runner.controller.Controller;
 import dev.charms.runner.controller.ModelPaths;
-import dev.charms.runner.model.ActionTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.charms.runner.model.ActionTask;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,28 +185,28 @@ class ClusterLifecycleIT {
         String model = "cli-compact";
         try {
             // no automatic compaction: revision 1 stays for the compactions below
-            CliProcess.Result deployed = cli(home, model, "deploy", LocalCluster.CHARM.toString(), "etcd", "--config",
+            Cli deployed = cli(home, model, "deploy", LocalCluster.CHARM.toString(), "etcd", "--config",
                     "auto-compaction-retention=0");
             assertEquals(0, deployed.code(), deployed.err());
-            CliProcess.Result waited = cli(home, model, "wait", "--timeout", "6m");
+            Cli waited = cli(home, model, "wait", "--timeout", "6m");
             assertEquals(0, waited.code(), waited.err());
 
-            CliProcess.Result typed = cli(home, model, "run", "etcd/0", "compact", "revision=1", "physical=true", "--format", "json");
+            Cli typed = cli(home, model, "run", "etcd/0", "compact", "revision=1", "physical=true", "--format", "json");
             assertEquals(0, typed.code(), typed.err());
             JsonNode task = JSON.readTree(typed.out()).get("etcd/0");
             assertEquals("completed", task.get("status").asText(), typed.out());
             assertEquals("1", task.get("results").get("revision").asText(), typed.out());
             assertEquals("true", task.get("results").get("physical").asText(), typed.out());
 
-            CliProcess.Result asString = cli(home, model, "run", "etcd/0", "compact", "--string-args", "revision=1", "physical=false");
+            Cli asString = cli(home, model, "run", "etcd/0", "compact", "--string-args", "revision=1", "physical=false");
             assertEquals(0, asString.code(), "action-fail exits 0: " + asString.err());
             assertTrue(asString.err().contains("failed: revision 1 is already compacted"), asString.err());
 
-            CliProcess.Result legacy = cli(home, model, "run-action", "etcd/0", "compact", "revision=1", "--wait");
+            Cli legacy = cli(home, model, "run-action", "etcd/0", "compact", "revision=1", "--wait");
             assertTrue(legacy.out().contains("status: failed") && legacy.out().contains("revision 1 is already compacted"),
                     legacy.out());
 
-            CliProcess.Result negative = cli(home, model, "run", "etcd/0", "compact", "revision=-5");
+            Cli negative = cli(home, model, "run", "etcd/0", "compact", "revision=-5");
             assertNotEquals(0, negative.code());
             assertEquals("ERROR validation failed: revision: Must be greater than or equal to 1\n", negative.err());
         } finally {
@@ -215,9 +216,24 @@ class ClusterLifecycleIT {
         }
     }
 
+    private record Cli(int code, String out, String err) {
+    }
+
     /** Runs the local-juju CLI in its own process, as an operator does. */
-    private static CliProcess.Result cli(Path home, String model, String... args) throws IOException, InterruptedException {
-        return new CliProcess(home, model, Duration.ofMinutes(10)).run(args);
+    private static Cli cli(Path home, String model, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LocalJuju.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LOCAL_JUJU_HOME", home.toString());
+        pb.environment().put("LOCAL_JUJU_MODEL", model);
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "local-juju " + List.of(args) + " hung");
+        return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** Each maintenance action through the runner against the real cluster, and the client port opened. */
