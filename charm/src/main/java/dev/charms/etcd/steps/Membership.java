@@ -95,15 +95,15 @@ public final class Membership implements Step {
         if (!member.get().learner()) {
             return roster.with(unit, entry.withRole(MemberRole.VOTER));
         }
-        Optional<String> risk = new Quorum(admin).promotionRisk(members, member.get());
-        if (risk.isPresent()) {
-            scope.model().log("WARNING", "not promoting " + unit + " yet: " + risk.get());
+        Quorum.Promotion promotion = new Quorum(admin).assessPromotion(members, member.get());
+        if (promotion.risk().isPresent()) {
+            scope.model().log("WARNING", "not promoting " + unit + " yet: " + promotion.risk().get());
             return roster;
         }
         scope.framework().setUnitStatusNow(Status.maintenance("promoting " + unit + " to a voting member"));
         // A learner whose etcd does not answer cannot catch up during this hook: one attempt, no wait, so
         // the leader's hooks are not held while that unit is down.
-        boolean answers = answers(admin, member.get());
+        boolean answers = promotion.learnerAnswers();
         if (!answers) {
             scope.model().log("WARNING", unit + "'s etcd does not answer at " + member.get().clientUrls()
                     + "; its promotion will be retried once it runs");
@@ -126,19 +126,6 @@ public final class Membership implements Step {
             }
             Pause.sleep(100);
         }
-    }
-
-    /** Whether the member's etcd answers a status request at one of its client URLs. */
-    private static boolean answers(EtcdCluster admin, Member member) {
-        for (URI url : member.clientUrls()) {
-            try {
-                admin.status(url);
-                return true;
-            } catch (EtcdAdminException e) {
-                // Not at this URL; the next one may answer.
-            }
-        }
-        return false;
     }
 
     /** Keeps roster peer URLs equal to etcd's after a member updated its own (a peer port change). */

@@ -78,18 +78,24 @@ final class Quorum {
     }
 
     /**
-     * Why promoting {@code learner} (one of {@code members}, the current member list) would leave the larger cluster without a healthy quorum, or empty
+     * Asks every member of {@code members} (the current member list) for its status once and says why
+     * promoting {@code learner} would leave the larger cluster without a healthy quorum, or nothing
      * when it is safe: every voter that answers, plus the learner (which etcd promotes only once it has
      * caught up), must reach the quorum of the cluster with one more voter.
      */
-    Optional<String> promotionRisk(List<Member> members, Member learner) {
+    Promotion assessPromotion(List<Member> members, Member learner) {
         Map<Long, MemberStatus> statuses = statuses(members);
         List<Member> voters = members.stream().filter(m -> !m.learner()).toList();
         long healthy = voters.stream().filter(m -> statuses.containsKey(m.id())).count();
-        return promotionRisk(learner.name(), voters.size(), healthy, statuses.containsKey(learner.id()));
+        boolean learnerAnswers = statuses.containsKey(learner.id());
+        return new Promotion(promotionRisk(learner.name(), voters.size(), healthy, learnerAnswers), learnerAnswers);
     }
 
-    /** The arithmetic of {@link #promotionRisk(List, Member)}. */
+    /** What one round of status requests says about promoting a learner: the risk, if any, and whether it answered. */
+    record Promotion(Optional<String> risk, boolean learnerAnswers) {
+    }
+
+    /** The arithmetic of {@link #assessPromotion}. */
     static Optional<String> promotionRisk(String learner, int voters, long healthyVoters, boolean learnerAnswers) {
         int quorumAfter = (voters + 1) / 2 + 1;
         long healthyAfter = healthyVoters + (learnerAnswers ? 1 : 0);
