@@ -15,11 +15,7 @@ public class Hello { public static void main(String[] a) { System.out.println("h
 JAVA
 javac -d "$work/hello" "$work/hello/Hello.java"
 
-hook() {
-  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JUJU_DISPATCH_PATH=hooks/remove JUJU_UNIT_NAME=etcd/0 \
-    JUJU_MODEL_NAME=bench JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
-    JUJU_CHARM_DIR="$work/charm" CHARM_DIR="$work/charm" "$work/charm/dispatch"
-}
+hook() { noop_hook "$work/charm"; }
 # The reference runs on the same Java that dispatch picked (recorded in .cds/java by the first run).
 hello() { "$(cat "$work/charm/.cds/java")" -cp "$work/hello" Hello; }
 

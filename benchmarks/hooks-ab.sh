@@ -28,11 +28,7 @@ cp "$work/base/target/etcd.charm" "$work/base.charm"
 base_id=$(git rev-parse --short "$base"); head_id=$(git rev-parse --short HEAD)
 
 # ---- 1. the no-op hook
-noop() {
-  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JUJU_DISPATCH_PATH=hooks/remove JUJU_UNIT_NAME=etcd/0 \
-    JUJU_MODEL_NAME=bench JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
-    JUJU_CHARM_DIR="$work/$1" CHARM_DIR="$work/$1" "$work/$1/dispatch"
-}
+noop() { noop_hook "$work/$1"; }
 for c in base head; do
   unzip -q "$work/$c.charm" -d "$work/$c-charm"
   noop "$c-charm" >/dev/null 2>&1   # finds Java and records the class archive, as install does on a unit

@@ -20,3 +20,11 @@ time_ms() {
 
 # max_rss_kb CMD...: peak resident set size of CMD in KiB (GNU time).
 max_rss_kb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
+
+# noop_hook CHARM_DIR: dispatches hooks/remove (no handler runs, no hook tool is called) through the
+# unpacked charm's real dispatch, in a clean environment.
+noop_hook() {
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JUJU_DISPATCH_PATH=hooks/remove JUJU_UNIT_NAME=etcd/0 \
+    JUJU_MODEL_NAME=bench JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
+    JUJU_CHARM_DIR="$1" CHARM_DIR="$1" "$1/dispatch"
+}
