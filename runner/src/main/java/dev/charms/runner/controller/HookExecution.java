@@ -83,12 +83,12 @@ final class HookExecution {
             if (result.exitCode() != 0) {
                 ctx.discard();
                 log.log(unit.name(), "ERROR", "juju.worker.uniter.operation", "hook \"" + hook.name() + "\" (via "
-                    + via + ") failed: exit status " + result.exitCode());
+                    + via + ") failed: exit status " + result.exitCode() + ", " + ctx.toolCallSummary());
                 return Outcome.FAILED;
             }
             CommitEffects effects = effects(ctx.commit());
             log.log(unit.name(), "INFO", "juju.worker.uniter.operation", "ran \"" + hook.name() + "\" hook (via "
-                + via + ") in " + elapsedMillis(started) + " ms");
+                + via + ") in " + elapsedMillis(started) + " ms, " + ctx.toolCallSummary());
             return new Outcome(true, effects);
         } catch (IOException | ModelException e) {
             if (!ctx.isClosed()) {
@@ -138,7 +138,7 @@ final class HookExecution {
             }
             task.finish(result.exitCode(), result.stdout(), stderr);
             log.log(unit.name(), "INFO", "juju.worker.uniter.operation", "ran \"" + task.name() + "\" action (task "
-                + task.id() + ", " + task.state().word() + ") in " + elapsedMillis(started) + " ms");
+                + task.id() + ", " + task.state().word() + ") in " + elapsedMillis(started) + " ms, " + ctx.toolCallSummary());
             return new Outcome(result.exitCode() == 0, effects);
         } catch (IOException e) {
             if (!ctx.isClosed()) {

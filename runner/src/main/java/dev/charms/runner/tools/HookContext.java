@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -59,6 +60,8 @@ public final class HookContext {
     private boolean closed;
     private boolean rebootRequested;
     private boolean rebootNow;
+    /** Hook-tool calls answered in this context, by tool name (a call resent with its stdin counts once). */
+    private final Map<String, Integer> toolCalls = new TreeMap<>();
 
     private record PortChange(boolean open, PortRange range, Set<String> endpoints) {
     }
@@ -220,6 +223,31 @@ public final class HookContext {
     /** Whether juju-reboot --now was called: the controller should kill the hook and re-run it after reboot. */
     public synchronized boolean rebootNow() {
         return rebootNow;
+    }
+
+    /** Counts one hook-tool call answered in this context. */
+    synchronized void countToolCall(String tool) {
+        toolCalls.merge(tool, 1, Integer::sum);
+    }
+
+    /** The hook-tool calls answered in this context so far, by tool name (sorted). */
+    public synchronized Map<String, Integer> toolCalls() {
+        return new TreeMap<>(toolCalls);
+    }
+
+    /**
+     * How many hook-tool calls this context answered, and which, as the debug log shows them:
+     * {@code 6 hook-tool calls (config-get 1, is-leader 1, relation-get 4)}.
+     */
+    public synchronized String toolCallSummary() {
+        int total = toolCalls.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder out = new StringBuilder().append(total).append(total == 1 ? " hook-tool call" : " hook-tool calls");
+        if (total > 0) {
+            StringJoiner each = new StringJoiner(", ", " (", ")");
+            toolCalls.forEach((tool, n) -> each.add(tool + " " + n));
+            out.append(each);
+        }
+        return out.toString();
     }
 
     /**

@@ -93,6 +93,14 @@ public final class HookToolServer implements ToolHandler {
         if (spec == null) {
             return ToolResponse.error(1, "bad request: unknown command: " + request.tool());
         }
+        ToolResponse response = answer(spec, ctx, request, contextId);
+        if (!response.needsStdin()) {
+            ctx.countToolCall(request.tool());
+        }
+        return response;
+    }
+
+    private ToolResponse answer(ToolSpec spec, HookContext ctx, ToolRequest request, String contextId) {
         try {
             return run(spec, ctx, request);
         } catch (ToolException e) {

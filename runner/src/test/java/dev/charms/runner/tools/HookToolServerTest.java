@@ -70,6 +70,24 @@ class HookToolServerTest {
     }
 
     @Test
+    void eachAnsweredCallIsCountedOnceByTool() {
+        HookContext ctx = f.relationHook(f.etcd0, "cluster-relation-changed", f.peers, "etcd/1");
+        assertEquals("0 hook-tool calls", ctx.toolCallSummary());
+        send("etcd/0", ctx.id(), "is-leader");
+        send("etcd/0", ctx.id(), "relation-get", "-", "etcd/1");
+        send("etcd/0", ctx.id(), "relation-get", "-", "etcd/0");
+        ToolRequest set = new ToolRequest("etcd/0", "relation-set", List.of("--file", "-"),
+                Map.of("JUJU_CONTEXT_ID", ctx.id()), "/", null);
+        assertTrue(f.server.handle(set).needsStdin());
+        assertEquals(0, f.server.handle(set.withStdin("k: v\n".getBytes(StandardCharsets.UTF_8))).code());
+        assertTrue(send("etcd/0", ctx.id(), "relation-get", "-r", "99", "-", "etcd/1").code() != 0);
+        send("etcd/0", null, "systemctl", "is-active", "etcd");
+        assertEquals(Map.of("is-leader", 1, "relation-get", 3, "relation-set", 1), ctx.toolCalls(),
+                "a failed call counts, a call resent with its stdin counts once, systemctl is no hook tool");
+        assertEquals("5 hook-tool calls (is-leader 1, relation-get 3, relation-set 1)", ctx.toolCallSummary());
+    }
+
+    @Test
     void helpPrintsUsage() {
         HookContext ctx = f.hook(f.etcd0, "install");
         assertTrue(f.ok(ctx, "relation-get", "--help").startsWith("Usage: relation-get [options]"));
