@@ -45,6 +45,7 @@ public final class Framework {
         this.stored = stored;
         this.event = event;
         this.action = event instanceof Event.Action a ? new ActionContext(model.tools(), a.action()) : null;
+        model.recordInputs(stored, event);
     }
 
     /** Runs a hook for real: environment from the process, tools on PATH, state beside the charm. */

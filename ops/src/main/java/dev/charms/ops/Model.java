@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +13,23 @@ import java.util.Optional;
  * The charm's view of Juju during one hook: this unit and application, configuration, leadership,
  * relations, network bindings, secrets, resources, ports and workload version. Every read goes through
  * {@link HookTools} once and is cached for the rest of the hook.
+ *
+ * <p>Three inputs change only with a hook that Juju runs before any {@code update-status} or relation
+ * {@code -joined}/{@code -changed}/{@code -departed} hook (docs/juju-contract.md, section 2): the
+ * configuration and the unit's addresses (a change to either queues {@code config-changed}), and the
+ * relations of an endpoint ({@code -created} runs first of all; a relation leaves with {@code -broken}).
+ * So the model records what {@code config-get}, {@code network-get} and {@code relation-ids} answered in
+ * every other hook, in stored state (saved only when the hook succeeds), and those quieter hooks read the
+ * record instead of asking again. A hook in which this unit leaves a relation (its own {@code -departed},
+ * and {@code -broken}) records no relation ids for that endpoint, so the next hook asks Juju again.
  */
 public final class Model {
+    /** The stored-state key of the recorded inputs: {@code config}, {@code networks}, {@code relation-ids}. */
+    static final String INPUTS_KEY = "framework.hook-inputs";
+    private static final String CONFIG = "config";
+    private static final String NETWORKS = "networks";
+    private static final String RELATION_IDS = "relation-ids";
+
     private final JujuContext context;
     private final HookTools tools;
     private final CharmSpec spec;
@@ -21,11 +37,69 @@ public final class Model {
     private final Map<String, Network> networks = new HashMap<>();
     private Config config;
     private Boolean leader;
+    /** Where the inputs are recorded; null when the model has no stored state (nothing recorded, nothing reused). */
+    private StoredState stored;
+    /** Whether this hook reads the recorded inputs (see the class comment). */
+    private boolean reuseInputs;
+    /** The endpoint of a relation this unit leaves in this hook: its ids are not recorded. */
+    private String leaving;
 
     public Model(JujuContext context, HookTools tools, CharmSpec spec) {
         this.context = context;
         this.tools = tools;
         this.spec = spec;
+    }
+
+    /**
+     * Records the inputs in {@code stored}, and for {@code event} reads them back when it is a hook Juju
+     * runs only after any change to them was delivered (see the class comment).
+     */
+    void recordInputs(StoredState stored, Event event) {
+        this.stored = stored;
+        boolean ownDeparture = event instanceof Event.RelationDeparted d && unitName().equals(d.departingUnit());
+        if (ownDeparture || event instanceof Event.RelationBroken) {
+            leaving = ((Event.RelationEvent) event).relation().endpoint();
+            Map<String, Object> ids = new LinkedHashMap<>(recorded(RELATION_IDS));
+            ids.remove(leaving);
+            record(RELATION_IDS, ids);
+        }
+        reuseInputs = !ownDeparture && (event instanceof Event.UpdateStatus || event instanceof Event.RelationJoined
+                || event instanceof Event.RelationChanged || event instanceof Event.RelationDeparted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> recorded(String part) {
+        if (stored != null && stored.get(INPUTS_KEY) instanceof Map<?, ?> inputs
+                && inputs.get(part) instanceof Map<?, ?> values) {
+            return (Map<String, Object>) values;
+        }
+        return Map.of();
+    }
+
+    /** A recorded input this hook may read instead of asking Juju; null when it must ask. */
+    private Object reused(String part, String key) {
+        return reuseInputs ? recorded(part).get(key) : null;
+    }
+
+    private void record(String part, Map<String, Object> values) {
+        if (stored == null) {
+            return;
+        }
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        if (stored.get(INPUTS_KEY) instanceof Map<?, ?> old) {
+            old.forEach((k, v) -> inputs.put(String.valueOf(k), v));
+        }
+        inputs.put(part, values);
+        stored.put(INPUTS_KEY, inputs);
+    }
+
+    private void record(String part, String key, Object value) {
+        if (stored == null) {
+            return;
+        }
+        Map<String, Object> values = new LinkedHashMap<>(recorded(part));
+        values.put(key, value);
+        record(part, values);
     }
 
     public JujuContext context() {
@@ -44,9 +118,17 @@ public final class Model {
         return context.appName();
     }
 
+    @SuppressWarnings("unchecked")
     public Config config() {
         if (config == null) {
-            config = new Config(tools.configGet());
+            if (reuseInputs && stored != null && stored.get(INPUTS_KEY) instanceof Map<?, ?> inputs
+                    && inputs.get(CONFIG) instanceof Map<?, ?> kept) {
+                config = new Config((Map<String, Object>) kept);
+            } else {
+                Map<String, Object> values = tools.configGet();
+                config = new Config(values);
+                record(CONFIG, new LinkedHashMap<>(values));
+            }
         }
         return config;
     }
@@ -66,7 +148,7 @@ public final class Model {
         }
         return relations.computeIfAbsent(endpoint, ep -> {
             List<Relation> list = new ArrayList<>();
-            for (String rid : tools.relationIds(ep)) {
+            for (String rid : relationIds(ep)) {
                 int id = Integer.parseInt(rid.substring(rid.lastIndexOf(':') + 1));
                 list.add(new Relation(tools, ep, id, context.unitName(), spec.peers().contains(ep)));
             }
@@ -85,8 +167,28 @@ public final class Model {
         return relations(endpoint).stream().filter(r -> r.id() == id).findFirst();
     }
 
+    @SuppressWarnings("unchecked")
+    private List<String> relationIds(String endpoint) {
+        if (reused(RELATION_IDS, endpoint) instanceof List<?> kept) {
+            return (List<String>) kept;
+        }
+        List<String> ids = tools.relationIds(endpoint);
+        if (!endpoint.equals(leaving)) {
+            record(RELATION_IDS, endpoint, List.copyOf(ids));
+        }
+        return ids;
+    }
+
+    @SuppressWarnings("unchecked")
     public Network network(String binding) {
-        return networks.computeIfAbsent(binding, b -> Network.parse(tools.networkGet(b)));
+        return networks.computeIfAbsent(binding, b -> {
+            if (reused(NETWORKS, b) instanceof Map<?, ?> kept) {
+                return Network.parse((Map<String, Object>) kept);
+            }
+            Map<String, Object> answer = tools.networkGet(b);
+            record(NETWORKS, b, answer);
+            return Network.parse(answer);
+        });
     }
 
     /** Path of an attached resource, or empty when none is attached. */

@@ -14,6 +14,7 @@ import dev.charms.ops.testing.Output;
 import dev.charms.ops.testing.PeerRelation;
 import dev.charms.ops.testing.Secret;
 import dev.charms.ops.testing.State;
+import dev.charms.ops.testing.ToolCall;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,10 +58,10 @@ public final class Deployment {
 
     /**
      * One hook Juju ran: on which unit, which hook (and for which remote unit), how it ended, the unit's
-     * status after it, its juju-log lines and how long it took.
+     * status after it, its juju-log lines, every hook-tool call it made and how long it took.
      */
     public record HookRun(String unit, String hook, String remote, int exitCode, String stderr, Status status,
-                          List<String> logs, long millis) {
+                          List<String> logs, List<ToolCall> toolCalls, long millis) {
         @Override
         public String toString() {
             return unit + " " + hook + (remote == null ? "" : "(" + remote + ")") + " " + millis + " ms"
@@ -320,6 +321,18 @@ public final class Deployment {
         units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
     }
 
+    /**
+     * Juju runs {@code cluster-relation-changed} for {@code remote} on {@code name}, as after a write of
+     * {@code remote}'s that changed nothing {@code name} acts on.
+     */
+    public void peerChanged(String name, String remote) {
+        Unit unit = live(name);
+        if (!unit.members.contains(remote)) {
+            throw new InconsistentStateException(remote + " is not in " + name + "'s view of the peer relation");
+        }
+        unit.enqueue(new Pending("changed", remote, null));
+    }
+
     /** Juju's periodic update-status on {@code name}. */
     public void updateStatus(String name) {
         live(name).enqueue(new Pending("update-status", null, null));
@@ -455,7 +468,7 @@ public final class Deployment {
         Pending p = prepared.pending();
         Output out = executed.out();
         HookRun run = new HookRun(unit.name, p.hookName(), p.remote(), out.exitCode(), out.stderr(), out.state().unitStatus(),
-                out.logMessages(), executed.millis());
+                out.logMessages(), out.toolCalls(), executed.millis());
         runs.add(run);
         unit.status = out.state().unitStatus();
         if (unit.name.equals(leader)) {
