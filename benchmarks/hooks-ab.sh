@@ -3,7 +3,7 @@
 #   1. a hook with nothing to do (hooks/remove) through each unpacked charm's real `dispatch`, the two
 #      charms alternating run by run;
 #   2. the update-status hook of a one-unit application of each charm, both deployed side by side in one
-#      local-runner model (the hook process's wall time, from the runner's debug log).
+#      local-runner model (the hook process's wall time and its hook-tool calls, from the runner's debug log).
 # Usage (root): benchmarks/hooks-ab.sh BASE_REVISION [RUNS]   (RUNS default 20; builds both charms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,10 +55,13 @@ for c in base head; do
   grep "^unit-etcd-$c-0: " "$work/debug.log" | grep -o '"update-status" hook (via [^)]*) in [0-9]* ms' \
     | awk '{print $(NF-1)}' | tail -n "$runs" > "$work/us-$c.ms"
   [ -s "$work/us-$c.ms" ] || { echo "ERROR no update-status hook of etcd-$c in the debug log" >&2; exit 1; }
+  grep "^unit-etcd-$c-0: " "$work/debug.log" | grep '"update-status" hook (via ' \
+    | sed -n 's/.* ms, \([0-9]*\) hook-tool call.*/\1/p' | tail -n "$runs" > "$work/us-$c.calls"
 done
 
 echo "| what | $base_id (base) median | p90 | $head_id (this checkout) median | p90 |"
 echo "|---|---|---|---|---|"
 echo "| no-op hook via dispatch (hooks/remove), n=$runs | $(median "$work/base.ms") ms | $(p90 "$work/base.ms") ms | $(median "$work/head.ms") ms | $(p90 "$work/head.ms") ms |"
 echo "| update-status hook (1 unit), n=$(wc -l < "$work/us-head.ms") | $(median "$work/us-base.ms") ms | $(p90 "$work/us-base.ms") ms | $(median "$work/us-head.ms") ms | $(p90 "$work/us-head.ms") ms |"
+echo "(hook-tool calls per update-status, median, counted by the runner: base $(median "$work/us-base.calls"), this checkout $(median "$work/us-head.calls"))"
 echo "(Java: $(cat "$work/head-charm/.cds/java"); charm sizes: base $(stat -c %s "$work/base.charm") bytes, this checkout $(stat -c %s "$work/head.charm") bytes)"
