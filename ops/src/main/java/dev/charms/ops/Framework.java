@@ -80,6 +80,7 @@ public final class Framework {
             charm.apply(fw);
             fw.emit();
             fw.commitStatus();
+            fw.model.keepInputsAskedNow();
             fw.stored.save();
             return 0;
         } catch (Exception e) {

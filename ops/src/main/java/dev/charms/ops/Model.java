@@ -19,8 +19,8 @@ import java.util.Optional;
  * configuration and the unit's addresses (a change to either queues {@code config-changed}), and the
  * relations of an endpoint ({@code -created} runs first of all; a relation leaves with {@code -broken}).
  * So the model records what {@code config-get}, {@code network-get} and {@code relation-ids} answered in
- * every other hook, in stored state (saved only when the hook succeeds), and those quieter hooks read the
- * record instead of asking again. A hook in which this unit leaves a relation (its own {@code -departed},
+ * every other hook (only what that hook asked for), in stored state (saved only when the hook succeeds),
+ * and those quieter hooks read the record instead of asking again. A hook in which this unit leaves a relation (its own {@code -departed},
  * and {@code -broken}) records no relation ids for that endpoint, so the next hook asks Juju again.
  */
 public final class Model {
@@ -43,6 +43,8 @@ public final class Model {
     private boolean reuseInputs;
     /** The endpoint of a relation this unit leaves in this hook: its ids are not recorded. */
     private String leaving;
+    /** The record as this hook asked Juju for it (only what it asked for). */
+    private final Map<String, Map<String, Object>> askedNow = new LinkedHashMap<>();
 
     public Model(JujuContext context, HookTools tools, CharmSpec spec) {
         this.context = context;
@@ -81,6 +83,26 @@ public final class Model {
         return reuseInputs ? recorded(part).get(key) : null;
     }
 
+    /**
+     * At the end of a successful hook that asked Juju (not a quiet one): the record keeps only what this
+     * hook asked for, so an input a later quiet hook reads was asked for after any change to it.
+     */
+    void keepInputsAskedNow() {
+        if (stored == null || reuseInputs || stored.get(INPUTS_KEY) == null) {
+            return;
+        }
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        if (askedNow.containsKey(CONFIG)) {
+            inputs.put(CONFIG, askedNow.get(CONFIG).get(CONFIG));
+        }
+        for (String part : List.of(NETWORKS, RELATION_IDS)) {
+            if (askedNow.containsKey(part)) {
+                inputs.put(part, askedNow.get(part));
+            }
+        }
+        stored.put(INPUTS_KEY, inputs.isEmpty() ? null : inputs);
+    }
+
     private void record(String part, Map<String, Object> values) {
         if (stored == null) {
             return;
@@ -97,6 +119,7 @@ public final class Model {
         if (stored == null) {
             return;
         }
+        askedNow.computeIfAbsent(part, p -> new LinkedHashMap<>()).put(key, value);
         Map<String, Object> values = new LinkedHashMap<>(recorded(part));
         values.put(key, value);
         record(part, values);
@@ -127,6 +150,7 @@ public final class Model {
             } else {
                 Map<String, Object> values = tools.configGet();
                 config = new Config(values);
+                askedNow.put(CONFIG, Map.of(CONFIG, new LinkedHashMap<>(values)));
                 record(CONFIG, new LinkedHashMap<>(values));
             }
         }

@@ -76,6 +76,19 @@ class RecordedInputsTest {
     }
 
     @Test
+    void anotherHookThatDoesNotAskLeavesNothingBehindForTheQuietOnes() {
+        State recorded = run(JujuEvent.configChanged(), start).state();
+        State moved = recorded.toBuilder().config("port", 2400).build();
+        Output blind = Hooks.configChanged(moved, fw -> fw.stored().put("seen-db", fw.model().relations("db").size()));
+        assertEquals(0, blind.exitCode(), blind.stderr());
+        Output after = run(JujuEvent.updateStatus(), blind.state());
+        assertEquals(List.of("config-get --format=json", "network-get --format=json db", "relation-ids --format=json cluster"),
+                after.toolCalls().stream().filter(c -> RECORDED.contains(c.tool())).map(ToolCall::toString).sorted().toList(),
+                "only the db relation's ids were asked for since");
+        assertEquals(2400L, after.state().storedState().get("seen-port"));
+    }
+
+    @Test
     void aFailedHookRecordsNothing() {
         State recorded = run(JujuEvent.configChanged(), start).state();
         State moved = recorded.toBuilder().config("port", 2400).build();
