@@ -20,8 +20,9 @@ import java.util.Optional;
  * relations of an endpoint ({@code -created} runs first of all; a relation leaves with {@code -broken}).
  * So the model records what {@code config-get}, {@code network-get} and {@code relation-ids} answered in
  * every other hook (only what that hook asked for), in stored state (saved only when the hook succeeds),
- * and those quieter hooks read the record instead of asking again. A hook in which this unit leaves a relation (its own {@code -departed},
- * and {@code -broken}) records no relation ids for that endpoint, so the next hook asks Juju again.
+ * and those quieter hooks read the record instead of asking again. A hook in which this unit leaves a
+ * relation (its own {@code -departed}, and {@code -broken}) records no relation ids for that endpoint, so
+ * the next hook asks Juju again.
  */
 public final class Model {
     /** The stored-state key of the recorded inputs: {@code config}, {@code networks}, {@code relation-ids}. */
