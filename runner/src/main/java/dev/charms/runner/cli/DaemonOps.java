@@ -83,6 +83,13 @@ final class DaemonOps {
             case "cut" -> controller.cut(a.get("unit").asText());
             case "heal" -> controller.heal(a.get("unit").asText());
             case "crash" -> controller.crash(a.get("unit").asText(), a.get("service").asText());
+            case "reboot" -> {
+                List<String> targets = DaemonProtocol.JSON.convertValue(a.path("targets"),
+                    DaemonProtocol.JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+                ArrayNode units = r.putArray("units");
+                controller.reboot(targets == null ? List.of() : targets, a.path("all").asBoolean(false),
+                    Duration.ofMillis(a.path("downMillis").asLong(0))).forEach(units::add);
+            }
             case "elect" -> controller.elect(a.get("unit").asText());
             case "model-config" -> {
                 controller.setModelConfig(strings(a.path("values")));

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
         IntegrateCommand.class, RemoveRelationCommand.class, AttachResourceCommand.class, RunCommand.class,
         RunActionCommand.class, ShowTaskCommand.class, StatusCommand.class, DebugLogCommand.class,
         WaitCommand.class, ExecCommand.class, ScpCommand.class, DestroyCommand.class, CutCommand.class,
-        HealCommand.class, CrashCommand.class, ElectCommand.class, RefreshCommand.class, ModelConfigCommand.class, DaemonCommand.class})
+        HealCommand.class, CrashCommand.class, RebootCommand.class, ElectCommand.class, RefreshCommand.class, ModelConfigCommand.class, DaemonCommand.class})
 public final class LocalJuju implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

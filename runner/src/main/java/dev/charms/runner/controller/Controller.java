@@ -207,6 +207,14 @@ public final class Controller implements AutoCloseable {
         faults.crash(unitName, service);
     }
 
+    /**
+     * Reboots machines at once, as a power loss would: see {@link Faults#reboot}. {@code targets} are units
+     * or applications; {@code all} adds every unit. Returns the units rebooted, once they booted.
+     */
+    public List<String> reboot(List<String> targets, boolean all, Duration down) throws InterruptedException {
+        return faults.reboot(targets, all, down);
+    }
+
     /** The unit's agent, or {@code unit "x" not found}. */
     UnitAgent agent(String unitName) {
         return state.agent(unitName);

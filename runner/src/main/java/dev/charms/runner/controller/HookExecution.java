@@ -82,6 +82,10 @@ final class HookExecution {
                 log, unit.name(), hook.name(), pumps);
             if (result.exitCode() != 0) {
                 ctx.discard();
+                if (agent.isDown()) {
+                    // Killed with its machine: the agent died too and says so when it is back.
+                    return Outcome.FAILED;
+                }
                 log.log(unit.name(), "ERROR", "juju.worker.uniter.operation", "hook \"" + hook.name() + "\" (via "
                     + via + ") failed: exit status " + result.exitCode() + ", " + ctx.toolCallSummary());
                 return Outcome.FAILED;

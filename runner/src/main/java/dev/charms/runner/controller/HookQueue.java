@@ -71,6 +71,26 @@ final class HookQueue {
         return before.kind() == Hook.Kind.RELATION_JOINED && before.sameTarget(hooks.get(index));
     }
 
+    /**
+     * Puts {@code next} at the front, in that order, behind the head when {@code behindHead} (a failed hook
+     * waiting for its retry, which goes first). A pending hook of a kind that coalesces and is in
+     * {@code next} moves forward instead of running twice.
+     */
+    void addNext(List<Hook> next, boolean behindHead) {
+        int at = Math.min(behindHead || headRunning ? 1 : 0, hooks.size());
+        for (Hook hook : next) {
+            if (coalesces(hook)) {
+                for (int i = hooks.size() - 1; i >= at; i--) {
+                    Hook h = hooks.get(i);
+                    if (h.name().equals(hook.name()) && java.util.Objects.equals(h.secretUri(), hook.secretUri())) {
+                        hooks.remove(i);
+                    }
+                }
+            }
+        }
+        hooks.addAll(at, next);
+    }
+
     /** Whether a hook matching {@code test} is queued and has not started yet. */
     boolean pending(Predicate<Hook> test) {
         for (int i = headRunning ? 1 : 0; i < hooks.size(); i++) {

@@ -36,8 +36,15 @@ final class StatusReport {
                 for (Unit u : app.units()) {
                     UnitAgent a = state.agents().get(u.name());
                     List<String> ports = u.openedPorts().keySet().stream().map(Object::toString).toList();
-                    units.add(new StatusSnapshot.UnitRow(u.name(), u.isLeader(), u.workloadStatus().status(),
-                        u.workloadStatus().message(), u.agentStatus().status(), u.agentStatus().message(),
+                    Status workload = u.workloadStatus();
+                    Status agent = u.agentStatus();
+                    if (a != null && a.isDown()) {
+                        // What Juju shows while a unit's agent is not communicating (its machine is off).
+                        workload = Status.of("unknown", "agent lost, see 'juju show-status-log " + u.name() + "'");
+                        agent = Status.of("lost", "agent is not communicating with the server");
+                    }
+                    units.add(new StatusSnapshot.UnitRow(u.name(), u.isLeader(), workload.status(),
+                        workload.message(), agent.status(), agent.message(),
                         u.machineId(), u.address(), u.hostname(), ports, a == null ? List.of() : a.queued()));
                 }
             }

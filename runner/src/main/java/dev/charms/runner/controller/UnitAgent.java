@@ -51,6 +51,8 @@ final class UnitAgent {
     private boolean busy;
     private boolean paused;
     private boolean stopped;
+    /** The unit's machine is off (between {@link #powerLoss} and {@link #boot}): the agent is not running. */
+    private boolean down;
     private int failures;
     private long retryAtMillis;
     private long nextUpdateStatusMillis = Long.MAX_VALUE;
@@ -231,7 +233,7 @@ final class UnitAgent {
     void tick(Duration interval) {
         synchronized (lock) {
             long now = System.currentTimeMillis();
-            if (now >= nextUpdateStatusMillis && !unit.isDying()) {
+            if (now >= nextUpdateStatusMillis && !unit.isDying() && !down) {
                 nextUpdateStatusMillis = now + interval.toMillis();
                 if (queue.add(Hook.unit("update-status"))) {
                     lock.notifyAll();
@@ -268,10 +270,72 @@ final class UnitAgent {
         }
     }
 
-    /** Nothing running, nothing queued, not in error. */
+    /** Nothing running, nothing queued, not in error, the agent up. */
     boolean settled() {
         synchronized (lock) {
-            return !busy && queue.isEmpty() && actions.isEmpty() && failures == 0;
+            return !busy && queue.isEmpty() && actions.isEmpty() && failures == 0 && !down;
+        }
+    }
+
+    /**
+     * The unit's machine lost power: the agent goes down with it and starts nothing more. The hook or
+     * action running now ends when the machine's processes are killed; {@link #awaitStopped} waits for that.
+     * Queued hooks and actions stay queued: Juju keeps them for the agent's return.
+     */
+    void powerLoss() {
+        synchronized (lock) {
+            down = true;
+            lock.notifyAll();
+        }
+    }
+
+    /** Whether the unit's machine is off (the agent is down). */
+    boolean isDown() {
+        synchronized (lock) {
+            return down;
+        }
+    }
+
+    /** After {@link #powerLoss}: waits until the hook or action that was running has ended. */
+    void awaitStopped() throws InterruptedException {
+        synchronized (lock) {
+            while (busy && !stopped) {
+                lock.wait(100);
+            }
+        }
+    }
+
+    /**
+     * The machine booted and the agent is back, as Juju's unit agent after a reboot (docs/juju-contract.md,
+     * section 2): a hook cut short by the power loss counts as failed (the unit shows it in error and it is
+     * retried after the back-off, before anything else); then, on a unit that had started, {@code start}
+     * runs again, and on a non-leader {@code leader-settings-changed} (the leadership resolver's first run
+     * after the agent starts), ahead of the hooks that were queued; update-status runs {@code interval}
+     * after the boot. Returns the failed hook that goes first, or null.
+     */
+    String boot(Duration interval) {
+        synchronized (lock) {
+            if (!down) {
+                return null;
+            }
+            down = false;
+            List<Hook> first = new ArrayList<>();
+            if (unit.isStarted() && !unit.isDying()) {
+                first.add(Hook.unit("start"));
+            }
+            if (unit.isInstalled() && !unit.isLeader() && !unit.isDying()) {
+                first.add(Hook.unit("leader-settings-changed"));
+            }
+            queue.addNext(first, failures > 0);
+            long now = System.currentTimeMillis();
+            if (failures > 0) {
+                retryAtMillis = now + executor.backoff().delay(failures).toMillis();
+            }
+            if (unit.isStarted() && !unit.isDying()) {
+                nextUpdateStatusMillis = now + interval.toMillis();
+            }
+            lock.notifyAll();
+            return failures > 0 ? queue.snapshot().get(0).name() : null;
         }
     }
 
@@ -318,7 +382,7 @@ final class UnitAgent {
     private Work next() throws InterruptedException {
         synchronized (lock) {
             while (!stopped) {
-                if (paused) {
+                if (paused || down) {
                     lock.wait(1000);
                     continue;
                 }

@@ -108,6 +108,10 @@ final class UnitOperations implements UnitAgent.Executor {
         unit.setAgentStatus(Status.of("executing", "running action " + task.name()));
         try {
             HookExecution.Outcome outcome = state.execution().runAction(agent, task);
+            if (!outcome.ok() && agent.isDown()) {
+                // Killed with its machine: Juju fails such a task when the agent is back, never re-runs it.
+                task.end(ActionTask.State.FAILED, "action terminated");
+            }
             if (outcome.ok()) {
                 fanOut.publish(agent, outcome.effects());
             }

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * symlinks as systemd inside the machine. {@code systemctl} and {@code journalctl} arrive as tool calls.
  */
 public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
+    private static final String BOOT_WANTS = "/etc/systemd/system";
     private final Machine machine;
     private final MachineFiles files;
     private final Journal journal;
@@ -94,6 +95,40 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
                 return;
             }
         }
+    }
+
+    /**
+     * The machine lost power: every service's processes are killed at once (no stop jobs, no Restart=),
+     * and what this systemd knew (loaded unit files, restart counters, failed states) is gone with it.
+     */
+    public void powerLoss() {
+        services.values().forEach(Service::powerLoss);
+        services.clear();
+        loaded.clear();
+    }
+
+    /**
+     * The machine boots: every service enabled for the default target ({@code multi-user.target.wants} or
+     * {@code default.target.wants} under /etc/systemd/system) starts, as systemd starts them at boot.
+     * Returns the services it started; one that fails to start says so in its journal, as at boot.
+     */
+    public List<String> boot() {
+        List<String> started = new ArrayList<>();
+        for (String target : List.of("multi-user.target.wants", "default.target.wants")) {
+            for (String name : files.list(BOOT_WANTS + "/" + target)) {
+                if (!name.endsWith(".service") || started.contains(name)) {
+                    continue;
+                }
+                ToolResponse response = new Systemctl(this).run(List.of("start", name));
+                if (response.code() == 0) {
+                    started.add(name);
+                } else {
+                    journal.append(name, "systemd", 1, "Failed to start " + name + " at boot: "
+                            + new String(response.stderr(), java.nio.charset.StandardCharsets.UTF_8).strip());
+                }
+            }
+        }
+        return started;
     }
 
     @Override

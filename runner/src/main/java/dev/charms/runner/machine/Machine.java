@@ -44,6 +44,17 @@ public interface Machine extends AutoCloseable {
 
     void healNetwork() throws IOException;
 
+    /**
+     * The machine loses power: every process in it ends at once (SIGKILL: services, hooks, commands; no
+     * stop jobs, no Restart=) and what does not survive a reboot is lost (the tmpfs /run and /tmp). The
+     * disks (the overlays, the agent directory) keep what was written. The machine stays off until
+     * {@link #boot()}.
+     */
+    void powerOff() throws IOException;
+
+    /** The machine boots after {@link #powerOff()}: the services enabled at boot start; returns them. */
+    List<String> boot();
+
     /** Stops every service and process, unmounts, deletes the namespaces and the machine's files. */
     @Override
     void close();

@@ -113,6 +113,21 @@ final class MachineSetup {
         return String.join("\n", lines) + "\n";
     }
 
+    /**
+     * Replaces the machine's /tmp and /run with empty tmpfs, as after a reboot (what was in them lived in
+     * memory). Nothing the runner needs is under them once the machine is set up.
+     */
+    static void freshTmpfs(UnitLayout layout) throws IOException {
+        HostCommand.run("nsenter", "--mount=" + layout.mountNs(), "--uts=" + layout.utsNs(), "--",
+                "/bin/sh", "-ec", String.join("\n",
+                        "umount -l /tmp",
+                        "mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp",
+                        "umount -l /run",
+                        "mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run",
+                        "mkdir -p /run/lock",
+                        "chmod 1777 /run/lock") + "\n");
+    }
+
     /** Quotes a word for /bin/sh. */
     static String q(String word) {
         return "'" + word.replace("'", "'\\''") + "'";

@@ -67,7 +67,8 @@ final class MachineTeardown {
         }
     }
 
-    private static void killProcesses(UnitLayout layout, String netns) {
+    /** SIGKILLs every process in the unit's mount, UTS and (when named) network namespaces. */
+    static void killProcesses(UnitLayout layout, String netns) {
         List<String> types = new ArrayList<>();
         List<Long> inodes = new ArrayList<>();
         OptionalLong mnt = NamespaceProcesses.inodeOf(layout.mountNs());

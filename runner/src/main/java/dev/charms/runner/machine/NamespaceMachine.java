@@ -180,6 +180,26 @@ public final class NamespaceMachine implements Machine {
     }
 
     @Override
+    public synchronized void powerOff() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("machine " + unitName() + " is gone");
+        }
+        if (systemd != null) {
+            systemd.powerLoss();
+        }
+        MachineTeardown.killProcesses(layout, network.netns(machineId));
+        MachineSetup.freshTmpfs(layout);
+    }
+
+    @Override
+    public synchronized List<String> boot() {
+        if (closed) {
+            throw new IllegalStateException("machine " + unitName() + " is gone");
+        }
+        return systemd == null ? List.of() : systemd.boot();
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

@@ -438,6 +438,31 @@ final class Service {
     }
 
     /**
+     * The machine lost power: the service's processes end at once (SIGKILL, no stop job) and Restart= does
+     * not apply, since systemd itself went down with them.
+     */
+    void powerLoss() {
+        Process process;
+        List<ProcessHandle> children;
+        synchronized (this) {
+            if (pendingRestart != null) {
+                pendingRestart.cancel(false);
+                pendingRestart = null;
+            }
+            process = main;
+            main = null;
+            stopping = false;
+            setState("inactive", "dead");
+            if (process == null) {
+                return;
+            }
+            children = process.descendants().toList();
+        }
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
      * Stops the service: cancels a pending restart, sends SIGTERM, waits up to TimeoutStopSec= (10 s by
      * default), then SIGKILL; afterwards kills whatever the main process had started.
      */
