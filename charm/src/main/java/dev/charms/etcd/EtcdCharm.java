@@ -40,13 +40,14 @@ public final class EtcdCharm {
     public EtcdCharm(Framework fw, Host host) {
         this.fw = fw;
         this.host = host;
-        for (Class<? extends Event> type : java.util.List.of(Event.Install.class, Event.Start.class,
+        for (Class<? extends Event> type : java.util.List.of(Event.Install.class,
                 Event.ConfigChanged.class, Event.UpgradeCharm.class, Event.UpdateStatus.class,
                 Event.LeaderElected.class, Event.LeaderSettingsChanged.class, Event.RelationCreated.class,
                 Event.RelationJoined.class, Event.RelationChanged.class, Event.RelationBroken.class,
                 Event.StorageAttached.class, Event.SecretEvent.class)) {
             fw.observe(type, e -> reconcile());
         }
+        fw.observe(Event.Start.class, e -> onStart());
         fw.observe(Event.RelationDeparted.class, this::onDeparted);
         fw.observe(Event.Stop.class, e -> onStop());
         fw.observe(Event.Remove.class, e -> onRemove());
@@ -72,6 +73,17 @@ public final class EtcdCharm {
 
     private void reconcile() {
         new Reconciler(fw, host).run();
+    }
+
+    /**
+     * Juju runs {@code start} after the first {@code config-changed}, after a refresh, and after the
+     * machine rebooted (docs/juju-contract.md, section 2): the pass is the usual one. The time of a start
+     * other than the first is kept, so that a cluster still forming its quorum (its machines booting)
+     * reads as starting, not as lost ({@link dev.charms.etcd.steps.StatusReport}).
+     */
+    private void onStart() {
+        new UnitState(fw.stored()).startHookRan(System.currentTimeMillis());
+        reconcile();
     }
 
     /** This unit departing the peer relation means it is being removed: leave the cluster first. */

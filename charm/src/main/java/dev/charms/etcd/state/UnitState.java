@@ -19,6 +19,8 @@ import java.util.function.BiFunction;
  * <li>{@link #OPENED_CLIENT_PORT}: the client port this unit opened; {@link #SERVING_CLIENT_PORT}: the one
  * its member was last started on;</li>
  * <li>{@link #WORKLOAD_VERSION}: the etcd version last set as the application version;</li>
+ * <li>{@link #STARTED}: a {@code start} hook ran here; {@link #STARTED_AGAIN_AT}: when one last ran after
+ * the first (after a reboot of the machine, or a refresh);</li>
  * <li>{@link #CSR_CHECKED}, {@link #CERT_CHECKED}, {@link #CERT_NOT_AFTER}: this unit's CSR and certificate
  * as last checked;</li>
  * <li>{@link #PEERS_SEEN}, {@link #UNSEEN_MISSING_SINCE}: the peers this unit has seen in the relation, and
@@ -44,6 +46,8 @@ public final class UnitState {
     public static final String UNSEEN_MISSING_SINCE = "peers-unseen-missing-since";
     public static final String ADMITTED = "learner-admitted";
     public static final String AUDITED_AT = "membership-audited-at";
+    public static final String STARTED = "started";
+    public static final String STARTED_AGAIN_AT = "started-again-at";
     /**
      * Why removing a departed unit's member was refused in the last attempt (absent: it was not). It
      * holds only while the roster still has departed units (a restore or rebuild drops them).
@@ -204,6 +208,25 @@ public final class UnitState {
     }
 
     /** When this leader last compared etcd's member list with the roster (epoch ms; 0: never). */
+    /**
+     * A {@code start} hook ran: the first is the deploy's, a later one follows a reboot or a refresh
+     * ({@link #startedAgainAt}).
+     */
+    public void startHookRan(long millis) {
+        if (stored.getBoolean(STARTED)) {
+            stored.put(STARTED_AGAIN_AT, millis);
+        }
+        stored.put(STARTED, true);
+    }
+
+    /**
+     * When a {@code start} hook other than the first last ran on this unit (epoch millis; 0: never):
+     * after a reboot of the machine or a refresh.
+     */
+    public long startedAgainAt() {
+        return stored.getLong(STARTED_AGAIN_AT, 0);
+    }
+
     public long auditedAt() {
         return stored.getLong(AUDITED_AT, 0);
     }

@@ -6,6 +6,7 @@ import dev.charms.etcd.Units;
 import dev.charms.etcd.state.PeersSeen;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.workload.Health;
+import dev.charms.ops.Event;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
@@ -23,6 +24,8 @@ import java.util.TreeSet;
  */
 public final class StatusReport {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** How long after a {@code start} hook a missing quorum reads as the cluster starting, not as lost. */
+    static final Duration STARTING_GRACE = Duration.ofMinutes(3);
 
     private StatusReport() {
     }
@@ -50,6 +53,9 @@ public final class StatusReport {
         int v = voters.size();
         List<Health> results = scope.host().health(scope.installation(),
                 MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT);
+        if (fw.event() instanceof Event.Start && starting(scope) && !hasQuorum(results, v)) {
+            results = awaitQuorum(scope, voters, results, prefix);
+        }
         long healthy = results.stream().filter(Health::healthy).count();
         long down = v - healthy;
         String members = (v == 1 ? "1 member" : v + " members") + (learner == null ? "" : ", " + learner + " joining as learner");
@@ -61,6 +67,8 @@ public final class StatusReport {
             fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members));
         } else if (healthy > v / 2) {
             fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, v)));
+        } else if (starting(scope)) {
+            fw.reportUnitStatus(Status.waiting(prefix + "etcd starting, waiting for quorum: " + problems(results, v)));
         } else {
             String hint = model.isLeader() ? "; if they are lost for good: juju run " + model.appName() + "/leader rebuild-cluster" : "";
             fw.reportUnitStatus(Status.blocked(prefix + "no quorum reachable from this unit: " + problems(results, v) + hint));
@@ -68,8 +76,48 @@ public final class StatusReport {
         if (model.isLeader()) {
             fw.reportAppStatus(down <= 0 ? Status.active(members) : healthy > v / 2
                     ? Status.active(healthy + " of " + v + " members healthy")
+                    : starting(scope) ? Status.waiting("waiting for quorum: " + healthy + " of " + v + " members healthy")
                     : Status.blocked("no quorum: " + healthy + " of " + v + " members healthy"));
         }
+    }
+
+    private static boolean hasQuorum(List<Health> results, int voters) {
+        return results.stream().filter(Health::healthy).count() > voters / 2;
+    }
+
+    /**
+     * Within {@link #STARTING_GRACE} of a {@code start} hook that ran after this unit's member had run
+     * (a reboot of this machine or of the whole cluster): the other members may still be booting, so a
+     * missing quorum is awaited rather than reported as lost.
+     */
+    static boolean starting(HookScope scope) {
+        long started = scope.state().startedAgainAt();
+        long now = System.currentTimeMillis();
+        return started > 0 && now >= started && now - started < STARTING_GRACE.toMillis();
+    }
+
+    /**
+     * In a {@code start} hook, with this unit's etcd running but no quorum yet (the machines of a whole
+     * cluster booting together, say): shows that it waits and probes again once a second until a quorum
+     * answers or {@link #startQuorumWait} has passed. etcd elects a leader within an election timeout of a
+     * quorum of members being up, so the wait is a number of election timeouts.
+     */
+    private static List<Health> awaitQuorum(HookScope scope, Roster voters, List<Health> results, String prefix) {
+        int v = voters.size();
+        scope.framework().setUnitStatusNow(Status.waiting(prefix + "etcd starting, waiting for quorum: " + problems(results, v)));
+        long deadline = System.nanoTime() + startQuorumWait(scope).toNanos();
+        List<Health> latest = results;
+        while (!hasQuorum(latest, v) && System.nanoTime() < deadline) {
+            Pause.sleep(1000);
+            latest = scope.host().health(scope.installation(), MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT);
+        }
+        return latest;
+    }
+
+    /** 20 election timeouts, between 1 and 60 seconds (20 s with the default 1000 ms). */
+    static Duration startQuorumWait(HookScope scope) {
+        long millis = 20L * scope.settings().electionTimeout();
+        return Duration.ofMillis(Math.max(1000, Math.min(60_000, millis)));
     }
 
     /**

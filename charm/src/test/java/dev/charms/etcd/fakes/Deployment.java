@@ -333,6 +333,34 @@ public final class Deployment {
         unit.enqueue(new Pending("changed", remote, null));
     }
 
+    /**
+     * The machines of {@code names} lose power together: their etcd processes end (the services stay
+     * enabled on disk). Nothing runs on them until {@link #boot}.
+     */
+    public void powerLoss(String... names) {
+        for (String name : names) {
+            live(name).host.crash();
+        }
+    }
+
+    /**
+     * The machine of {@code name} boots: an enabled etcd starts, and Juju's agent queues {@code start}
+     * (the unit had started) and, on a non-leader, {@code leader-settings-changed} ahead of everything
+     * else (docs/juju-contract.md, section 2).
+     */
+    public void boot(String name) {
+        Unit unit = live(name);
+        if (unit.host.enabled()) {
+            unit.host.start();
+        }
+        int at = unit.inError && !unit.queue.isEmpty() ? 1 : 0;
+        unit.queue.removeIf(q -> q.kind().equals("leader-settings-changed"));
+        unit.queue.add(Math.min(at, unit.queue.size()), new Pending("start", null, null));
+        if (!name.equals(leader)) {
+            unit.queue.add(Math.min(at + 1, unit.queue.size()), new Pending("leader-settings-changed", null, null));
+        }
+    }
+
     /** Juju's periodic update-status on {@code name}. */
     public void updateStatus(String name) {
         live(name).enqueue(new Pending("update-status", null, null));
