@@ -108,14 +108,17 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
     }
 
     /**
-     * The machine boots: every service enabled for the default target ({@code multi-user.target.wants} or
-     * {@code default.target.wants} under /etc/systemd/system) starts, as systemd starts them at boot.
+     * The machine boots: every service enabled in the machine for the default target ({@code
+     * multi-user.target.wants} or {@code default.target.wants} under /etc/systemd/system) starts, as
+     * systemd starts them at boot.
      * Returns the services it started; one that fails to start says so in its journal, as at boot.
      */
     public List<String> boot() {
         List<String> started = new ArrayList<>();
         for (String target : List.of("multi-user.target.wants", "default.target.wants")) {
-            for (String name : files.list(BOOT_WANTS + "/" + target)) {
+            // The machine's /etc is an overlay over the host's: the host's own enabled services never ran in
+            // the machine and do not start at its boot; those enabled in the machine do.
+            for (String name : files.listWritten(BOOT_WANTS + "/" + target)) {
                 if (!name.endsWith(".service") || started.contains(name)) {
                     continue;
                 }

@@ -20,4 +20,12 @@ interface MachineFiles {
 
     /** Names in a directory of the machine (merged over the overlay's layers), sorted; empty if none. */
     List<String> list(String dirInMachine);
+
+    /**
+     * Names the machine itself wrote in a directory (for an overlaid one, its upper layer: not what it
+     * inherits from the host), sorted.
+     */
+    default List<String> listWritten(String dirInMachine) {
+        return list(dirInMachine);
+    }
 }

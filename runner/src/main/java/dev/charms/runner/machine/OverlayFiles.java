@@ -102,4 +102,25 @@ final class OverlayFiles implements MachineFiles {
         }
         return new ArrayList<>(names);
     }
+
+    @Override
+    public List<String> listWritten(String dirInMachine) {
+        List<Path> layers = layers(dirInMachine);
+        if (layers.size() < 2) {
+            return list(dirInMachine);
+        }
+        TreeSet<String> names = new TreeSet<>();
+        if (Files.isDirectory(layers.get(0), LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(layers.get(0))) {
+                for (Path entry : entries) {
+                    if (!isWhiteout(entry)) {
+                        names.add(entry.getFileName().toString());
+                    }
+                }
+            } catch (IOException e) {
+                // an unreadable layer contributes nothing
+            }
+        }
+        return new ArrayList<>(names);
+    }
 }

@@ -63,6 +63,41 @@ class EmulatedSystemdIT {
         return sh("systemctl show -p " + property + " --value " + unit).out().strip();
     }
 
+    /**
+     * A power loss kills every process of the machine at once (the enabled etcd without its Restart= and
+     * a stray process alike) and empties /tmp and /run, keeping the disk; at boot the service enabled in
+     * the machine starts again (restart counter reset), a disabled one does not, and the host's own
+     * enabled services (seen through the /etc overlay) are not started in the machine.
+     */
+    @Test
+    void aPowerLossKillsEverythingAndTheBootStartsTheServicesEnabledInTheMachine() throws Exception {
+        writeUnit("etcd-it", "always");
+        writeUnit("etcd-off", "always");
+        assertEquals(0, sh("systemctl daemon-reload && systemctl enable --now etcd-it").code());
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), this::healthy), "etcd healthy");
+        assertEquals(0, sh("echo kept > /var/lib/etcd-it/on-disk && echo gone > /tmp/in-memory"
+                + " && echo gone > /run/in-memory").code());
+        long stray = Long.parseLong(sh("sleep 600 >/dev/null 2>&1 & echo $!").out().strip());
+        long pid = Long.parseLong(show("etcd-it", "MainPID"));
+
+        m.powerOff();
+        for (long p : new long[] {pid, stray}) {
+            assertTrue(ProcessHandle.of(p).map(h -> !h.isAlive()).orElse(true), "process " + p + " survived");
+        }
+        assertEquals(0, m.systemd() instanceof EmulatedSystemd e ? e.mainPid("etcd-it") : -1);
+        assertTrue(!healthy(), "etcd answers on a machine that is off");
+
+        java.util.List<String> started = m.boot();
+        assertEquals(java.util.List.of("etcd-it.service"), started, "only the service enabled in the machine starts");
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), this::healthy), "etcd healthy after the boot");
+        assertNotEquals(pid, Long.parseLong(show("etcd-it", "MainPID")));
+        assertEquals("0", show("etcd-it", "NRestarts"), "a boot is no restart");
+        assertEquals("inactive", show("etcd-off", "ActiveState"));
+        MachineFixture.Run files = sh("cat /var/lib/etcd-it/on-disk; ls -A /tmp /run");
+        assertEquals("kept", files.out().lines().findFirst().orElse(""), files.out());
+        assertTrue(!files.out().contains("in-memory"), "tmpfs content survived: " + files.out());
+    }
+
     @Test
     void etcdRunsAsItsUserIsRestartedAfterACrashAndStops() throws Exception {
         writeUnit("etcd-it", "on-failure");
