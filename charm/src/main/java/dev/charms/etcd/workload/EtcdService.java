@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public final class EtcdService {
     private final CommandRunner runner;
+    private final String systemctl;
     private final String unit;
     private final Duration timeout;
 
@@ -23,7 +24,13 @@ public final class EtcdService {
 
     /** A named unit (for tests), each systemctl call limited to {@code timeout}. */
     public EtcdService(CommandRunner runner, String unit, Duration timeout) {
+        this(runner, "systemctl", unit, timeout);
+    }
+
+    /** As above with another {@code systemctl} (a test's stand-in where no systemd runs). */
+    EtcdService(CommandRunner runner, String systemctl, String unit, Duration timeout) {
         this.runner = runner;
+        this.systemctl = systemctl;
         this.unit = unit;
         this.timeout = timeout;
     }
@@ -60,8 +67,28 @@ public final class EtcdService {
 
     /** Whether {@code systemctl is-active etcd} says "active". */
     public boolean isActive() {
-        CommandResult r = runner.run(List.of("systemctl", "is-active", unit), Map.of(), timeout);
+        CommandResult r = runner.run(List.of(systemctl, "is-active", unit), Map.of(), timeout);
         return r.ok() && r.stdout().strip().equals("active");
+    }
+
+    /**
+     * Whether etcd's process runs: the unit is active, or activating in its start job. The unit is
+     * Type=notify and etcd tells systemd it is ready only once it serves, which needs quorum: a member
+     * that came back before a quorum of others (the machines of a whole cluster booting) runs and waits
+     * in "activating (start)". A unit waiting to be restarted after a crash ("activating (auto-restart)")
+     * runs nothing.
+     */
+    public boolean isRunning() {
+        CommandResult r = runner.run(List.of(systemctl, "is-active", unit), Map.of(), timeout);
+        String state = r.stdout().strip();
+        if (state.equals("active")) {
+            return true;
+        }
+        if (!state.equals("activating")) {
+            return false;
+        }
+        CommandResult sub = runner.run(List.of(systemctl, "show", "-p", "SubState", "--value", unit), Map.of(), timeout);
+        return sub.ok() && sub.stdout().strip().equals("start");
     }
 
     private static List<String> command(boolean noBlock, String... args) {
@@ -75,7 +102,7 @@ public final class EtcdService {
 
     private void systemctl(List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add("systemctl");
+        cmd.add(systemctl);
         cmd.addAll(args);
         runner.check(cmd, timeout);
     }

@@ -180,7 +180,7 @@ public final class MachineHost implements Host {
 
     @Override
     public boolean isRunning() {
-        return service().isActive();
+        return service().isRunning();
     }
 
     /** Enables and starts etcd without waiting for systemd's readiness (quorum); callers wait for it themselves. */

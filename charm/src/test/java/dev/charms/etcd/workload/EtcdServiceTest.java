@@ -25,6 +25,36 @@ class EtcdServiceTest {
         assertFalse(service.isActive());
     }
 
+    /**
+     * A Type=notify etcd waiting for quorum is "activating (start)": it runs. One waiting to be restarted
+     * after a crash ("activating (auto-restart)"), failed or inactive does not. No systemd runs here, so
+     * a stand-in systemctl answers as systemd does for each state.
+     */
+    @Test
+    void aMemberWaitingForQuorumInItsStartJobRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path systemctl = dir.resolve("systemctl");
+        java.nio.file.Path state = dir.resolve("state");
+        java.nio.file.Files.writeString(systemctl, """
+                #!/bin/sh
+                read -r active sub < "%s"
+                case "$1" in
+                  is-active) echo "$active"; [ "$active" = active ] ;;
+                  show) echo "$sub" ;;
+                  *) exit 1 ;;
+                esac
+                """.formatted(state));
+        systemctl.toFile().setExecutable(true);
+        EtcdService service = new EtcdService(runner, systemctl.toString(), "etcd", Duration.ofSeconds(5));
+        for (String[] c : new String[][] {{"active running", "true"}, {"activating start", "true"},
+                {"activating auto-restart", "false"}, {"failed failed", "false"}, {"inactive dead", "false"}}) {
+            java.nio.file.Files.writeString(state, c[0] + "\n");
+            assertEquals(Boolean.parseBoolean(c[1]), service.isRunning(), c[0]);
+        }
+        java.nio.file.Files.writeString(state, "activating start\n");
+        assertFalse(service.isActive(), "activating is not active");
+    }
+
     @Test
     void commandsTimeOutAndStderrIsFoldedToOneLine() {
         CommandException slow = assertThrows(CommandException.class,
