@@ -79,10 +79,9 @@ class RebootScenarioTest {
         model.boot("etcd/2");
         model.settle();
         assertNoFailedHook(model);
-        assertEquals(List.of("start", "leader-settings-changed"), model.runs().stream()
-                .filter(r -> r.unit().equals("etcd/2")).map(Deployment.HookRun::hook).toList()
-                .subList(model.runs().stream().filter(r -> r.unit().equals("etcd/2")).toList().size() - 2,
-                        model.runs().stream().filter(r -> r.unit().equals("etcd/2")).toList().size()));
+        List<String> hooks = model.runs().stream().filter(r -> r.unit().equals("etcd/2")).map(Deployment.HookRun::hook).toList();
+        assertEquals(List.of("start", "leader-settings-changed"), hooks.subList(hooks.size() - 2, hooks.size()));
+        assertEquals(Status.active("cluster is healthy, 3 members"), model.status("etcd/2"));
         model.updateStatus("etcd/0");
         model.settle();
         assertHealthyCluster(model);
