@@ -21,6 +21,8 @@ import java.util.function.BiFunction;
  * <li>{@link #WORKLOAD_VERSION}: the etcd version last set as the application version;</li>
  * <li>{@link #STARTED}: a {@code start} hook ran here; {@link #STARTED_AGAIN_AT}: when one last ran after
  * the first (after a reboot of the machine, or a refresh);</li>
+ * <li>{@link #RELEASE_REFUSED}: why the attached {@code etcd} resource was refused when it was last weighed
+ * (the unit's blocked status until a hook that installs accepts a release);</li>
  * <li>{@link #CSR_CHECKED}, {@link #CERT_CHECKED}, {@link #CERT_NOT_AFTER}: this unit's CSR and certificate
  * as last checked;</li>
  * <li>{@link #PEERS_SEEN}, {@link #UNSEEN_MISSING_SINCE}: the peers this unit has seen in the relation, and
@@ -39,6 +41,7 @@ public final class UnitState {
     public static final String OPENED_CLIENT_PORT = "opened-client-port";
     public static final String SERVING_CLIENT_PORT = "serving-client-port";
     public static final String WORKLOAD_VERSION = "host-version";
+    public static final String RELEASE_REFUSED = "etcd-release-refused";
     public static final String CSR_CHECKED = "csr-checked";
     public static final String CERT_CHECKED = "cert-checked";
     public static final String CERT_NOT_AFTER = "cert-not-after";
@@ -118,6 +121,18 @@ public final class UnitState {
 
     public void workloadVersion(String version) {
         stored.put(WORKLOAD_VERSION, version);
+    }
+
+    /** Why the attached etcd release was refused ("etcd resource 3.6.0 refused: ..."); empty: it was not. */
+    public Optional<String> releaseRefused() {
+        return Optional.ofNullable(stored.getString(RELEASE_REFUSED, null)).filter(s -> !s.isEmpty());
+    }
+
+    /** Records why the attached etcd release was refused; empty: a release was accepted (or none weighed). */
+    public void releaseRefused(Optional<String> why) {
+        if (!why.equals(releaseRefused())) {
+            stored.put(RELEASE_REFUSED, why.orElse(null));
+        }
     }
 
     /** The basis of the CSR last published (see {@link dev.charms.etcd.UnitTls#csr}). */

@@ -95,13 +95,24 @@ public final class HookScope implements AutoCloseable {
             return Optional.empty();
         }
         EtcdSettings settings = parsed.settings();
-        EtcdInstallation installation;
+        Optional<EtcdInstallation> installed;
         try {
-            installation = ensureInstalled(fw, host, state);
+            installed = ensureInstalled(fw, host, state);
         } catch (EtcdInstaller.UnsupportedEtcdException e) {
             fw.reportUnitStatus(Status.blocked(e.getMessage() + ": attach a release tarball: juju attach-resource "
                     + model.appName() + " etcd=./etcd-v3.5.x-linux-amd64.tar.gz"));
             return Optional.empty();
+        }
+        if (installed.isEmpty()) {
+            // The attached release was refused and this unit has run no etcd yet: it starts none.
+            reportRefusedRelease(fw, state);
+            return Optional.empty();
+        }
+        EtcdInstallation installation = installed.get();
+        String version = installation.version().toString();
+        if (!version.equals(state.workloadVersion())) {
+            model.setWorkloadVersion(version);
+            state.workloadVersion(version);
         }
         if (fw.event() instanceof Event.Install) {
             // Peer data is not touched during install (as ops requires); cluster-relation-created follows.
@@ -131,32 +142,54 @@ public final class HookScope implements AutoCloseable {
     }
 
     /**
-     * etcd from the attached resource, the machine, or apt; the application version follows it.
-     * upgrade-charm always installs, and so does install when the {@code etcd} resource is attached (it
-     * wins over an etcd already on the machine); otherwise what is installed is used. An etcd older than
-     * {@link EtcdInstaller#MINIMUM} throws {@link EtcdInstaller.UnsupportedEtcdException}.
+     * etcd from the attached resource, the machine, or apt. upgrade-charm always installs, and so does
+     * install when the {@code etcd} resource is attached (it wins over an etcd already on the machine);
+     * otherwise what is installed is used. An attached release that must not run here is refused before
+     * anything installed is replaced ({@link EtcdInstaller.RefusedReleaseException}): the refusal is
+     * recorded ({@link UnitState#releaseRefused}) and the unit goes on with the etcd it runs. A unit that
+     * has run no etcd yet (no workload version recorded) tries the resource again in every hook, and gets
+     * nothing (empty) while it is refused. An etcd older than {@link EtcdInstaller#MINIMUM} throws
+     * {@link EtcdInstaller.UnsupportedEtcdException}.
      */
-    private static EtcdInstallation ensureInstalled(Framework fw, Host host, UnitState state) {
+    private static Optional<EtcdInstallation> ensureInstalled(Framework fw, Host host, UnitState state) {
         Model model = fw.model();
         Optional<EtcdInstallation> found = host.installation(fw.stored());
-        EtcdInstallation installation;
-        boolean installHook = fw.event() instanceof Event.Install;
+        boolean untried = found.isEmpty() || state.workloadVersion().isEmpty() && state.releaseRefused().isPresent();
+        boolean installHook = fw.event() instanceof Event.Install || untried;
         boolean upgrade = fw.event() instanceof Event.UpgradeCharm;
-        Optional<Path> resource = found.isEmpty() || installHook || upgrade ? model.resource("etcd") : Optional.empty();
+        Optional<Path> resource = installHook || upgrade ? model.resource("etcd") : Optional.empty();
         if (found.isPresent() && !upgrade && !(installHook && resource.isPresent())) {
-            installation = found.get();
-            EtcdInstaller.requireSupported(installation);
-        } else {
-            fw.setUnitStatusNow(Status.maintenance("installing etcd"));
-            // An etcd that cannot run in this cluster is refused before anything installed is replaced.
-            installation = host.install(resource, heldVersions(model, host, found));
+            EtcdInstaller.requireSupported(found.get());
+            return found;
         }
-        String version = installation.version().toString();
-        if (!version.equals(state.workloadVersion())) {
-            model.setWorkloadVersion(version);
-            state.workloadVersion(version);
+        fw.setUnitStatusNow(Status.maintenance("installing etcd"));
+        try {
+            EtcdInstallation installation = host.install(resource, heldVersions(model, host, found));
+            state.releaseRefused(Optional.empty());
+            return Optional.of(installation);
+        } catch (EtcdInstaller.RefusedReleaseException e) {
+            model.log("WARNING", e.getMessage());
+            state.releaseRefused(Optional.of(e.statusMessage()));
+            if (found.isEmpty() || state.workloadVersion().isEmpty()) {
+                return Optional.empty();
+            }
+            EtcdInstaller.requireSupported(found.get());
+            return found;
         }
-        return installation;
+    }
+
+    /**
+     * Reports the recorded refusal of the attached etcd release, if any, as this unit's blocked status
+     * (and, on the leader, the application's): the release named, why, and what to attach instead.
+     */
+    static void reportRefusedRelease(Framework fw, UnitState state) {
+        state.releaseRefused().ifPresent(why -> {
+            boolean leader = fw.model().isLeader();
+            fw.reportUnitStatus(Status.blocked((leader ? "(leader) " : "") + why));
+            if (leader) {
+                fw.reportAppStatus(Status.blocked(why));
+            }
+        });
     }
 
     /**

@@ -57,6 +57,9 @@ public final class Reconciler {
         Trace.mark("reconcile: prepared");
         try (HookScope scope = opened.get()) {
             runRounds(scope, CONVERGING, CLOSING).ifPresent(fw::reportUnitStatus);
+            // A refused etcd release blocks the unit while the steps keep the cluster as it is; a blocked
+            // status a step reported (no quorum, etcd not running) goes first.
+            HookScope.reportRefusedRelease(fw, scope.state());
         }
         Trace.mark("reconcile: done");
     }

@@ -34,7 +34,7 @@ public final class EtcdInstaller {
     public static final class UnsupportedEtcdException extends RuntimeException {
         private final EtcdVersion version;
 
-        UnsupportedEtcdException(EtcdVersion version, String where) {
+        public UnsupportedEtcdException(EtcdVersion version, String where) {
             super("etcd " + version + " " + where + " lacks learners (etcd " + MINIMUM.major() + "." + MINIMUM.minor()
                     + " or later is needed)");
             this.version = version;
@@ -43,6 +43,38 @@ public final class EtcdInstaller {
         /** The version that was refused. */
         public EtcdVersion version() {
             return version;
+        }
+    }
+
+    /**
+     * An attached release that must not run on this unit: older than {@link #MINIMUM}, or a move etcd does
+     * not allow from the versions the cluster holds ({@link EtcdVersion#refusesMoveTo}). Thrown before the
+     * installed binaries are touched. Its message, for the log, names the file; {@link #statusMessage} is
+     * what the unit's status says.
+     */
+    public static final class RefusedReleaseException extends RuntimeException {
+        private final EtcdVersion version;
+        private final String reason;
+
+        public RefusedReleaseException(Path tarball, EtcdVersion version, String reason) {
+            super("etcd tarball " + tarball + " holds etcd " + version + ", refused: " + reason + "; the installed etcd stays");
+            this.version = version;
+            this.reason = reason;
+        }
+
+        /** The refused release's version. */
+        public EtcdVersion version() {
+            return version;
+        }
+
+        /** Why it is refused, ending with what to attach instead. */
+        public String reason() {
+            return reason;
+        }
+
+        /** "etcd resource 3.6.0 refused: ...; attach ...": the unit's blocked status. */
+        public String statusMessage() {
+            return "etcd resource " + version + " refused: " + reason;
         }
     }
 
@@ -68,6 +100,7 @@ public final class EtcdInstaller {
      * binaries are touched.
      *
      * @throws UnsupportedEtcdException without a tarball, when the machine's or apt's etcd is too old
+     * @throws RefusedReleaseException when the tarball's etcd must not run here
      */
     public EtcdInstallation install(Optional<Path> tarball, Collection<EtcdVersion> held) throws IOException {
         EtcdInstallation installation;
@@ -162,7 +195,8 @@ public final class EtcdInstaller {
 
     /**
      * Validates {@code tarball}, stages its binaries, checks them (an etcd that must not run in a cluster
-     * holding data of {@code held} is refused), then swaps them into /opt/etcd/bin.
+     * holding data of {@code held} is refused with {@link RefusedReleaseException}), then swaps them into
+     * /opt/etcd/bin.
      */
     public EtcdInstallation installTarball(Path tarball, Collection<EtcdVersion> held) throws IOException {
         EtcdTarball release = EtcdTarball.open(tarball);
@@ -176,13 +210,12 @@ public final class EtcdInstaller {
             release.extractBinaries(staging);
             EtcdVersion version = version(staging.resolve("etcd"));
             if (version.compareTo(MINIMUM) < 0) {
-                throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version
-                        + ", which lacks learners: etcd " + MINIMUM.major() + "." + MINIMUM.minor() + " or later is needed");
+                throw new RefusedReleaseException(tarball, version, "etcd " + version.minorLine() + " lacks learners (etcd "
+                        + MINIMUM.minorLine() + " or later is needed); attach an etcd 3.5 release");
             }
             Optional<String> refusal = EtcdVersion.refusesMoveTo(version, held);
             if (refusal.isPresent()) {
-                throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version + ": "
-                        + refusal.get() + "; the installed etcd stays");
+                throw new RefusedReleaseException(tarball, version, refusal.get());
             }
             if (version.hasEtcdutl() && !release.binaries().contains(EtcdTarball.ETCDUTL)) {
                 throw new IllegalArgumentException("etcd tarball " + tarball + " holds etcd " + version

@@ -71,11 +71,12 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
 
     /**
      * Why etcd {@code next} must not be installed on a unit of a cluster whose members hold data of
-     * {@code held} (this unit's member data, if any, and the etcd each peer runs), if it must not; the
-     * reason names the release to attach instead. etcd moves one minor version at a time (3.4 to 3.5 to
-     * 3.6), and to 3.6 only from 3.5.32 or later; it does not go back a minor version, which needs its own
-     * downgrade procedure or a snapshot restore, nor to another major version. Patch releases within the
-     * cluster's minor versions, and anything when nothing is held, are fine.
+     * {@code held} (this unit's member data, if any, and the etcd each peer runs), if it must not. The reason
+     * reads after "etcd resource 3.6.0 refused: " and ends naming the release to attach instead. etcd moves
+     * one minor version at a time (3.4 to 3.5 to 3.6), and to 3.6 only from 3.5.32 or later; it does not go
+     * back a minor version, which needs its own downgrade procedure or a snapshot restore, nor to another
+     * major version. Patch releases within the cluster's minor versions, and anything when nothing is held,
+     * are fine.
      */
     public static Optional<String> refusesMoveTo(EtcdVersion next, Collection<EtcdVersion> held) {
         if (held.isEmpty()) {
@@ -85,23 +86,23 @@ public record EtcdVersion(int major, int minor, int patch) implements Comparable
         EtcdVersion newest = Collections.max(held);
         String upgrade = oldest.major + "." + (oldest.minor + 1);
         if (next.major != oldest.major || next.major != newest.major) {
-            return Optional.of("etcd " + next + " is another major version than the etcd " + newest
-                    + " whose data this cluster holds: attach an etcd " + newest.minorLine() + " release");
+            return Optional.of("etcd " + next.major + " is another major version than the etcd " + newest
+                    + " this cluster holds data of; attach an etcd " + newest.minorLine() + " release");
         }
         if (next.minor < newest.minor) {
-            return Optional.of("etcd " + next + " cannot run the data of etcd " + newest + " that a member of this"
-                    + " cluster holds (etcd goes back a minor version only through its downgrade procedure or a"
-                    + " snapshot restore): attach an etcd " + newest.minorLine() + " release");
+            return Optional.of("a member of this cluster holds data of etcd " + newest + ", which etcd " + next.minorLine()
+                    + " cannot run (going back a minor version takes etcd's downgrade procedure or a snapshot restore);"
+                    + " attach an etcd " + newest.minorLine() + " release");
         }
         if (next.minor > oldest.minor + 1) {
-            return Optional.of("etcd upgrades one minor version at a time and a member of this cluster holds data"
-                    + " of etcd " + oldest + ": attach an etcd " + upgrade + " release first"
+            return Optional.of("etcd upgrades one minor version at a time and a member of this cluster is on etcd "
+                    + oldest + "; attach an etcd " + upgrade + " release first"
                     + (upgrade.equals(OLDEST_35_TO_36.minorLine()) ? " (" + OLDEST_35_TO_36 + " or later)" : ""));
         }
         if (next.atLeast(3, 6) && !oldest.atLeast(3, 6) && oldest.compareTo(OLDEST_35_TO_36) < 0) {
-            return Optional.of("etcd " + next.minorLine() + " needs every member on etcd " + OLDEST_35_TO_36
-                    + " or later first and a member of this cluster runs etcd " + oldest + ": attach etcd "
-                    + OLDEST_35_TO_36 + " or a later 3.5 release first");
+            return Optional.of("upgrading to etcd " + next.minorLine() + " needs " + OLDEST_35_TO_36
+                    + " or later on every member (a member is on " + oldest + "); attach etcd " + OLDEST_35_TO_36
+                    + " or a later 3.5 release first");
         }
         return Optional.empty();
     }

@@ -165,6 +165,8 @@ public final class Deployment {
     private final List<HookRun> runs = new ArrayList<>();
     /** The last bag of each unit Juju removed: its peers read it until their departed hook for it has run. */
     private final Map<String, Map<String, String>> goneBags = new LinkedHashMap<>();
+    private final Map<String, Path> resources = new LinkedHashMap<>();
+    private dev.charms.etcd.workload.EtcdVersion packaged = InMemoryHost.ETCD_VERSION;
     private Map<String, String> appBag = Map.of();
     private List<Secret> appSecrets = List.of();
     private Status appStatus;
@@ -195,7 +197,8 @@ public final class Deployment {
     private String addUnitQueued() {
         String name = APP + "/" + nextUnit;
         nextUnit++;
-        InMemoryHost host = new InMemoryHost(etcd, "10.0.0." + (nextUnit + 10), root.resolve(name.replace('/', '-')));
+        InMemoryHost host = new InMemoryHost(etcd, "10.0.0." + (nextUnit + 10), root.resolve(name.replace('/', '-')))
+                .packaged(packaged);
         Unit unit = new Unit(name, host);
         units.put(name, unit);
         hosts.put(name, host);
@@ -359,6 +362,25 @@ public final class Deployment {
         if (!name.equals(leader)) {
             unit.queue.add(Math.min(at + 1, unit.queue.size()), new Pending("leader-settings-changed", null, null));
         }
+    }
+
+    /** The etcd version the machines of units added from now on offer as a package; returns this deployment. */
+    public Deployment packaged(dev.charms.etcd.workload.EtcdVersion version) {
+        packaged = version;
+        return this;
+    }
+
+    /**
+     * {@code juju attach-resource etcd name=file}: every unit sees the file from now on and runs
+     * upgrade-charm, config-changed and start (queued; see {@link #settle}).
+     */
+    public void attachResource(String name, Path file) {
+        resources.put(name, file);
+        units.values().stream().filter(u -> !u.dying).forEach(u -> {
+            for (String kind : List.of("upgrade-charm", "config-changed", "start")) {
+                u.enqueue(new Pending(kind, null, null));
+            }
+        });
     }
 
     /** Juju's periodic update-status on {@code name}. */
@@ -535,6 +557,7 @@ public final class Deployment {
         }
         String address = unit.host.address();
         State.Builder state = State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config);
+        resources.forEach(state::resource);
         if (!(unit.dying && Set.of("stop", "remove").contains(p.kind()))) {
             // A dying unit is out of the relation's scope once its departed hooks have run.
             state.relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers, departed));

@@ -4,6 +4,7 @@ import dev.charms.etcd.pki.PemFiles;
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.EtcdConfig;
 import dev.charms.etcd.workload.EtcdInstallation;
+import dev.charms.etcd.workload.EtcdInstaller;
 import dev.charms.etcd.workload.EtcdPaths;
 import dev.charms.etcd.workload.EtcdVersion;
 import dev.charms.etcd.workload.EtcdctlStatus;
@@ -36,6 +37,8 @@ public final class InMemoryHost implements Host {
     private final InMemoryEtcd etcd;
     private final String address;
     private final EtcdPaths paths;
+    private static final java.util.regex.Pattern TARBALL = java.util.regex.Pattern.compile("etcd-v(\\d+\\.\\d+\\.\\d+)");
+    private EtcdVersion packaged = ETCD_VERSION;
     private EtcdInstallation installation;
     private int installs;
     private EtcdConfig config;
@@ -86,17 +89,47 @@ public final class InMemoryHost implements Host {
         return installation();
     }
 
+    /**
+     * Installs etcd as {@link dev.charms.etcd.workload.EtcdInstaller#install} does: a tarball (its version
+     * read from its name, {@code etcd-v3.6.0-linux-amd64.tar.gz}) into /opt/etcd/bin, refused before anything
+     * changes when it is older than 3.4 or must not run with {@code held}; else the packaged etcd
+     * ({@link #packaged}), refused when it lacks learners.
+     */
     @Override
     public EtcdInstallation install(Optional<Path> tarball, java.util.Collection<EtcdVersion> held) {
-        Optional<String> refusal = EtcdVersion.refusesMoveTo(ETCD_VERSION, held);
-        if (refusal.isPresent()) {
-            throw new IllegalStateException("installing etcd failed: " + refusal.get());
+        if (tarball.isPresent() && Files.isRegularFile(tarball.get())) {
+            java.util.regex.Matcher m = TARBALL.matcher(tarball.get().getFileName().toString());
+            if (!m.find()) {
+                throw new IllegalArgumentException("etcd tarball " + tarball.get() + " is not an etcd release");
+            }
+            EtcdVersion version = EtcdVersion.parse(m.group(1));
+            if (version.compareTo(EtcdInstaller.MINIMUM) < 0) {
+                throw new EtcdInstaller.RefusedReleaseException(tarball.get(), version, "etcd " + version.minorLine()
+                        + " lacks learners (etcd 3.4 or later is needed); attach an etcd 3.5 release");
+            }
+            Optional<String> refusal = EtcdVersion.refusesMoveTo(version, held);
+            if (refusal.isPresent()) {
+                throw new EtcdInstaller.RefusedReleaseException(tarball.get(), version, refusal.get());
+            }
+            Path bin = paths.optBinDir();
+            installation = new EtcdInstallation(bin.resolve("etcd"), bin.resolve("etcdctl"), Optional.of(bin.resolve("etcdutl")),
+                    version, EtcdInstallation.Source.TARBALL);
+        } else {
+            if (packaged.compareTo(EtcdInstaller.MINIMUM) < 0) {
+                throw new EtcdInstaller.UnsupportedEtcdException(packaged, "(the etcd-server package apt offers)");
+            }
+            Path bin = paths.root().resolve("usr/bin");
+            installation = new EtcdInstallation(bin.resolve("etcd"), bin.resolve("etcdctl"), Optional.of(bin.resolve("etcdutl")),
+                    packaged, EtcdInstallation.Source.PACKAGE);
         }
-        Path bin = paths.root().resolve("usr/bin");
-        installation = new EtcdInstallation(bin.resolve("etcd"), bin.resolve("etcdctl"), Optional.of(bin.resolve("etcdutl")),
-                ETCD_VERSION, EtcdInstallation.Source.PACKAGE);
         installs++;
         return installation;
+    }
+
+    /** The etcd version this machine's packages offer ({@link #ETCD_VERSION} unless set); returns this host. */
+    public InMemoryHost packaged(EtcdVersion version) {
+        this.packaged = version;
+        return this;
     }
 
     @Override

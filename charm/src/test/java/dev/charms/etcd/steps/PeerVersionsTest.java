@@ -20,34 +20,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * upgrade-charm installs etcd only when it can run in the cluster the peers describe: a peer's published
- * etcd version of a newer minor version refuses the installed one (the in-memory host's 3.5.17) before
- * anything is installed, and a unit publishes the version it runs.
+ * upgrade-charm installs the attached etcd release only when it can run in the cluster the peers describe:
+ * a peer's published etcd version of a newer minor version refuses it before anything is installed (the
+ * hook succeeds, the unit is blocked naming what to attach), and a unit publishes the version it runs.
  */
 class PeerVersionsTest {
     private static final CharmFiles FILES = CharmFiles.load(Path.of("."));
 
-    private static Output upgradeWithPeerOn(Path root, String peerVersion) {
+    private static Output upgradeWithPeerOn(Path root, String peerVersion) throws java.io.IOException {
         InMemoryHost host = new InMemoryHost(new InMemoryEtcd(), "10.0.0.10", root);
+        Path release = java.nio.file.Files.writeString(root.resolve("etcd-v3.5.17-linux-amd64.tar.gz"), "release");
         Context ctx = new Context(EtcdCharm.SPEC, fw -> new EtcdCharm(fw, host), FILES);
         PeerRelation peer = PeerRelation.of(PeerData.PEER, 0)
                 .withPeer("etcd/1", Map.of(PeerData.ADDRESS, "10.0.0.11", PeerData.ETCD_VERSION, peerVersion));
         State state = State.builder().unitName("etcd/0").relation(peer)
                 .network(PeerData.PEER, NetworkInfo.of("10.0.0.10")).network(PeerData.DB, NetworkInfo.of("10.0.0.10"))
-                .build();
+                .resource("etcd", release).build();
         return ctx.run(JujuEvent.upgradeCharm(), state);
     }
 
     @Test
-    void aPeerOnANewerMinorVersionRefusesTheInstall(@TempDir Path root) {
+    void aPeerOnANewerMinorVersionRefusesTheInstall(@TempDir Path root) throws java.io.IOException {
         Output out = upgradeWithPeerOn(root, "3.6.0");
-        assertEquals(1, out.exitCode(), out.stderr());
-        assertTrue(out.stderr().contains("etcd 3.5.17 cannot run the data of etcd 3.6.0 that a member of this cluster holds"),
-                out.stderr());
+        assertEquals(0, out.exitCode(), out.stderr());
+        assertEquals("blocked", out.state().unitStatus().name());
+        assertEquals("etcd resource 3.5.17 refused: a member of this cluster holds data of etcd 3.6.0, which etcd 3.5 cannot"
+                + " run (going back a minor version takes etcd's downgrade procedure or a snapshot restore); attach an etcd"
+                + " 3.6 release", out.state().unitStatus().message());
+        assertTrue(out.logMessages().stream().anyMatch(l -> l.contains("holds etcd 3.5.17, refused: ")), out.logMessages().toString());
+        assertEquals(null, out.state().relation(0).orElseThrow().localUnitData().get(PeerData.ETCD_VERSION),
+                "a unit that runs no etcd publishes no version");
     }
 
     @Test
-    void aPeerOnTheSameMinorVersionLetsItInstallAndTheUnitPublishesItsVersion(@TempDir Path root) {
+    void aPeerOnTheSameMinorVersionLetsItInstallAndTheUnitPublishesItsVersion(@TempDir Path root) throws java.io.IOException {
         Output out = upgradeWithPeerOn(root, "3.5.30");
         assertEquals(0, out.exitCode(), out.stderr());
         assertEquals("3.5.17", out.state().relation(0).orElseThrow().localUnitData().get(PeerData.ETCD_VERSION));

@@ -60,10 +60,10 @@ class EtcdInstallerTest {
         RUN.check(List.of("tar", "-C", dir.resolve("src").toString(), "-czf", tarball.toString(), top), Duration.ofSeconds(30));
         EtcdPaths paths = EtcdPaths.under(dir.resolve("root"));
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        EtcdInstaller.RefusedReleaseException e = assertThrows(EtcdInstaller.RefusedReleaseException.class,
                 () -> new EtcdInstaller(paths, RUN).install(Optional.of(tarball), List.of()));
-        assertEquals("etcd tarball " + tarball + " holds etcd 3.3.25, which lacks learners: etcd 3.4 or later is needed",
-                e.getMessage());
+        assertEquals("etcd resource 3.3.25 refused: etcd 3.3 lacks learners (etcd 3.4 or later is needed); attach an etcd"
+                + " 3.5 release", e.statusMessage());
         assertFalse(Files.exists(paths.optBinDir()));
     }
 

@@ -152,10 +152,12 @@ class EtcdTarballTest {
         long size = Files.size(installed.etcd());
 
         Path skip = fakeRelease(dir, "3.6.0");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> installer.install(Optional.of(skip), data));
-        assertEquals("etcd tarball " + skip + " holds etcd 3.6.0: etcd upgrades one minor version at a time and a member of"
-                + " this cluster holds data of etcd 3.4.23: attach an etcd 3.5 release first (3.5.32 or later); the installed"
+        EtcdInstaller.RefusedReleaseException e = assertThrows(EtcdInstaller.RefusedReleaseException.class, () -> installer.install(Optional.of(skip), data));
+        assertEquals("etcd tarball " + skip + " holds etcd 3.6.0, refused: etcd upgrades one minor version at a time and a"
+                + " member of this cluster is on etcd 3.4.23; attach an etcd 3.5 release first (3.5.32 or later); the installed"
                 + " etcd stays", e.getMessage());
+        assertEquals("etcd resource 3.6.0 refused: etcd upgrades one minor version at a time and a member of this cluster is"
+                + " on etcd 3.4.23; attach an etcd 3.5 release first (3.5.32 or later)", e.statusMessage());
         assertEquals(installed, installer.detect().orElseThrow());
         assertEquals(size, Files.size(installed.etcd()));
         try (var list = Files.list(paths.optDir())) {
@@ -163,19 +165,19 @@ class EtcdTarballTest {
         }
 
         Path major = fakeRelease(dir, "4.0.0");
-        e = assertThrows(IllegalArgumentException.class, () -> installer.install(Optional.of(major), data));
-        assertTrue(e.getMessage().contains("etcd 4.0.0 is another major version than the etcd 3.4.23 whose data this cluster"
-                + " holds: attach an etcd 3.4 release"), e.getMessage());
+        e = assertThrows(EtcdInstaller.RefusedReleaseException.class, () -> installer.install(Optional.of(major), data));
+        assertTrue(e.getMessage().contains("etcd 4 is another major version than the etcd 3.4.23 this cluster holds data of;"
+                + " attach an etcd 3.4 release"), e.getMessage());
 
         Path patch = fakeRelease(dir, "3.4.30");
         assertEquals(new EtcdVersion(3, 4, 30), installer.install(Optional.of(patch), data).version(), "a patch release is fine");
         Path next = fakeRelease(dir, "3.5.17");
         EtcdInstallation upgraded = installer.install(Optional.of(next), List.of(new EtcdVersion(3, 4, 30)));
         assertEquals(new EtcdVersion(3, 5, 17), upgraded.version(), "the next minor version is fine");
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(EtcdInstaller.RefusedReleaseException.class,
                 () -> installer.install(Optional.of(tar(dir, "etcd-again.tar.gz", TOP)), List.of(upgraded.version())));
-        assertTrue(e.getMessage().contains("etcd 3.4.23 cannot run the data of etcd 3.5.17 that a member of this cluster holds"
-                + " (etcd goes back a minor version only through its downgrade procedure or a snapshot restore): attach an"
+        assertTrue(e.getMessage().contains("a member of this cluster holds data of etcd 3.5.17, which etcd 3.4 cannot run"
+                + " (going back a minor version takes etcd's downgrade procedure or a snapshot restore); attach an"
                 + " etcd 3.5 release"), e.getMessage());
         assertEquals(new EtcdVersion(3, 4, 23), installer.install(Optional.of(tar(dir, "etcd-fresh.tar.gz", TOP)), List.of()).version(),
                 "a unit in a cluster that holds no data takes any version");
@@ -193,21 +195,20 @@ class EtcdTarballTest {
         EtcdInstallation installed = installer.install(Optional.of(fakeRelease(dir, "3.5.16")), List.of());
         Path v36 = fakeRelease(dir, "3.6.1");
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        EtcdInstaller.RefusedReleaseException e = assertThrows(EtcdInstaller.RefusedReleaseException.class,
                 () -> installer.install(Optional.of(v36), List.of(new EtcdVersion(3, 5, 16), new EtcdVersion(3, 5, 32))));
-        assertEquals("etcd tarball " + v36 + " holds etcd 3.6.1: etcd 3.6 needs every member on etcd 3.5.32 or later first"
-                + " and a member of this cluster runs etcd 3.5.16: attach etcd 3.5.32 or a later 3.5 release first;"
+        assertEquals("etcd tarball " + v36 + " holds etcd 3.6.1, refused: upgrading to etcd 3.6 needs 3.5.32 or later on"
+                + " every member (a member is on 3.5.16); attach etcd 3.5.32 or a later 3.5 release first;"
                 + " the installed etcd stays", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(EtcdInstaller.RefusedReleaseException.class,
                 () -> installer.install(Optional.of(v36), List.of(new EtcdVersion(3, 5, 32), new EtcdVersion(3, 5, 31))));
-        assertTrue(e.getMessage().contains("runs etcd 3.5.31: attach etcd 3.5.32"), e.getMessage());
+        assertTrue(e.getMessage().contains("(a member is on 3.5.31); attach etcd 3.5.32"), e.getMessage());
         assertEquals(installed, installer.detect().orElseThrow(), "the installed etcd stays");
 
         Path v34 = fakeRelease(dir, "3.4.30");
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(EtcdInstaller.RefusedReleaseException.class,
                 () -> installer.install(Optional.of(v34), List.of(new EtcdVersion(3, 4, 30), new EtcdVersion(3, 5, 30))));
-        assertTrue(e.getMessage().contains("etcd 3.4.30 cannot run the data of etcd 3.5.30 that a member of this cluster holds"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("holds data of etcd 3.5.30, which etcd 3.4 cannot run"), e.getMessage());
         assertEquals(installed, installer.detect().orElseThrow(), "the installed etcd stays");
 
         assertEquals(new EtcdVersion(3, 6, 1), installer.install(Optional.of(v36),

@@ -34,8 +34,22 @@ class EtcdVersionTest {
     void aPatchReleaseOfAnOlderMinorVersionIsStillRefused() {
         Optional<String> refusal = EtcdVersion.refusesMoveTo(v("3.4.30"), List.of(v("3.5.16")));
         assertTrue(refusal.isPresent());
-        assertTrue(refusal.get().startsWith("etcd 3.4.30 cannot run the data of etcd 3.5.16"), refusal.get());
+        assertEquals("a member of this cluster holds data of etcd 3.5.16, which etcd 3.4 cannot run (going back a minor"
+                + " version takes etcd's downgrade procedure or a snapshot restore); attach an etcd 3.5 release", refusal.get());
         assertTrue(EtcdVersion.refusesMoveTo(v("3.5.30"), List.of(v("3.6.0"))).isPresent());
+    }
+
+    /** Each refusal says why and ends naming the release to attach instead. */
+    @Test
+    void eachRefusalNamesWhatToAttachInstead() {
+        assertEquals(Optional.of("etcd upgrades one minor version at a time and a member of this cluster is on etcd 3.4.23;"
+                + " attach an etcd 3.5 release first (3.5.32 or later)"), EtcdVersion.refusesMoveTo(v("3.6.0"), List.of(v("3.4.23"))));
+        assertEquals(Optional.of("upgrading to etcd 3.6 needs 3.5.32 or later on every member (a member is on 3.5.16);"
+                + " attach etcd 3.5.32 or a later 3.5 release first"),
+                EtcdVersion.refusesMoveTo(v("3.6.0"), List.of(v("3.5.40"), v("3.5.16"))));
+        assertEquals(Optional.of("etcd 4 is another major version than the etcd 3.5.30 this cluster holds data of;"
+                + " attach an etcd 3.5 release"), EtcdVersion.refusesMoveTo(v("4.0.0"), List.of(v("3.5.30"))));
+        assertEquals(Optional.empty(), EtcdVersion.refusesMoveTo(v("3.6.0"), List.of(v("3.5.32"), v("3.5.40"))));
     }
 
     @Test
