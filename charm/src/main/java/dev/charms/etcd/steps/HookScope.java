@@ -84,7 +84,8 @@ public final class HookScope implements AutoCloseable {
      * Validates the configuration, installs etcd, finds the peer relation, records the peers this hook
      * sees ({@link PeersSeen#record}) and publishes this unit's addresses, URLs and CSR, which every step
      * reads. Empty, with the unit's status reported, when a hook cannot get that far (bad configuration,
-     * the install hook, no peer relation yet).
+     * an etcd too old, a refused release on a unit that runs no etcd yet, the install hook, no peer relation
+     * yet).
      */
     public static Optional<HookScope> open(Framework fw, Host host) {
         Model model = fw.model();

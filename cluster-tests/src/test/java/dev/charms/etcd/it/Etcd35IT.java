@@ -17,16 +17,20 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * A cluster on real etcd 3.5.30, given as the {@code etcd} resource at deploy, on one deployment: three
- * units form it, two more join (learners, then promoted) to five and two leave again in one command, the
- * membership matching the units at each step; every member runs 3.5.30 and the cluster version is 3.5.
- * Then every action runs on it through the runner (snapshot, compact, defrag, check-consistency,
- * move-leader, alarm-list, member-list, generate-client-certificates, rebuild-cluster's refusal, restore
- * as a dry run and for real, which goes through etcdutl on 3.5), a configuration change rolls through
- * with one restart per member, and a consumer on the {@code db} relation is served.
+ * A cluster on real etcd 3.5.30, given as the {@code etcd} resource at deploy, on one model: three units
+ * form it (and a second application deployed with one unit forms a one-member cluster), two more join
+ * (learners, then promoted) to five and two leave again in one command, the membership matching the units
+ * at each step; every member runs 3.5.30 and the cluster version is 3.5. Then every action runs on it
+ * through the runner (snapshot, compact, defrag, check-consistency, move-leader, alarm-list, member-list,
+ * generate-client-certificates, rebuild-cluster's refusal, restore as a dry run and for real, which goes
+ * through etcdutl on 3.5), a configuration change rolls through with one restart per member, and a
+ * consumer on the {@code db} relation is served. Last, two of the three machines go for good and
+ * rebuild-cluster brings the cluster back from the leader's member with its data.
  */
 class Etcd35IT {
     private static final String VERSION = "3.5.30";
+    /** A second application, deployed with one unit. */
+    private static final String SINGLE = "etcd-single";
     private static final Duration REJOIN = Duration.ofMinutes(4);
 
     @Test
@@ -34,9 +38,11 @@ class Etcd35IT {
         Path release = LocalCluster.etcdRelease(VERSION);
         try (LocalCluster c = new LocalCluster("etcd35")) {
             c.controller().deploy(LocalCluster.CHARM, "etcd", 3, Map.of(), Map.of("etcd", release));
+            c.controller().deploy(LocalCluster.CHARM, SINGLE, 1, Map.of(), Map.of("etcd", release));
             c.settle();
             c.assertMembershipMatchesUnits();
             c.assertEveryMemberRuns(VERSION);
+            aSingleUnitApplicationRunsAOneMemberCluster(c);
             c.put("on-35", "yes");
 
             c.controller().addUnit("etcd", 2);
@@ -76,7 +82,67 @@ class Etcd35IT {
             LocalCluster.Result read = c.etcdctlWith(db, "get", "on-35", "--print-value-only");
             assertEquals(0, read.code(), read.output());
             assertEquals("yes", read.output().strip());
+
+            aLostQuorumIsRebuiltFromTheLeadersMember(c);
         }
+    }
+
+    /**
+     * The application deployed with one unit on 3.5.30: its leader bootstrapped a one-member cluster, is
+     * active and healthy, runs 3.5.30 (the application's version too), and serves reads and writes.
+     */
+    private static void aSingleUnitApplicationRunsAOneMemberCluster(LocalCluster c) throws Exception {
+        String unit = SINGLE + "/0";
+        assertEquals(List.of(unit), c.unitsOf(SINGLE));
+        c.assertMembershipMatchesUnitsOf(SINGLE);
+        assertEquals("(leader) cluster is healthy, 1 member", c.unit(unit).workloadMessage());
+        assertEquals(VERSION, c.status().applications().stream().filter(a -> a.name().equals(SINGLE)).findFirst()
+                .orElseThrow().version());
+        ActionTask health = c.runOk(unit, "health", Map.of());
+        assertEquals("healthy", LocalCluster.result(health, "cluster.status"), String.valueOf(health.results()));
+        assertEquals(VERSION, LocalCluster.result(health, "members." + unit.replace('/', '-') + ".version"));
+        c.etcdctlOf(SINGLE, "put", "single", "yes");
+        assertEquals("yes", c.etcdctlOf(SINGLE, "get", "single", "--print-value-only").strip());
+    }
+
+    /**
+     * Two of the three machines go for good ({@code remove-unit --force --no-wait}): the leader's member
+     * alone answers and the leader says the quorum is lost and names rebuild-cluster. rebuild-cluster
+     * rebuilds a one-member cluster from the leader's own member (through etcdutl on 3.5) with every key;
+     * a unit added afterwards joins it as a learner and is promoted, on 3.5.30.
+     */
+    private static void aLostQuorumIsRebuiltFromTheLeadersMember(LocalCluster c) throws Exception {
+        c.put("before-rebuild", "yes");
+        String leader = c.leaderUnit();
+        List<String> gone = c.units().stream().filter(u -> !u.equals(leader)).toList();
+        assertEquals(2, gone.size(), c.units().toString());
+        c.controller().forceRemoveUnit(gone.toArray(String[]::new));
+        c.await("the leader reports the lost quorum and names rebuild-cluster", Duration.ofSeconds(90), () ->
+                c.unit(leader).workloadMessage().startsWith("(leader) no quorum reachable from this unit: ")
+                        && c.unit(leader).workloadMessage().endsWith(
+                        "; if they are lost for good: juju run etcd/leader rebuild-cluster"));
+        // The leader has run its -departed hook for each gone unit before the rebuild plans without them.
+        c.idle();
+
+        String member = leader.replace('/', '-');
+        ActionTask rebuild = c.runOk("etcd/leader", "rebuild-cluster", Map.of());
+        assertEquals(member, LocalCluster.result(rebuild, "source.member"), String.valueOf(rebuild.results()));
+        assertTrue(LocalCluster.result(rebuild, "rebuild.previous-data").startsWith("/var/lib/etcd/data.pre-rebuild-"),
+                String.valueOf(rebuild.results()));
+        c.settle();
+        c.awaitMembershipMatchesUnits(Duration.ofSeconds(60));
+        assertEquals(List.of(member), c.members().stream().map(LocalCluster.Member::name).toList());
+        assertEquals("yes", c.get("before-rebuild"));
+        assertEquals("yes", c.get("on-35"));
+
+        c.controller().addUnit("etcd", 1);
+        c.settle();
+        c.awaitMembershipMatchesUnits(REJOIN);
+        assertEquals(2, c.members().size());
+        c.assertEveryMemberRuns(VERSION);
+        assertEquals("yes", c.get("before-rebuild"));
+        ActionTask health = c.runOk("etcd/leader", "health", Map.of());
+        assertEquals("healthy", LocalCluster.result(health, "cluster.status"), String.valueOf(health.results()));
     }
 
     /**

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Failures through the local runner with the real charm and real etcd, on one deployment: a failing
- * install hook that is retried and then succeeds, an etcd process killed under a 3-unit cluster, and
- * a unit cut off the network and healed.
+ * install hook that is retried and then succeeds, a refused etcd release shown as blocked, an etcd process
+ * killed under a 3-unit cluster, and a unit cut off the network and healed.
  */
 class FailureIT {
     private static final String RELEASE = "etcd-v3.4.23-linux-amd64";
@@ -115,38 +115,46 @@ class FailureIT {
     }
 
     /**
-     * An etcd resource two minor versions ahead (etcd upgrades one at a time) fails upgrade-charm with the
-     * reason, before the installed binaries are touched: the member keeps running on them, with its data.
-     * Attaching the right release again lets the retried hook succeed.
+     * An etcd resource two minor versions ahead (etcd upgrades one at a time) is refused in upgrade-charm
+     * before the installed binaries are touched: the hook succeeds, the unit and the application are
+     * blocked naming the release, why, and what to attach instead, and the member keeps running on its
+     * binaries with its data, not restarted. An update-status keeps the refusal shown; attaching the right
+     * release again clears it.
      */
     private static void aResourceThatSkipsAMinorVersionIsRefusedAndTheMemberKeepsRunning(LocalCluster c) throws Exception {
         c.put("before-upgrade", "kept");
         String pid = show(c, "etcd/0", "MainPID");
-        String top = "etcd-v3.6.0-linux-amd64";
-        Path bin = Files.createDirectories(c.work().resolve("fake").resolve(top));
-        for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
-            Files.writeString(bin.resolve(b), "#!/bin/sh\necho 'etcd Version: 3.6.0'\n");
-            assertTrue(bin.resolve(b).toFile().setExecutable(true));
-        }
-        Path tarball = c.work().resolve(top + ".tar.gz");
-        LocalCluster.Result tar = LocalCluster.run(List.of("tar", "-C", bin.getParent().toString(), "-czf", tarball.toString(), top));
-        assertEquals(0, tar.code(), tar.output());
+        Path tarball = c.standInRelease("3.6.0");
         long logLines = Files.readAllLines(c.controller().debugLogFile()).size();
         c.controller().attachResource("etcd", "etcd", tarball);
-        c.await("upgrade-charm failed", Duration.ofMinutes(2), () -> Files.readAllLines(c.controller().debugLogFile()).stream()
-                .skip(logLines).anyMatch(l -> l.contains("hook \"upgrade-charm\" (via hook dispatching script: dispatch) failed")));
-        String reason = Files.readAllLines(c.controller().debugLogFile()).stream().skip(logLines)
-                .filter(l -> l.contains(" ERROR upgrade-charm: ")).findFirst().orElseThrow();
-        assertTrue(reason.endsWith("ERROR upgrade-charm: etcd tarball /var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz"
-                + " holds etcd 3.6.0: etcd upgrades one minor version at a time and a member of this cluster holds data of"
-                + " etcd 3.4.23: attach an etcd 3.5 release first (3.5.32 or later); the installed etcd stays"), reason);
+        String why = "etcd resource 3.6.0 refused: etcd upgrades one minor version at a time and a member of this cluster"
+                + " is on etcd 3.4.23; attach an etcd 3.5 release first (3.5.32 or later)";
+        c.await("etcd/0 blocked by the refused release", Duration.ofMinutes(2),
+                () -> ("(leader) " + why).equals(c.unit("etcd/0").workloadMessage()));
+        c.idle();
+        StatusSnapshot.UnitRow row = c.unit("etcd/0");
+        assertEquals("blocked", row.workload(), row.toString());
+        assertEquals("idle", row.agent(), row.toString());
+        StatusSnapshot.App app = c.status().applications().stream().filter(a -> a.name().equals("etcd")).findFirst().orElseThrow();
+        assertEquals("blocked", app.status(), app.toString());
+        assertEquals(why, app.message());
+        assertEquals("3.4.23", app.version());
+        List<String> log = Files.readAllLines(c.controller().debugLogFile()).stream().skip(logLines).toList();
+        assertEquals(List.of(), log.stream().filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")).toList(), "no hook failed");
+        assertTrue(log.stream().anyMatch(l -> l.contains(" WARNING unit.etcd/0.juju-log ") && l.endsWith("etcd tarball"
+                + " /var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz holds etcd 3.6.0, refused: etcd upgrades one"
+                + " minor version at a time and a member of this cluster is on etcd 3.4.23; attach an etcd 3.5 release first"
+                + " (3.5.32 or later); the installed etcd stays")), "the refusal is not in the debug log");
         assertEquals(pid, show(c, "etcd/0", "MainPID"), "the member was restarted");
         assertEquals("/opt/etcd/bin/etcd", etcdBinary(c, "etcd/0"));
+        ExecResult version = c.controller().exec("etcd/0", "/opt/etcd/bin/etcd --version", Duration.ofSeconds(20));
+        assertTrue(version.stdout().contains("etcd Version: 3.4.23"), version.stdout());
         assertEquals("kept", c.get("before-upgrade"));
 
         c.controller().attachResource("etcd", "etcd", releaseTarball(c));
         c.settle();
         assertEquals("(leader) cluster is healthy, 1 member", c.unit("etcd/0").workloadMessage());
+        assertEquals(pid, show(c, "etcd/0", "MainPID"), "the same release again restarted the member");
         assertEquals("kept", c.get("before-upgrade"));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.charms.runner.controller.Controller;
+import dev.charms.runner.controller.ExecResult;
 import dev.charms.runner.controller.ModelPaths;
 import dev.charms.runner.controller.StatusSnapshot;
 import dev.charms.runner.model.ActionTask;
@@ -375,6 +376,36 @@ public final class LocalCluster implements AutoCloseable {
         Path tarball = Path.of(lines.get(lines.size() - 1));
         assertTrue(Files.isRegularFile(tarball), "no tarball at " + tarball + ": " + r.output());
         return tarball;
+    }
+
+    /**
+     * A stand-in release tarball of etcd {@code version} (etcd 3.6 cannot be had here): upstream's layout,
+     * whose {@code etcd}, {@code etcdctl} and {@code etcdutl} only print that version. The charm refuses it
+     * before anything runs it.
+     */
+    public Path standInRelease(String version) throws IOException, InterruptedException {
+        String top = "etcd-v" + version + "-linux-amd64";
+        Path bin = Files.createDirectories(work.resolve("stand-in").resolve(top));
+        for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
+            Files.writeString(bin.resolve(b), "#!/bin/sh\necho 'etcd Version: " + version + "'\n");
+            assertTrue(bin.resolve(b).toFile().setExecutable(true));
+        }
+        Path tarball = work.resolve(top + ".tar.gz");
+        Result tar = run(List.of("tar", "-C", bin.getParent().toString(), "-czf", tarball.toString(), top));
+        assertEquals(0, tar.code(), tar.output());
+        return tarball;
+    }
+
+    /** Each unit's etcd service main process id (a restart changes it); fails when etcd is not running. */
+    public Map<String, String> etcdPids() throws IOException, InterruptedException {
+        Map<String, String> out = new HashMap<>();
+        for (String unit : units()) {
+            ExecResult r = controller.exec(unit, "systemctl show -p MainPID --value etcd", Duration.ofSeconds(20));
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(!r.stdout().strip().equals("0"), unit + ": etcd is not running");
+            out.put(unit, r.stdout().strip());
+        }
+        return out;
     }
 
     /** Each unit's etcd server version, from {@code etcdctl endpoint status}. */

@@ -3,6 +3,7 @@ package dev.charms.etcd.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.charms.runner.controller.StatusSnapshot;
 import dev.charms.runner.model.ActionTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * 3.5.16 to 3.5.30 (a patch upgrade, no snapshot), then back to 3.5.16 (a patch downgrade, which the
  * charm allows within a minor version: a rolling restart, no snapshot). Throughout, at most one member is
  * down at a time (quorum kept), every acknowledged write is readable afterwards and failed writes stay
- * within the members' restarts; the cluster version moves to 3.5 once every member runs it.
+ * within the members' restarts; the cluster version moves to 3.5 once every member runs it. Last, a
+ * stand-in etcd 3.6 is refused over 3.5.16 in status, without a failed hook or a restart.
  */
 class UpgradeIT {
     /** Failed writes allowed per member restart (a write in flight when its member stops). */
@@ -74,7 +76,44 @@ class UpgradeIT {
                         && l.contains("restarted etcd with the new configuration")).count(), unit + ": one restart per release");
             }
             load.assertKeptEveryAcknowledgedWrite(9);
+
+            etcd36IsRefusedInStatusOverA35OlderThan3532(c, minor);
         }
+    }
+
+    /**
+     * The stand-in etcd 3.6.0 attached to the cluster on 3.5.16 (etcd moves to 3.6 only from 3.5.32 or
+     * later): every unit's upgrade-charm succeeds and the units and the application are blocked naming the
+     * release, why and what to attach; no member restarts, each still runs 3.5.16 with the data. Attaching
+     * 3.5.16 ({@code current}) again clears the refusal, still without a restart.
+     */
+    private static void etcd36IsRefusedInStatusOverA35OlderThan3532(LocalCluster c, Path current) throws Exception {
+        c.put("before-3.6", "kept");
+        Map<String, String> pids = c.etcdPids();
+        long from = Files.readAllLines(c.controller().debugLogFile()).size();
+        c.controller().attachResource("etcd", "etcd", c.standInRelease("3.6.0"));
+        String why = "etcd resource 3.6.0 refused: upgrading to etcd 3.6 needs 3.5.32 or later on every member (a member"
+                + " is on 3.5.16); attach etcd 3.5.32 or a later 3.5 release first";
+        c.await("every unit blocked by the refused release", Duration.ofMinutes(2), () -> c.status().units().stream()
+                .allMatch(u -> u.workloadMessage().equals((u.leader() ? "(leader) " : "") + why)));
+        c.idle();
+        for (StatusSnapshot.UnitRow u : c.status().units()) {
+            assertEquals("blocked", u.workload(), u.toString());
+            assertEquals((u.leader() ? "(leader) " : "") + why, u.workloadMessage(), u.name());
+            assertEquals("idle", u.agent(), u.toString());
+        }
+        StatusSnapshot.App app = c.status().applications().stream().filter(a -> a.name().equals("etcd")).findFirst().orElseThrow();
+        assertEquals("blocked", app.status(), app.toString());
+        assertEquals(why, app.message());
+        assertEquals(List.of(), log(c, from).stream().filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")).toList(), "a hook failed");
+        assertEquals(pids, c.etcdPids(), "a refused release restarted a member");
+        c.assertEveryMemberRuns("3.5.16");
+        assertEquals("kept", c.get("before-3.6"));
+
+        c.controller().attachResource("etcd", "etcd", current);
+        c.settle();
+        assertEquals(pids, c.etcdPids(), "the running release attached again restarted a member");
+        c.assertMembershipMatchesUnits();
     }
 
     /**
