@@ -84,8 +84,8 @@ public final class HookScope implements AutoCloseable {
      * Validates the configuration, installs etcd, finds the peer relation, records the peers this hook
      * sees ({@link PeersSeen#record}) and publishes this unit's addresses, URLs and CSR, which every step
      * reads. Empty, with the unit's status reported, when a hook cannot get that far (bad configuration,
-     * an etcd too old, a refused release on a unit that runs no etcd yet, the install hook, no peer relation
-     * yet).
+     * an etcd too old, a refused release on a unit that runs no etcd yet, a unit without member data whose
+     * etcd cannot join the versions its peers run, the install hook, no peer relation yet).
      */
     public static Optional<HookScope> open(Framework fw, Host host) {
         Model model = fw.model();
@@ -114,6 +114,14 @@ public final class HookScope implements AutoCloseable {
         if (!version.equals(state.workloadVersion())) {
             model.setWorkloadVersion(version);
             state.workloadVersion(version);
+        }
+        Optional<String> cannotJoin = host.hasData() || fw.event() instanceof Event.Install ? Optional.empty()
+                : EtcdVersion.refusesMoveTo(installation.version(), heldVersions(model, host, Optional.empty()));
+        if (cannotJoin.isPresent()) {
+            // Installed before its peers were known (the install hook sees none): it must not join them.
+            reportRefusal(fw, (installation.source() == EtcdInstallation.Source.TARBALL ? "etcd resource " : "etcd ")
+                    + installation.version() + " refused: " + cannotJoin.get());
+            return Optional.empty();
         }
         if (fw.event() instanceof Event.Install) {
             // Peer data is not touched during install (as ops requires); cluster-relation-created follows.
@@ -184,33 +192,28 @@ public final class HookScope implements AutoCloseable {
      * (and, on the leader, the application's): the release named, why, and what to attach instead.
      */
     static void reportRefusedRelease(Framework fw, UnitState state) {
-        state.releaseRefused().ifPresent(why -> {
-            boolean leader = fw.model().isLeader();
-            fw.reportUnitStatus(Status.blocked((leader ? "(leader) " : "") + why));
-            if (leader) {
-                fw.reportAppStatus(Status.blocked(why));
-            }
-        });
+        state.releaseRefused().ifPresent(why -> reportRefusal(fw, why));
+    }
+
+    private static void reportRefusal(Framework fw, String why) {
+        boolean leader = fw.model().isLeader();
+        fw.reportUnitStatus(Status.blocked((leader ? "(leader) " : "") + why));
+        if (leader) {
+            fw.reportAppStatus(Status.blocked(why));
+        }
     }
 
     /**
      * The etcd versions whose data the cluster holds, which an etcd installed here must be able to join
      * (see {@link EtcdVersion#refusesMoveTo}): this unit's, when it holds member data, and the version each
-     * peer publishes. A peer that published none yet, or a malformed one, binds nothing.
+     * peer in the roster publishes. A unit not in the roster holds no data of the cluster; a peer that
+     * published no version yet, or a malformed one, binds nothing.
      */
     private static List<EtcdVersion> heldVersions(Model model, Host host, Optional<EtcdInstallation> found) {
         List<EtcdVersion> held = new ArrayList<>();
         found.filter(f -> host.hasData()).ifPresent(f -> held.add(f.version()));
-        model.relation(PeerData.PEER).ifPresent(peer -> {
-            for (String unit : peer.units()) {
-                String published = peer.unitData(unit).getOrDefault(PeerData.ETCD_VERSION, "");
-                try {
-                    held.add(EtcdVersion.parse(published));
-                } catch (IllegalArgumentException e) {
-                    // none published yet (or unreadable): that unit's own hooks check its etcd
-                }
-            }
-        });
+        model.relation(PeerData.PEER).ifPresent(peer -> held.addAll(MembershipPlan.memberVersions(peer,
+                Roster.parse(peer.localAppData().get(PeerData.MEMBERS)), model.unitName())));
         return held;
     }
 

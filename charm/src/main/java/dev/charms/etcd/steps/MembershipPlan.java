@@ -7,6 +7,7 @@ import dev.charms.etcd.state.AdmittedLearner;
 import dev.charms.etcd.state.PeersSeen;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.state.UnitState;
+import dev.charms.etcd.workload.EtcdVersion;
 import dev.charms.etcd.workload.Member;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
@@ -108,7 +109,8 @@ public final class MembershipPlan {
      * Units ready to join, in unit order: no data of an earlier membership, URL published, a certificate
      * signed by this leader (the unit installs it in the hook that starts its member; with {@code signed}
      * false, not required yet: the leader signs early in its pass), and after a restore: data of the
-     * replaced cluster moved aside. The leader itself is one when the cluster exists without it:
+     * replaced cluster moved aside; an etcd that may join the versions the roster's units run (a unit
+     * installs before it sees its peers). The leader itself is one when the cluster exists without it:
      * leadership moved to a unit that had not joined yet (Juju may move it at any hook boundary), and
      * no other unit can admit it. Its own stale data is moved aside when it is admitted.
      */
@@ -119,6 +121,7 @@ public final class MembershipPlan {
         if (!roster.isEmpty() && !roster.contains(self)) {
             units.add(self);
         }
+        List<EtcdVersion> running = null; // the roster's versions, read once a unit is otherwise ready
         for (String unit : units) {
             Map<String, String> data = peer.unitData(unit);
             boolean ready = unit.equals(self) ? !UnitProgress.LEFT.in(data) : UnitProgress.READY.in(data);
@@ -126,10 +129,60 @@ public final class MembershipPlan {
                     && (!signed || !peer.localAppData().getOrDefault(Units.certKey(unit), "").isBlank())
                     && (generation.isEmpty() || generation.equals(data.get(PeerData.RESTORED)))
                     && !data.getOrDefault(PeerData.PEER_URL, "").isBlank()) {
-                out.add(unit);
+                if (running == null) {
+                    running = rosterVersions(peer, roster, self);
+                }
+                if (canJoin(data, running)) {
+                    out.add(unit);
+                }
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Whether a unit publishing {@code data} runs an etcd that may join members running {@code running}
+     * ({@link EtcdVersion#refusesMoveTo}): a unit installed before it saw its peers may hold a release the
+     * cluster refuses. One that published no version binds nothing.
+     */
+    private static boolean canJoin(Map<String, String> data, List<EtcdVersion> running) {
+        try {
+            return EtcdVersion.refusesMoveTo(EtcdVersion.parse(data.getOrDefault(PeerData.ETCD_VERSION, "")), running).isEmpty();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    /** The etcd versions the roster's units publish, this unit's own included. */
+    private static List<EtcdVersion> rosterVersions(Relation peer, Roster roster, String self) {
+        List<EtcdVersion> out = memberVersions(peer, roster, self);
+        if (roster.contains(self)) {
+            try {
+                out.add(EtcdVersion.parse(peer.localUnitData().getOrDefault(PeerData.ETCD_VERSION, "")));
+            } catch (IllegalArgumentException e) {
+                // not published yet
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The etcd versions the roster's units that this hook sees publish (this unit's own bag excluded:
+     * {@code self}'s version is its installation's), each one that parses.
+     */
+    static List<EtcdVersion> memberVersions(Relation peer, Roster roster, String self) {
+        List<EtcdVersion> out = new ArrayList<>();
+        for (String unit : peer.units()) {
+            if (unit.equals(self) || !roster.contains(unit)) {
+                continue;
+            }
+            try {
+                out.add(EtcdVersion.parse(peer.unitData(unit).getOrDefault(PeerData.ETCD_VERSION, "")));
+            } catch (IllegalArgumentException e) {
+                // none published (yet), or unreadable: binds nothing
+            }
+        }
+        return out;
     }
 
     /** The member of a roster entry: by its member id when known (peer URLs move), else by peer URL. */

@@ -123,6 +123,34 @@ class ReleaseRefusalScenarioTest {
         assertKeysKept(model, "etcd/2", 5);
     }
 
+    /**
+     * A unit added while a refused 3.6.0 stays attached installs it in its install hook, which sees no peer
+     * yet; once it sees them it is blocked and never joins, and the cluster stays as it was. Attaching
+     * 3.5.32 upgrades the members and lets the new unit join on 3.5.32.
+     */
+    @Test
+    void aUnitAddedWhileARefusedReleaseIsAttachedDoesNotJoinUntilAnAcceptableOneIs() throws IOException {
+        Deployment model = new Deployment(root).deploy(3);
+        model.attachResource("etcd", release("3.6.0"));
+        model.settle();
+        String added = model.addUnit();
+        model.settle();
+        assertNoFailedHook(model);
+        assertEquals(Status.blocked("etcd resource 3.6.0 refused: upgrading to etcd 3.6 needs 3.5.32 or later on every"
+                + " member (a member is on 3.5.17); attach etcd 3.5.32 or a later 3.5 release first"), model.status(added));
+        assertEquals(0, model.host(added).starts(), added + " started etcd");
+        assertEquals(3, model.etcd().members().size(), "etcd's members");
+
+        model.attachResource("etcd", release("3.5.32"));
+        model.settle();
+        assertNoFailedHook(model);
+        assertHealthyCluster(model);
+        assertEquals(4, model.units().size());
+        for (String unit : model.units()) {
+            assertEquals(new EtcdVersion(3, 5, 32), model.host(unit).installation().orElseThrow().version(), unit);
+        }
+    }
+
     /** A unit that runs no etcd yet starts none while its release is refused, and tries the resource again in each hook. */
     @Test
     void anEtcdWithoutLearnersIsRefusedOnInstallAndNothingStarts() throws IOException {
