@@ -1,0 +1,271 @@
+package dev.charms.etcd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.charms.runner.controller.StatusSnapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs {@link FaultScenario}s under a continuous writer and reports, per scenario, acknowledged, failed
+ * and lost writes, the seconds until every unit was active again and the hook errors seen. See
+ * {@link FaultScenario} for what happens around a scenario.
+ */
+public final class FaultSuite {
+    /** Where each report is appended, one tab-separated line (read by benchmarks/faults.sh). */
+    public static final Path RESULTS = Path.of("target", "faults", "results.tsv").toAbsolutePath();
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private FaultSuite() {
+    }
+
+    /** The figures of one scenario. */
+    public record Report(String scenario, int units, int acknowledged, int failed, int lost, double secondsToActive,
+                         int hookErrors, List<String> notes) {
+        String tsv() {
+            return String.join("\t", scenario, String.valueOf(units), String.valueOf(acknowledged),
+                    String.valueOf(lost), String.valueOf(failed), String.format("%.1f", secondsToActive),
+                    String.valueOf(hookErrors), String.join("; ", notes));
+        }
+    }
+
+    /**
+     * Runs {@code scenario} on {@code c} (see {@link FaultScenario}), appends its report to {@link #RESULTS}
+     * and fails the test unless no acknowledged write was lost and no hook failed.
+     */
+    public static Report run(LocalCluster c, FaultScenario scenario) throws Exception {
+        if (scenario.writesBeforeInject()) {
+            scaleTo(c, scenario.units());
+        }
+        String prefix = "fault/" + RUNS.incrementAndGet() + "-" + scenario.name().replaceAll("[^A-Za-z0-9]+", "-") + "/";
+        long logFrom = logLines(c);
+        Writer writer = new Writer(c, prefix);
+        StatusWatch watch = new StatusWatch(c);
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        watch.start();
+        if (scenario.writesBeforeInject()) {
+            writer.start();
+        }
+        long started = System.nanoTime();
+        double seconds;
+        try {
+            scenario.inject(new FaultScenario.FaultRun() {
+                @Override
+                public LocalCluster cluster() {
+                    return c;
+                }
+
+                @Override
+                public void startWriter() {
+                    writer.start();
+                }
+
+                @Override
+                public int acknowledged() {
+                    return writer.acknowledged.size();
+                }
+
+                @Override
+                public void note(String line) {
+                    notes.add(line);
+                }
+            });
+            writer.start();
+            awaitAllActive(c, scenario.recoveryTimeout());
+            seconds = (System.nanoTime() - started) / 1e9;
+            c.settle();
+            c.awaitMembershipMatchesUnits(Duration.ofSeconds(90));
+            // Writes go on after the recovery too: the cluster takes them again.
+            int after = writer.acknowledged.size();
+            c.await("the writer is acknowledged again after the recovery", Duration.ofSeconds(60),
+                    () -> writer.acknowledged.size() >= after + 5);
+        } finally {
+            writer.stop();
+            watch.stop();
+        }
+        Set<Integer> stored = new HashSet<>();
+        c.etcdctl("get", prefix, "--prefix", "--keys-only").lines().filter(l -> l.startsWith(prefix))
+                .forEach(l -> stored.add(Integer.parseInt(l.substring(prefix.length()))));
+        Set<Integer> lost = new java.util.TreeSet<>(writer.acknowledged);
+        lost.removeAll(stored);
+        List<String> failedHooks = failedHooks(c, logFrom);
+        Set<String> hookErrors = new LinkedHashSet<>(failedHooks);
+        if (failedHooks.isEmpty()) {
+            hookErrors.addAll(watch.errors);
+        }
+        Report report = new Report(scenario.name(), c.units().size(), writer.acknowledged.size(), writer.failed.get(),
+                lost.size(), seconds, hookErrors.size(), List.copyOf(notes));
+        Files.createDirectories(RESULTS.getParent());
+        Files.writeString(RESULTS, report.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        System.out.printf("fault scenario %s: %d acknowledged, %d lost, %d failed, %.1f s to all active, %d hook"
+                + " errors %s%n", report.scenario(), report.acknowledged(), report.lost(), report.failed(),
+                report.secondsToActive(), report.hookErrors(), notes);
+        assertTrue(writer.acknowledged.size() > 0, scenario.name() + ": the writer was never acknowledged: "
+                + writer.failures);
+        assertEquals(Set.of(), lost, scenario.name() + ": acknowledged writes lost");
+        assertEquals(List.of(), failedHooks, scenario.name() + ": hooks failed");
+        assertEquals(Set.of(), watch.errors, scenario.name() + ": units seen in error");
+        return report;
+    }
+
+    /** Adds or removes (non-leader, highest first) units until {@code etcd} has {@code units}, then settles. */
+    static void scaleTo(LocalCluster c, int units) throws Exception {
+        List<String> now = c.units();
+        if (now.size() < units) {
+            c.controller().addUnit("etcd", units - now.size());
+        } else if (now.size() > units) {
+            String leader = c.leaderUnit();
+            List<String> others = new ArrayList<>(now.stream().filter(u -> !u.equals(leader)).toList());
+            Collections.reverse(others);
+            c.controller().removeUnit(others.subList(0, now.size() - units).toArray(String[]::new));
+        } else {
+            return;
+        }
+        c.await(units + " units", Duration.ofMinutes(3), () -> c.units().size() == units);
+        awaitAllActive(c, Duration.ofMinutes(6));
+        c.settle();
+        c.awaitMembershipMatchesUnits(Duration.ofSeconds(90));
+    }
+
+    /** Every unit's workload active with a healthy cluster and its agent idle with nothing queued. */
+    static void awaitAllActive(LocalCluster c, Duration timeout) throws Exception {
+        c.await("every unit is active with a healthy cluster", timeout, () -> {
+            List<StatusSnapshot.UnitRow> units = c.status().units().stream()
+                    .filter(u -> u.name().startsWith("etcd/")).toList();
+            return !units.isEmpty() && units.stream().allMatch(u -> u.workload().equals("active")
+                    && u.workloadMessage().contains("cluster is healthy") && u.agent().equals("idle")
+                    && u.queued().isEmpty());
+        });
+    }
+
+    static long logLines(LocalCluster c) throws IOException {
+        Path log = c.controller().debugLogFile();
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (var lines = Files.lines(log)) {
+            return lines.count();
+        }
+    }
+
+    /** Each failed hook in the debug log since line {@code from}. */
+    static List<String> failedHooks(LocalCluster c, long from) throws IOException {
+        Path log = c.controller().debugLogFile();
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(log)) {
+            return lines.skip(from).filter(l -> l.contains(" ERROR juju.worker.uniter") && l.contains("failed")).toList();
+        }
+    }
+
+    /** Puts {@code prefix<n>} one key at a time through every endpoint until stopped. */
+    static final class Writer {
+        private final LocalCluster c;
+        private final String prefix;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicBoolean started = new AtomicBoolean();
+        final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+        final AtomicInteger failed = new AtomicInteger();
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread = new Thread(this::write, "fault-writer");
+
+        Writer(LocalCluster c, String prefix) {
+            this.c = c;
+            this.prefix = prefix;
+        }
+
+        void start() {
+            if (started.compareAndSet(false, true)) {
+                thread.start();
+            }
+        }
+
+        private void write() {
+            for (int n = 0; running.get(); n++) {
+                try {
+                    LocalCluster.Result r = c.etcdctlRaw(true, "put", prefix + n, "v" + n);
+                    if (r.code() == 0) {
+                        acknowledged.add(n);
+                        continue;
+                    }
+                    record(n + ": " + r.output().strip());
+                } catch (Exception e) {
+                    record(n + ": " + e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void record(String failure) {
+            failed.incrementAndGet();
+            if (failures.size() < 20) {
+                failures.add(failure);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (started.get()) {
+                thread.join(Duration.ofSeconds(90).toMillis());
+            }
+        }
+    }
+
+    /** Samples status every 500 ms and keeps each unit seen with its agent in {@code error}. */
+    static final class StatusWatch {
+        private final LocalCluster c;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        final Set<String> errors = ConcurrentHashMap.newKeySet();
+        private final Thread thread = new Thread(this::watch, "fault-status-watch");
+
+        StatusWatch(LocalCluster c) {
+            this.c = c;
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void watch() {
+            while (running.get()) {
+                try {
+                    for (StatusSnapshot.UnitRow u : c.status().units()) {
+                        if (u.agent().equals("error")) {
+                            errors.add(u.name() + ": " + u.agentMessage());
+                        }
+                    }
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // a unit removed between two reads of the status: the next sample sees the model again
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(Duration.ofSeconds(10).toMillis());
+        }
+    }
+}
