@@ -97,9 +97,7 @@ public final class FaultSuite {
             writer.stop();
             watch.stop();
         }
-        Set<Integer> stored = new HashSet<>();
-        c.etcdctl("get", prefix, "--prefix", "--keys-only").lines().filter(l -> l.startsWith(prefix))
-                .forEach(l -> stored.add(Integer.parseInt(l.substring(prefix.length()))));
+        Set<Integer> stored = storedKeys(c, prefix);
         Set<Integer> lost = new java.util.TreeSet<>(writer.acknowledged);
         lost.removeAll(stored);
         List<String> failedHooks = failedHooks(c, logFrom);
@@ -121,6 +119,26 @@ public final class FaultSuite {
         assertEquals(List.of(), failedHooks, scenario.name() + ": hooks failed");
         assertEquals(Set.of(), watch.errors, scenario.name() + ": units seen in error");
         return report;
+    }
+
+    /**
+     * The numbers of the keys under {@code prefix}, read 500 at a time (etcdctl's output of thousands of
+     * keys at once would not fit the pipe {@link LocalCluster} reads it from after the process ends).
+     */
+    static Set<Integer> storedKeys(LocalCluster c, String prefix) throws Exception {
+        String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
+        Set<Integer> stored = new HashSet<>();
+        String from = prefix;
+        while (true) {
+            List<String> keys = c.etcdctl("get", from, end, "--keys-only", "--limit", "500").lines()
+                    .filter(l -> l.startsWith(prefix)).toList();
+            int before = stored.size();
+            keys.forEach(k -> stored.add(Integer.parseInt(k.substring(prefix.length()))));
+            if (keys.size() < 500 || stored.size() == before) {
+                return stored;
+            }
+            from = keys.get(keys.size() - 1);
+        }
     }
 
     /** Adds or removes (non-leader, highest first) units until {@code etcd} has {@code units}, then settles. */
