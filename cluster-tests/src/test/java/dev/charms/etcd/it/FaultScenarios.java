@@ -48,8 +48,8 @@ final class FaultScenarios {
                 c.await("the cluster takes a first write", Duration.ofMinutes(5), () -> {
                     try {
                         return c.etcdctlRaw(true, "put", "deploy-five", "yes").code() == 0;
-                    } catch (java.io.IOException e) {
-                        return false; // the first unit's credentials are not written yet
+                    } catch (java.io.IOException | RuntimeException e) {
+                        return false; // no unit yet, or the first unit's credentials are not written yet
                     }
                 });
                 run.startWriter();
