@@ -22,10 +22,12 @@ package dev.charms.etcd.it;
  *
  * <p>A scenario kept in another test class plugs in with a few lines, on that class's own deployment:
  * <pre>{@code
- * FaultSuite.run(c, FaultScenario.of("reboot one unit", 3, run -> {
- *     run.cluster().controller().reboot(run.cluster().units().get(0));
+ * FaultSuite.Report r = FaultSuite.run(c, FaultScenario.of("kill -9 one unit's etcd", 3, run -> {
+ *     run.cluster().controller().crash(run.cluster().units().get(0), "etcd");
  * }));
  * }</pre>
+ * The report's figures are in {@code r}; {@code benchmarks/faults.sh} prints them with the others when the
+ * class is among the classes it runs ({@code FAULT_ITS}).
  */
 public interface FaultScenario {
     /** Short name, shown in the report table (e.g. {@code "kill -9 raft leader"}). */
