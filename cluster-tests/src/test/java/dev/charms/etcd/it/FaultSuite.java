@@ -141,6 +141,18 @@ public final class FaultSuite {
         }
     }
 
+    /**
+     * Appends figures a scenario outside this suite measured itself ({@link FaultFigures}) to
+     * {@link #RESULTS}, so that benchmarks/faults.sh prints them with the others.
+     */
+    public static void record(FaultFigures f, int units) throws IOException {
+        Report r = new Report(f.scenario(), units, f.acknowledged(), f.failed(), f.lost(),
+                f.timeToAllActive().toMillis() / 1000.0, f.hookErrors().size(), List.of());
+        Files.createDirectories(RESULTS.getParent());
+        Files.writeString(RESULTS, r.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
     /** Adds or removes (non-leader, highest first) units until {@code etcd} has {@code units}, then settles. */
     static void scaleTo(LocalCluster c, int units) throws Exception {
         List<String> now = c.units();

@@ -67,6 +67,7 @@ public final class RebootScenario {
         FaultFigures figures = new FaultFigures(scenario, writer.acknowledged(), writer.lost().size(), writer.failed(),
                 toActive, hookErrors, interrupted, watch.statusesSeen(), watch.untruthful());
         System.out.println("RebootScenario " + figures.line());
+        FaultSuite.record(figures, c.units().size());
         return figures;
     }
 
