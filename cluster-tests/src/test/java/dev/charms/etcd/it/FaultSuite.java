@@ -12,12 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,10 +50,9 @@ public final class FaultSuite {
         }
         String prefix = "fault/" + RUNS.incrementAndGet() + "-" + scenario.name().replaceAll("[^A-Za-z0-9]+", "-") + "/";
         long logFrom = logLines(c);
-        Writer writer = new Writer(c, prefix);
-        StatusWatch watch = new StatusWatch(c);
+        ContinuousWriter writer = new ContinuousWriter(c, prefix);
+        StatusWatch watch = new StatusWatch(c, false);
         List<String> notes = Collections.synchronizedList(new ArrayList<>());
-        watch.start();
         if (scenario.writesBeforeInject()) {
             writer.start();
         }
@@ -76,7 +72,7 @@ public final class FaultSuite {
 
                 @Override
                 public int acknowledged() {
-                    return writer.acknowledged.size();
+                    return writer.acknowledged();
                 }
 
                 @Override
@@ -90,22 +86,20 @@ public final class FaultSuite {
             c.settle();
             c.awaitMembershipMatchesUnits(Duration.ofSeconds(90));
             // Writes go on after the recovery too: the cluster takes them again.
-            int after = writer.acknowledged.size();
+            int after = writer.acknowledged();
             c.await("the writer is acknowledged again after the recovery", Duration.ofSeconds(60),
-                    () -> writer.acknowledged.size() >= after + 5);
+                    () -> writer.acknowledged() >= after + 5);
         } finally {
             writer.stop();
-            watch.stop();
+            watch.close();
         }
-        Set<Integer> stored = storedKeys(c, prefix);
-        Set<Integer> lost = new java.util.TreeSet<>(writer.acknowledged);
-        lost.removeAll(stored);
+        Set<Integer> lost = writer.lost();
         List<String> failedHooks = failedHooks(c, logFrom);
         Set<String> hookErrors = new LinkedHashSet<>(failedHooks);
         if (failedHooks.isEmpty()) {
-            hookErrors.addAll(watch.errors);
+            hookErrors.addAll(watch.errorsShown());
         }
-        Report report = new Report(scenario.name(), c.units().size(), writer.acknowledged.size(), writer.failed.get(),
+        Report report = new Report(scenario.name(), c.units().size(), writer.acknowledged(), writer.failed(),
                 lost.size(), seconds, hookErrors.size(), List.copyOf(notes));
         Files.createDirectories(RESULTS.getParent());
         Files.writeString(RESULTS, report.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -113,32 +107,12 @@ public final class FaultSuite {
         System.out.printf("fault scenario %s: %d acknowledged, %d lost, %d failed, %.1f s to all active, %d hook"
                 + " errors %s%n", report.scenario(), report.acknowledged(), report.lost(), report.failed(),
                 report.secondsToActive(), report.hookErrors(), notes);
-        assertTrue(writer.acknowledged.size() > 0, scenario.name() + ": the writer was never acknowledged: "
-                + writer.failures);
+        assertTrue(writer.acknowledged() > 0, scenario.name() + ": the writer was never acknowledged: "
+                + writer.failures());
         assertEquals(Set.of(), lost, scenario.name() + ": acknowledged writes lost");
         assertEquals(List.of(), failedHooks, scenario.name() + ": hooks failed");
-        assertEquals(Set.of(), watch.errors, scenario.name() + ": units seen in error");
+        assertEquals(Set.of(), watch.errorsShown(), scenario.name() + ": units seen in error");
         return report;
-    }
-
-    /**
-     * The numbers of the keys under {@code prefix}, read 500 at a time (etcdctl's output of thousands of
-     * keys at once would not fit the pipe {@link LocalCluster} reads it from after the process ends).
-     */
-    static Set<Integer> storedKeys(LocalCluster c, String prefix) throws Exception {
-        String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
-        Set<Integer> stored = new HashSet<>();
-        String from = prefix;
-        while (true) {
-            List<String> keys = c.etcdctl("get", from, end, "--keys-only", "--limit", "500").lines()
-                    .filter(l -> l.startsWith(prefix)).toList();
-            int before = stored.size();
-            keys.forEach(k -> stored.add(Integer.parseInt(k.substring(prefix.length()))));
-            if (keys.size() < 500 || stored.size() == before) {
-                return stored;
-            }
-            from = keys.get(keys.size() - 1);
-        }
     }
 
     /**
@@ -201,101 +175,6 @@ public final class FaultSuite {
         }
         try (var lines = Files.lines(log)) {
             return lines.skip(from).filter(l -> l.contains(" ERROR juju.worker.uniter") && l.contains("failed")).toList();
-        }
-    }
-
-    /** Puts {@code prefix<n>} one key at a time through every endpoint until stopped. */
-    static final class Writer {
-        private final LocalCluster c;
-        private final String prefix;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicBoolean started = new AtomicBoolean();
-        final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
-        final AtomicInteger failed = new AtomicInteger();
-        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        private final Thread thread = new Thread(this::write, "fault-writer");
-
-        Writer(LocalCluster c, String prefix) {
-            this.c = c;
-            this.prefix = prefix;
-        }
-
-        void start() {
-            if (started.compareAndSet(false, true)) {
-                thread.start();
-            }
-        }
-
-        private void write() {
-            for (int n = 0; running.get(); n++) {
-                try {
-                    LocalCluster.Result r = c.etcdctlRaw(true, "put", prefix + n, "v" + n);
-                    if (r.code() == 0) {
-                        acknowledged.add(n);
-                        continue;
-                    }
-                    record(n + ": " + r.output().strip());
-                } catch (Exception e) {
-                    record(n + ": " + e);
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void record(String failure) {
-            failed.incrementAndGet();
-            if (failures.size() < 20) {
-                failures.add(failure);
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            if (started.get()) {
-                thread.join(Duration.ofSeconds(90).toMillis());
-            }
-        }
-    }
-
-    /** Samples status every 500 ms and keeps each unit seen with its agent in {@code error}. */
-    static final class StatusWatch {
-        private final LocalCluster c;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        final Set<String> errors = ConcurrentHashMap.newKeySet();
-        private final Thread thread = new Thread(this::watch, "fault-status-watch");
-
-        StatusWatch(LocalCluster c) {
-            this.c = c;
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void watch() {
-            while (running.get()) {
-                try {
-                    for (StatusSnapshot.UnitRow u : c.status().units()) {
-                        if (u.agent().equals("error")) {
-                            errors.add(u.name() + ": " + u.agentMessage());
-                        }
-                    }
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    // a unit removed between two reads of the status: the next sample sees the model again
-                }
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofSeconds(10).toMillis());
         }
     }
 }

@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sample: no unit shows a hook error, and no unit claims {@code active} (with its agent idle, i.e. a
  * status the charm set and stands by) while its own etcd member does not serve (a quorum read through
  * that member's endpoint fails). A sample is taken only when the unit shows the same status before and
- * after its member was asked, so a fault striking between the two does not count.
+ * after its member was asked, so a fault striking between the two does not count. A watch made with
+ * {@code askMembers} false only collects hook errors and statuses (a fault that cuts a unit off leaves its
+ * last status standing, as Juju does).
  */
 public final class StatusWatch implements AutoCloseable {
     private final LocalCluster c;
+    private final boolean askMembers;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<String> errorsShown = Collections.synchronizedSet(new LinkedHashSet<>());
     private final List<String> untruthful = Collections.synchronizedList(new ArrayList<>());
@@ -27,7 +30,12 @@ public final class StatusWatch implements AutoCloseable {
     private volatile Exception failure;
 
     public StatusWatch(LocalCluster c) {
+        this(c, true);
+    }
+
+    public StatusWatch(LocalCluster c, boolean askMembers) {
         this.c = c;
+        this.askMembers = askMembers;
         this.thread = new Thread(this::watch, "status-watch");
         thread.start();
     }
@@ -43,7 +51,7 @@ public final class StatusWatch implements AutoCloseable {
                     if (before.agent().equals("error")) {
                         errorsShown.add(before.name() + ": " + before.agentMessage());
                     }
-                    if (!before.workload().equals("active") || !before.agent().equals("idle")) {
+                    if (!askMembers || !before.workload().equals("active") || !before.agent().equals("idle")) {
                         continue;
                     }
                     boolean serving = c.etcdctlRawAt("etcd", List.of(before.name()), "endpoint", "health",
@@ -58,6 +66,14 @@ public final class StatusWatch implements AutoCloseable {
                     }
                 }
                 Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (askMembers) {
+                    failure = e;
+                    return;
+                }
+                // a unit removed between two reads of the status: the next sample sees the model again
             } catch (Exception e) {
                 failure = e;
                 return;
