@@ -13,19 +13,9 @@ runs=${2:-20}
 work=$(mktemp -d /tmp/hooks-ab-XXXX)
 export LOCAL_JUJU_HOME="$work/home" LOCAL_JUJU_MODEL=hooksab
 J=bin/local-juju
-cleanup() {
-  $J destroy >/dev/null 2>&1 || true
-  git worktree remove --force "$work/base" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap ab_cleanup EXIT
 
-mvn -B -q -ntp package -Dmaven.test.skip=true
-cp target/etcd.charm "$work/head.charm"
-git worktree add -q --detach "$work/base" "$base"
-(cd "$work/base" && mvn -B -q -ntp package -Dmaven.test.skip=true)
-cp "$work/base/target/etcd.charm" "$work/base.charm"
-base_id=$(git rev-parse --short "$base"); head_id=$(git rev-parse --short HEAD)
+ab_charms "$base" "$work"
 
 # ---- 1. the no-op hook
 noop() { noop_hook "$work/$1"; }

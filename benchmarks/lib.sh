@@ -28,3 +28,20 @@ noop_hook() {
     JUJU_MODEL_NAME=bench JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
     JUJU_CHARM_DIR="$1" CHARM_DIR="$1" "$1/dispatch"
 }
+
+# ab_charms BASE_REVISION WORK: builds this checkout's charm into WORK/head.charm and BASE_REVISION's (in a
+# detached worktree at WORK/base) into WORK/base.charm; sets base_id and head_id (short commit ids).
+# ab_cleanup (for an EXIT trap) destroys the local-runner model and removes the worktree and WORK.
+ab_charms() {
+  mvn -B -q -ntp package -Dmaven.test.skip=true
+  cp target/etcd.charm "$2/head.charm"
+  git worktree add -q --detach "$2/base" "$1"
+  (cd "$2/base" && mvn -B -q -ntp package -Dmaven.test.skip=true)
+  cp "$2/base/target/etcd.charm" "$2/base.charm"
+  base_id=$(git rev-parse --short "$1"); head_id=$(git rev-parse --short HEAD)
+}
+ab_cleanup() {
+  bin/local-juju destroy >/dev/null 2>&1 || true
+  git worktree remove --force "$work/base" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
