@@ -44,7 +44,7 @@ public final class Model {
     private boolean reuseInputs;
     /** The endpoint of a relation this unit leaves in this hook: its ids are not recorded. */
     private String leaving;
-    /** The record as this hook asked Juju for it (only what it asked for). */
+    /** What this hook asked Juju for, by part: the configuration, or answers by binding or endpoint. */
     private final Map<String, Map<String, Object>> askedNow = new LinkedHashMap<>();
 
     public Model(JujuContext context, HookTools tools, CharmSpec spec) {
@@ -62,9 +62,6 @@ public final class Model {
         boolean ownDeparture = event instanceof Event.RelationDeparted d && unitName().equals(d.departingUnit());
         if (ownDeparture || event instanceof Event.RelationBroken) {
             leaving = ((Event.RelationEvent) event).relation().endpoint();
-            Map<String, Object> ids = new LinkedHashMap<>(recorded(RELATION_IDS));
-            ids.remove(leaving);
-            record(RELATION_IDS, ids);
         }
         reuseInputs = !ownDeparture && (event instanceof Event.UpdateStatus || event instanceof Event.RelationJoined
                 || event instanceof Event.RelationChanged || event instanceof Event.RelationDeparted);
@@ -85,45 +82,27 @@ public final class Model {
     }
 
     /**
-     * At the end of a successful hook that asked Juju (not a quiet one): the record keeps only what this
-     * hook asked for, so an input a later quiet hook reads was asked for after any change to it.
+     * At the end of a successful hook: a hook that asked Juju (not a quiet one) leaves in the record only
+     * what it asked for, so an input a later quiet hook reads was asked for after any change to it (and a
+     * relation this unit left is gone from it); a quiet hook adds what it had to ask for to the record.
      */
     void keepInputsAskedNow() {
-        if (stored == null || reuseInputs || stored.get(INPUTS_KEY) == null) {
+        if (stored == null) {
             return;
         }
         Map<String, Object> inputs = new LinkedHashMap<>();
-        if (askedNow.containsKey(CONFIG)) {
-            inputs.put(CONFIG, askedNow.get(CONFIG).get(CONFIG));
-        }
-        for (String part : List.of(NETWORKS, RELATION_IDS)) {
-            if (askedNow.containsKey(part)) {
-                inputs.put(part, askedNow.get(part));
+        for (String part : List.of(CONFIG, NETWORKS, RELATION_IDS)) {
+            Map<String, Object> values = new LinkedHashMap<>(reuseInputs ? recorded(part) : Map.of());
+            values.putAll(askedNow.getOrDefault(part, Map.of()));
+            if (!values.isEmpty()) {
+                inputs.put(part, values);
             }
         }
         stored.put(INPUTS_KEY, inputs.isEmpty() ? null : inputs);
     }
 
-    private void record(String part, Map<String, Object> values) {
-        if (stored == null) {
-            return;
-        }
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        if (stored.get(INPUTS_KEY) instanceof Map<?, ?> old) {
-            old.forEach((k, v) -> inputs.put(String.valueOf(k), v));
-        }
-        inputs.put(part, values);
-        stored.put(INPUTS_KEY, inputs);
-    }
-
-    private void record(String part, String key, Object value) {
-        if (stored == null) {
-            return;
-        }
+    private void asked(String part, String key, Object value) {
         askedNow.computeIfAbsent(part, p -> new LinkedHashMap<>()).put(key, value);
-        Map<String, Object> values = new LinkedHashMap<>(recorded(part));
-        values.put(key, value);
-        record(part, values);
     }
 
     public JujuContext context() {
@@ -151,8 +130,7 @@ public final class Model {
             } else {
                 Map<String, Object> values = tools.configGet();
                 config = new Config(values);
-                askedNow.put(CONFIG, Map.of(CONFIG, new LinkedHashMap<>(values)));
-                record(CONFIG, new LinkedHashMap<>(values));
+                askedNow.put(CONFIG, new LinkedHashMap<>(values));
             }
         }
         return config;
@@ -199,7 +177,7 @@ public final class Model {
         }
         List<String> ids = tools.relationIds(endpoint);
         if (!endpoint.equals(leaving)) {
-            record(RELATION_IDS, endpoint, List.copyOf(ids));
+            asked(RELATION_IDS, endpoint, List.copyOf(ids));
         }
         return ids;
     }
@@ -211,7 +189,7 @@ public final class Model {
                 return Network.parse((Map<String, Object>) kept);
             }
             Map<String, Object> answer = tools.networkGet(b);
-            record(NETWORKS, b, answer);
+            asked(NETWORKS, b, answer);
             return Network.parse(answer);
         });
     }
