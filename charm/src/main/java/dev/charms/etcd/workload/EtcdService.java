@@ -65,12 +65,6 @@ public final class EtcdService {
         systemctl(List.of("disable", unit));
     }
 
-    /** Whether {@code systemctl is-active etcd} says "active". */
-    public boolean isActive() {
-        CommandResult r = runner.run(List.of(systemctl, "is-active", unit), Map.of(), timeout);
-        return r.ok() && r.stdout().strip().equals("active");
-    }
-
     /**
      * Whether etcd's process runs: the unit is active, or activating in its start job. The unit is
      * Type=notify and etcd tells systemd it is ready only once it serves, which needs quorum: a member

@@ -22,7 +22,7 @@ class EtcdServiceTest {
         assertTrue(e.getMessage().startsWith("systemctl --no-block start etcd-charm-test-no-such-unit: exit code "), e.getMessage());
         assertFalse(e.stderr().isEmpty());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        assertFalse(service.isActive());
+        assertFalse(service.isRunning());
     }
 
     /**
@@ -51,8 +51,6 @@ class EtcdServiceTest {
             java.nio.file.Files.writeString(state, c[0] + "\n");
             assertEquals(Boolean.parseBoolean(c[1]), service.isRunning(), c[0]);
         }
-        java.nio.file.Files.writeString(state, "activating start\n");
-        assertFalse(service.isActive(), "activating is not active");
     }
 
     @Test
