@@ -321,6 +321,19 @@ public final class LocalCluster implements AutoCloseable {
         return node == null ? null : node.toString();
     }
 
+    /**
+     * The credentials a {@code generate-client-certificates} task handed out, as the map
+     * {@link #etcdctlWith} takes (the {@code db} relation's keys), pointed at every unit's endpoint.
+     */
+    public Map<String, String> clientCredentials(ActionTask cert) {
+        Map<String, String> client = new HashMap<>();
+        client.put("client_ca", result(cert, "ca"));
+        client.put("client_cert", result(cert, "client-cert"));
+        client.put("client_key", result(cert, "client-key"));
+        client.put("connection_string", endpoints());
+        return client;
+    }
+
     /** A condition polled by {@link #await}. */
     @FunctionalInterface
     public interface Condition {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +69,7 @@ class RestoreIT {
     /** generate-client-certificates on {@code unit}; its results as the map {@link LocalCluster#etcdctlWith} takes. */
     private static Map<String, String> clientCertificate(LocalCluster c, String unit) throws Exception {
         ActionTask cert = c.runOk(unit, "generate-client-certificates", Map.of("common-name", "restore-it"));
-        Map<String, String> client = new HashMap<>();
-        client.put("client_ca", LocalCluster.result(cert, "ca"));
-        client.put("client_cert", LocalCluster.result(cert, "client-cert"));
-        client.put("client_key", LocalCluster.result(cert, "client-key"));
-        client.put("connection_string", c.endpoints());
+        Map<String, String> client = c.clientCredentials(cert);
         LocalCluster.Result r = c.etcdctlWith(client, "get", "a/1", "--print-value-only");
         assertEquals(0, r.code(), r.output());
         assertEquals("value-of-a/1", r.output().strip());
