@@ -118,8 +118,40 @@ public record Node(String unit, String memberName, String peerAddress, String cl
         return InitialCluster.format(members);
     }
 
+    /** etcd's backend quota when {@code quota-backend-bytes} is 0. */
+    static final long ETCD_DEFAULT_QUOTA = 2L * 1024 * 1024 * 1024;
+    /** Room the data file system keeps beside the backend for the WAL's preallocated segments (64 MiB each). */
+    static final long WAL_HEADROOM = 128L * 1024 * 1024;
+    /** The least quota a small data file system gets. */
+    static final long MIN_QUOTA = 16L * 1024 * 1024;
+
+    /**
+     * The backend quota etcd runs with: the configured one (0: etcd's default, 2 GiB), lowered when the
+     * data directory's file system could not hold it. The WAL grows beside the backend by about as much
+     * as the backend does between raft snapshots, so the backend may take half of the file system less
+     * {@link #WAL_HEADROOM}: a filling disk then raises etcd's NOSPACE alarm (writes refused, nothing
+     * lost, undone by compact, defrag and alarm-disarm) before the file system is full (etcd stops on a
+     * failed WAL write). {@code dataFsBytes} 0 (unknown) leaves the configured quota.
+     */
+    public static long effectiveQuota(long configured, long dataFsBytes) {
+        if (dataFsBytes <= 0) {
+            return configured;
+        }
+        long budget = Math.max(MIN_QUOTA, (dataFsBytes - WAL_HEADROOM) / 2);
+        long wanted = configured > 0 ? configured : ETCD_DEFAULT_QUOTA;
+        return wanted <= budget ? configured : budget;
+    }
+
     /** The etcd configuration for this member, given its roster entry and the cluster token. */
     public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths tls) {
+        return config(entry, token, dataDir, tls, 0);
+    }
+
+    /**
+     * The etcd configuration for this member, given its roster entry, the cluster token and the size of
+     * its data directory's file system (0: unknown), which may lower the backend quota ({@link #effectiveQuota}).
+     */
+    public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths tls, long dataFsBytes) {
         return EtcdConfig.builder()
                 .name(memberName)
                 .dataDir(dataDir)
@@ -133,7 +165,7 @@ public record Node(String unit, String memberName, String peerAddress, String cl
                 .heartbeatIntervalMs(settings.heartbeatInterval())
                 .electionTimeoutMs(settings.electionTimeout())
                 .snapshotCount(settings.snapshotCount())
-                .quotaBackendBytes(settings.quotaBackendBytes())
+                .quotaBackendBytes(effectiveQuota(settings.quotaBackendBytes(), dataFsBytes))
                 .autoCompaction(CompactionMode.parse(settings.autoCompactionMode()), settings.autoCompactionRetention())
                 .tls(tls)
                 .cipherSuites(settings.cipherSuites())

@@ -39,6 +39,11 @@ public final class PeerData {
     public static final String RESTART_REQUEST = "restart-request";
     public static final String RESTARTED = "restarted";
     public static final String RESTORED = "restored";
+    /**
+     * The id (hex) of this unit's member whose data was lost or damaged and has been set aside: the
+     * leader removes that member and admits the unit again as a learner.
+     */
+    public static final String DATA_LOST = "data-lost";
     /** The snapshot this unit saved before the cluster moved to a newer etcd minor version: "version path". */
     public static final String UPGRADE_SNAPSHOT = "upgrade-snapshot";
     /** The etcd version this unit runs ({@link dev.charms.etcd.workload.EtcdVersion}). */

@@ -48,4 +48,15 @@ class NodeTest {
         assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, 99999L),
                 "an unreadable stored port is ignored");
     }
+
+    @Test
+    void theBackendQuotaIsLoweredOnlyWhenTheDataFileSystemCouldNotHoldIt() {
+        long mib = 1024 * 1024;
+        assertEquals(0, Node.effectiveQuota(0, 0), "unknown size: etcd's default");
+        assertEquals(0, Node.effectiveQuota(0, 100L * 1024 * mib), "a large disk keeps etcd's default");
+        assertEquals(200 * mib, Node.effectiveQuota(200 * mib, 1024 * mib), "a quota that fits is kept");
+        assertEquals(448 * mib, Node.effectiveQuota(0, 1024 * mib), "1 GiB: (1024 - 128) / 2 MiB");
+        assertEquals(448 * mib, Node.effectiveQuota(4096 * mib, 1024 * mib), "a configured quota too large is lowered");
+        assertEquals(16 * mib, Node.effectiveQuota(0, 64 * mib), "never below 16 MiB");
+    }
 }

@@ -51,6 +51,8 @@ public final class UnitState {
     public static final String AUDITED_AT = "membership-audited-at";
     public static final String STARTED = "started";
     public static final String STARTED_AGAIN_AT = "started-again-at";
+    public static final String MEMBER_DATA = "member-data";
+    public static final String DATA_SET_ASIDE = "member-data-set-aside";
     /**
      * Why removing a departed unit's member was refused in the last attempt (absent: it was not). It
      * holds only while the roster still has departed units (a restore or rebuild drops them).
@@ -220,6 +222,28 @@ public final class UnitState {
     /** Records why removals were refused; empty: none was. */
     public void removalRefused(List<String> refusals) {
         stored.put(REMOVAL_REFUSED, refusals.isEmpty() ? null : String.join("; ", refusals));
+    }
+
+    /** The id (hex) of the member whose data this unit's data directory held when it last ran; empty: none. */
+    public String memberData() {
+        return stored.getString(MEMBER_DATA, "");
+    }
+
+    public void memberData(String memberId) {
+        if (!memberId.equals(memberData())) {
+            stored.put(MEMBER_DATA, memberId.isEmpty() ? null : memberId);
+        }
+    }
+
+    /** What was said when this unit's lost or damaged member data was set aside; empty: nothing is pending. */
+    public String dataSetAside() {
+        return stored.getString(DATA_SET_ASIDE, "");
+    }
+
+    public void dataSetAside(String note) {
+        if (!note.equals(dataSetAside())) {
+            stored.put(DATA_SET_ASIDE, note.isEmpty() ? null : note);
+        }
     }
 
     /** When this leader last compared etcd's member list with the roster (epoch ms; 0: never). */

@@ -20,7 +20,8 @@ import java.util.Optional;
  * status, and the next leader hook tries again (failing the hook would only repeat the refusal under
  * Juju's retries and hold every other hook up). Removing one member can make another's removal safe (a
  * member that does not answer costs the smaller cluster nothing), so the refused ones are tried again
- * after each removal that went through.
+ * after each removal that went through. The member of a unit that lost its data (see {@link ThisMember}) is
+ * removed here the same way, so that its unit can be admitted again.
  */
 public final class Departures implements Step {
     @Override
@@ -62,10 +63,38 @@ public final class Departures implements Step {
                     }
                 }
             }
+            roster = replaceLost(scope, admin, roster, refused);
             refused.forEach(r -> scope.model().log("WARNING", r + "; the leader tries again in its next hooks"));
             scope.roster(roster);
         }
         scope.state().removalRefused(refused);
+    }
+
+    /**
+     * Removes the members whose data their units lost and set aside (deleted or damaged while etcd was
+     * stopped) and drops those units from the roster: they are then ready to join, and {@link Membership}
+     * admits them again as learners, with empty data, through the usual admission. A removal that would
+     * lose quorum is refused and kept with the others for the status.
+     */
+    private static Roster replaceLost(HookScope scope, EtcdCluster admin, Roster roster, List<String> refused) {
+        Roster next = roster;
+        for (String unit : MembershipPlan.dataLost(scope.peer(), scope.unit(), next)) {
+            Optional<Member> member = MembershipPlan.memberOf(admin.memberList(), next.get(unit));
+            try {
+                if (member.isPresent()) {
+                    new Quorum(admin).removeSafely(member.get(), unit + " lost its data");
+                    scope.model().log("INFO", "removed etcd member " + member.get().idHex() + " of " + unit
+                            + ", whose data was lost; the unit joins again as a learner");
+                }
+                next = next.without(unit);
+            } catch (Quorum.UnsafeRemoval e) {
+                refused.add(e.getMessage());
+                if (e.noQuorum()) {
+                    break;
+                }
+            }
+        }
+        return next;
     }
 
     /** Removes the member of a unit that departed or is leaving, if it has one, and drops the unit from {@code roster}. */

@@ -41,7 +41,9 @@ public final class HookScope implements AutoCloseable {
         /** Runs the roster's configuration (started now, or already). */
         RUNNING,
         /** Runs, but its configuration changed: it restarts in its rolling-restart turn. */
-        RESTART_WANTED
+        RESTART_WANTED,
+        /** Its data was lost or damaged and set aside: it waits for the leader to replace the member. */
+        DATA_SET_ASIDE
     }
 
     private final Framework fw;
@@ -308,6 +310,11 @@ public final class HookScope implements AutoCloseable {
         membershipDue = false;
     }
 
+    /** Whether no round can follow this one ({@link Reconciler#MAX_ROUNDS}). */
+    boolean lastRound() {
+        return round >= Reconciler.MAX_ROUNDS;
+    }
+
     /** Whether this is the pass's first round. */
     public boolean firstRound() {
         return round == 1;
@@ -318,7 +325,7 @@ public final class HookScope implements AutoCloseable {
      * admitted itself (to promote itself).
      */
     public boolean membershipRound() {
-        return leader() && (rerun == null || rerun == Unsettled.LEADER_ADMITTED_ITSELF);
+        return leader() && (rerun == null || rerun == Unsettled.LEADER_ADMITTED_ITSELF || rerun == Unsettled.OWN_DATA_SET_ASIDE);
     }
 
     /** Why this round runs again; empty in the first round. */

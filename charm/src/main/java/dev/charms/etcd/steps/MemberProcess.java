@@ -37,7 +37,8 @@ public final class MemberProcess {
 
     /** The configuration for {@code entry} with cluster token {@code token}. */
     EtcdConfig config(Roster.Entry entry, String token) {
-        return scope.node().config(entry, token, host.paths().dataDir(), TlsPaths.server(host.paths()));
+        return scope.node().config(entry, token, host.paths().dataDir(), TlsPaths.server(host.paths()),
+                host.dataFileSystemBytes());
     }
 
     /** What the running member's configuration and binary amount to: a change asks for a restart. */
@@ -117,10 +118,55 @@ public final class MemberProcess {
         Trace.mark("converge: client port open");
     }
 
-    /** Says in this unit's bag that its member runs, with its member id. */
+    /**
+     * Says in this unit's bag that its member runs, with its member id, and remembers that the data
+     * directory holds that member's data (a replaced member's data-lost mark is dropped).
+     */
     void publishStarted(Roster.Entry entry) {
-        scope.peer().updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.STARTED.wire(), PeerData.MEMBER_ID, entry.memberId()));
+        Map<String, String> update = new java.util.HashMap<>(Map.of(PeerData.STATE, UnitProgress.STARTED.wire(),
+                PeerData.MEMBER_ID, entry.memberId()));
+        if (!scope.peer().localUnitData().getOrDefault(PeerData.DATA_LOST, "").isEmpty()) {
+            update.put(PeerData.DATA_LOST, "");
+        }
+        scope.peer().updateLocalUnitData(update);
+        scope.state().memberData(entry.memberId());
+        scope.state().dataSetAside("");
     }
+
+    /**
+     * Why this unit's member cannot start from its data: the data directory held the data of the
+     * roster's member for this unit when it last ran, and that data is now missing or damaged (deleted
+     * or corrupted while etcd was stopped). Starting it would rejoin with bad data -- or, for the
+     * member that bootstrapped the cluster, start a second cluster of its own -- so it must be replaced.
+     */
+    Optional<String> damagedData(Roster.Entry entry) {
+        String had = scope.state().memberData();
+        if (had.isEmpty() || !had.equals(entry.memberId())) {
+            return Optional.empty();
+        }
+        return host.dataDamage();
+    }
+
+    /**
+     * Keeps etcd stopped, moves what is left of the member's data aside (never deleted: 0700, under a
+     * name saying "damaged" and when), and asks the leader in this unit's bag to replace the member:
+     * remove it from the cluster through the other members, then admit this unit again as a learner.
+     * Returns what the status says about it.
+     */
+    String setAsideDamaged(Roster.Entry entry, String damage) {
+        String note = scope.state().dataSetAside();
+        if (note.isEmpty()) {
+            host.stop();
+            Optional<java.nio.file.Path> moved = host.hasData() ? host.moveDataAside("damaged") : Optional.empty();
+            note = "etcd data of member " + entry.memberId() + " unusable: " + damage
+                    + moved.map(p -> " (what was left is in " + p + ")").orElse("");
+            scope.model().log("WARNING", note + "; asking the leader to replace the member");
+            scope.state().dataSetAside(note);
+        }
+        scope.peer().updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.READY.wire(), PeerData.DATA_LOST, entry.memberId()));
+        return note;
+    }
+
 
     /**
      * This member runs the current configuration without having waited for a turn: it was down and has
@@ -152,6 +198,7 @@ public final class MemberProcess {
             host.moveDataAside("replaced").ifPresent(p -> scope.model().log("WARNING",
                     "the cluster was restored from a snapshot; moved this unit's old data to " + p));
         }
+        scope.state().memberData("");
         scope.peer().updateLocalUnitData(Map.of(PeerData.RESTORED, generation, PeerData.RESTART_REQUEST, ""));
     }
 
@@ -169,6 +216,7 @@ public final class MemberProcess {
             Optional<java.nio.file.Path> moved = host.moveDataAside("stale");
             moved.ifPresent(p -> scope.model().log("WARNING", "this unit is not a member of the cluster; moved its old data to " + p));
         }
+        scope.state().memberData("");
     }
 
     /**

@@ -62,12 +62,13 @@ public final class MembershipPlan {
     }
 
     /**
-     * Membership work the peer data shows, which needs etcd's API: a departed unit's member to remove, a
+     * Membership work the peer data shows, which needs etcd's API: a departed unit's member, or one whose
+     * data was lost, to remove, a
      * started learner to promote, a waiting unit to admit (when no learner is pending), or a member whose
      * published peer URL differs from the roster's (a port or address change to follow).
      */
     static boolean workPending(Relation peer, String self, Roster roster, List<String> departed, List<String> candidates) {
-        if (!departed.isEmpty()) {
+        if (!departed.isEmpty() || !dataLost(peer, self, roster).isEmpty()) {
             return true;
         }
         String learner = roster.pendingLearner();
@@ -85,6 +86,22 @@ public final class MembershipPlan {
             }
         }
         return false;
+    }
+
+    /**
+     * Roster units whose member's data was lost or damaged and set aside, in unit order: the unit's bag
+     * names the very member the roster has for it (a mark left from an earlier member counts for nothing).
+     */
+    static List<String> dataLost(Relation peer, String self, Roster roster) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+            String lost = dataOf(peer, self, e.getKey()).getOrDefault(PeerData.DATA_LOST, "");
+            if (!lost.isEmpty() && lost.equals(e.getValue().memberId())) {
+                out.add(e.getKey());
+            }
+        }
+        out.sort(Units.ORDER);
+        return out;
     }
 
     /**

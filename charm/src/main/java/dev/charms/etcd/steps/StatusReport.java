@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.charms.etcd.workload.Alarm;
 import java.util.TreeSet;
 
 /**
@@ -58,9 +60,20 @@ public final class StatusReport {
         }
         long healthy = results.stream().filter(Health::healthy).count();
         long down = v - healthy;
+        // etcdctl 3.5 calls every member unhealthy while an alarm is raised, 3.4 none: ask whenever one answers.
+        boolean answered = results.stream().anyMatch(h -> h.healthy() || !h.reason().startsWith("unreachable"));
+        Optional<String> noSpace = answered ? noSpace(scope, voters) : Optional.empty();
+        if (noSpace.isPresent()) {
+            fw.reportUnitStatus(Status.blocked(prefix + noSpace.get()));
+            if (model.isLeader()) {
+                fw.reportAppStatus(Status.blocked("NOSPACE alarm: the cluster takes no writes"));
+            }
+            return;
+        }
         String members = (v == 1 ? "1 member" : v + " members") + (learner == null ? "" : ", " + learner + " joining as learner");
-        String refused = model.isLeader() && !PeersSeen.departed(scope.peer(), model.unitName(), roster, scope.state(),
-                System.currentTimeMillis()).isEmpty() ? scope.state().removalRefused().orElse("") : "";
+        boolean removing = !PeersSeen.departed(scope.peer(), model.unitName(), roster, scope.state(),
+                System.currentTimeMillis()).isEmpty() || !MembershipPlan.dataLost(scope.peer(), model.unitName(), roster).isEmpty();
+        String refused = model.isLeader() && removing ? scope.state().removalRefused().orElse("") : "";
         if (healthy > v / 2 && !refused.isEmpty()) {
             fw.reportUnitStatus(Status.blocked(prefix + refused));
         } else if (down <= 0) {
@@ -118,6 +131,49 @@ public final class StatusReport {
     static Duration startQuorumWait(HookScope scope) {
         long millis = 20L * scope.settings().electionTimeout();
         return Duration.ofMillis(Math.max(1000, Math.min(60_000, millis)));
+    }
+
+    /**
+     * What to say while etcd's NOSPACE alarm is raised: the whole cluster then refuses writes (reads go on)
+     * until the alarm is disarmed, whichever member raised it. Empty when no member answers the alarm list.
+     */
+    static Optional<String> noSpace(HookScope scope, Roster voters) {
+        Optional<List<Alarm>> alarms = scope.host().alarms(scope.installation(),
+                MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT);
+        List<String> members = alarms.orElse(List.of()).stream().filter(a -> a.type().equals("NOSPACE"))
+                .map(a -> memberName(voters, a.memberId())).distinct().toList();
+        if (members.isEmpty()) {
+            return Optional.empty();
+        }
+        String app = scope.model().appName();
+        return Optional.of("NOSPACE alarm on " + String.join(", ", members) + ": etcd takes no writes; free space, then run "
+                + "juju run " + app + "/leader compact physical=true, then defrag member=all, then alarm-disarm");
+    }
+
+    /** The unit whose roster member has {@code id}, else the id in hex. */
+    private static String memberName(Roster roster, long id) {
+        String hex = Long.toHexString(id);
+        return roster.entries().entrySet().stream().filter(e -> e.getValue().memberId().equals(hex))
+                .map(Map.Entry::getKey).findFirst().orElse("member " + hex);
+    }
+
+    /**
+     * The status of a unit whose member data was lost or damaged and set aside ({@code note} says how and
+     * where): it waits for the leader to replace its member, which needs a quorum of the other members;
+     * without one it is blocked, and says what brings the cluster back.
+     */
+    static Status dataSetAside(HookScope scope, String note) {
+        Roster voters = scope.roster().votingMembers().without(scope.unit());
+        int v = scope.roster().votingMembers().size();
+        long healthy = scope.host().health(scope.installation(),
+                MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT).stream().filter(Health::healthy).count();
+        String prefix = scope.leader() ? "(leader) " : "";
+        if (healthy > v / 2) {
+            return Status.waiting(prefix + note + "; the leader replaces this member (removes it, then adds this unit back as a learner)");
+        }
+        return Status.blocked(prefix + note + "; the other members have no quorum (" + healthy + " of " + v
+                + " healthy), so it cannot be replaced: bring them back, or if they are lost for good run juju run "
+                + scope.model().appName() + "/leader rebuild-cluster");
     }
 
     /**

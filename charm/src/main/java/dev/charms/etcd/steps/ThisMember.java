@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * This unit's member, every unit: not admitted, it keeps no stale data and says it is ready to join;
  * admitted, its configuration is rendered from its roster entry and the member is started when it is not
- * running (telling the cluster first when its peer URL moved meanwhile) and says it started. A running
+ * running (telling the cluster first when its peer URL moved meanwhile) and says it started. A member
+ * whose data was lost or damaged while it was stopped is not started: its data is set aside and its unit
+ * asks the leader to replace it ({@link Departures} removes it, {@link Membership} admits the unit again). A running
  * member whose configuration changed is left to {@link RestartInTurn}. Runs in the first round, in the
  * round after the leader admitted itself, and, when the rolling-restart turn is this leader's own, in the
  * round that hands it on.
@@ -40,6 +42,15 @@ public final class ThisMember implements Step {
         host.writeConfig(member.config(entry, scope.token()), scope.installation(), scope.clientUrls());
         String fingerprint = member.fingerprint();
         if (!host.isRunning()) {
+            java.util.Optional<String> damage = member.damagedData(entry);
+            if (damage.isPresent()) {
+                member.setAsideDamaged(entry, damage.get());
+                scope.member(HookScope.MemberOutcome.DATA_SET_ASIDE, "");
+                if (scope.leader() && scope.rerun().isEmpty()) {
+                    scope.unsettled(Unsettled.OWN_DATA_SET_ASIDE);
+                }
+                return;
+            }
             if (host.hasData() && roster.size() > 1) {
                 // A member restarting on a moved peer URL (management_port changed while it was down)
                 // must tell the cluster first, exactly as a rolling restart does.

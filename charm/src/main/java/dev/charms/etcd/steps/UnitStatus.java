@@ -18,8 +18,15 @@ public final class UnitStatus implements Step {
     @Override
     public void run(HookScope scope) {
         Framework fw = scope.framework();
+        if (membershipChangesNext(scope)) {
+            return;
+        }
         if (scope.member().get() == HookScope.MemberOutcome.PARKED) {
             fw.reportUnitStatus(Status.waiting(StatusReport.queueMessage(scope.peer(), scope.roster(), scope.unit())));
+            return;
+        }
+        if (scope.member().get() == HookScope.MemberOutcome.DATA_SET_ASIDE) {
+            fw.reportUnitStatus(StatusReport.dataSetAside(scope, scope.state().dataSetAside()));
             return;
         }
         Trace.mark("converge: member settled");
@@ -29,5 +36,15 @@ public final class UnitStatus implements Step {
             return;
         }
         StatusReport.report(scope);
+    }
+
+    /**
+     * The leader's next round changes its own membership (promotes the learner it just admitted itself as,
+     * or replaces the member whose data it set aside): the status is that round's (a unit reports the
+     * most severe status of a pass, so a passing one reported now would stick).
+     */
+    private static boolean membershipChangesNext(HookScope scope) {
+        return !scope.lastRound() && scope.unsettledBy()
+                .filter(u -> u == Unsettled.LEADER_ADMITTED_ITSELF || u == Unsettled.OWN_DATA_SET_ASIDE).isPresent();
     }
 }

@@ -3,6 +3,11 @@ package dev.charms.etcd.steps;
 /** Why a round of the pass leaves it unsettled, so that the {@link Reconciler} runs the steps again. */
 public enum Unsettled {
     /**
+     * The leader's own member data was lost or damaged and set aside in this round: the next round
+     * manages membership again, replacing its member through the other members.
+     */
+    OWN_DATA_SET_ASIDE,
+    /**
      * The leader admitted its own unit as a learner in this round and the member has started: only this
      * leader can promote it, so the next round manages membership again (no other unit's hook need wake it).
      */

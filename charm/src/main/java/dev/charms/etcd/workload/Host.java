@@ -56,6 +56,15 @@ public interface Host {
     /** Moves the data dir aside (never deletes it) and returns where it went. */
     Optional<Path> moveDataAside(String why);
 
+    /**
+     * Why the member data in the data directory is unusable (missing, or damaged as {@link MemberData}
+     * can tell without starting etcd); empty when it looks whole.
+     */
+    Optional<String> dataDamage();
+
+    /** The size of the file system that holds the data directory, in bytes; 0 when it cannot be told. */
+    long dataFileSystemBytes();
+
     /** Whether the etcd service is active. */
     boolean isRunning();
 
@@ -73,6 +82,9 @@ public interface Host {
 
     /** Health of the given members in one etcdctl process (cheap: no JVM TLS stack). */
     List<Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout);
+
+    /** The cluster's active alarms from the first of {@code endpoints} that answers; empty when none answers. */
+    Optional<List<Alarm>> alarms(EtcdInstallation installation, List<URI> endpoints, Duration timeout);
 
     /** The member at {@code endpoint} as it sees itself, from one etcdctl process (see {@link EtcdctlStatus}). */
     EtcdctlStatus.Local localStatus(EtcdInstallation installation, URI endpoint, Duration timeout);

@@ -162,19 +162,55 @@ public final class MachineHost implements Host {
         return Files.isDirectory(paths.dataDir().resolve("member"));
     }
 
-    /** Moves the data dir aside (never deletes it) and returns where it went. */
+    /**
+     * Moves the data dir aside (never deletes it), to a sibling named after {@code why} and the time, and
+     * returns where it went. A data dir that is a mount point of its own (Juju storage) cannot be moved:
+     * its {@code member} directory is moved to {@code member.<why>-<time>} inside it instead, where etcd
+     * leaves it alone. The moved data keeps its owner and mode (0700).
+     */
     @Override
     public Optional<Path> moveDataAside(String why) {
         Path data = paths.dataDir();
         if (!Files.exists(data)) {
             return Optional.empty();
         }
-        Path target = data.resolveSibling(data.getFileName() + "." + why + "-" + STAMP.format(Instant.now()));
+        String suffix = "." + why + "-" + STAMP.format(Instant.now());
+        Path target = data.resolveSibling(data.getFileName() + suffix);
         try {
             Files.move(data, target);
             return Optional.of(target);
+        } catch (IOException whole) {
+            Path member = data.resolve("member");
+            if (!Files.isDirectory(member)) {
+                throw new UncheckedIOException("cannot move " + data + " aside: " + whole.getMessage(), whole);
+            }
+            Path inside = data.resolve("member" + suffix);
+            try {
+                Files.move(member, inside);
+                Files.setPosixFilePermissions(inside, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                return Optional.of(inside);
+            } catch (IOException e) {
+                e.addSuppressed(whole);
+                throw new UncheckedIOException("cannot move " + member + " aside: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> dataDamage() {
+        return MemberData.damage(paths.dataDir());
+    }
+
+    @Override
+    public long dataFileSystemBytes() {
+        Path dir = paths.dataDir();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        try {
+            return dir == null ? 0 : Files.getFileStore(dir).getTotalSpace();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + data + " aside: " + e.getMessage(), e);
+            return 0;
         }
     }
 
@@ -210,6 +246,11 @@ public final class MachineHost implements Host {
     public List<Health> health(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
         return new EtcdctlHealth(installation.etcdctl(), TlsPaths.client(paths), runner)
                 .check(endpoints, timeout);
+    }
+
+    @Override
+    public Optional<List<Alarm>> alarms(EtcdInstallation installation, List<URI> endpoints, Duration timeout) {
+        return new EtcdctlAlarms(installation.etcdctl(), TlsPaths.client(paths), runner).list(endpoints, timeout);
     }
 
     /** The member at {@code endpoint} as it sees itself, from one etcdctl process (see {@link EtcdctlStatus}). */

@@ -50,6 +50,8 @@ public final class InMemoryHost implements Host {
     private boolean enabled;
     private boolean dataDir;
     private long dataMemberId;
+    private String dataDamage;
+    private long dataFileSystemBytes;
     private final List<String> dataMovedAside = new ArrayList<>();
     private int starts;
     private int restarts;
@@ -186,7 +188,22 @@ public final class InMemoryHost implements Host {
         dataMovedAside.add(why);
         dataDir = false;
         dataMemberId = 0;
+        dataDamage = null;
         return Optional.of(moved);
+    }
+
+    /** As {@link dev.charms.etcd.workload.MemberData}: no member data, or the damage a test caused. */
+    @Override
+    public Optional<String> dataDamage() {
+        if (dataMemberId == 0) {
+            return Optional.of("its data directory " + paths.dataDir() + " holds no member data (member/ is missing)");
+        }
+        return Optional.ofNullable(dataDamage);
+    }
+
+    @Override
+    public long dataFileSystemBytes() {
+        return dataFileSystemBytes;
     }
 
     @Override
@@ -223,6 +240,10 @@ public final class InMemoryHost implements Host {
         }
         runningConfig = config;
         running = true;
+        if (dataDamage != null && dataMemberId != 0) {
+            exited("cannot open its data: " + dataDamage);
+            return;
+        }
         Optional<String> failure = etcd.boot(this, config);
         failure.ifPresent(this::exited);
     }
@@ -261,6 +282,13 @@ public final class InMemoryHost implements Host {
             out.add(new Health(endpoint, reason.isEmpty(), reason, Duration.ZERO));
         }
         return out;
+    }
+
+    @Override
+    public Optional<List<dev.charms.etcd.workload.Alarm>> alarms(EtcdInstallation installation, List<URI> endpoints,
+                                                                  Duration timeout) {
+        boolean answers = endpoints.stream().anyMatch(e -> etcd.answering(this, e).isPresent());
+        return answers ? Optional.of(List.copyOf(etcd.alarms)) : Optional.empty();
     }
 
     @Override
@@ -321,6 +349,39 @@ public final class InMemoryHost implements Host {
     }
 
     // ------------------------------------------------------------------ what tests see and do
+
+    /** The data dir's file system holds {@code bytes} (0: unknown, as when it cannot be told). */
+    public void dataFileSystem(long bytes) {
+        dataFileSystemBytes = bytes;
+    }
+
+    /**
+     * An operator stops the etcd service (it stays stopped: systemd does not restart a stopped service),
+     * as before working on its data.
+     */
+    public void stopService() {
+        stop();
+    }
+
+    /** Deletes the member data (the data dir's {@code member/}); etcd must not be running. */
+    public void deleteData() {
+        requireStopped();
+        dataMemberId = 0;
+        etcd.log(address + ": member data deleted");
+    }
+
+    /** Damages the member data ({@code how}: what MemberData would say); etcd must not be running. */
+    public void corruptData(String how) {
+        requireStopped();
+        dataDamage = how;
+        etcd.log(address + ": member data damaged");
+    }
+
+    private void requireStopped() {
+        if (running) {
+            throw new IllegalStateException("stop etcd on " + address + " before touching its data");
+        }
+    }
 
     /** The machine's etcd dies (killed, out of memory): the service is no longer running. */
     public void crash() {
