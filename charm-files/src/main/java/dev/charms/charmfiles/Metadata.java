@@ -130,8 +130,16 @@ public final class Metadata {
                 max = r.group(4) != null || (r.group(2) != null && r.group(3) == null) ? -1
                         : r.group(3) != null ? Integer.parseInt(r.group(3)) : min;
             }
+            long minimumSize = 0;
+            if (m.get("minimum-size") != null) {
+                try {
+                    minimumSize = Storage.parseSizeMb(String.valueOf(m.get("minimum-size")));
+                } catch (IllegalArgumentException bad) {
+                    throw new CharmFileException("invalid " + what + ".minimum-size: " + bad.getMessage());
+                }
+            }
             out.put(e.getKey(), new Storage(e.getKey(), type,
-                    YamlMaps.string(m.get("location"), what + ".location"), min, max));
+                    YamlMaps.string(m.get("location"), what + ".location"), min, max, minimumSize));
         }
         return out;
     }

@@ -145,7 +145,7 @@ class SchemaTest {
                 provides: {db: {interface: etcd}}
                 requires: {certificates: {interface: tls-certificates, limit: 1, optional: true}}
                 resources: {etcd: {type: file, filename: etcd.tar.gz}}
-                storage: {data: {type: filesystem, location: /var/lib/etcd, multiple: {range: 0-1}}, logs: {type: block, multiple: {range: 2+}}}
+                storage: {data: {type: filesystem, location: /var/lib/etcd, minimum-size: 1G, multiple: {range: 0-1}}, logs: {type: block, multiple: {range: 2+}}}
                 """);
         CharmFiles charm = CharmFiles.load(dir);
         Metadata m = charm.metadata();
@@ -153,7 +153,7 @@ class SchemaTest {
         assertEquals(Endpoint.Role.PEER, m.endpoint("cluster").orElseThrow().role());
         assertEquals("etcd-peer", m.endpoint("cluster").orElseThrow().interfaceName());
         assertEquals(1, m.endpoint("certificates").orElseThrow().limit());
-        assertEquals(new Storage("data", "filesystem", "/var/lib/etcd", 0, 1), m.storage().get("data"));
+        assertEquals(new Storage("data", "filesystem", "/var/lib/etcd", 0, 1, 1024), m.storage().get("data"));
         assertEquals(-1, m.storage().get("logs").maxCount());
         assertEquals("etcd.tar.gz", m.resources().get("etcd").filename());
         assertTrue(charm.config().options().isEmpty());
@@ -223,5 +223,17 @@ class SchemaTest {
         assertEquals("invalid metadata.yaml requires.cluster: endpoint \"cluster\" declared twice",
                 assertThrows(CharmFileException.class, () -> Metadata.parse("name: x\nsummary: s\ndescription: d\n"
                         + "peers: {cluster: p}\nrequires: {cluster: r}\n")).getMessage());
+    }
+
+    @Test
+    void sizesAreReadAsJujuReadsThem() {
+        assertEquals(64, Storage.parseSizeMb("64M"));
+        assertEquals(64, Storage.parseSizeMb("64"));
+        assertEquals(1024, Storage.parseSizeMb("1G"));
+        assertEquals(1536, Storage.parseSizeMb("1.5G"));
+        assertEquals(1024 * 1024, Storage.parseSizeMb("1T"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Storage.parseSizeMb("big"));
+        assertTrue(bad.getMessage().contains("\"big\""), bad.getMessage());
     }
 }

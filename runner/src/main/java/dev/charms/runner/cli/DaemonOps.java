@@ -34,13 +34,14 @@ final class DaemonOps {
                 a.path("resources").properties().forEach(e -> resources.put(e.getKey(), Path.of(e.getValue().asText())));
                 String app = controller.deploy(Path.of(a.get("charm").asText()),
                     a.hasNonNull("application") ? a.get("application").asText() : null, a.path("units").asInt(1),
-                    strings(a.path("config")), resources);
+                    strings(a.path("config")), resources, strings(a.path("storage")));
                 r.put("application", app);
                 r.put("charm", controller.model().requireApplication(app).meta().name());
             }
             case "add-unit" -> {
                 ArrayNode units = r.putArray("units");
-                controller.addUnit(a.get("application").asText(), a.path("units").asInt(1)).forEach(units::add);
+                controller.addUnit(a.get("application").asText(), a.path("units").asInt(1), strings(a.path("storage")))
+                    .forEach(units::add);
             }
             case "remove-unit" -> {
                 List<String> units = DaemonProtocol.JSON.convertValue(a.get("units"),

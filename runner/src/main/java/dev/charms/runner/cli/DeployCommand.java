@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code deploy CHARM [APP] [-n N] [--config k=v|file.yaml] [--resource name=PATH]}; starts the daemon if needed. */
+/**
+ * {@code deploy CHARM [APP] [-n N] [--config k=v|file.yaml] [--resource name=PATH] [--storage name=DIRECTIVE]};
+ * starts the daemon if needed.
+ */
 @Command(name = "deploy", description = "Deploy a charm (.charm file or directory) as a new application.")
 final class DeployCommand extends ModelCommand {
     @Parameters(index = "0", description = "Path of a .charm archive or a charm directory.")
@@ -32,6 +35,9 @@ final class DeployCommand extends ModelCommand {
 
     @Option(names = "--resource", description = "name=PATH of a resource file.")
     List<String> resources = new ArrayList<>();
+
+    @Option(names = "--storage", description = "name=[pool,][count,]size of a storage, e.g. data=1G (pools: tmpfs, rootfs).")
+    List<String> storage = new ArrayList<>();
 
     @Option(names = "--update-status-interval", description = "Model's update-status interval, e.g. 10s.")
     String updateStatusInterval;
@@ -73,6 +79,8 @@ final class DeployCommand extends ModelCommand {
         ObjectNode c = a.putObject("config");
         cfg.forEach(c::put);
         a.set("resources", res);
+        ObjectNode st = a.putObject("storage");
+        KeyValues.parse(storage).forEach(st::put);
         JsonNode result = call("deploy", a);
         err().println("Deployed \"" + result.get("application").asText() + "\" from local charm \""
             + result.get("charm").asText() + "\" with " + units + (units == 1 ? " unit" : " units"));

@@ -96,6 +96,12 @@ public final class Controller implements AutoCloseable {
         return deployments.deploy(charmPath, appName, n, config, resources);
     }
 
+    /** {@code juju deploy ... --storage name=directive}: see {@link Deployments#deploy}. Returns the application name. */
+    public String deploy(Path charmPath, String appName, int n, Map<String, String> config, Map<String, Path> resources,
+                         Map<String, String> storage) throws IOException {
+        return deployments.deploy(charmPath, appName, n, config, resources, storage);
+    }
+
     /** {@code juju refresh APP --path CHARM}: see {@link Deployments#refresh}. Returns the revision. */
     public int refresh(String appName, Path charmPath) throws IOException {
         return deployments.refresh(appName, charmPath);
@@ -104,6 +110,11 @@ public final class Controller implements AutoCloseable {
     /** {@code juju add-unit}: adds {@code n} units (named like Juju, numbers never reused); returns their names. */
     public List<String> addUnit(String appName, int n) throws IOException {
         return deployments.addUnit(appName, n);
+    }
+
+    /** {@code juju add-unit --storage name=directive}: the directives hold for these units. */
+    public List<String> addUnit(String appName, int n, Map<String, String> storage) throws IOException {
+        return deployments.addUnit(appName, n, storage);
     }
 
     /** {@code juju remove-unit}: see {@link UnitRemoval#removeUnit}. */

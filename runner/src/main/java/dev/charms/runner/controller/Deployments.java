@@ -8,6 +8,7 @@ import dev.charms.runner.model.ModelException;
 import dev.charms.runner.model.Relation;
 import dev.charms.runner.model.RelationEndpoint;
 import dev.charms.runner.model.StorageAttachment;
+import dev.charms.runner.model.StorageDirective;
 import dev.charms.charmfiles.Storage;
 import dev.charms.runner.model.Unit;
 
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,12 +51,23 @@ final class Deployments {
      */
     String deploy(Path charmPath, String appName, int n, Map<String, String> config, Map<String, Path> resources)
         throws IOException {
+        return deploy(charmPath, appName, n, config, resources, Map.of());
+    }
+
+    /**
+     * {@code juju deploy --storage name=directive ...}: as {@link #deploy(Path, String, int, Map, Map)}; the
+     * directives ({@link StorageDirective}) hold for every unit the application gets later, too.
+     */
+    String deploy(Path charmPath, String appName, int n, Map<String, String> config, Map<String, Path> resources,
+                  Map<String, String> storage) throws IOException {
         state.requireAlive();
         if (n < 0) {
             throw new IllegalArgumentException("number of units must not be negative");
         }
+        Map<String, StorageDirective> directives = new LinkedHashMap<>();
         CharmStore.StagedCharm staged = charms.stage(charmPath, charm -> {
             charm.config().parse(config);
+            directives.putAll(StorageDirective.parseAll(storage, charm.meta().name(), charm.meta().storage()));
             for (Map.Entry<String, Path> r : resources.entrySet()) {
                 checkResource(charm, r.getKey(), r.getValue());
             }
@@ -69,6 +82,7 @@ final class Deployments {
             Path dir = charms.keepFirst(staging, name);
             Application app = state.model().deploy(name, Charm.load(dir));
             app.setConfig(config);
+            app.storageDirectives(directives);
             for (Map.Entry<String, Path> r : resources.entrySet()) {
                 app.attachResource(r.getKey(), r.getValue().toAbsolutePath());
             }
@@ -158,16 +172,26 @@ final class Deployments {
 
     /** {@code juju add-unit}: adds {@code n} units (named like Juju, numbers never reused); returns their names. */
     List<String> addUnit(String appName, int n) throws IOException {
+        return addUnit(appName, n, Map.of());
+    }
+
+    /**
+     * {@code juju add-unit --storage name=directive ...}: the directives given replace the application's
+     * for these units only.
+     */
+    List<String> addUnit(String appName, int n, Map<String, String> storage) throws IOException {
         state.requireAlive();
         Application app = state.model().requireApplication(appName);
+        Map<String, StorageDirective> directives = new LinkedHashMap<>(app.storageDirectives());
+        directives.putAll(StorageDirective.parseAll(storage, app.meta().name(), app.meta().storage()));
         List<String> added = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            added.add(addOneUnit(app));
+            added.add(addOneUnit(app, directives));
         }
         return added;
     }
 
-    private String addOneUnit(Application app) throws IOException {
+    private String addOneUnit(Application app, Map<String, StorageDirective> directives) throws IOException {
         Model model = state.model();
         Unit unit;
         synchronized (state) {
@@ -175,7 +199,7 @@ final class Deployments {
         }
         UnitHost host;
         try {
-            host = provisioner.provision(app, unit);
+            host = provisioner.provision(app, unit, directives);
         } catch (IOException | RuntimeException e) {
             synchronized (state) {
                 model.removeUnit(unit.name());
@@ -189,7 +213,9 @@ final class Deployments {
             leadership.claimIfVacant(app, unit);
             List<Hook> initial = new ArrayList<>();
             for (Storage s : app.meta().storage().values()) {
-                for (int i = 0; i < s.minCount(); i++) {
+                StorageDirective directive = directives.get(s.name());
+                int count = directive == null ? s.minCount() : directive.count();
+                for (int i = 0; i < count; i++) {
                     int seq = storageSequence.merge(s.name(), 1, Integer::sum) - 1;
                     String id = s.name() + "/" + seq;
                     unit.attachStorage(new StorageAttachment(id, s.type(), s.location()));

@@ -4,6 +4,7 @@ import dev.charms.runner.machine.Machine;
 import dev.charms.runner.machine.NamespaceMachine;
 import dev.charms.runner.model.Application;
 import dev.charms.charmfiles.Storage;
+import dev.charms.runner.model.StorageDirective;
 import dev.charms.runner.model.Unit;
 
 import java.io.IOException;
@@ -23,6 +24,15 @@ final class Provisioner {
 
     /** Gives a new unit its machine (with tools and agent socket), charm and resources. */
     UnitHost provision(Application app, Unit unit) throws IOException {
+        return provision(app, unit, Map.of());
+    }
+
+    /**
+     * Gives a new unit its machine (with tools and agent socket), charm, resources and storage: each
+     * filesystem storage it gets (the charm's minimum count, or a directive's) is a directory at its
+     * location, with a tmpfs of the directive's size mounted there when the directive's pool is tmpfs.
+     */
+    UnitHost provision(Application app, Unit unit, Map<String, StorageDirective> directives) throws IOException {
         Machine machine = state.machines().create(unit.name(), state.execution().toolHandler());
         try {
             if (machine instanceof NamespaceMachine nm) {
@@ -36,8 +46,13 @@ final class Provisioner {
                 copyResource(machine, app, r.getKey(), r.getValue());
             }
             for (Storage s : app.meta().storage().values()) {
-                if (s.minCount() > 0 && "filesystem".equals(s.type()) && s.location() != null) {
+                StorageDirective directive = directives.get(s.name());
+                int count = directive == null ? s.minCount() : directive.count();
+                if (count > 0 && "filesystem".equals(s.type()) && s.location() != null) {
                     makeDirectory(machine, s.location());
+                    if (directive != null && directive.mountsFileSystem() && machine instanceof NamespaceMachine nm) {
+                        nm.mountTmpfs(s.location(), directive.sizeMb());
+                    }
                 }
             }
             return new UnitHost(machine);

@@ -26,6 +26,7 @@ public final class NamespaceMachine implements Machine {
     private AgentSocketServer agentSocket;
     private EmulatedSystemd systemd;
     private boolean closed;
+    private final List<Path> ownFileSystems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     NamespaceMachine(UnitLayout layout, ModelNetwork network, int machineId, String address, String hostname) {
         this.layout = layout;
@@ -110,6 +111,30 @@ public final class NamespaceMachine implements Machine {
         return command;
     }
 
+    /**
+     * Mounts a tmpfs of {@code sizeMb} MiB at {@code location} in this machine's mount namespace (a unit's
+     * filesystem storage of that size: writes beyond it fail with "no space left on device"). Files there
+     * are reached from the host through a process running in the machine, as /tmp's are.
+     */
+    public void mountTmpfs(String location, long sizeMb) throws IOException {
+        Path at = Path.of(location).normalize();
+        if (!at.isAbsolute() || sizeMb <= 0) {
+            throw new IllegalArgumentException("a tmpfs needs an absolute location and a size: " + location + ", " + sizeMb + " MiB");
+        }
+        Process p = exec(List.of("/bin/mount", "-t", "tmpfs", "-o", "size=" + sizeMb + "m,mode=0755", "tmpfs", at.toString()),
+                Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "/");
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("cannot mount a " + sizeMb + " MiB tmpfs at " + at + " in " + unitName() + ": "
+                        + new String(p.getErrorStream().readAllBytes()).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while mounting " + at, e);
+        }
+        ownFileSystems.add(at);
+    }
+
     @Override
     public Path agentDir() {
         return layout.agent();
@@ -123,7 +148,8 @@ public final class NamespaceMachine implements Machine {
     /**
      * For overlaid directories the file's copy in the overlay's upper directory when the unit wrote it,
      * else the host's file underneath; the agent and tools directories map to their host directories;
-     * /tmp and /run (the machine's own tmpfs) are reached through a process running in the machine.
+     * /tmp, /run and storage file systems (the machine's own tmpfs) are reached through a process running
+     * in the machine.
      */
     @Override
     public Path hostPathOf(String pathInMachine) {
@@ -138,6 +164,9 @@ public final class NamespaceMachine implements Machine {
         }
         if (path.startsWith(tools)) {
             return layout.tools().resolve(tools.relativize(path).toString());
+        }
+        if (ownFileSystems.stream().anyMatch(path::startsWith)) {
+            return viaRunningProcess(path);
         }
         for (String dir : UnitLayout.OVERLAID) {
             Path top = Path.of(dir);

@@ -29,6 +29,7 @@ public final class Application {
     private Status status = Status.of("unknown", "");
     private final TreeMap<String, Path> resources = new TreeMap<>();
     private boolean exposed;
+    private final TreeMap<String, StorageDirective> storageDirectives = new TreeMap<>();
 
     Application(Object lock, Model model, String name, Charm charm) {
         this.lock = lock;
@@ -53,6 +54,20 @@ public final class Application {
 
     public Path charmDir() {
         return charm().dir();
+    }
+
+    /** The storage directives of {@code deploy --storage}, by storage name . */
+    public Map<String, StorageDirective> storageDirectives() {
+        synchronized (lock) {
+            return new TreeMap<>(storageDirectives);
+        }
+    }
+
+    public void storageDirectives(Map<String, StorageDirective> directives) {
+        synchronized (lock) {
+            storageDirectives.clear();
+            storageDirectives.putAll(directives);
+        }
     }
 
     public Metadata meta() {
