@@ -53,6 +53,11 @@ public final class LocalCluster implements AutoCloseable {
         controller.deploy(CHARM, "etcd", units, config, Map.of());
     }
 
+    /** Deploys with storage directives ({@code data=1G}: a 1 GiB file system at /var/lib/etcd on each unit). */
+    public void deploy(int units, Map<String, String> config, Map<String, String> storage) throws IOException {
+        controller.deploy(CHARM, "etcd", units, config, Map.of(), storage);
+    }
+
     public void settle() throws InterruptedException {
         controller.waitIdle(SETTLE);
     }
@@ -165,6 +170,23 @@ public final class LocalCluster implements AutoCloseable {
         }
         cmd.addAll(List.of(args));
         return run(cmd);
+    }
+
+    /** etcdctl with client TLS against every unit, its standard input read from {@code input} (a value too large for an argument). */
+    public Result etcdctlRawWithInput(Path input, String... args) throws IOException, InterruptedException {
+        Path creds = credentials("etcd");
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoints(), "--command-timeout=10s",
+                "--dial-timeout=5s", "--cacert", creds.resolve("ca.crt").toString(),
+                "--cert", creds.resolve("client.crt").toString(), "--key", creds.resolve("client.key").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(input.toFile());
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Result(124, "timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     /** Result of one command. */
