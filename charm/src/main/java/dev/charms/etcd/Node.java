@@ -120,8 +120,8 @@ public record Node(String unit, String memberName, String peerAddress, String cl
 
     /** etcd's backend quota when {@code quota-backend-bytes} is 0. */
     static final long ETCD_DEFAULT_QUOTA = 2L * 1024 * 1024 * 1024;
-    /** Room the data file system keeps beside the backend for the WAL's preallocated segments (64 MiB each). */
-    static final long WAL_HEADROOM = 128L * 1024 * 1024;
+    /** Room kept beside the backend and the WAL: a preallocated WAL segment (64 MiB), snapshots, a defragmentation copy. */
+    static final long WAL_HEADROOM = 256L * 1024 * 1024;
     /** The least quota a small data file system gets. */
     static final long MIN_QUOTA = 16L * 1024 * 1024;
 

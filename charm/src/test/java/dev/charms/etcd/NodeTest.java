@@ -55,8 +55,8 @@ class NodeTest {
         assertEquals(0, Node.effectiveQuota(0, 0), "unknown size: etcd's default");
         assertEquals(0, Node.effectiveQuota(0, 100L * 1024 * mib), "a large disk keeps etcd's default");
         assertEquals(200 * mib, Node.effectiveQuota(200 * mib, 1024 * mib), "a quota that fits is kept");
-        assertEquals(448 * mib, Node.effectiveQuota(0, 1024 * mib), "1 GiB: (1024 - 128) / 2 MiB");
-        assertEquals(448 * mib, Node.effectiveQuota(4096 * mib, 1024 * mib), "a configured quota too large is lowered");
+        assertEquals(384 * mib, Node.effectiveQuota(0, 1024 * mib), "1 GiB: (1024 - 256) / 2 MiB");
+        assertEquals(384 * mib, Node.effectiveQuota(4096 * mib, 1024 * mib), "a configured quota too large is lowered");
         assertEquals(16 * mib, Node.effectiveQuota(0, 64 * mib), "never below 16 MiB");
     }
 }

@@ -63,6 +63,6 @@ class DiskFullScenarioTest {
         model.config("election_timeout", 1500);
         model.settle();
         assertNoFailedHook(model);
-        assertEquals((1024 - 128) / 2 * MIB, model.host("etcd/0").config().quotaBackendBytes());
+        assertEquals((1024 - 256) / 2 * MIB, model.host("etcd/0").config().quotaBackendBytes());
     }
 }

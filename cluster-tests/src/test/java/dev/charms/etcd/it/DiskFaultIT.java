@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * etcd is stopped; another follower's member data deleted while stopped. See {@link DiskFaults}.
  */
 class DiskFaultIT {
-    /** etcd's backend quota the charm fits to a 1 GiB data file system: (1024 - 128) / 2 MiB. */
-    private static final long QUOTA = 448L * 1024 * 1024;
+    /** etcd's backend quota the charm fits to a 1 GiB data file system: (1024 - 256) / 2 MiB. */
+    private static final long QUOTA = 384L * 1024 * 1024;
 
     @Test
     void aFullDataFileSystemIsRepairedAndDamagedMembersAreReplaced() throws Exception {
