@@ -41,13 +41,12 @@ class DiskFaultIT {
                 // replaying the raft log of every 1 MiB write since the leader's last raft snapshot,
                 // beside the damaged copy kept on the same 1 GiB file system (docs/operations.md).
                 figures = List.of(
-                        DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.CORRUPT_BACKEND),
-                        DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.DELETED_MEMBER),
-                        DiskFaults.fillUntilNoSpaceAndRecover(c, writer));
+                        print(DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.CORRUPT_BACKEND)),
+                        print(DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.DELETED_MEMBER)),
+                        print(DiskFaults.fillUntilNoSpaceAndRecover(c, writer)));
             } finally {
                 writer.stop();
             }
-            figures.forEach(f -> System.out.println("DiskFaultIT: " + f));
             for (DiskFaults.Figures f : figures) {
                 assertEquals(0, f.lost(), f.toString());
                 assertEquals(0, f.hookErrors(), f.toString());
@@ -56,5 +55,10 @@ class DiskFaultIT {
             assertEquals(0, writer.lost(), "acknowledged writes lost");
             c.assertMembershipMatchesUnits();
         }
+    }
+
+    private static DiskFaults.Figures print(DiskFaults.Figures f) {
+        System.out.println("DiskFaultIT: " + f);
+        return f;
     }
 }
