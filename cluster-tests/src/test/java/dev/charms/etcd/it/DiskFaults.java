@@ -190,8 +190,8 @@ public final class DiskFaults {
         String name = victim.replace('/', '-');
         String before = c.members().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow().id();
 
-        exec(c, victim, "systemctl stop etcd");
-        exec(c, victim, damage.command);
+        // One command: an update-status between a separate stop and the damage would start etcd again first.
+        exec(c, victim, "systemctl stop etcd && " + damage.command);
         long damaged = System.nanoTime();
         c.await(victim + " runs a new member", ONE_UPDATE_STATUS.multipliedBy(4), () -> c.members().stream()
                 .anyMatch(m -> m.name().equals(name) && !m.learner() && !m.id().equals(before)));
