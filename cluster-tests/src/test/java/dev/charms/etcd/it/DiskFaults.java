@@ -7,18 +7,13 @@ import dev.charms.runner.controller.ExecResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Disk faults on a cluster deployed with a small data file system ({@code --storage data=1G}), each a
- * method another test can call on its own deployment under its own {@link Writer}, returning the
+ * method another test can call on its own deployment under its own {@link ContinuousWriter}, returning the
  * writer's {@link Figures}: the data file system filling until etcd's NOSPACE alarm, and a follower's
  * member data corrupted or deleted while its etcd is stopped.
  */
@@ -36,11 +31,11 @@ public final class DiskFaults {
      * the charm repairs it alone) until every unit was active with a healthy cluster again, and hooks that
      * failed meanwhile.
      */
-    public record Figures(String scenario, int acknowledged, int failed, int lost, Duration timeToAllActive, int hookErrors) {
+    public record Figures(String scenario, int acknowledged, int failed, Set<Integer> lost, Duration timeToAllActive, int hookErrors) {
         @Override
         public String toString() {
-            return String.format("%s: %d writes acknowledged, %d failed, %d lost; all units active %.1f s after; %d hook errors",
-                    scenario, acknowledged, failed, lost, timeToAllActive.toMillis() / 1000.0, hookErrors);
+            return String.format("%s: %d writes acknowledged, %d failed, %d lost %s; all units active %.1f s after; %d hook errors",
+                    scenario, acknowledged, failed, lost.size(), lost, timeToAllActive.toMillis() / 1000.0, hookErrors);
         }
     }
 
@@ -58,72 +53,6 @@ public final class DiskFaults {
         }
     }
 
-    /** A writer putting {@code <prefix>/<n>} one key at a time through every endpoint until {@link #stop}. */
-    public static final class Writer {
-        private final LocalCluster c;
-        private final String prefix;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
-        private final AtomicInteger failed = new AtomicInteger();
-        private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        private Thread thread;
-
-        public Writer(LocalCluster c, String prefix) {
-            this.c = c;
-            this.prefix = prefix;
-        }
-
-        public void start() {
-            thread = new Thread(() -> {
-                for (int n = 0; running.get(); n++) {
-                    try {
-                        LocalCluster.Result r = c.etcdctlRaw(true, "put", prefix + "/" + n, "v" + n);
-                        if (r.code() == 0) {
-                            acknowledged.add(n);
-                        } else {
-                            failed.incrementAndGet();
-                            failures.add(n + ": " + r.output().strip());
-                        }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                        failures.add(n + ": " + e);
-                    }
-                }
-            }, "writer-" + prefix);
-            thread.start();
-        }
-
-        public void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofMinutes(1).toMillis());
-        }
-
-        public int acknowledged() {
-            return acknowledged.size();
-        }
-
-        public int failed() {
-            return failed.get();
-        }
-
-        /** The last failures' output (at most {@code n}). */
-        public List<String> lastFailures(int n) {
-            synchronized (failures) {
-                return List.copyOf(failures.subList(Math.max(0, failures.size() - n), failures.size()));
-            }
-        }
-
-        /** Acknowledged writes that do not read back now. */
-        public int lost() throws Exception {
-            String keys = c.etcdctl("get", prefix + "/", "--prefix", "--keys-only");
-            Set<Integer> stored = new HashSet<>();
-            keys.lines().filter(l -> l.startsWith(prefix + "/")).forEach(l -> stored.add(Integer.parseInt(l.substring(prefix.length() + 1))));
-            Set<Integer> lost = new HashSet<>(acknowledged);
-            lost.removeAll(stored);
-            return lost.size();
-        }
-    }
-
     /**
      * Fills the keyspace with 1 MiB values over four keys (history the compaction frees) until etcd
      * refuses writes with "database space exceeded" (the backend quota the charm fitted to the 1 GiB data
@@ -132,7 +61,7 @@ public final class DiskFaults {
      * actions on the leader, as {@code juju run etcd/leader ...} does; writes then work again, every unit
      * is active, and every acknowledged write (the writer's and the last value of each filled key) reads back.
      */
-    public static Figures fillUntilNoSpaceAndRecover(LocalCluster c, Writer writer) throws Exception {
+    public static Figures fillUntilNoSpaceAndRecover(LocalCluster c, ContinuousWriter writer) throws Exception {
         long logFrom = logLines(c);
         int ack0 = writer.acknowledged();
         int failed0 = writer.failed();
@@ -179,7 +108,7 @@ public final class DiskFaults {
      * as a learner, then promotes it. The unit runs a new member, the membership is the units', every
      * acknowledged write reads back, no hook fails; corrupted data is kept aside (0700), never deleted.
      */
-    public static Figures replaceDamagedMember(LocalCluster c, Writer writer, Damage damage) throws Exception {
+    public static Figures replaceDamagedMember(LocalCluster c, ContinuousWriter writer, Damage damage) throws Exception {
         long logFrom = logLines(c);
         int ack0 = writer.acknowledged();
         int failed0 = writer.failed();
