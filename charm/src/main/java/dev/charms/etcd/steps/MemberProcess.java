@@ -71,16 +71,40 @@ public final class MemberProcess {
         scope.peer().updateLocalUnitData(Map.of(PeerData.CLIENT_URL, scope.node().clientUrl().toString()));
     }
 
+    /** etcd stopped and the data it was started on is damaged: see {@link #awaitServing(Roster.Entry)}. */
+    static final class DataDamaged extends RuntimeException {
+        private final String damage;
+
+        DataDamaged(String damage) {
+            super("etcd stopped on damaged data: " + damage);
+            this.damage = damage;
+        }
+
+        String damage() {
+            return damage;
+        }
+    }
+
     /**
      * Waits until the local member answers and knows a raft leader (learners too: status works on them),
      * polling it with etcdctl; returns what the member says of itself.
      */
     EtcdctlStatus.Local awaitServing() {
+        return awaitServing(null);
+    }
+
+    /**
+     * As {@link #awaitServing()}, for the member of {@code started} just started from its data; when etcd
+     * stops meanwhile and that data is now missing or damaged (see {@link #damagedData}) -- damaged while
+     * this hook started it, after it was checked -- throws {@link DataDamaged} at once instead of waiting
+     * out {@link #SERVE_WAIT}.
+     */
+    EtcdctlStatus.Local awaitServing(Roster.Entry started) {
         long deadline = System.nanoTime() + SERVE_WAIT.toNanos();
         RuntimeException last = null;
         // etcdctl's gRPC dialer backs off for a second after a refused connection: ask it only once the
         // client port accepts connections.
-        awaitListeningOrFail(deadline);
+        awaitListeningOrFail(deadline, started);
         while (System.nanoTime() < deadline) {
             try {
                 EtcdctlStatus.Local status = host.localStatus(scope.installation(), scope.node().localClientUrl(), PROBE_TIMEOUT);
@@ -90,11 +114,21 @@ public final class MemberProcess {
                 last = null;
             } catch (RuntimeException e) {
                 last = e;
+                failIfStoppedOnDamagedData(started);
             }
             Pause.sleep(100);
         }
         throw new IllegalStateException("etcd did not come up within " + SERVE_WAIT.toSeconds() + " s"
                 + (last == null ? " (no raft leader)" : ": " + last.getMessage()) + "; see journalctl -u etcd");
+    }
+
+    private void failIfStoppedOnDamagedData(Roster.Entry started) {
+        if (started != null && !host.isRunning()) {
+            Optional<String> damage = damagedData(started);
+            if (damage.isPresent()) {
+                throw new DataDamaged(damage.get());
+            }
+        }
     }
 
     /**
@@ -103,15 +137,20 @@ public final class MemberProcess {
      * still be electing; a later hook finds it not running if that fails).
      */
     void awaitListening() {
-        awaitListeningOrFail(System.nanoTime() + SERVE_WAIT.toNanos());
+        awaitListeningOrFail(System.nanoTime() + SERVE_WAIT.toNanos(), null);
     }
 
-    private void awaitListeningOrFail(long deadline) {
+    private void awaitListeningOrFail(long deadline, Roster.Entry started) {
         URI local = scope.node().localClientUrl();
+        long nextCheck = System.nanoTime();
         while (!host.accepts(local, Duration.ofMillis(200))) {
             if (System.nanoTime() >= deadline) {
                 throw new IllegalStateException("etcd did not open its client port within " + SERVE_WAIT.toSeconds() + " s"
                         + (host.isRunning() ? "" : " and is not running") + "; see journalctl -u etcd");
+            }
+            if (System.nanoTime() >= nextCheck) {
+                failIfStoppedOnDamagedData(started);
+                nextCheck = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             }
             Pause.sleep(20);
         }

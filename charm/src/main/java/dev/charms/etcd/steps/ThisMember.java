@@ -11,8 +11,8 @@ import java.util.Map;
  * This unit's member, every unit: not admitted, it keeps no stale data and says it is ready to join;
  * admitted, its configuration is rendered from its roster entry and the member is started when it is not
  * running (telling the cluster first when its peer URL moved meanwhile) and says it started. A member
- * whose data was lost or damaged while it was stopped is not started: its data is set aside and its unit
- * asks the leader to replace it ({@link Departures} removes it, {@link Membership} admits the unit again). A running
+ * whose data was lost or damaged while it was stopped is not started (nor kept waiting for, when etcd stops
+ * on data damaged as this hook started it): its data is set aside and its unit asks the leader to replace it ({@link Departures} removes it, {@link Membership} admits the unit again). A running
  * member whose configuration changed is left to {@link RestartInTurn}. Runs in the first round, in the
  * round after the leader admitted itself, and, when the rolling-restart turn is this leader's own, in the
  * round that hands it on.
@@ -44,11 +44,7 @@ public final class ThisMember implements Step {
         if (!host.isRunning()) {
             java.util.Optional<String> damage = member.damagedData(entry);
             if (damage.isPresent()) {
-                member.setAsideDamaged(entry, damage.get());
-                scope.member(HookScope.MemberOutcome.DATA_SET_ASIDE, "");
-                if (scope.leader() && scope.rerun().isEmpty()) {
-                    scope.unsettled(Unsettled.OWN_DATA_SET_ASIDE);
-                }
+                setAside(scope, member, entry, damage.get());
                 return;
             }
             if (host.hasData() && roster.size() > 1) {
@@ -57,7 +53,13 @@ public final class ThisMember implements Step {
                 member.updatePeerUrlIfMoved();
             }
             member.startWith(entry);
-            member.awaitServing();
+            try {
+                member.awaitServing(entry);
+            } catch (MemberProcess.DataDamaged e) {
+                // Damaged while this hook started etcd, after the check above: replaced all the same.
+                setAside(scope, member, entry, e.damage());
+                return;
+            }
             member.publishStarted(entry);
             member.restartRequestMet();
             scope.member(HookScope.MemberOutcome.RUNNING, fingerprint);
@@ -67,6 +69,14 @@ public final class ThisMember implements Step {
             member.publishStarted(entry);
             member.restartRequestMet();
             scope.member(HookScope.MemberOutcome.RUNNING, fingerprint);
+        }
+    }
+
+    private static void setAside(HookScope scope, MemberProcess member, Roster.Entry entry, String damage) {
+        member.setAsideDamaged(entry, damage);
+        scope.member(HookScope.MemberOutcome.DATA_SET_ASIDE, "");
+        if (scope.leader() && scope.rerun().isEmpty()) {
+            scope.unsettled(Unsettled.OWN_DATA_SET_ASIDE);
         }
     }
 }

@@ -51,6 +51,7 @@ public final class InMemoryHost implements Host {
     private boolean dataDir;
     private long dataMemberId;
     private String dataDamage;
+    private String damageOnStart;
     private long dataFileSystemBytes;
     private final List<String> dataMovedAside = new ArrayList<>();
     private int starts;
@@ -240,6 +241,10 @@ public final class InMemoryHost implements Host {
         }
         runningConfig = config;
         running = true;
+        if (damageOnStart != null) {
+            dataDamage = damageOnStart;
+            damageOnStart = null;
+        }
         if (dataDamage != null && dataMemberId != 0) {
             exited("cannot open its data: " + dataDamage);
             return;
@@ -375,6 +380,14 @@ public final class InMemoryHost implements Host {
         requireStopped();
         dataDamage = how;
         etcd.log(address + ": member data damaged");
+    }
+
+    /**
+     * Damages the member data ({@code how}: what MemberData would say) just as etcd is next started: after
+     * a hook found it whole, before etcd opens it.
+     */
+    public void corruptDataAsItStarts(String how) {
+        damageOnStart = how;
     }
 
     private void requireStopped() {

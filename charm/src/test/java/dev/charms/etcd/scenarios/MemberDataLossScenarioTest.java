@@ -62,6 +62,20 @@ class MemberDataLossScenarioTest {
     }
 
     @Test
+    void dataDamagedAsTheHookStartsEtcdIsReplacedWithoutAFailedHook() {
+        Deployment model = new Deployment(root).deploy(3);
+        writeKeys(model, "etcd/0", KEYS);
+        String before = model.unitBag("etcd/1").get(PeerData.MEMBER_ID);
+        InMemoryHost host = model.host("etcd/1");
+        host.stopService();
+        host.corruptDataAsItStarts("its backend /var/lib/etcd/member/snap/db is damaged (neither of its meta pages is valid)");
+        model.updateStatus("etcd/1");
+        model.settle();
+        assertReplaced(model, "etcd/1", "etcd-1", before);
+        assertEquals(List.of("damaged"), host.dataMovedAside(), "the damaged data is moved aside, never deleted");
+    }
+
+    @Test
     void whileTheLeaderHasNotActedTheUnitSaysWhatHappenedAndStartsNothing() {
         Deployment model = new Deployment(root).deploy(3);
         InMemoryHost host = model.host("etcd/1");
