@@ -11,6 +11,7 @@ import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import dev.charms.etcd.workload.Alarm;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The unit's status from a cheap health check: every member's {@code /health} over mTLS (a quorum read
@@ -53,8 +55,13 @@ public final class StatusReport {
         String learner = roster.pendingLearner();
         Roster voters = roster.votingMembers();
         int v = voters.size();
-        List<Health> results = scope.host().health(scope.installation(),
-                MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT);
+        List<URI> urls = MemberUrls.clientUrls(scope.peer(), voters, scope.node());
+        // The alarm list runs beside the health check, in its own etcdctl process: the status waits for
+        // the slower of the two, not for both in turn.
+        CompletableFuture<Optional<List<Alarm>>> alarms = urls.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : CompletableFuture.supplyAsync(() -> scope.host().alarms(scope.installation(), urls, TIMEOUT));
+        List<Health> results = scope.host().health(scope.installation(), urls, TIMEOUT);
         if (fw.event() instanceof Event.Start && starting(scope) && !hasQuorum(results, v)) {
             results = awaitQuorum(scope, voters, results, prefix);
         }
@@ -62,7 +69,8 @@ public final class StatusReport {
         long down = v - healthy;
         // etcdctl 3.5 calls every member unhealthy while an alarm is raised, 3.4 none: ask whenever one answers.
         boolean answered = results.stream().anyMatch(h -> h.healthy() || !h.reason().startsWith("unreachable"));
-        Optional<String> noSpace = answered ? noSpace(scope, voters) : Optional.empty();
+        Optional<List<Alarm>> listed = alarms.join();
+        Optional<String> noSpace = answered ? noSpace(scope, voters, listed) : Optional.empty();
         if (noSpace.isPresent()) {
             fw.reportUnitStatus(Status.blocked(prefix + noSpace.get()));
             if (model.isLeader()) {
@@ -137,9 +145,7 @@ public final class StatusReport {
      * What to say while etcd's NOSPACE alarm is raised: the whole cluster then refuses writes (reads go on)
      * until the alarm is disarmed, whichever member raised it. Empty when no member answers the alarm list.
      */
-    static Optional<String> noSpace(HookScope scope, Roster voters) {
-        Optional<List<Alarm>> alarms = scope.host().alarms(scope.installation(),
-                MemberUrls.clientUrls(scope.peer(), voters, scope.node()), TIMEOUT);
+    static Optional<String> noSpace(HookScope scope, Roster voters, Optional<List<Alarm>> alarms) {
         List<String> members = alarms.orElse(List.of()).stream().filter(a -> a.type().equals("NOSPACE"))
                 .map(a -> memberName(voters, a.memberId())).distinct().toList();
         if (members.isEmpty()) {
