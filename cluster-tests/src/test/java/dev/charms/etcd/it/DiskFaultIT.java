@@ -41,9 +41,9 @@ class DiskFaultIT {
                 // replaying the raft log of every 1 MiB write since the leader's last raft snapshot,
                 // beside the damaged copy kept on the same 1 GiB file system (docs/operations.md).
                 figures = List.of(
-                        print(DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.CORRUPT_BACKEND)),
-                        print(DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.DELETED_MEMBER)),
-                        print(DiskFaults.fillUntilNoSpaceAndRecover(c, writer)));
+                        report(c, DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.CORRUPT_BACKEND)),
+                        report(c, DiskFaults.replaceDamagedMember(c, writer, DiskFaults.Damage.DELETED_MEMBER)),
+                        report(c, DiskFaults.fillUntilNoSpaceAndRecover(c, writer)));
             } finally {
                 writer.stop();
             }
@@ -57,8 +57,11 @@ class DiskFaultIT {
         }
     }
 
-    private static DiskFaults.Figures print(DiskFaults.Figures f) {
+    /** Prints the figures and adds them to the fault suite's results (benchmarks/faults.sh prints them). */
+    private static DiskFaults.Figures report(LocalCluster c, DiskFaults.Figures f) throws Exception {
         System.out.println("DiskFaultIT: " + f);
+        FaultSuite.record(f.scenario(), c.units().size(), f.acknowledged(), f.failed(), f.lost().size(),
+                f.timeToAllActive(), f.hookErrors());
         return f;
     }
 }

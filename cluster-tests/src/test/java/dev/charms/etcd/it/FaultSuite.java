@@ -120,8 +120,14 @@ public final class FaultSuite {
      * {@link #RESULTS}, so that benchmarks/faults.sh prints them with the others.
      */
     public static void record(FaultFigures f, int units) throws IOException {
-        Report r = new Report(f.scenario(), units, f.acknowledged(), f.failed(), f.lost(),
-                f.timeToAllActive().toMillis() / 1000.0, f.hookErrors().size(), List.of());
+        record(f.scenario(), units, f.acknowledged(), f.failed(), f.lost(), f.timeToAllActive(), f.hookErrors().size());
+    }
+
+    /** {@link #record(FaultFigures, int)} from the figures themselves. */
+    public static void record(String scenario, int units, int acknowledged, int failed, int lost,
+                              Duration timeToAllActive, int hookErrors) throws IOException {
+        Report r = new Report(scenario, units, acknowledged, failed, lost, timeToAllActive.toMillis() / 1000.0,
+                hookErrors, List.of());
         Files.createDirectories(RESULTS.getParent());
         Files.writeString(RESULTS, r.tsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
