@@ -179,14 +179,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--dial-timeout=5s", "--cacert", creds.resolve("ca.crt").toString(),
                 "--cert", creds.resolve("client.crt").toString(), "--key", creds.resolve("client.key").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(input.toFile());
-        pb.environment().put("ETCDCTL_API", "3");
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(124, "timed out: " + cmd);
-        }
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return run(cmd, input);
     }
 
     /** Result of one command. */
@@ -198,7 +191,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     static Result run(List<String> cmd) throws IOException, InterruptedException {
+        return run(cmd, null);
+    }
+
+    /** Runs {@code cmd} (etcdctl's API 3) with standard input from {@code input} when given; output and error merged. */
+    static Result run(List<String> cmd, Path input) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (input != null) {
+            pb.redirectInput(input.toFile());
+        }
         pb.environment().put("ETCDCTL_API", "3");
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
