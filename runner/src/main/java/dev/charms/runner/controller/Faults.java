@@ -48,8 +48,9 @@ final class Faults {
      * section 2). A target is a unit ({@code etcd/0}) or an application (all its units); {@code all}
      * takes every unit of the model. Every machine loses power together (all its processes killed, /run
      * and /tmp emptied), stays off for {@code down}, then boots: its enabled services start and its unit
-     * agent comes back ({@link UnitAgent#boot}). Leadership stays where it was: Juju keeps the lease of a
-     * unit whose agent returns within it. Returns the units rebooted, once they booted.
+     * agent comes back ({@link UnitAgent#boot}). Leadership stays where it was when the machines are back
+     * within a lease ({@link Leadership#LEASE}), as Juju keeps the lease of a unit whose agent returns within
+     * it; off longer, a leader's application moves to a unit that is still up ({@link Leadership#leasesLapsed}). Returns the units rebooted, once they booted.
      */
     List<String> reboot(List<String> targets, boolean all, Duration down) throws InterruptedException {
         state.requireAlive();
@@ -91,7 +92,14 @@ final class Faults {
         for (UnitAgent a : agents) {
             a.awaitStopped();
         }
-        Thread.sleep(down.toMillis());
+        if (down.compareTo(Leadership.LEASE) >= 0) {
+            // Off longer than a lease: a leader among them loses leadership to a unit still up.
+            Thread.sleep(Leadership.LEASE.toMillis());
+            leadership.leasesLapsed(agents.stream().map(UnitAgent::name).collect(java.util.stream.Collectors.toSet()));
+            Thread.sleep(down.minus(Leadership.LEASE).toMillis());
+        } else {
+            Thread.sleep(down.toMillis());
+        }
         onEachMachine(agents, a -> {
             List<String> started = a.host().machine().boot();
             state.log().log(a.name(), "INFO", "juju.machine", "machine " + a.unit().machineId()

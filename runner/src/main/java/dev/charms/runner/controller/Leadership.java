@@ -86,6 +86,36 @@ final class Leadership {
         handLeadership(app, live.get(0));
     }
 
+    /**
+     * The leases of the units in {@code unreachable} (machines off) lapsed: each application they led moves
+     * to its lowest live unit that is reachable, as Juju lets another unit claim an expired lease
+     * (docs/juju-contract.md, section 5: the lease lasts about {@link #LEASE}). An application whose units
+     * are all unreachable keeps its leader (nobody can claim). Returns the units that became leader.
+     */
+    List<String> leasesLapsed(java.util.Set<String> unreachable) {
+        List<String> elected = new java.util.ArrayList<>();
+        synchronized (state) {
+            for (Application app : state.model().applications()) {
+                String leader = app.leader().orElse(null);
+                if (leader == null || !unreachable.contains(leader)) {
+                    continue;
+                }
+                List<Unit> candidates = liveUnits(app).stream().filter(u -> !unreachable.contains(u.name())).toList();
+                if (candidates.isEmpty()) {
+                    continue;
+                }
+                state.log().log(leader, "INFO", "juju.worker.leadership", "leadership lease of " + leader
+                    + " lapsed while its machine was off");
+                handLeadership(app, candidates.get(0));
+                elected.add(candidates.get(0).name());
+            }
+        }
+        return elected;
+    }
+
+    /** How long a leader's lease outlives its agent (docs/juju-contract.md, section 5). */
+    static final java.time.Duration LEASE = java.time.Duration.ofSeconds(30);
+
     /** {@code next} becomes leader: leader-elected there, leader-settings-changed on the other live units. */
     private void handLeadership(Application app, Unit next) {
         List<Unit> live = liveUnits(app);
