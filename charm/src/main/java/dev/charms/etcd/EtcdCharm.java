@@ -25,7 +25,7 @@ public final class EtcdCharm {
     /** What metadata.yaml and actions.yaml declare (a test keeps them equal). */
     public static final CharmSpec SPEC = new CharmSpec(
             Set.of(PeerData.PEER),
-            Set.of(PeerData.PEER, PeerData.DB, "certificates"),
+            Set.of(PeerData.PEER, PeerData.DB, "certificates", dev.charms.etcd.steps.CosAgentRelation.ENDPOINT),
             Set.of("data"),
             Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore",
                     "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm"));

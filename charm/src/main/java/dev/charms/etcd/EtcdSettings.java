@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterfaces, int heartbeatInterval,
                            int electionTimeout, long snapshotCount, List<String> cipherSuites,
                            long quotaBackendBytes, String autoCompactionMode, String autoCompactionRetention,
-                           int certificateValidityDays, Set<String> extraSans) {
+                           int certificateValidityDays, Set<String> extraSans, int metricsPort) {
 
     /**
      * {@code snapshot_count=auto}: etcd's own default for the installed version (100000 before 3.6, 10000
@@ -47,6 +47,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         m.put("auto-compaction-retention", "1h");
         m.put("certificate-validity-days", 365L);
         m.put("certificate-extra-sans", "");
+        m.put("metrics-port", 2381L);
         return m;
     }
 
@@ -82,11 +83,12 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         String retention = retention(config, mode, problems);
         int validity = intIn(config, "certificate-validity-days", 1, 3650, problems);
         Set<String> sans = extraSans(config, problems);
+        int metricsPort = metricsPort(config, clientPort, peerPort, problems);
         if (!problems.isEmpty()) {
             return new Parsed(null, List.copyOf(problems));
         }
         return new Parsed(new EtcdSettings(clientPort, peerPort, bindAll, heartbeat, election, snapshotCount, ciphers,
-                quota, mode, retention, validity, sans), List.of());
+                quota, mode, retention, validity, sans, metricsPort), List.of());
     }
 
     /** A short text for the blocked status: the first problem, and how many more there are. */
@@ -172,6 +174,34 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
             problems.add("tls_cipher_suites names no cipher suite");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * {@code metrics-port}: 0 (no metrics listener) or a port apart from the client and peer ports
+     * (docs/observability.md).
+     */
+    private static int metricsPort(Config config, int clientPort, int peerPort, List<String> problems) {
+        long v;
+        try {
+            v = config.getLong("metrics-port");
+        } catch (IllegalArgumentException e) {
+            problems.add("metrics-port must be a whole number");
+            return -1;
+        }
+        if (v != 0 && (v < 1024 || v > 65535)) {
+            problems.add("metrics-port must be 0 (off) or between 1024 and 65535, got " + v);
+            return -1;
+        }
+        if (v != 0 && (v == clientPort || v == peerPort)) {
+            problems.add("metrics-port must differ from port and management_port (all three are TCP ports of etcd), got " + v);
+            return -1;
+        }
+        return (int) v;
+    }
+
+    /** Whether etcd serves /metrics and /health over plain HTTP on {@link #metricsPort}. */
+    public boolean metricsEnabled() {
+        return metricsPort > 0;
     }
 
     private static long quota(Config config, List<String> problems) {

@@ -142,6 +142,28 @@ public record Node(String unit, String memberName, String peerAddress, String cl
         return wanted <= budget ? configured : budget;
     }
 
+    /**
+     * Where this member serves /metrics and /health over plain HTTP: the unit's address and 127.0.0.1 on
+     * {@code metrics-port}, or nowhere when it is 0 (docs/observability.md).
+     */
+    public List<URI> metricsListenUrls() {
+        if (!settings.metricsEnabled()) {
+            return List.of();
+        }
+        List<URI> out = new ArrayList<>();
+        out.add(metricsUrl());
+        URI loopback = URI.create("http://127.0.0.1:" + settings.metricsPort());
+        if (!out.contains(loopback)) {
+            out.add(loopback);
+        }
+        return out;
+    }
+
+    /** Where a scraper reaches this unit's metrics: {@code http://<unit address>:<metrics-port>}. */
+    public URI metricsUrl() {
+        return URI.create("http://" + urlHost(peerAddress) + ":" + settings.metricsPort());
+    }
+
     /** The etcd configuration for this member, given its roster entry and the cluster token. */
     public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths tls) {
         return config(entry, token, dataDir, tls, 0);
@@ -169,6 +191,7 @@ public record Node(String unit, String memberName, String peerAddress, String cl
                 .autoCompaction(CompactionMode.parse(settings.autoCompactionMode()), settings.autoCompactionRetention())
                 .tls(tls)
                 .cipherSuites(settings.cipherSuites())
+                .listenMetricsUrls(metricsListenUrls())
                 .build();
     }
 }

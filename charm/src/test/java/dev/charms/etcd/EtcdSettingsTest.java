@@ -46,6 +46,19 @@ class EtcdSettingsTest {
     }
 
     @Test
+    void metricsPortIsOnByDefaultOffAtZeroAndApartFromTheOtherPorts() {
+        assertEquals(2381, parse().settings().metricsPort());
+        assertTrue(parse().settings().metricsEnabled());
+        assertFalse(parse("metrics-port", 0L).settings().metricsEnabled());
+        assertEquals(9100, parse("metrics-port", 9100L).settings().metricsPort());
+        assertEquals("metrics-port must be 0 (off) or between 1024 and 65535, got 80", problem("metrics-port", 80L));
+        assertEquals("metrics-port must be 0 (off) or between 1024 and 65535, got 70000", problem("metrics-port", 70000L));
+        assertEquals("metrics-port must differ from port and management_port (all three are TCP ports of etcd), got 2380",
+                problem("metrics-port", 2380L));
+        assertEquals("metrics-port must be a whole number", problem("metrics-port", "lots"));
+    }
+
+    @Test
     void electionTimeoutMustBeFiveHeartbeats() {
         assertEquals("election_timeout must be at least 5 times heartbeat_interval (1000 ms), got 900",
                 problem("heartbeat_interval", 200L, "election_timeout", 900L));

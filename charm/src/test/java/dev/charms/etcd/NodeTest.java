@@ -40,12 +40,12 @@ class NodeTest {
 
     @Test
     void aMemberIsReachedOnThePortItServesOnUntilItRestartsOnTheNewOne() {
-        assertEquals(List.of("2379 https://127.0.0.1:2379", "2381 https://127.0.0.1:2381", "2381"), run(2381, 2379L),
-                "port changed to 2381, member still serving on 2379");
-        assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, 2381L));
-        assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, null),
+        assertEquals(List.of("2379 https://127.0.0.1:2379", "2391 https://127.0.0.1:2391", "2391"), run(2391, 2379L),
+                "port changed to 2391, member still serving on 2379");
+        assertEquals(List.of("2391 https://127.0.0.1:2391", "2391 https://127.0.0.1:2391", "2391"), run(2391, 2391L));
+        assertEquals(List.of("2391 https://127.0.0.1:2391", "2391 https://127.0.0.1:2391", "2391"), run(2391, null),
                 "no member started yet: the configured port");
-        assertEquals(List.of("2381 https://127.0.0.1:2381", "2381 https://127.0.0.1:2381", "2381"), run(2381, 99999L),
+        assertEquals(List.of("2391 https://127.0.0.1:2391", "2391 https://127.0.0.1:2391", "2391"), run(2391, 99999L),
                 "an unreadable stored port is ignored");
     }
 

@@ -17,7 +17,9 @@ import java.util.function.BiFunction;
  * left the cluster;</li>
  * <li>{@link #RUNNING_FINGERPRINT}: the configuration fingerprint the member was last (re)started with;</li>
  * <li>{@link #OPENED_CLIENT_PORT}: the client port this unit opened; {@link #SERVING_CLIENT_PORT}: the one
- * its member was last started on;</li>
+ * its member was last started on; {@link #OPENED_METRICS_PORT}: the metrics port it opened (0: none);</li>
+ * <li>{@link #COS_AGENT_PUBLISHED}: per cos-agent relation, the fingerprint of the {@code config} this unit
+ * published there last;</li>
  * <li>{@link #WORKLOAD_VERSION}: the etcd version last set as the application version;</li>
  * <li>{@link #STARTED}: a {@code start} hook ran here; {@link #STARTED_AGAIN_AT}: when one last ran after
  * the first (after a reboot of the machine, or a refresh);</li>
@@ -40,6 +42,8 @@ public final class UnitState {
     public static final String RUNNING_FINGERPRINT = "running-fingerprint";
     public static final String OPENED_CLIENT_PORT = "opened-client-port";
     public static final String SERVING_CLIENT_PORT = "serving-client-port";
+    public static final String OPENED_METRICS_PORT = "opened-metrics-port";
+    public static final String COS_AGENT_PUBLISHED = "cos-agent-published-";
     public static final String WORKLOAD_VERSION = "host-version";
     public static final String RELEASE_REFUSED = "etcd-release-refused";
     public static final String CSR_CHECKED = "csr-checked";
@@ -103,6 +107,23 @@ public final class UnitState {
 
     public void openedClientPort(int port) {
         stored.put(OPENED_CLIENT_PORT, (long) port);
+    }
+
+    public int openedMetricsPort() {
+        return (int) stored.getLong(OPENED_METRICS_PORT, 0);
+    }
+
+    public void openedMetricsPort(int port) {
+        stored.put(OPENED_METRICS_PORT, (long) port);
+    }
+
+    /** The fingerprint of the cos-agent {@code config} last published on relation {@code relationId} ("" if none). */
+    public String cosAgentPublished(int relationId) {
+        return stored.getString(COS_AGENT_PUBLISHED + relationId, "");
+    }
+
+    public void cosAgentPublished(int relationId, String fingerprint) {
+        stored.put(COS_AGENT_PUBLISHED + relationId, fingerprint);
     }
 
     /** The client port the member was last started on, or {@code configured} when none is recorded or it is no port. */

@@ -35,7 +35,7 @@ public final class Reconciler {
             new UnitStatus());
 
     /** The steps run once the pass has settled. */
-    static final List<Step> CLOSING = List.of(new ClientPort(), new DbRelation());
+    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new DbRelation(), new CosAgentRelation());
 
     private final Framework fw;
     private final Host host;

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param clientTls CA, certificate and key of the client port (client certificates required)
  * @param peerTls CA, certificate and key of the peer port (client certificates required)
  * @param cipherSuites allowed TLS 1.2 suites; empty means Go's defaults
+ * @param listenMetricsUrls where to serve /metrics and /health over plain HTTP; empty: nowhere
  */
 public record EtcdConfig(
         String name,
@@ -49,7 +50,8 @@ public record EtcdConfig(
         String autoCompactionRetention,
         TlsPaths clientTls,
         TlsPaths peerTls,
-        List<String> cipherSuites) {
+        List<String> cipherSuites,
+        List<URI> listenMetricsUrls) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -99,6 +101,13 @@ public record EtcdConfig(
         Objects.requireNonNull(peerTls, "peerTls");
         cipherSuites = List.copyOf(cipherSuites);
         cipherSuites.forEach(CipherSuites::check);
+        listenMetricsUrls = listenMetricsUrls == null ? List.of() : List.copyOf(listenMetricsUrls);
+        for (URI u : listenMetricsUrls) {
+            if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1
+                    || !(u.getRawPath() == null || u.getRawPath().isEmpty()) || u.getRawQuery() != null) {
+                throw new IllegalArgumentException("listen-metrics-urls entry '" + u + "' must be http://host:port");
+            }
+        }
     }
 
     private static List<URI> urls(String what, List<URI> urls) {
@@ -139,6 +148,7 @@ public record EtcdConfig(
         private TlsPaths clientTls;
         private TlsPaths peerTls;
         private List<String> cipherSuites = List.of();
+        private List<URI> listenMetricsUrls = List.of();
 
         private Builder() {
         }
@@ -183,13 +193,15 @@ public record EtcdConfig(
         public Builder peerTls(TlsPaths v) { peerTls = v; return this; }
         /** Allowed cipher suites (empty: Go's defaults). */
         public Builder cipherSuites(List<String> v) { cipherSuites = v; return this; }
+        /** Plain-HTTP metrics listen URLs (default none). */
+        public Builder listenMetricsUrls(List<URI> v) { listenMetricsUrls = v; return this; }
 
         /** Validates and builds. */
         public EtcdConfig build() {
             return new EtcdConfig(name, dataDir, listenClientUrls, advertiseClientUrls, listenPeerUrls,
                     initialAdvertisePeerUrls, initialCluster, initialClusterState, initialClusterToken,
                     heartbeatIntervalMs, electionTimeoutMs, snapshotCount, quotaBackendBytes, autoCompactionMode,
-                    autoCompactionRetention, clientTls, peerTls, cipherSuites);
+                    autoCompactionRetention, clientTls, peerTls, cipherSuites, listenMetricsUrls);
         }
     }
 }

@@ -67,6 +67,8 @@ public final class EtcdTemplates {
         v.put("peer_ca_file", quote(config.peerTls().caFile().toString()));
         v.put("has_cipher_suites", !config.cipherSuites().isEmpty());
         v.put("cipher_suites", config.cipherSuites());
+        v.put("has_listen_metrics_urls", !config.listenMetricsUrls().isEmpty());
+        v.put("listen_metrics_urls", quote(join(config.listenMetricsUrls())));
         return TemplateEngine.render(load(CONFIG), v);
     }
 

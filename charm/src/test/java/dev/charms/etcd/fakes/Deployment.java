@@ -76,6 +76,9 @@ public final class Deployment {
         }
 
         String hookName() {
+            if (kind.equals(COS_CREATED)) {
+                return COS_AGENT + "-relation-created";
+            }
             return relation() ? PEER + "-relation-" + kind : kind;
         }
     }
@@ -93,6 +96,8 @@ public final class Deployment {
         /** Peers whose departed hook has run here: their bags stay readable. */
         final Set<String> departedPeers = new TreeSet<>(Units.ORDER);
         Map<String, String> bag = Map.of();
+        /** This unit's bag in the cos-agent relation (see {@link #relateCosAgent}). */
+        Map<String, String> cosAgentBag = Map.of();
         Map<String, Object> stored = Map.of();
         Status status;
         Set<String> ports = Set.of();
@@ -155,7 +160,12 @@ public final class Deployment {
         }
     }
 
+    private static final String COS_AGENT = "cos-agent";
+    private static final int COS_AGENT_ID = 9;
+    private static final String COS_CREATED = "cos-agent-created";
     private final CharmFiles files = CharmFiles.load(Path.of("."));
+    /** Whether the application is related to a cos_agent subordinate (one unit of it beside each unit). */
+    private boolean cosAgentRelated;
     private final Lockstep lockstep = new Lockstep();
     private final InMemoryEtcd etcd = new InMemoryEtcd();
     private final Path root;
@@ -383,6 +393,20 @@ public final class Deployment {
         });
     }
 
+    /**
+     * Relates the application to a cos_agent subordinate ({@code grafana-agent}): every live unit gets the
+     * relation and its {@code cos-agent-relation-created} hook.
+     */
+    public void relateCosAgent() {
+        cosAgentRelated = true;
+        units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending(COS_CREATED, null, null)));
+    }
+
+    /** {@code name}'s bag in the cos-agent relation. */
+    public Map<String, String> cosAgentBag(String name) {
+        return units.get(name).cosAgentBag;
+    }
+
     /** Juju's periodic update-status on {@code name}. */
     public void updateStatus(String name) {
         live(name).enqueue(new Pending("update-status", null, null));
@@ -499,6 +523,7 @@ public final class Deployment {
             case "joined" -> JujuEvent.relationJoined(peer, p.remote());
             case "changed" -> p.remote() == null ? JujuEvent.relationAppChanged(peer) : JujuEvent.relationChanged(peer, p.remote());
             case "departed" -> JujuEvent.relationDeparted(peer, p.remote(), p.departing());
+            case COS_CREATED -> JujuEvent.relationCreated(in.relation(COS_AGENT_ID).orElseThrow());
             default -> new JujuEvent.Hook(p.kind());
         };
         if (p.kind().equals("departed")) {
@@ -562,6 +587,10 @@ public final class Deployment {
             // A dying unit is out of the relation's scope once its departed hooks have run.
             state.relation(new PeerRelation(PEER, PEER_ID, appBag, unit.bag, peers, departed));
         }
+        if (cosAgentRelated) {
+            state.relation(dev.charms.ops.testing.Relation.of(COS_AGENT, COS_AGENT_ID, "grafana-agent")
+                    .withLocalUnitData(unit.cosAgentBag).withRemoteUnit("grafana-agent/" + unit.name.substring(unit.name.indexOf('/') + 1), Map.of()));
+        }
         return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
                 .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
                 .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
@@ -579,6 +608,7 @@ public final class Deployment {
         unit.stored = out.storedState();
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
+        out.relation(COS_AGENT_ID).ifPresent(r -> unit.cosAgentBag = r.localUnitData());
         PeerRelation peer = out.peerRelation(PEER).orElse(null);
         if (peer == null) {
             return;

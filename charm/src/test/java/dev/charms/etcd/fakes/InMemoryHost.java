@@ -171,7 +171,7 @@ public final class InMemoryHost implements Host {
                 config.advertiseClientUrls(), config.listenPeerUrls(), config.heartbeatIntervalMs(),
                 config.electionTimeoutMs(), config.snapshotCount(), config.quotaBackendBytes(),
                 config.autoCompactionMode(), config.autoCompactionRetention(), config.clientTls(), config.peerTls(),
-                config.cipherSuites());
+                config.cipherSuites(), config.listenMetricsUrls());
         return Integer.toHexString(Objects.hash(read, installation == null ? null : installation.etcd(), certPem));
     }
 

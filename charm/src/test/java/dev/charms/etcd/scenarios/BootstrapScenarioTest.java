@@ -36,7 +36,7 @@ class BootstrapScenarioTest {
         assertEquals(1, host.starts(), "etcd started once");
         assertEquals(0, host.restarts());
         assertTrue(host.enabled(), "etcd enabled at boot");
-        assertEquals(Set.of("2379/tcp"), model.openedPorts("etcd/0"));
+        assertEquals(Set.of("2379/tcp", "2381/tcp"), model.openedPorts("etcd/0"));
         assertEquals(UnitProgress.STARTED.wire(), model.unitBag("etcd/0").get(PeerData.STATE));
     }
 

@@ -158,28 +158,28 @@ class ReconcilerTest {
     @Test
     void theFirstRoundRunsEveryStepThatFitsTheUnit() {
         assertEquals(List.of("ClusterCertificates", "UnitCertificate", "Departures", "Membership", "RestartTurns",
-                        "ThisMember", "ClientPort", "DbRelation"),
+                        "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "", s -> s.beginRound(1, null)));
         assertEquals(List.of("ClusterCertificates", "UnitCertificate", "Bootstrap", "RestartTurns", "ThisMember",
-                        "ClientPort", "DbRelation"),
+                        "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(true, Roster.empty(), "", s -> s.beginRound(1, null)), "no cluster yet: the leader bootstraps it");
-        assertEquals(List.of("UnitCertificate", "ThisMember", "ClientPort", "DbRelation"),
+        assertEquals(List.of("UnitCertificate", "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(false, TWO, "", s -> s.beginRound(1, null)), "not the leader");
     }
 
     @Test
     void afterTheLeaderAdmittedItselfMembershipAndItsMemberRunAgain() {
-        assertEquals(List.of("Departures", "Membership", "RestartTurns", "ThisMember", "ClientPort", "DbRelation"),
+        assertEquals(List.of("Departures", "Membership", "RestartTurns", "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "", s -> s.beginRound(2, Unsettled.LEADER_ADMITTED_ITSELF)));
     }
 
     @Test
     void handingItsOwnTurnOnRestartsTheLeadersMemberOnlyWhileTheTurnIsItsOwn() {
-        assertEquals(List.of("RestartTurns", "ThisMember", "ClientPort", "DbRelation"),
+        assertEquals(List.of("RestartTurns", "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "etcd/0:f2", s -> s.beginRound(2, Unsettled.OWN_RESTART_TURN)));
-        assertEquals(List.of("RestartTurns", "ClientPort", "DbRelation"),
+        assertEquals(List.of("RestartTurns", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "etcd/1:f1", s -> s.beginRound(2, Unsettled.OWN_RESTART_TURN)));
-        assertEquals(List.of("RestartTurns", "ClientPort", "DbRelation"),
+        assertEquals(List.of("RestartTurns", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "", s -> s.beginRound(2, Unsettled.OWN_RESTART_TURN)));
     }
 

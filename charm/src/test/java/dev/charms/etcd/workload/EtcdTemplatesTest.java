@@ -39,7 +39,8 @@ class EtcdTemplatesTest {
                 .quotaBackendBytes(4L * 1024 * 1024 * 1024)
                 .autoCompaction(CompactionMode.PERIODIC, "1h")
                 .tls(TlsPaths.server(PATHS))
-                .cipherSuites(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+                .cipherSuites(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+                .listenMetricsUrls(List.of(URI.create("http://10.0.0.2:2381"), URI.create("http://127.0.0.1:2381")));
     }
 
     @Test
@@ -50,8 +51,10 @@ class EtcdTemplatesTest {
 
     @Test
     void omitsQuotaAndCipherSuitesWhenUnset() {
-        String text = TEMPLATES.config(threeMembers().quotaBackendBytes(0).cipherSuites(List.of()).build(), V35);
+        String text = TEMPLATES.config(threeMembers().quotaBackendBytes(0).cipherSuites(List.of())
+                .listenMetricsUrls(List.of()).build(), V35);
         assertFalse(text.contains("quota-backend-bytes"), text);
+        assertFalse(text.contains("listen-metrics-urls"), text);
         assertFalse(text.contains("cipher-suites"), text);
         assertFalse(text.contains("enable-v2"), text);
         assertTrue(text.contains("\nlogger: zap\n"), text);
@@ -82,6 +85,9 @@ class EtcdTemplatesTest {
         assertThrows(IllegalArgumentException.class, () -> threeMembers().name("etcd/1").build());
         assertThrows(IllegalArgumentException.class, () -> threeMembers().autoCompaction(CompactionMode.REVISION, "1h").build());
         assertThrows(IllegalArgumentException.class, () -> threeMembers().cipherSuites(List.of("TLS_RSA_WITH_RC4_128_SHA")).build());
+        IllegalArgumentException httpsMetrics = assertThrows(IllegalArgumentException.class,
+                () -> threeMembers().listenMetricsUrls(List.of(URI.create("https://10.0.0.2:2381"))).build());
+        assertEquals("listen-metrics-urls entry 'https://10.0.0.2:2381' must be http://host:port", httpsMetrics.getMessage());
     }
 
     @Test
