@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running the local runner need on Debian/Ubuntu, and only what is
 # missing: a JDK >= 17, Maven, etcd (server and etcdctl), a C compiler (the runner's hook-tool client),
-# iproute2/util-linux (namespaces), openssl, unzip, curl; and the etcd 3.5 release tarballs the integration tests
+# iproute2/util-linux (namespaces), openssl, unzip, curl, Prometheus (promtool and the server the
+# observability tests run); and the etcd 3.5 release tarballs the integration tests
 # deploy (scripts/etcd-releases.sh). Stops the etcd that Debian's package auto-starts.
 set -euo pipefail
 
@@ -19,6 +20,7 @@ have nsenter || need+=(util-linux)
 have openssl || need+=(openssl)
 have unzip || need+=(unzip)
 have curl || need+=(curl)
+have promtool || need+=(prometheus)
 have tar || need+=(tar)
 
 if [ "${#need[@]}" -gt 0 ]; then
@@ -40,6 +42,16 @@ fi
 if have systemctl && systemctl is-active --quiet etcd 2>/dev/null; then
   systemctl disable --now etcd >/dev/null 2>&1 || true
 fi
+
+# Debian's prometheus starts its own server on :9090 (and pulls in a node exporter); the tests run their
+# own Prometheus, so the packaged services are stopped.
+for svc in prometheus prometheus-node-exporter; do
+  if have systemctl && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    systemctl disable --now "$svc" >/dev/null 2>&1 || true
+  elif [ -x "/etc/init.d/$svc" ] && pgrep -x "${svc#prometheus-}" >/dev/null 2>&1; then
+    "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+  fi
+done
 
 # The integration tests run real etcd 3.5 releases: fetched once from Debian's newer suites and cached
 # (~/.cache/etcd-releases) by etcd-releases.sh, which the tests run again to find them.
