@@ -48,7 +48,7 @@ fi
 for svc in prometheus prometheus-node-exporter; do
   if have systemctl && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl disable --now "$svc" >/dev/null 2>&1 || true
-  elif [ -x "/etc/init.d/$svc" ] && pgrep -x "${svc#prometheus-}" >/dev/null 2>&1; then
+  elif [ -x "/etc/init.d/$svc" ]; then
     "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
   fi
 done
