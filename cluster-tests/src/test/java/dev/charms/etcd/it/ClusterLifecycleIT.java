@@ -158,14 +158,15 @@ class ClusterLifecycleIT {
             // port until its restart turn and must be reached there meanwhile; the leader's own restart
             // must pass the turn on without waiting for another unit's hook.
             c.controller().setModelConfig(Map.of("update-status-hook-interval", "10m"));
-            c.controller().config("etcd", Map.of("port", "2381", "management_port", "2380"));
+            c.controller().config("etcd", Map.of("port", "2382", "management_port", "2380"));
             c.controller().waitIdle(java.time.Duration.ofMinutes(2));
             check(c, 3);
             for (LocalCluster.Member m : c.members()) {
                 assertTrue(m.peerUrls().get(0).endsWith(":2380"), "peer URL not updated: " + m);
-                assertTrue(m.clientUrls().get(0).endsWith(":2381"), "client URL not updated: " + m);
+                assertTrue(m.clientUrls().get(0).endsWith(":2382"), "client URL not updated: " + m);
             }
-            assertEquals(List.of("2381/tcp"), c.unit(c.units().get(0)).ports());
+            assertEquals(List.of("2381/tcp", "2382/tcp"), c.unit(c.units().get(0)).ports().stream().sorted().toList(),
+                "the metrics port and the client port");
             c.controller().setModelConfig(Map.of("update-status-hook-interval", "20s"));
             write(c, "after-both-ports");
 
@@ -238,7 +239,8 @@ class ClusterLifecycleIT {
 
     /** Each maintenance action through the runner against the real cluster, and the client port opened. */
     private void actionsWorkThroughTheRunner(LocalCluster c) throws Exception {
-        assertEquals(List.of("2381/tcp"), c.unit(c.units().get(0)).ports());
+        assertEquals(List.of("2381/tcp", "2382/tcp"), c.unit(c.units().get(0)).ports().stream().sorted().toList(),
+                "the metrics port and the client port");
         ActionTask members = c.run("etcd/leader", "member-list", Map.of());
         assertEquals("completed", members.state().word(), members.message());
         assertEquals("3", String.valueOf(members.results().get("count")));

@@ -77,10 +77,10 @@ class LeadershipIT {
 
             // Both ports move in one rolling restart while hooks are shuffled: whichever turn the leader
             // gets, it passes it on, and members are reached on their old port until they restart.
-            c.controller().config("etcd", Map.of("port", "2381", "management_port", "2390"));
+            c.controller().config("etcd", Map.of("port", "2382", "management_port", "2390"));
             check(c, 3, "new-ports");
             for (LocalCluster.Member m : c.members()) {
-                assertEquals(true, m.clientUrls().get(0).endsWith(":2381") && m.peerUrls().get(0).endsWith(":2390"), m.toString());
+                assertEquals(true, m.clientUrls().get(0).endsWith(":2382") && m.peerUrls().get(0).endsWith(":2390"), m.toString());
             }
         }
     }
