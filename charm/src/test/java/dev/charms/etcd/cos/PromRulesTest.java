@@ -76,6 +76,17 @@ class PromRulesTest {
         }
     }
 
+    @Test
+    void theRulesAsPublishedOnCosAgentLoadToo(@TempDir Path dir) throws Exception {
+        Map<String, Object> published = CosAgentConfig.read(Path.of("."),
+                new CosAgentConfig.Topology("my-model", "58b48ff0-608b-435f-83b9-ea643e0b98db", "etcd"),
+                java.util.Optional.empty()).alertRules();
+        Path file = dir.resolve("published.rules.json");
+        Files.writeString(file, Json.write(published));
+        String out = promtool("check", "rules", file.toString());
+        assertTrue(out.contains("SUCCESS: 15 rules found"), out);
+    }
+
     /** Each panel target's expression, with the dashboard's template variables given values. */
     @SuppressWarnings("unchecked")
     static List<String> dashboardExpressions() throws IOException {
