@@ -115,6 +115,14 @@ class ObservabilityIT {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             try {
                 String api = "http://127.0.0.1:" + port + "/api/v1/";
+                c.await("Prometheus is ready (log: " + dir.resolve("prometheus.log") + ")", WAIT, () -> {
+                    assertTrue(prometheus.isAlive(), "Prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
+                    try {
+                        return get(URI.create("http://127.0.0.1:" + port + "/-/ready")).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
                 c.await("Prometheus scrapes the three members", WAIT, () -> value(api, "sum(up{job=\"" + "etcd_0_etcd" + "\"})") == 3);
                 c.await("every member reports a leader", WAIT, () -> value(api, "sum(etcd_server_has_leader)") == 3);
                 assertEquals(1, value(api, "sum(etcd_server_is_leader)"), "exactly one leader");
