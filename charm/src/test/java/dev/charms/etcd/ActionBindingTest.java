@@ -131,6 +131,10 @@ class ActionBindingTest {
             return List.of();
         }
 
+        public Map<String, Object> goalState() {
+            throw new HookToolException("goal-state", 1, "goal-state: command not found");
+        }
+
         public String resourceGet(String name) {
             throw new HookToolException("resource-get", 1, "could not download resource: not attached");
         }

@@ -75,6 +75,14 @@ public interface HookTools {
     /** {@code secret-ids --format=json}: URIs of the secrets this unit (or its app, if leader) owns. */
     List<String> secretIds();
 
+    /**
+     * {@code goal-state --format=json}: the units Juju means this application to have, and the units
+     * and applications of each relation, each with its {@code status} ({@code waiting}, {@code active},
+     * {@code dying}, ...). Not every Juju (or emulator of it) offers it: callers treat a failure as "not
+     * known" (docs/juju-contract.md, section 4).
+     */
+    Map<String, Object> goalState();
+
     /** {@code resource-get NAME}: the local path of an attached resource. */
     String resourceGet(String name);
 }

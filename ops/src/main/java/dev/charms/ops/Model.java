@@ -38,6 +38,7 @@ public final class Model {
     private final Map<String, Network> networks = new HashMap<>();
     private Config config;
     private Boolean leader;
+    private Optional<Map<String, String>> goalUnits;
     /** Where the inputs are recorded; null when the model has no stored state (nothing recorded, nothing reused). */
     private StoredState stored;
     /** Whether this hook reads the recorded inputs (see the class comment). */
@@ -192,6 +193,28 @@ public final class Model {
             asked(NETWORKS, b, answer);
             return Network.parse(answer);
         });
+    }
+
+    /**
+     * The units of this application Juju means to have, with the status {@code goal-state} gives each
+     * ({@code dying} for one being removed), asked once per hook; empty when {@code goal-state} is not
+     * available or its answer holds no units (docs/juju-contract.md, section 4: not every Juju offers it).
+     */
+    public Optional<Map<String, String>> goalStateUnits() {
+        if (goalUnits == null) {
+            goalUnits = Optional.empty();
+            try {
+                if (tools.goalState().get("units") instanceof Map<?, ?> units && !units.isEmpty()) {
+                    Map<String, String> out = new java.util.TreeMap<>();
+                    units.forEach((unit, value) -> out.put(String.valueOf(unit),
+                            value instanceof Map<?, ?> m && m.get("status") != null ? String.valueOf(m.get("status")) : ""));
+                    goalUnits = Optional.of(Map.copyOf(out));
+                }
+            } catch (HookToolException e) {
+                log("DEBUG", "goal-state is not available: " + e.getMessage());
+            }
+        }
+        return goalUnits;
     }
 
     /** Path of an attached resource, or empty when none is attached. */

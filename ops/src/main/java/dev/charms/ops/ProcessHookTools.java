@@ -135,6 +135,11 @@ public final class ProcessHookTools implements HookTools {
     }
 
     @Override
+    public Map<String, Object> goalState() {
+        return asMap(json("goal-state", "--format=json"), "goal-state");
+    }
+
+    @Override
     public Map<String, Object> networkGet(String binding) {
         return asMap(json("network-get", "--format=json", binding), "network-get");
     }

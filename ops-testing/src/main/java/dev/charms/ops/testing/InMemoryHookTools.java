@@ -468,6 +468,41 @@ final class InMemoryHookTools implements HookTools {
                 .map(Secret::id).toList();
     }
 
+    /**
+     * Juju's shape: {@code units} of this application and, per relation endpoint, its remote units (and
+     * for a regular relation the remote application), each {@code {"status", "since"}}. Fails as a Juju
+     * without the tool does when the state gives no goal state.
+     */
+    @Override
+    public Map<String, Object> goalState() {
+        record("goal-state", "--format=json");
+        if (input.goalState() == null) {
+            throw fail("goal-state", 1, "goal-state: command not found");
+        }
+        String since = "2026-01-01T00:00:00Z";
+        Map<String, Object> units = new TreeMap<>();
+        input.goalState().forEach((unit, status) -> units.put(unit, Map.of("status", status, "since", since)));
+        Map<String, Object> byEndpoint = new TreeMap<>();
+        for (WorkRelation r : relations.values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> entries = (Map<String, Object>) byEndpoint.computeIfAbsent(r.origin.endpoint(), e -> new TreeMap<>());
+            if (r.peer()) {
+                input.goalState().forEach((unit, status) -> {
+                    if (!unit.equals(input.unitName())) {
+                        entries.put(unit, Map.of("status", status, "since", since));
+                    }
+                });
+            } else {
+                entries.put(r.origin instanceof Relation other ? other.remoteApp() : input.appName(), Map.of("status", "joined", "since", since));
+                r.origin.remoteUnitsData().keySet().forEach(u -> entries.put(u, Map.of("status", "active", "since", since)));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("units", units);
+        out.put("relations", byEndpoint);
+        return Copies.viaJson(out);
+    }
+
     @Override
     public String resourceGet(String name) {
         record("resource-get", name);

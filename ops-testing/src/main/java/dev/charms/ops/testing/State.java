@@ -15,12 +15,15 @@ import java.util.TreeSet;
  * Everything Juju knows about one unit that a hook can see or change, as an immutable value: the input
  * and the output of {@link Context#run}. Build one with {@link #builder()}; derive one with
  * {@link #toBuilder()}. A null {@code unitName} means {@code <charm name>/0}; a null status means Juju's
- * {@code unknown} (never set).
+ * {@code unknown} (never set). {@code goalState} is what {@code goal-state} lists as this application's
+ * units, each with its status ({@code waiting}, {@code active}, {@code dying}); null when the tool is not
+ * offered (it fails, as on a Juju or emulator without it).
  */
 public record State(Map<String, Object> config, boolean leader, String unitName, List<RelationState> relations,
                     Map<String, NetworkInfo> networks, List<Secret> secrets, Map<String, Path> resources,
                     Set<String> openedPorts, Status unitStatus, Status appStatus, String workloadVersion,
-                    Map<String, Object> storedState, String jujuVersion, String modelName, String modelUuid) {
+                    Map<String, Object> storedState, String jujuVersion, String modelName, String modelUuid,
+                    Map<String, String> goalState) {
 
     public State {
         config = Copies.map(config, "config");
@@ -34,6 +37,7 @@ public record State(Map<String, Object> config, boolean leader, String unitName,
         jujuVersion = jujuVersion == null ? "3.6.4" : jujuVersion;
         modelName = modelName == null ? "test-model" : modelName;
         modelUuid = modelUuid == null ? "00000000-0000-4000-8000-000000000000" : modelUuid;
+        goalState = goalState == null ? null : Copies.map(goalState, "goalState");
     }
 
     public static Builder builder() {
@@ -57,6 +61,7 @@ public record State(Map<String, Object> config, boolean leader, String unitName,
         b.jujuVersion = jujuVersion;
         b.modelName = modelName;
         b.modelUuid = modelUuid;
+        b.goalState = goalState == null ? null : new LinkedHashMap<>(goalState);
         return b;
     }
 
@@ -109,6 +114,7 @@ public record State(Map<String, Object> config, boolean leader, String unitName,
         private String jujuVersion = "3.6.4";
         private String modelName;
         private String modelUuid;
+        private Map<String, String> goalState;
 
         private Builder() {
         }
@@ -217,6 +223,12 @@ public record State(Map<String, Object> config, boolean leader, String unitName,
             return this;
         }
 
+        /** What {@code goal-state} lists as the application's units (unit to status); null: the tool fails. */
+        public Builder goalState(Map<String, String> units) {
+            goalState = units == null ? null : new LinkedHashMap<>(units);
+            return this;
+        }
+
         public Builder model(String name, String uuid) {
             modelName = name;
             modelUuid = uuid;
@@ -225,7 +237,7 @@ public record State(Map<String, Object> config, boolean leader, String unitName,
 
         public State build() {
             return new State(config, leader, unitName, relations, networks, secrets, resources, openedPorts,
-                    unitStatus, appStatus, workloadVersion, storedState, jujuVersion, modelName, modelUuid);
+                    unitStatus, appStatus, workloadVersion, storedState, jujuVersion, modelName, modelUuid, goalState);
         }
     }
 }
