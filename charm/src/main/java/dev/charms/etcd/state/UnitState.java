@@ -29,7 +29,8 @@ import java.util.function.BiFunction;
  * as last checked;</li>
  * <li>{@link #PEERS_SEEN}, {@link #UNSEEN_MISSING_SINCE}: the peers this unit has seen in the relation, and
  * (leader) since when roster units it never saw have been missing;</li>
- * <li>leader only: {@link #ADMITTED} (the learner admitted last), {@link #AUDITED_AT},
+ * <li>leader only: {@link #BOOTSTRAP_WAIT_SINCE} (since when it has waited for the units deployed with
+ * it, before the cluster exists), {@link #ADMITTED} (the learner admitted last), {@link #AUDITED_AT},
  * {@link #REMOVAL_REFUSED}, and per unit {@code signed-<member>} and per db
  * relation {@code db-credentials-<id>} ({@link CheckedUntil}).</li>
  * </ul>
@@ -57,6 +58,7 @@ public final class UnitState {
     public static final String STARTED_AGAIN_AT = "started-again-at";
     public static final String MEMBER_DATA = "member-data";
     public static final String DATA_SET_ASIDE = "member-data-set-aside";
+    public static final String BOOTSTRAP_WAIT_SINCE = "bootstrap-wait-since";
     /**
      * Why removing a departed unit's member was refused in the last attempt (absent: it was not). It
      * holds only while the roster still has departed units (a restore or rebuild drops them).
@@ -285,6 +287,16 @@ public final class UnitState {
      */
     public long startedAgainAt() {
         return stored.getLong(STARTED_AGAIN_AT, 0);
+    }
+
+    /** Since when this leader has waited for the units deployed with it (0: it has not). */
+    public long bootstrapWaitSince() {
+        return stored.getLong(BOOTSTRAP_WAIT_SINCE, 0);
+    }
+
+    /** Records when this leader began to wait for the units deployed with it; 0 forgets it. */
+    public void bootstrapWaitSince(long millis) {
+        stored.put(BOOTSTRAP_WAIT_SINCE, millis <= 0 ? null : millis);
     }
 
     public long auditedAt() {

@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class Departures implements Step {
     @Override
     public boolean appliesTo(HookScope scope) {
-        return scope.membershipRound() && !scope.roster().isEmpty();
+        return scope.membershipRound() && !scope.roster().isEmpty() && !scope.formingSeveral();
     }
 
     @Override

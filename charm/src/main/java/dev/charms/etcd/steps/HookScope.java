@@ -62,6 +62,7 @@ public final class HookScope implements AutoCloseable {
     private Unsettled unsettled;
     private Status halt;
     private boolean bootstrapped;
+    private String bootstrapWaiting;
     private MemberOutcome member;
     private String fingerprint = "";
     private boolean membershipDue;
@@ -353,13 +354,34 @@ public final class HookScope implements AutoCloseable {
         return Optional.ofNullable(halt);
     }
 
-    /** Whether the leader bootstrapped the cluster in this round (etcd may still be electing its leader). */
+    /**
+     * Whether this unit started a member of a new cluster in this round: the leader bootstrapping it, or a
+     * unit of its initial cluster (etcd may still be electing its leader).
+     */
     public boolean bootstrapped() {
         return bootstrapped;
     }
 
     void bootstrappedNow() {
         bootstrapped = true;
+    }
+
+    /**
+     * Whether this unit started a member of a new cluster of several members in this round: etcd elects
+     * once a majority of them run, which takes the other units' hooks, so membership waits for a later
+     * hook.
+     */
+    public boolean formingSeveral() {
+        return bootstrapped && roster.size() > 1;
+    }
+
+    /** What the leader waits for before the cluster forms ({@link Bootstrap}); empty when it does not wait. */
+    public Optional<String> bootstrapWaiting() {
+        return Optional.ofNullable(bootstrapWaiting);
+    }
+
+    void bootstrapWaiting(String why) {
+        bootstrapWaiting = why;
     }
 
     /** What this unit's member came to in this round; empty until the member step ran. */

@@ -38,7 +38,7 @@ public final class Membership implements Step {
 
     @Override
     public boolean appliesTo(HookScope scope) {
-        return scope.membershipRound() && !scope.roster().isEmpty();
+        return scope.membershipRound() && !scope.roster().isEmpty() && !scope.formingSeveral();
     }
 
     @Override

@@ -5,12 +5,14 @@ import dev.charms.etcd.Roster;
 import dev.charms.etcd.state.RestartTurn;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.InitialClusterState;
 import java.util.Map;
 
 /**
  * This unit's member, every unit: not admitted, it keeps no stale data and says it is ready to join;
  * admitted, its configuration is rendered from its roster entry and the member is started when it is not
- * running (telling the cluster first when its peer URL moved meanwhile) and says it started. A member
+ * running (telling the cluster first when its peer URL moved meanwhile; a member of a new cluster of
+ * several is waited for until it listens, not until it serves) and says it started. A member
  * whose data was lost or damaged while it was stopped is not started (nor kept waiting for, when etcd stops
  * on data damaged as this hook started it): its data is set aside and its unit asks the leader to replace it ({@link Departures} removes it, {@link Membership} admits the unit again). A running
  * member whose configuration changed is left to {@link RestartInTurn}. Runs in the first round, in the
@@ -52,13 +54,22 @@ public final class ThisMember implements Step {
                 // must tell the cluster first, exactly as a rolling restart does.
                 member.updatePeerUrlIfMoved();
             }
+            boolean initialMember = entry.clusterState() == InitialClusterState.NEW && roster.size() > 1 && !host.hasData();
             member.startWith(entry);
-            try {
-                member.awaitServing(entry);
-            } catch (MemberProcess.DataDamaged e) {
-                // Damaged while this hook started etcd, after the check above: replaced all the same.
-                setAside(scope, member, entry, e.damage());
-                return;
+            if (initialMember) {
+                // A member of the initial cluster serves once a majority of its members run: the others
+                // start in their own units' hooks, which this hook must not wait for. It has no data yet
+                // that could be damaged.
+                member.awaitListening();
+                scope.bootstrappedNow();
+            } else {
+                try {
+                    member.awaitServing(entry);
+                } catch (MemberProcess.DataDamaged e) {
+                    // Damaged while this hook started etcd, after the check above: replaced all the same.
+                    setAside(scope, member, entry, e.damage());
+                    return;
+                }
             }
             member.publishStarted(entry);
             member.restartRequestMet();

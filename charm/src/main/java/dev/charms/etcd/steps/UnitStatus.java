@@ -6,8 +6,8 @@ import dev.charms.ops.Trace;
 
 /**
  * After this unit's member was seen to in a round: the unit's status. A unit not admitted says where it
- * is in the queue; right after the leader bootstrapped the cluster, that etcd is electing its first
- * leader (a probe would wait for it); otherwise the health of the cluster ({@link StatusReport}).
+ * is in the queue (the leader, before the cluster forms: which units it waits for); right after this unit
+ * started a member of a new cluster, that etcd is electing its first leader (a probe would wait for it); otherwise the health of the cluster ({@link StatusReport}).
  */
 public final class UnitStatus implements Step {
     @Override
@@ -22,7 +22,8 @@ public final class UnitStatus implements Step {
             return;
         }
         if (scope.member().get() == HookScope.MemberOutcome.PARKED) {
-            fw.reportUnitStatus(Status.waiting(StatusReport.queueMessage(scope.peer(), scope.roster(), scope.unit())));
+            fw.reportUnitStatus(Status.waiting(scope.bootstrapWaiting().map(w -> "(leader) " + w)
+                    .orElseGet(() -> StatusReport.queueMessage(scope.peer(), scope.roster(), scope.unit()))));
             return;
         }
         if (scope.member().get() == HookScope.MemberOutcome.DATA_SET_ASIDE) {
@@ -32,7 +33,8 @@ public final class UnitStatus implements Step {
         Trace.mark("converge: member settled");
         if (scope.bootstrapped() && scope.host().isRunning()) {
             fw.reportUnitStatus(Status.maintenance((scope.leader() ? "(leader) " : "")
-                    + "etcd started: the new one-member cluster is electing its leader"));
+                    + "etcd started: the new " + (scope.roster().size() == 1 ? "one-member cluster" : scope.roster().size() + "-member cluster")
+                    + " is electing its leader"));
             return;
         }
         StatusReport.report(scope);

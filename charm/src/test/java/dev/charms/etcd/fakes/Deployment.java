@@ -182,6 +182,7 @@ public final class Deployment {
     private Status appStatus;
     private String leader;
     private int nextUnit;
+    private boolean goalStateOffered = true;
 
     /** An empty model whose machines keep their files under {@code root} (a test's temporary directory). */
     public Deployment(Path root) {
@@ -421,6 +422,43 @@ public final class Deployment {
         unit.inError = false;
     }
 
+    /**
+     * From now on the units' {@code goal-state} fails, as on a Juju or emulator that does not offer it
+     * (docs/juju-contract.md, section 4).
+     */
+    public Deployment withoutGoalState() {
+        goalStateOffered = false;
+        return this;
+    }
+
+    /**
+     * Time passes for {@code name}: every number stored under {@code key} in its stored state (a moment
+     * the charm recorded, in epoch milliseconds) moves {@code by} into the past, as when that much time
+     * went by before its next hook.
+     */
+    public void age(String name, String key, java.time.Duration by) {
+        Unit unit = live(name);
+        if (unit.stored.get(key) instanceof Number n) {
+            Map<String, Object> next = new LinkedHashMap<>(unit.stored);
+            next.put(key, n.longValue() - by.toMillis());
+            unit.stored = next;
+        } else {
+            throw new InconsistentStateException(name + " has no moment stored under " + key);
+        }
+    }
+
+    /** What {@code goal-state} lists: every unit Juju has, {@code dying} for those being removed. */
+    private Map<String, String> goalState() {
+        Map<String, String> out = new TreeMap<>(Units.ORDER);
+        units.values().forEach(u -> out.put(u.name, u.dying ? "dying" : "active"));
+        return out;
+    }
+
+    /** A unit's stored state as its last successful hook left it. */
+    public Map<String, Object> stored(String name) {
+        return units.get(name).stored;
+    }
+
     // ------------------------------------------------------------------ running hooks
 
     /**
@@ -594,7 +632,7 @@ public final class Deployment {
         return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
                 .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
                 .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
-                .storedState(unit.stored).build();
+                .storedState(unit.stored).goalState(goalStateOffered ? goalState() : null).build();
     }
 
 
