@@ -1,14 +1,20 @@
 package dev.charms.runner.tools;
 
 import dev.charms.charmfiles.Resource;
+import dev.charms.runner.model.Relation;
+import dev.charms.runner.model.Status;
 import dev.charms.runner.model.StorageAttachment;
 import dev.charms.runner.model.Unit;
 import dev.charms.runner.model.UnitNames;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** resource-get, storage-get and juju-reboot. */
+/** resource-get, storage-get, juju-reboot and goal-state. */
 final class MiscTools {
     private MiscTools() {
     }
@@ -17,7 +23,8 @@ final class MiscTools {
         return List.of(
                 ToolSpec.of("resource-get", new Flags(), MiscTools::resourceGet),
                 ToolSpec.formatted("storage-get", new Flags().value("s"), MiscTools::storageGet),
-                ToolSpec.of("juju-reboot", new Flags().bool("now"), MiscTools::reboot));
+                ToolSpec.of("juju-reboot", new Flags().bool("now"), MiscTools::reboot),
+                ToolSpec.formatted("goal-state", new Flags(), MiscTools::goalState).yamlOrJson());
     }
 
     /** Where the controller puts a unit's copy of a resource: {@code <agent dir>/resources/<name>/<filename>}. */
@@ -65,6 +72,53 @@ final class MiscTools {
             throw ToolException.failure("invalid storage attribute " + ToolCall.goQuote(key));
         }
         return attrs.get(key);
+    }
+
+    /**
+     * As Juju's {@code goal-state}: {@code units}, every unit of this application with its status (its
+     * workload status, {@code dying} once it is being removed) and since when; {@code relations}, per
+     * endpoint of this application's relations, the remote application (status {@code joined}, or
+     * {@code dying}) and each of its units, the unit itself left out of a peer relation.
+     */
+    private static Object goalState(ToolCall call) throws ToolException {
+        call.noMoreArgs(0);
+        Unit self = call.unit();
+        Map<String, Object> units = new TreeMap<>(UnitNames.ORDER);
+        for (Unit u : self.application().units()) {
+            units.put(u.name(), unitGoal(u));
+        }
+        Map<String, Object> relations = new TreeMap<>();
+        for (Relation rel : self.relations()) {
+            String endpoint = rel.endpointOf(self.applicationName()).orElseThrow().spec().name();
+            String remote = rel.remoteApplication(self.applicationName());
+            Map<String, Object> entries = new LinkedHashMap<>();
+            if (!rel.isPeer()) {
+                entries.put(remote, goal(rel.isDying() ? "dying" : "joined", null));
+            }
+            self.application().model().application(remote).ifPresent(app -> app.units().stream()
+                    .filter(u -> u != self).sorted(java.util.Comparator.comparing(Unit::name, UnitNames.ORDER))
+                    .forEach(u -> entries.put(u.name(), unitGoal(u))));
+            relations.put(endpoint, entries);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("units", units);
+        out.put("relations", relations);
+        return out;
+    }
+
+    private static Map<String, Object> unitGoal(Unit unit) {
+        Status workload = unit.workloadStatus();
+        return goal(unit.isDying() ? "dying" : workload == null ? "waiting" : workload.status(),
+                workload == null ? null : workload.since());
+    }
+
+    private static Map<String, Object> goal(String status, Instant since) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", status);
+        if (since != null) {
+            out.put("since", DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS)));
+        }
+        return out;
     }
 
     private static Object reboot(ToolCall call) throws ToolException {

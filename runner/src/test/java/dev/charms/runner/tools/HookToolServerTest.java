@@ -49,11 +49,11 @@ class HookToolServerTest {
     @Test
     void unknownToolAndSystemdForwarding() {
         HookContext ctx = f.hook(f.etcd0, "install");
-        assertError(f.run(ctx, "goal-state"), 1, "bad request: unknown command: goal-state");
+        assertError(f.run(ctx, "credential-get"), 1, "bad request: unknown command: credential-get");
         ToolResponse r = send("etcd/2", null, "systemctl", "is-active", "etcd");
         assertEquals("systemd etcd/2 systemctl", new String(r.stdout(), StandardCharsets.UTF_8));
         assertTrue(f.server.toolNames().containsAll(List.of("relation-get", "secret-info-get", "journalctl",
-                "state-delete", "storage-get", "opened-ports", "juju-reboot")));
+                "state-delete", "storage-get", "opened-ports", "juju-reboot", "goal-state")));
     }
 
     @Test

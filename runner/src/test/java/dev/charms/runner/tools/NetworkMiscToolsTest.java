@@ -117,4 +117,26 @@ class NetworkMiscToolsTest {
                 f.model.enqueueAction("etcd/1", "health", Map.of())).build());
         assertError(f.run(action, "juju-reboot"), 1, "juju-reboot is not supported when running an action.");
     }
+
+    @Test
+    void goalStateListsTheApplicationsUnitsAndEachRelationsRemoteUnitsAsJujuDoes() throws Exception {
+        f.etcd1.setWorkloadStatus(new dev.charms.runner.model.Status("active", "", Map.of(),
+                java.time.Instant.parse("2026-01-02T03:04:05.678Z")));
+        f.etcd2.setDying(true);
+        HookContext ctx = f.hook(f.etcd0, "update-status");
+        Map<?, ?> goal = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                f.ok(ctx, "goal-state", "--format=json"), Map.class);
+        Map<?, ?> units = (Map<?, ?>) goal.get("units");
+        assertEquals(List.of("etcd/0", "etcd/1", "etcd/2"), List.copyOf(units.keySet()));
+        assertEquals(Map.of("status", "active", "since", "2026-01-02T03:04:05Z"), units.get("etcd/1"));
+        assertEquals("dying", ((Map<?, ?>) units.get("etcd/2")).get("status"));
+        Map<?, ?> relations = (Map<?, ?>) goal.get("relations");
+        assertEquals(List.of("etcd/1", "etcd/2"), List.copyOf(((Map<?, ?>) relations.get("cluster")).keySet()),
+                "a peer relation lists the other units");
+        assertEquals(List.of("client", "client/0"), List.copyOf(((Map<?, ?>) relations.get("db")).keySet()));
+        assertEquals("joined", ((Map<?, ?>) ((Map<?, ?>) relations.get("db")).get("client")).get("status"));
+        assertTrue(f.ok(ctx, "goal-state").startsWith("relations:\n"), "YAML by default");
+        assertError(f.run(ctx, "goal-state", "--format=smart"), 2, "invalid value \"smart\" for option --format: unknown format \"smart\"");
+        assertError(f.run(ctx, "goal-state", "extra"), 2, "unrecognized args: [\"extra\"]");
+    }
 }
