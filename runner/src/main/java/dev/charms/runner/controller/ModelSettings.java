@@ -18,6 +18,12 @@ final class ModelSettings {
     private volatile Backoff backoff = Backoff.DEFAULT;
     /** Runner-only model setting: each hook waits a random 0..jitter before it runs (0: no wait). */
     private volatile Duration hookJitter = Duration.ZERO;
+    /**
+     * Runner-only model setting {@code hook-hold}: units whose hooks wait until a moment (epoch millis), as
+     * a unit whose machine comes up late; {@link #hookHoldText} is the value as set.
+     */
+    private volatile Map<String, Long> hookHold = Map.of();
+    private volatile String hookHoldText = "";
 
     ModelSettings(ControllerState state) {
         this.state = state;
@@ -31,6 +37,11 @@ final class ModelSettings {
     /** The longest random wait before each hook (zero: none). */
     Duration hookJitter() {
         return hookJitter;
+    }
+
+    /** Until when (epoch millis) {@code unitName}'s hooks are held; 0 when they are not. */
+    long hookHeldUntil(String unitName) {
+        return hookHold.getOrDefault(unitName, 0L);
     }
 
     /** {@code juju config app k=v ...}: validates all, sets all, config-changed on every unit if anything changed. */
@@ -54,7 +65,8 @@ final class ModelSettings {
      * juju-version, and the runner's own hook-jitter (not a Juju setting: a random wait of up to that long
      * before each hook, which shuffles how the units' hooks interleave, as machines of different speed
      * and Juju's polling do; the Juju contract (docs/juju-contract.md), section 6, guarantees no order
-     * across units).
+     * across units) and hook-hold ({@code UNIT=DURATION[,UNIT=DURATION]}: that unit runs no hook until
+     * that long after the setting was made, as a unit whose machine comes up late; empty: none held).
      */
     Map<String, String> modelConfig() {
         Model model = state.model();
@@ -65,6 +77,7 @@ final class ModelSettings {
         out.put("retry-hook-max-delay", Durations.format(backoff.max()));
         out.put("juju-version", model.jujuVersion());
         out.put("hook-jitter", Durations.format(hookJitter));
+        out.put("hook-hold", hookHoldText);
         return out;
     }
 
@@ -102,6 +115,21 @@ final class ModelSettings {
                 case "hook-jitter" -> {
                     Duration d = v.equals("0") ? Duration.ZERO : positive(e.getKey(), v);
                     apply.put(e.getKey(), () -> hookJitter = d);
+                }
+                case "hook-hold" -> {
+                    Map<String, Long> held = new TreeMap<>();
+                    long now = System.currentTimeMillis();
+                    for (String item : v.isBlank() ? new String[0] : v.split(",")) {
+                        int eq = item.indexOf('=');
+                        if (eq <= 0 || !item.substring(0, eq).strip().matches("[a-z][a-z0-9-]*/\\d+")) {
+                            throw new IllegalArgumentException("hook-hold: expected UNIT=DURATION[,UNIT=DURATION], got \"" + v + "\"");
+                        }
+                        held.put(item.substring(0, eq).strip(), now + positive(e.getKey(), item.substring(eq + 1).strip()).toMillis());
+                    }
+                    apply.put(e.getKey(), () -> {
+                        hookHold = Map.copyOf(held);
+                        hookHoldText = v.strip();
+                    });
                 }
                 default -> throw new IllegalArgumentException("unknown model config key \"" + e.getKey() + "\"");
             }

@@ -51,6 +51,9 @@ final class UnitOperations implements UnitAgent.Executor {
                 return false;
             }
         }
+        while (settings.hookHeldUntil(unit.name()) > System.currentTimeMillis()) {
+            Thread.sleep(100); // model-config hook-hold: this unit's machine is late (changing the setting releases it)
+        }
         Duration jitter = settings.hookJitter();
         if (!jitter.isZero()) {
             Thread.sleep(ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));

@@ -172,6 +172,25 @@ class SchedulingIT {
     }
 
     @Test
+    void hookHoldKeepsOneUnitsHooksBackUntilItIsLifted() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> controller.setModelConfig(Map.of("hook-hold", "rec/1")));
+        assertThrows(IllegalArgumentException.class, () -> controller.setModelConfig(Map.of("hook-hold", "rec/1=soon")));
+        assertEquals("", controller.modelConfig().get("hook-hold"));
+        controller.setModelConfig(Map.of("hook-hold", "rec/1=1h"));
+        assertEquals("rec/1=1h", controller.modelConfig().get("hook-hold"));
+        controller.deploy(TestModels.RECORDER, "rec", 2, Map.of(), Map.of());
+        long deadline = System.currentTimeMillis() + SETTLE.toMillis();
+        while (!hookNames(controller.debugLogFile(), "rec/0").contains("start") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(hookNames(controller.debugLogFile(), "rec/0").contains("start"), "rec/0 ran its hooks");
+        assertEquals(List.of(), hookNames(controller.debugLogFile(), "rec/1"), "rec/1 ran a hook while held");
+        controller.setModelConfig(Map.of("hook-hold", ""));
+        controller.waitIdle(SETTLE);
+        assertDeployOrder("rec/1", List.of("rec/0", "rec/1"));
+    }
+
+    @Test
     void refreshSwapsTheCharmAtUpgradeCharmKeepingWhatTheCharmWrote(@org.junit.jupiter.api.io.TempDir Path tmp)
         throws Exception {
         controller.deploy(TestModels.RECORDER, "rec", 2, Map.of(), Map.of());
