@@ -49,6 +49,24 @@ class ClusterLifecycleIT {
         assertEveryKey(c);
     }
 
+    /**
+     * The three units deployed together formed the cluster at once: the leader published one initial
+     * cluster of all of them, no learner was ever added, and each member started as a member of a new
+     * cluster of three.
+     */
+    private static void assertFormedStatically(LocalCluster c) throws Exception {
+        List<String> log = Files.readAllLines(c.controller().debugLogFile());
+        assertEquals(1, log.stream().filter(l -> l.matches(".*bootstrapped the etcd cluster on etcd/\\d with etcd/0, etcd/1, etcd/2 .*")).count(),
+                "one initial cluster of the three units");
+        assertEquals(List.of(), log.stream().filter(l -> l.contains(" as a learner")).toList(), "learner admissions");
+        for (String unit : c.units()) {
+            String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+            assertTrue(conf.contains("initial-cluster-state: \"new\"") && conf.contains("initial-cluster: \"etcd-0=https://"
+                    + c.address("etcd/0") + ":2380,etcd-1=https://" + c.address("etcd/1") + ":2380,etcd-2=https://"
+                    + c.address("etcd/2") + ":2380\""), unit + " config:\n" + conf);
+        }
+    }
+
     @Test
     void scaleOneThreeFiveThreeOneKeepsEveryKeyAndRemovesLeadersSafely() throws Exception {
         try (LocalCluster c = new LocalCluster("scale")) {
@@ -90,6 +108,27 @@ class ClusterLifecycleIT {
      * {@code remove-unit} of two of three units in one command, the Juju leader among them: their hooks
      * run at once, the members leave one at a time, and no hook fails.
      */
+    /**
+     * {@code deploy -n 3} where etcd/2's machine is late: its hooks are held past the leader's wait
+     * (steps.Bootstrap.WAIT, 60 s), with every hook's order shuffled. The other two form the cluster
+     * without it, and it joins afterwards as a learner, as an added unit does.
+     */
+    @Test
+    void aUnitLatePastTheWaitJoinsAsALearnerAfterTheOthersFormedTheCluster() throws Exception {
+        try (LocalCluster c = new LocalCluster("late-unit")) {
+            c.controller().setModelConfig(Map.of("hook-jitter", "1s", "hook-hold", "etcd/2=100s"));
+            c.deploy(3, Map.of());
+            c.await("the cluster forms without etcd/2", Duration.ofMinutes(3), () -> Files.readAllLines(c.controller().debugLogFile())
+                    .stream().anyMatch(l -> l.contains("forming the etcd cluster without etcd/2")));
+            check(c, 3);
+            List<String> log = Files.readAllLines(c.controller().debugLogFile());
+            assertEquals(1, log.stream().filter(l -> l.matches(".*bootstrapped the etcd cluster on etcd/\\d with etcd/0, etcd/1 .*")).count(),
+                    "one initial cluster of etcd/0 and etcd/1");
+            assertEquals(1, log.stream().filter(l -> l.contains("added etcd/2 as a learner")).count(), "etcd/2 admitted as a learner");
+            assertEquals(List.of(), log.stream().filter(l -> l.contains(" ERROR juju.worker.uniter.operation ")).toList(), "failed hooks");
+        }
+    }
+
     @Test
     void removingTwoOfThreeInOneCommandWithTheJujuLeaderKeepsOneMemberAndEveryKey() throws Exception {
         try (LocalCluster c = new LocalCluster("remove-two")) {
@@ -110,6 +149,7 @@ class ClusterLifecycleIT {
         try (LocalCluster c = new LocalCluster("config")) {
             c.deploy(3, Map.of());
             check(c, 3);
+            assertFormedStatically(c);
             write(c, "before");
 
             c.controller().config("etcd", Map.of("election_timeout", "300"));
