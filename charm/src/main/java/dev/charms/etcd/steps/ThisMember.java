@@ -12,7 +12,8 @@ import java.util.Map;
  * This unit's member, every unit: not admitted, it keeps no stale data and says it is ready to join;
  * admitted, its configuration is rendered from its roster entry and the member is started when it is not
  * running (telling the cluster first when its peer URL moved meanwhile; a member of a new cluster of
- * several is waited for until it listens, not until it serves) and says it started. A member
+ * several that does not complete a majority of started members is waited for until it listens, not until
+ * it serves) and says it started. A member
  * whose data was lost or damaged while it was stopped is not started (nor kept waiting for, when etcd stops
  * on data damaged as this hook started it): its data is set aside and its unit asks the leader to replace it ({@link Departures} removes it, {@link Membership} admits the unit again). A running
  * member whose configuration changed is left to {@link RestartInTurn}. Runs in the first round, in the
@@ -54,9 +55,10 @@ public final class ThisMember implements Step {
                 // must tell the cluster first, exactly as a rolling restart does.
                 member.updatePeerUrlIfMoved();
             }
-            boolean initialMember = entry.clusterState() == InitialClusterState.NEW && roster.size() > 1 && !host.hasData();
+            boolean beforeMajority = entry.clusterState() == InitialClusterState.NEW && roster.size() > 1 && !host.hasData()
+                    && !majorityStarted(scope, roster);
             member.startWith(entry);
-            if (initialMember) {
+            if (beforeMajority) {
                 // A member of the initial cluster serves once a majority of its members run: the others
                 // start in their own units' hooks, which this hook must not wait for. It has no data yet
                 // that could be damaged.
@@ -89,5 +91,12 @@ public final class ThisMember implements Step {
         if (scope.leader() && scope.rerun().isEmpty()) {
             scope.unsettled(Unsettled.OWN_DATA_SET_ASIDE);
         }
+    }
+
+    /** Whether the other roster units that say their member started, with this one, are a majority. */
+    private static boolean majorityStarted(HookScope scope, Roster roster) {
+        long started = roster.entries().keySet().stream().filter(u -> !u.equals(scope.unit()))
+                .filter(u -> UnitProgress.STARTED.in(scope.peer().unitData(u))).count();
+        return started + 1 > roster.size() / 2;
     }
 }

@@ -49,7 +49,6 @@ class StaticBootstrapScenarioTest {
                 Status.waiting("etcd 3.5.17 installed; waiting for the peer relation"),
                 Status.waiting("waiting for the leader to sign this unit's certificate"),
                 Status.waiting("waiting for the leader to bootstrap the cluster"),
-                Status.maintenance("etcd started: the new 3-member cluster is electing its leader"),
                 Status.active("cluster-health check failed: 1 of 3 members unreachable"),
                 Status.active("cluster is healthy, 3 members")), Scenarios.statusesOf(model, "etcd/1"));
     }
