@@ -13,6 +13,7 @@ import dev.charms.etcd.workload.EtcdInstallation;
 import dev.charms.etcd.workload.EtcdInstaller;
 import dev.charms.etcd.workload.EtcdVersion;
 import dev.charms.etcd.workload.Host;
+import dev.charms.etcd.workload.InitialClusterState;
 import dev.charms.ops.Event;
 import dev.charms.ops.Framework;
 import dev.charms.ops.Model;
@@ -367,12 +368,31 @@ public final class HookScope implements AutoCloseable {
     }
 
     /**
-     * Whether this unit started a member of a new cluster of several members in this round: etcd elects
-     * once a majority of them run, which takes the other units' hooks, so membership waits for a later
-     * hook.
+     * Whether the roster is an initial cluster of several members that has no majority running yet:
+     * every entry {@code new}, every unit of it still in the relation, and no more than half of them have
+     * said their member started (a member id in their bag, kept from then on). etcd elects once a
+     * majority of them run, which takes the other units' hooks, and answers nothing before, so
+     * membership waits for a later hook.
      */
     public boolean formingSeveral() {
-        return bootstrapped && roster.size() > 1;
+        if (roster.size() < 2) {
+            return false;
+        }
+        if (bootstrapped) {
+            return true;
+        }
+        List<String> present = peer.units();
+        long started = 0;
+        for (Map.Entry<String, Roster.Entry> e : roster.entries().entrySet()) {
+            String u = e.getKey();
+            if (e.getValue().clusterState() != InitialClusterState.NEW || !(u.equals(unit()) || present.contains(u))) {
+                return false;
+            }
+            if (!(u.equals(unit()) ? peer.localUnitData() : peer.unitData(u)).getOrDefault(PeerData.MEMBER_ID, "").isBlank()) {
+                started++;
+            }
+        }
+        return started <= roster.size() / 2;
     }
 
     /** What the leader waits for before the cluster forms ({@link Bootstrap}); empty when it does not wait. */

@@ -133,6 +133,9 @@ class StaticBootstrapScenarioTest {
         String published = model.appBag().get(PeerData.MEMBERS);
         assertEquals(List.of("bootstrap etcd-0 (initial cluster " + THREE + ")"), Scenarios.membershipChanges(model));
         model.elect("etcd/2");
+        model.runAll("etcd/2");
+        assertNoFailedHook(model);
+        assertTrue(model.etcd().member("etcd-2").orElseThrow().started(), "the new leader started its member of the initial cluster");
         model.settle();
         assertNoFailedHook(model);
         assertEquals(List.of("bootstrap etcd-0 (initial cluster " + THREE + ")"), Scenarios.membershipChanges(model));
