@@ -18,8 +18,8 @@ import java.util.TreeMap;
 public final class Roster {
     /**
      * One admitted unit. {@code memberId} is etcd's member id in hex; {@code clusterState} is
-     * {@link InitialClusterState#NEW} only for the unit that bootstrapped the cluster, until a second
-     * member is added.
+     * {@link InitialClusterState#NEW} only for the members of the initial cluster, until a learner is
+     * added.
      */
     public record Entry(String memberId, String memberName, String peerUrl, MemberRole role, String initialCluster,
                         InitialClusterState clusterState) {
