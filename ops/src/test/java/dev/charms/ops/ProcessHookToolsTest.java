@@ -216,6 +216,14 @@ class ProcessHookToolsTest {
     }
 
     @Test
+    void goalStateIsAskedForInJson() {
+        fake.tool("goal-state", "{\"units\":{\"etcd/0\":{\"status\":\"active\",\"since\":\"2026-01-01T00:00:00Z\"}},\"relations\":{}}\n");
+        assertEquals(Map.of("units", Map.of("etcd/0", Map.of("status", "active", "since", "2026-01-01T00:00:00Z")),
+                "relations", Map.of()), tools.goalState());
+        assertEquals(List.of("--format=json"), fake.args("goal-state"));
+    }
+
+    @Test
     void resourceGetHasNoTrailingNewline() {
         fake.tool("resource-get", "/var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz");
         assertEquals("/var/lib/juju/agents/unit-etcd-0/resources/etcd/etcd.tar.gz", tools.resourceGet("etcd"));

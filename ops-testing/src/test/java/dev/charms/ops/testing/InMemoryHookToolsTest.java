@@ -364,4 +364,25 @@ class InMemoryHookToolsTest {
         assertEquals("uuid-1", out.env().get("JUJU_MODEL_UUID"));
         assertEquals("etcd-two/3", out.state().unitName());
     }
+
+    @Test
+    void goalStateListsTheApplicationsUnitsOnceAHookOrIsNotKnownWhenTheToolFails() {
+        State offered = state(true).toBuilder().goalState(Map.of("demo/0", "active", "demo/1", "waiting", "demo/2", "dying")).build();
+        Output out = Hooks.configChanged(offered, fw -> {
+            assertEquals(Optional.of(Map.of("demo/0", "active", "demo/1", "waiting", "demo/2", "dying")), fw.model().goalStateUnits());
+            fw.model().goalStateUnits();
+            Map<String, Object> raw = tools(fw).goalState();
+            assertEquals(Map.of("demo/1", Map.of("status", "waiting", "since", "2026-01-01T00:00:00Z"),
+                    "demo/2", Map.of("status", "dying", "since", "2026-01-01T00:00:00Z")),
+                    ((Map<?, ?>) raw.get("relations")).get("cluster"), "a peer relation lists the other units");
+            assertEquals(Set.of("app", "app/0"), ((Map<?, ?>) ((Map<?, ?>) raw.get("relations")).get("db")).keySet());
+        });
+        assertEquals(2, out.toolCalls().stream().filter(c -> c.tool().equals("goal-state")).count(), "asked once by the model");
+        Output missing = Hooks.configChanged(state(true), fw -> {
+            assertEquals(Optional.empty(), fw.model().goalStateUnits());
+            HookToolException e = assertThrows(HookToolException.class, () -> tools(fw).goalState());
+            assertEquals(1, e.exitCode());
+        });
+        assertEquals(0, missing.exitCode());
+    }
 }
