@@ -49,24 +49,6 @@ class ClusterLifecycleIT {
         assertEveryKey(c);
     }
 
-    /**
-     * The three units deployed together formed the cluster at once: the leader published one initial
-     * cluster of all of them, no learner was ever added, and each member started as a member of a new
-     * cluster of three.
-     */
-    private static void assertFormedStatically(LocalCluster c) throws Exception {
-        List<String> log = Files.readAllLines(c.controller().debugLogFile());
-        assertEquals(1, log.stream().filter(l -> l.matches(".*bootstrapped the etcd cluster on etcd/\\d with etcd/0, etcd/1, etcd/2 .*")).count(),
-                "one initial cluster of the three units");
-        assertEquals(List.of(), log.stream().filter(l -> l.contains(" as a learner")).toList(), "learner admissions");
-        for (String unit : c.units()) {
-            String conf = Files.readString(c.controller().hostPath(unit, "/etc/etcd/etcd.conf.yml"));
-            assertTrue(conf.contains("initial-cluster-state: \"new\"") && conf.contains("initial-cluster: \"etcd-0=https://"
-                    + c.address("etcd/0") + ":2380,etcd-1=https://" + c.address("etcd/1") + ":2380,etcd-2=https://"
-                    + c.address("etcd/2") + ":2380\""), unit + " config:\n" + conf);
-        }
-    }
-
     @Test
     void scaleOneThreeFiveThreeOneKeepsEveryKeyAndRemovesLeadersSafely() throws Exception {
         try (LocalCluster c = new LocalCluster("scale")) {
@@ -149,7 +131,7 @@ class ClusterLifecycleIT {
         try (LocalCluster c = new LocalCluster("config")) {
             c.deploy(3, Map.of());
             check(c, 3);
-            assertFormedStatically(c);
+            c.assertFormedStatically();
             write(c, "before");
 
             c.controller().config("etcd", Map.of("election_timeout", "300"));

@@ -260,6 +260,29 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * The units deployed together formed the cluster at once: the leader published one initial cluster of
+     * all of them (debug-log), no learner was ever added, and each member's rendered configuration names
+     * every unit's peer URL in {@code initial-cluster} with {@code initial-cluster-state: new}.
+     */
+    public void assertFormedStatically() throws IOException {
+        List<String> units = units().stream()
+                .sorted(java.util.Comparator.comparingInt((String u) -> Integer.parseInt(u.substring(u.indexOf('/') + 1))))
+                .toList();
+        List<String> log = Files.readAllLines(controller.debugLogFile());
+        String with = " with " + String.join(", ", units) + " (member ";
+        assertEquals(1, log.stream().filter(l -> l.contains("bootstrapped the etcd cluster on ") && l.contains(with)).count(),
+                "one initial cluster of " + units);
+        assertEquals(List.of(), log.stream().filter(l -> l.contains(" as a learner")).toList(), "learner admissions");
+        String initial = units.stream().map(u -> u.replace('/', '-') + "=https://" + address(u) + ":2380")
+                .collect(Collectors.joining(","));
+        for (String unit : units) {
+            String conf = Files.readString(controller.hostPath(unit, "/etc/etcd/etcd.conf.yml"));
+            assertTrue(conf.contains("initial-cluster-state: \"new\"") && conf.contains("initial-cluster: \"" + initial + "\""),
+                    unit + " config:\n" + conf);
+        }
+    }
+
     /** As {@link #assertMembershipMatchesUnits()} without checking the units' workload status. */
     public void assertMembershipMatchesUnitsIgnoringStatus() throws IOException, InterruptedException {
         assertMembership("etcd", false);

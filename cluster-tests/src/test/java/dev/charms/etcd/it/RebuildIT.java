@@ -28,7 +28,8 @@ class RebuildIT {
 
     /**
      * <ol>
-     * <li>On a healthy 5-unit cluster, rebuild-cluster is refused, even with force=true.</li>
+     * <li>{@code deploy -n 5} forms one initial cluster of the five units (every member new, no learner
+     * added), all active and healthy. On it, rebuild-cluster is refused, even with force=true.</li>
      * <li>The Juju leader's unit is cut off the network and keys B are written on the other side, which
      * keeps its quorum: from the cut-off leader the cluster looks lost (1 of 5 answer), but the silent
      * members' units are still deployed, so the rebuild is refused naming them; nothing changes.</li>
@@ -48,6 +49,7 @@ class RebuildIT {
             c.deploy(5, Map.of());
             c.settle();
             c.assertMembershipMatchesUnits();
+            c.assertFormedStatically();
             for (String key : KEYS_A) {
                 c.put(key, "value-of-" + key);
             }
