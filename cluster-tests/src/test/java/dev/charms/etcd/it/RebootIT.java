@@ -1,6 +1,7 @@
 package dev.charms.etcd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Machine reboots of a 3-unit cluster under a continuous writer, on one deployment: one unit's machine
- * (the other two keep serving), then every machine at once (a power loss of the whole cluster). Each
+ * (the other two keep serving), the Juju leader's machine off past its lease (leadership moves to a unit
+ * that is up), then every machine at once (a power loss of the whole cluster). Each
  * time etcd comes back by itself (the unit is enabled at boot), the unit agents run {@code start} again,
  * every unit ends active with the membership unchanged, every acknowledged write is readable, no hook of
  * the charm fails, and no unit claims active while its own member does not serve.
@@ -30,6 +32,16 @@ class RebootIT {
             FaultFigures single = RebootScenario.run(c, "reboot-one", List.of(one), false, Duration.ofSeconds(2));
             RebootScenario.assertClean(single);
             bootedWithEtcdAndRanStart(c, from, List.of(one));
+            c.assertMembershipMatchesUnits();
+
+            // The Juju leader off longer than its lease: leadership moves to a unit that is up meanwhile.
+            String leader = c.leaderUnit();
+            from = Files.readAllLines(c.controller().debugLogFile()).size();
+            FaultFigures leaderDown = RebootScenario.run(c, "reboot Juju leader past its lease", List.of(leader), false,
+                    Duration.ofSeconds(35));
+            RebootScenario.assertClean(leaderDown);
+            bootedWithEtcdAndRanStart(c, from, List.of(leader));
+            assertNotEquals(leader, c.leaderUnit(), "leadership stayed with a unit off longer than its lease");
             c.assertMembershipMatchesUnits();
 
             from = Files.readAllLines(c.controller().debugLogFile()).size();
