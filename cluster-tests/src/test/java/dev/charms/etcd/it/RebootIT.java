@@ -42,7 +42,9 @@ class RebootIT {
             RebootScenario.assertClean(leaderDown);
             bootedWithEtcdAndRanStart(c, from, List.of(leader));
             assertNotEquals(leader, c.leaderUnit(), "leadership stayed with a unit off longer than its lease");
-            c.assertMembershipMatchesUnits();
+            // The new leader's status came from its leader-elected hook, while the old leader was off; the
+            // next update-status shows the member back.
+            c.awaitMembershipMatchesUnits(Duration.ofSeconds(45));
 
             from = Files.readAllLines(c.controller().debugLogFile()).size();
             FaultFigures all = RebootScenario.run(c, "power-loss", List.of(), true, Duration.ofSeconds(2));
