@@ -73,6 +73,41 @@ class CharmPackageIT {
     }
 
     /**
+     * The charm ships its own Java runtime, linked from only the modules the jar needs (no full Java SE),
+     * and its manifest names the one architecture that runtime was built for: this machine's.
+     */
+    @Test
+    void charmShipsARuntimeForTheBuildArchitectureAndSaysSo(@TempDir Path dir) throws Exception {
+        Map<String, Integer> modes = unixModes(CHARM);
+        assertEquals(0755, modes.get("jre/bin/java"));
+        assertTrue(modes.containsKey("jre/lib/modules") && modes.containsKey("jre/lib/server/libjvm.so")
+                && modes.containsKey("jre/lib/server/classes.jsa"), "incomplete runtime: " + modes.keySet());
+        Path charm = dir.resolve("charm");
+        CharmUnpacker.unpack(CHARM, charm);
+        String release = Files.readString(charm.resolve("jre/release"));
+        String modules = release.lines().filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow();
+        assertTrue(modules.contains("java.base") && modules.contains("jdk.unsupported") && modules.contains("java.naming"), modules);
+        assertFalse(modules.contains("java.se ") || modules.contains("jdk.compiler") || modules.contains("jdk.jshell"),
+                "a full JDK, not a linked runtime: " + modules);
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            case "ppc64le" -> "ppc64el";
+            default -> System.getProperty("os.arch");
+        };
+        String manifest = Files.readString(charm.resolve("manifest.yaml"));
+        assertTrue(manifest.contains("architectures: [" + arch + "]"), manifest);
+        assertEquals(manifest.split("architectures:", -1).length - 1,
+                manifest.split("architectures: \\[" + arch + "\\]", -1).length - 1, manifest);
+        Process p = new ProcessBuilder(charm.resolve("jre/bin/java").toString(), "-Xshare:on", "-cp",
+                charm.resolve("lib/etcd-charm.jar").toString(), "dev.charms.etcd.Main", "--version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+    }
+
+    /**
      * The charm carries the framework, the charm and their libraries only: the local runner (its classes
      * and its jujuc client) and the in-memory testing harness stay out of what every unit receives.
      */
@@ -115,6 +150,15 @@ class CharmPackageIT {
         assertEquals(2, p.exitValue(), out);
         assertEquals("ERROR environment variable JUJU_UNIT_NAME is not set: this program must be run by Juju"
                 + " (through the charm's dispatch)", out);
+    }
+
+    /** Removes a directory tree (the charm's own runtime, to put another in its place). */
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Major version of the newest JDK under /usr/lib/jvm (dispatch also looks there), 0 if none. */
@@ -234,6 +278,7 @@ class CharmPackageIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jdk17.resolve("bin/java")), "no JDK 17 here");
         Path charm = dir.resolve("charm");
         CharmUnpacker.unpack(CHARM, charm);
+        deleteTree(charm.resolve("jre"));
         Files.createSymbolicLink(charm.resolve("jre"), jdk17);   // a bundled runtime wins in dispatch
         FileTime before = Files.getLastModifiedTime(charm.resolve("lib/etcd-charm.jar"));
         assertEquals("", noOpHook(charm, null));
@@ -244,6 +289,7 @@ class CharmPackageIT {
 
         Path stage = dir.resolve("stage");   // a staged charm, as the build has it, whose dispatch finds Java 17
         CharmUnpacker.unpack(CHARM, stage);
+        deleteTree(stage.resolve("jre"));
         Files.createSymbolicLink(stage.resolve("jre"), jdk17);
         ProcessBuilder pb = new ProcessBuilder("sh", stage.resolve("dispatch").toString(), "--build-archive").redirectErrorStream(true);
         pb.environment().put("JUJU_CHARM_DIR", stage.toString());

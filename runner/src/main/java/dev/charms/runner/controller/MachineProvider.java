@@ -13,6 +13,17 @@ public interface MachineProvider {
      */
     Machine create(String unitName, ToolHandler hookTools) throws IOException;
 
+    /**
+     * As {@link #create(String, ToolHandler)}; with {@code hideHostJava} the machine sees none of the host's
+     * Java runtimes (model config {@code host-java=hidden}, runner only: a machine with no Java installed).
+     */
+    default Machine create(String unitName, ToolHandler hookTools, boolean hideHostJava) throws IOException {
+        if (hideHostJava) {
+            throw new IOException("these machines cannot hide the host's Java (model config host-java=hidden)");
+        }
+        return create(unitName, hookTools);
+    }
+
     /** Removes every machine, namespace, mount, bridge and file of the model, even after a crash. */
     void cleanup();
 }

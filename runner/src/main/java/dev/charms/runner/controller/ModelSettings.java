@@ -65,8 +65,10 @@ final class ModelSettings {
      * juju-version, and the runner's own hook-jitter (not a Juju setting: a random wait of up to that long
      * before each hook, which shuffles how the units' hooks interleave, as machines of different speed
      * and Juju's polling do; the Juju contract (docs/juju-contract.md), section 6, guarantees no order
-     * across units) and hook-hold ({@code UNIT=DURATION[,UNIT=DURATION]}: that unit runs no hook until
-     * that long after the setting was made, as a unit whose machine comes up late; empty: none held).
+     * across units), hook-hold ({@code UNIT=DURATION[,UNIT=DURATION]}: that unit runs no hook until
+     * that long after the setting was made, as a unit whose machine comes up late; empty: none held),
+     * and host-java (runner only: {@code hidden} gives machines made from then on no view of
+     * the host's Java, as a machine with none installed).
      */
     Map<String, String> modelConfig() {
         Model model = state.model();
@@ -78,6 +80,7 @@ final class ModelSettings {
         out.put("juju-version", model.jujuVersion());
         out.put("hook-jitter", Durations.format(hookJitter));
         out.put("hook-hold", hookHoldText);
+        out.put("host-java", model.hostJavaHidden() ? "hidden" : "visible");
         return out;
     }
 
@@ -130,6 +133,12 @@ final class ModelSettings {
                         hookHold = Map.copyOf(held);
                         hookHoldText = v.strip();
                     });
+                }
+                case "host-java" -> {
+                    if (!v.equals("hidden") && !v.equals("visible")) {
+                        throw new IllegalArgumentException("host-java: expected hidden or visible, got \"" + v + "\"");
+                    }
+                    apply.put(e.getKey(), () -> model.setHostJavaHidden(v.equals("hidden")));
                 }
                 default -> throw new IllegalArgumentException("unknown model config key \"" + e.getKey() + "\"");
             }

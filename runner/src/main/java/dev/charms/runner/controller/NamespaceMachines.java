@@ -24,11 +24,16 @@ final class NamespaceMachines implements MachineProvider {
     }
 
     @Override
-    public synchronized Machine create(String unitName, ToolHandler hookTools) throws IOException {
+    public Machine create(String unitName, ToolHandler hookTools) throws IOException {
+        return create(unitName, hookTools, false);
+    }
+
+    @Override
+    public synchronized Machine create(String unitName, ToolHandler hookTools, boolean hideHostJava) throws IOException {
         if (factory == null) {
             factory = MachineFactory.forModel(paths.home(), paths.model());
         }
-        return factory.create(unitName, hookTools);
+        return factory.create(unitName, hookTools, hideHostJava);
     }
 
     @Override

@@ -33,7 +33,8 @@ final class Provisioner {
      * location, with a tmpfs of the directive's size mounted there when the directive's pool is tmpfs.
      */
     UnitHost provision(Application app, Unit unit, Map<String, StorageDirective> directives) throws IOException {
-        Machine machine = state.machines().create(unit.name(), state.execution().toolHandler());
+        Machine machine = state.machines().create(unit.name(), state.execution().toolHandler(),
+            state.model().hostJavaHidden());
         try {
             if (machine instanceof NamespaceMachine nm) {
                 unit.setMachineId(String.valueOf(nm.machineId()));

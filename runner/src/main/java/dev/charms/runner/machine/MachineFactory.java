@@ -94,7 +94,16 @@ public final class MachineFactory {
      * {@code systemctl}/{@code journalctl} with the machine's emulated systemd and every other tool with
      * {@code hookTools}. On failure everything made so far is removed.
      */
-    public synchronized NamespaceMachine create(String unitName, ToolHandler hookTools) throws IOException {
+    public NamespaceMachine create(String unitName, ToolHandler hookTools) throws IOException {
+        return create(unitName, hookTools, false);
+    }
+
+    /**
+     * As {@link #create(String, ToolHandler)}; with {@code hideHostJava} the machine sees no Java of the host
+     * (see {@link MachineSetup#script}), as a machine with no Java installed.
+     */
+    public synchronized NamespaceMachine create(String unitName, ToolHandler hookTools, boolean hideHostJava)
+        throws IOException {
         if (unitName == null || !UNIT_NAME.matcher(unitName).matches()) {
             throw new IllegalArgumentException("invalid unit name \"" + unitName + "\" (expected e.g. etcd/0)");
         }
@@ -117,7 +126,7 @@ public final class MachineFactory {
             MachineSetup.hostFiles(layout, hostname, address);
             MachineSetup.systemctlOnPath(layout);
             MachineSetup.network(network, machine, address);
-            MachineSetup.mounts(layout, hostname);
+            MachineSetup.mounts(layout, hostname, hideHostJava);
             EmulatedSystemd systemd = new EmulatedSystemd(result, layout.journal());
             AgentSocketServer socket = new AgentSocketServer(layout.agent().resolve("agent.socket"), unitName,
                     new SystemdRouter(systemd, hookTools));

@@ -65,7 +65,7 @@ final class MachineSetup {
     }
 
     /** Creates the persistent mount + UTS namespace and mounts the machine's filesystem view in it. */
-    static void mounts(UnitLayout layout, String hostname) throws IOException {
+    static void mounts(UnitLayout layout, String hostname, boolean hideHostJava) throws IOException {
         Path nsDir = layout.nsDir();
         Files.createDirectories(nsDir);
         HostCommand.run("mount", "--bind", nsDir.toString(), nsDir.toString());
@@ -79,15 +79,19 @@ final class MachineSetup {
             Files.createDirectories(layout.work(dir));
         }
         HostCommand.run("nsenter", "--mount=" + layout.mountNs(), "--uts=" + layout.utsNs(), "--",
-                "/bin/sh", "-ec", script(layout, hostname));
+                "/bin/sh", "-ec", script(layout, hostname, hideHostJava));
     }
 
     /**
      * The script run inside the new namespaces. It drops the namespace-file mounts copied from the host
      * (they would keep other machines' namespaces alive), stages the unit's host directories under a
-     * fresh /run before any overlay can hide them, mounts the overlays and bind mounts, then /tmp.
+     * fresh /run before any overlay can hide them, mounts the overlays and bind mounts, then /tmp. With
+     * {@code hideHostJava} an empty read-only tmpfs covers {@code /usr/lib/jvm} (where Debian and Ubuntu
+     * packages and most tarball installs put Java) and every {@code java} on the standard PATH that lies in
+     * an overlaid directory or resolves into a hidden one is removed from the machine's view (a whiteout in
+     * the overlay: the host keeps it), so nothing in the machine finds a Java runtime.
      */
-    static String script(UnitLayout layout, String hostname) {
+    static String script(UnitLayout layout, String hostname, boolean hideHostJava) {
         List<String> lines = new ArrayList<>();
         lines.add("hostname " + q(hostname));
         lines.add("findmnt -rn -t nsfs -o TARGET | while read -r t; do umount -l \"$t\"; done");
@@ -110,6 +114,13 @@ final class MachineSetup {
         lines.add("umount " + STAGE + "/agent " + STAGE + "/tools " + STAGE + "/overlay");
         lines.add("rmdir " + STAGE + "/agent " + STAGE + "/tools " + STAGE + "/overlay " + STAGE);
         lines.add("mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp");
+        if (hideHostJava) {
+            lines.add("for f in /etc/alternatives/* /usr/local/bin/* /usr/local/sbin/* /opt/*/bin/java; do");
+            lines.add("  case \"$(readlink -f \"$f\" 2>/dev/null)\" in /usr/lib/jvm/*|*/bin/java) rm -f \"$f\" ;; esac");
+            lines.add("done");
+            lines.add("if [ -d /usr/lib/jvm ]; then mount -t tmpfs -o ro,mode=755,size=4k tmpfs /usr/lib/jvm; fi");
+            lines.add("if command -v java >/dev/null 2>&1; then echo \"java is still on PATH: $(command -v java)\" >&2; exit 1; fi");
+        }
         return String.join("\n", lines) + "\n";
     }
 

@@ -30,6 +30,7 @@ public final class Model {
     private Duration updateStatusInterval = Duration.ofMinutes(5);
     private boolean automaticallyRetryHooks = true;
     private String jujuVersion = "3.6.4";
+    private boolean hostJavaHidden;
     private String apiAddresses = "127.0.0.1:17070";
     private String availabilityZone = "";
     private final Map<String, Application> applications = new TreeMap<>();
@@ -100,6 +101,22 @@ public final class Model {
     public void setJujuVersion(String version) {
         synchronized (lock) {
             this.jujuVersion = version;
+        }
+    }
+
+    /**
+     * Runner-only model config {@code host-java}: {@code hidden} gives machines made from then on no view of
+     * the host's Java (default {@code visible}).
+     */
+    public boolean hostJavaHidden() {
+        synchronized (lock) {
+            return hostJavaHidden;
+        }
+    }
+
+    public void setHostJavaHidden(boolean hidden) {
+        synchronized (lock) {
+            this.hostJavaHidden = hidden;
         }
     }
 
