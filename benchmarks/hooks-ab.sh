@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The charm's per-hook cost against another revision of this repository, both measured in one run:
 #   1. a hook with nothing to do (hooks/remove) through each unpacked charm's real `dispatch`, the two
-#      charms alternating run by run;
+#      charms alternating run by run, and a hello-world java on this checkout's runtime as the reference;
 #   2. the update-status hook of a one-unit application of each charm, both deployed side by side in one
 #      local-runner model (the hook process's wall time and its hook-tool calls, from the runner's debug log).
 # Usage (root): benchmarks/hooks-ab.sh BASE_REVISION [RUNS]   (RUNS default 20; builds both charms)
@@ -27,10 +27,17 @@ for _ in $(seq 120); do   # the archives are assembled in the background
   ls -d "$work"/*-charm/.cds/*.lock >/dev/null 2>&1 || break
   sleep 0.5
 done
-: > "$work/base.ms"; : > "$work/head.ms"
+# The reference: a hello-world java on the runtime this checkout's charm runs on (its own jre/ when it
+# ships one), timed in the same loop.
+mkdir -p "$work/hello"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$work/hello/Hello.java"
+javac --release 17 -d "$work/hello" "$work/hello/Hello.java"
+hello() { "$(cat "$work/head-charm/.cds/java")" -cp "$work/hello" Hello; }
+: > "$work/base.ms"; : > "$work/head.ms"; : > "$work/hello.ms"
 for _ in $(seq "$runs"); do
   time_ms noop base-charm >> "$work/base.ms"
   time_ms noop head-charm >> "$work/head.ms"
+  time_ms hello >> "$work/hello.ms"
 done
 
 # ---- 2. update-status on a running unit of each charm
@@ -52,6 +59,8 @@ done
 echo "| what | $base_id (base) median | p90 | $head_id (this checkout) median | p90 |"
 echo "|---|---|---|---|---|"
 echo "| no-op hook via dispatch (hooks/remove), n=$runs | $(median "$work/base.ms") ms | $(p90 "$work/base.ms") ms | $(median "$work/head.ms") ms | $(p90 "$work/head.ms") ms |"
+echo "| hello-world java on this checkout's runtime (reference), n=$runs | | | $(median "$work/hello.ms") ms | $(p90 "$work/hello.ms") ms |"
+awk -v a="$(median "$work/head.ms")" -v b="$(median "$work/hello.ms")" 'BEGIN {printf "| ratio no-op hook / hello-world (this checkout) | | | %.2fx | |\n", a/b}'
 echo "| update-status hook (1 unit), n=$(wc -l < "$work/us-head.ms") | $(median "$work/us-base.ms") ms | $(p90 "$work/us-base.ms") ms | $(median "$work/us-head.ms") ms | $(p90 "$work/us-head.ms") ms |"
 echo "(hook-tool calls per update-status, median, counted by the runner: base $(median "$work/us-base.calls"), this checkout $(median "$work/us-head.calls"))"
 echo "(Java: $(cat "$work/head-charm/.cds/java"); charm sizes: base $(stat -c %s "$work/base.charm") bytes, this checkout $(stat -c %s "$work/head.charm") bytes)"
