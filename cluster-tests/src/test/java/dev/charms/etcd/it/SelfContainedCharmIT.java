@@ -2,6 +2,7 @@ package dev.charms.etcd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.charms.runner.controller.ExecResult;
@@ -25,6 +26,9 @@ class SelfContainedCharmIT {
     @Test
     void aUnitWithNoJavaOnItsMachineRunsOnTheCharmsOwnRuntime() throws Exception {
         try (LocalCluster c = new LocalCluster("nojava")) {
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> c.controller().setModelConfig(Map.of("host-java", "gone")));
+            assertEquals("host-java: expected hidden or visible, got \"gone\"", bad.getMessage());
             c.controller().setModelConfig(Map.of("host-java", "hidden"));
             assertEquals("hidden", c.controller().modelConfig().get("host-java"));
             c.deploy(1, Map.of());

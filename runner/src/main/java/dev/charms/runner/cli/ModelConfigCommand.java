@@ -10,7 +10,7 @@ import java.util.List;
 /** {@code model-config [key=value ...]}: sets (or with no pairs prints) model settings. */
 @Command(name = "model-config", description = "Get or set model settings: update-status-hook-interval, "
     + "automatically-retry-hooks, retry-hook-base-delay, retry-hook-max-delay, juju-version; and the runner's "
-    + "own hook-jitter (a random wait of up to that long before each hook, to shuffle the units' interleaving) "
+    + "own hook-jitter (a random wait of up to that long before each hook, to shuffle the units' interleaving), "
     + "hook-hold (UNIT=DURATION[,...]: that unit runs no hook until that long after the setting, as a late "
     + "machine; empty: none) and host-java (hidden: machines made from then on see none of the host's Java).")
 final class ModelConfigCommand extends ModelCommand {
