@@ -31,14 +31,24 @@ noop_hook() {
 
 # ab_charms BASE_REVISION WORK: builds this checkout's charm into WORK/head.charm and BASE_REVISION's (in a
 # detached worktree at WORK/base) into WORK/base.charm; sets base_id and head_id (short commit ids).
+# BASE_REVISION may instead be a built .charm file: then it is the base and this checkout's
+# target/etcd.charm is taken as built (both built beforehand, outside a shared lock).
 # ab_cleanup (for an EXIT trap) destroys the local-runner model and removes the worktree and WORK.
 ab_charms() {
+  head_id=$(git rev-parse --short HEAD)
+  if [ -f "$1" ]; then
+    [ -r target/etcd.charm ] || { echo "ERROR no target/etcd.charm: build this checkout first" >&2; exit 1; }
+    cp target/etcd.charm "$2/head.charm"
+    cp "$1" "$2/base.charm"
+    base_id=$(basename "$1")
+    return 0
+  fi
   mvn -B -q -ntp package -Dmaven.test.skip=true
   cp target/etcd.charm "$2/head.charm"
   git worktree add -q --detach "$2/base" "$1"
   (cd "$2/base" && mvn -B -q -ntp package -Dmaven.test.skip=true)
   cp "$2/base/target/etcd.charm" "$2/base.charm"
-  base_id=$(git rev-parse --short "$1"); head_id=$(git rev-parse --short HEAD)
+  base_id=$(git rev-parse --short "$1")
 }
 ab_cleanup() {
   bin/local-juju destroy >/dev/null 2>&1 || true
