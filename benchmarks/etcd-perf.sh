@@ -62,7 +62,6 @@ healthy() {
 # What each unit runs: its etcd binary, config file, name, peer URL and certificate files.
 cluster=""
 for n in 0 1 2; do
-  ip netns list | grep -q "^jlr-$tag-$n\b" || { echo "ERROR no network namespace jlr-$tag-$n for etcd/$n" >&2; exit 1; }
   exec_start=$($J exec "etcd/$n" -- grep '^ExecStart=' /etc/systemd/system/etcd.service)
   set -- ${exec_start#ExecStart=}
   binary=$1; conf=$3
@@ -78,11 +77,18 @@ for n in 0 1 2; do
   done
   chmod 600 "$work"/*-key-file-*
   cluster="$cluster${cluster:+,}${name[$n]}=${peer[$n]}"
+  # The unit's machine: the model's network namespace holding the unit's address.
+  addr=${peer[$n]#https://}; addr=${addr%:*}
+  ns[$n]=""
+  for cand in $(ip netns list | awk '{print $1}' | grep "^jlr-$tag-"); do
+    if ip -n "$cand" -4 -o addr show | grep -q "inet $addr/"; then ns[$n]=$cand; fi
+  done
+  [ -n "${ns[$n]}" ] || { echo "ERROR no network namespace of model $model holds etcd/$n's address $addr" >&2; exit 1; }
 done
 
 start_hand() {
   for n in 0 1 2; do
-    ip netns exec "jlr-$tag-$n" "$work/etcd$n" --name "${name[$n]}" --data-dir "$work/hand$n" \
+    ip netns exec "${ns[$n]}" "$work/etcd$n" --name "${name[$n]}" --data-dir "$work/hand$n" \
       --listen-client-urls "${client[$n]}" --advertise-client-urls "${client[$n]}" \
       --listen-peer-urls "${peer[$n]}" --initial-advertise-peer-urls "${peer[$n]}" \
       --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token etcd-perf-by-hand \

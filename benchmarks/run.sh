@@ -18,3 +18,6 @@ echo "## Cluster"
 echo "| what | median | notes |"
 echo "|---|---|---|"
 bash benchmarks/cluster.sh 5 20
+echo
+echo "## etcd under the charm"
+bash benchmarks/etcd-perf.sh 5
