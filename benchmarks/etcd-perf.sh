@@ -67,7 +67,7 @@ for n in 0 1 2; do
   binary=$1; conf=$3
   $J scp "etcd/$n:$binary" "$work/etcd$n"; chmod 755 "$work/etcd$n"
   $J scp "etcd/$n:$conf" "$work/conf$n.yml"
-  val() { sed -n "s/^ *$1: *//p" "$work/conf$n.yml" | sed -n "${2:-1}p"; }
+  val() { sed -n "s/^ *$1: *//p" "$work/conf$n.yml" | sed -n "${2:-1}p" | tr -d '"'; }   # the charm quotes every value
   name[$n]=$(val name)
   peer[$n]=$(val initial-advertise-peer-urls)
   client[$n]=$(val advertise-client-urls)
