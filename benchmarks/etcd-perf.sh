@@ -32,7 +32,11 @@ stop_hand() {
   hand_pids=()
 }
 cleanup() {
+  rc=$?
   stop_hand
+  if [ "$rc" -ne 0 ]; then
+    for f in "$work"/hand*.log; do [ -s "$f" ] && { echo "--- $f" >&2; tail -n 5 "$f" >&2; }; done
+  fi
   $J destroy >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -53,7 +57,7 @@ ctl() {
 }
 healthy() {
   for _ in $(seq 600); do
-    [ "$(ctl endpoint health 2>/dev/null | grep -c 'is healthy')" = 3 ] && return 0
+    ctl endpoint health >/dev/null 2>&1 && return 0   # etcdctl prints health on stderr; 0: all healthy
     sleep 0.1
   done
   echo "ERROR the cluster did not become healthy" >&2; exit 1
