@@ -2,7 +2,7 @@
 # Installs what building, testing and running the local runner need on Debian/Ubuntu, and only what is
 # missing: a JDK >= 17, Maven, etcd (server and etcdctl), a C compiler (the runner's hook-tool client),
 # iproute2/util-linux (namespaces), openssl, unzip, curl, Prometheus (promtool and the server the
-# observability tests run); and the etcd 3.5 release tarballs the integration tests
+# observability tests run), jq (the test certificate provider); and the etcd 3.5 release tarballs the integration tests
 # deploy (scripts/etcd-releases.sh). Stops the etcd that Debian's package auto-starts.
 set -euo pipefail
 
@@ -21,6 +21,7 @@ have openssl || need+=(openssl)
 have unzip || need+=(unzip)
 have curl || need+=(curl)
 have promtool || need+=(prometheus)
+have jq || need+=(jq)
 have tar || need+=(tar)
 
 if [ "${#need[@]}" -gt 0 ]; then

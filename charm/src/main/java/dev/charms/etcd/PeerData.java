@@ -27,6 +27,10 @@ public final class PeerData {
     public static final String MEMBERS = "members";
     public static final String RESTART_TURN = "restart-turn";
     public static final String RESTORE = "restore";
+    /** The CA certificates every member trusts (PEM bundle); absent: the cluster CA alone. */
+    public static final String TLS_TRUST = "tls-trust";
+    /** The CA whose certificates members serve (PEM); absent: the cluster CA. */
+    public static final String TLS_SERVING_CA = "tls-serving-ca";
 
     // unit bags
     public static final String ADDRESS = "address";
@@ -48,4 +52,6 @@ public final class PeerData {
     public static final String UPGRADE_SNAPSHOT = "upgrade-snapshot";
     /** The etcd version this unit runs ({@link dev.charms.etcd.workload.EtcdVersion}). */
     public static final String ETCD_VERSION = "etcd-version";
+    /** What this unit's running etcd trusts and serves ({@link dev.charms.etcd.certs.CaMove#report}). */
+    public static final String TLS_RUNNING = "tls-running";
 }

@@ -62,7 +62,9 @@ public final class DbRelation implements Step {
             Map<String, String> data = new LinkedHashMap<>();
             data.put("connection_string", connection);
             data.put("version", scope.installation().version().toString());
-            data.put("client_ca", caPem.get());
+            // Clients trust what members trust: during a CA move, both CAs, before any member switches.
+            data.put("client_ca", scope.appliedTls().map(t -> dev.charms.etcd.certs.TrustBundle.sortedUnion(t.trust(), caPem.get()))
+                    .orElse(caPem.get()));
             String cn = "etcd-client-" + rel.remoteApp();
             String basis = Fingerprint.of(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn);
             boolean known = state.dbCredentials(rel.id()).filter(c -> c.holds(basis, System.currentTimeMillis())).isPresent();

@@ -68,6 +68,8 @@ public final class HookScope implements AutoCloseable {
     private String fingerprint = "";
     private boolean membershipDue;
     private EtcdCluster membershipCluster;
+    private dev.charms.etcd.certs.CaMove appliedTls;
+    private final java.util.List<String> tlsNotes = new java.util.ArrayList<>();
 
     /** A scope over what {@link #open} found (or, in tests, what a test hands it). */
     HookScope(Framework fw, Host host, UnitState state, EtcdSettings settings, EtcdInstallation installation,
@@ -219,6 +221,26 @@ public final class HookScope implements AutoCloseable {
         model.relation(PeerData.PEER).ifPresent(peer -> held.addAll(MembershipPlan.memberVersions(peer,
                 Roster.parse(peer.localAppData().get(PeerData.MEMBERS)), model.unitName())));
         return held;
+    }
+
+    /** The trust and serving CA this unit's TLS files were written for in this hook, if they were. */
+    public Optional<dev.charms.etcd.certs.CaMove> appliedTls() {
+        return Optional.ofNullable(appliedTls);
+    }
+
+    void appliedTls(dev.charms.etcd.certs.CaMove applied) {
+        this.appliedTls = applied;
+    }
+
+    /** Notes on certificates (a CA move under way, a provider's answer refused) that status appends. */
+    public java.util.List<String> tlsNotes() {
+        return java.util.List.copyOf(tlsNotes);
+    }
+
+    void tlsNote(String note) {
+        if (!note.isBlank() && !tlsNotes.contains(note)) {
+            tlsNotes.add(note);
+        }
     }
 
     public Framework framework() {

@@ -24,6 +24,7 @@ public final class Reconciler {
     /** The converging steps, in the order they run in each round. */
     static final List<Step> CONVERGING = List.of(
             new ClusterCertificates(),
+            new CertificateAuthorities(false),
             new UnitCertificate(),
             new Bootstrap(),
             new Departures(),
@@ -35,7 +36,8 @@ public final class Reconciler {
             new UnitStatus());
 
     /** The steps run once the pass has settled. */
-    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new DbRelation(), new CosAgentRelation());
+    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new CertificateAuthorities(true), new DbRelation(),
+            new CosAgentRelation());
 
     private final Framework fw;
     private final Host host;

@@ -85,9 +85,9 @@ public final class StatusReport {
         if (healthy > v / 2 && !refused.isEmpty()) {
             fw.reportUnitStatus(Status.blocked(prefix + refused));
         } else if (down <= 0) {
-            fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members));
+            fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members + notes(scope)));
         } else if (healthy > v / 2) {
-            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, v)));
+            fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, v) + notes(scope)));
         } else if (starting(scope)) {
             fw.reportUnitStatus(Status.waiting(prefix + "etcd starting, waiting for quorum: " + problems(results, v)));
         } else {
@@ -100,6 +100,13 @@ public final class StatusReport {
                     : starting(scope) ? Status.waiting("waiting for quorum: " + healthy + " of " + v + " members healthy")
                     : Status.blocked("no quorum: " + healthy + " of " + v + " members healthy"));
         }
+    }
+
+    /** The certificate notes of this hook ({@link HookScope#tlsNotes}), each after "; ". */
+    private static String notes(HookScope scope) {
+        StringBuilder sb = new StringBuilder();
+        scope.tlsNotes().forEach(n -> sb.append("; ").append(n));
+        return sb.toString();
     }
 
     private static boolean hasQuorum(List<Health> results, int voters) {

@@ -2,16 +2,30 @@ package dev.charms.etcd.steps;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.Units;
+import dev.charms.etcd.certs.CaMove;
+import dev.charms.etcd.certs.TlsCertificatesV1;
+import dev.charms.etcd.certs.TrustBundle;
+import dev.charms.etcd.pki.CertificateInfo;
+import dev.charms.etcd.pki.Csr;
+import dev.charms.etcd.pki.PemFiles;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * First round: writes the CA, this unit's certificate and its key for etcd when the certificate the
- * leader published fits this unit's key and names. While it does not, the pass ends here, waiting for
- * the leader; a unit that is not a member yet (and not the leader) then clears any stale data and says it
- * is ready, so that the leader can admit it in the same hook in which it signs its certificate.
+ * First round: writes the CAs to trust, this unit's certificate and its key for etcd. The trust is the
+ * leader's ({@link CaMove#trust}) plus the cluster CA, which issues the client certificates of the
+ * {@code db} relation and the {@code generate-client-certificates} action. The certificate is of the CA
+ * the leader says members serve: the cluster CA's, when the one the leader published fits this unit's key
+ * and names; an external CA's, when the {@code certificates} provider's answer to this unit's CSR passes
+ * every check (else the certificate installed before is kept while it is of that CA, for this key, and
+ * valid). While there is none, the pass ends here, waiting; a unit that is not a member yet (and not the
+ * leader) then clears any stale data and says it is ready, so that the leader can admit it in the same
+ * hook in which it signs its certificate.
  */
 public final class UnitCertificate implements Step {
     @Override
@@ -23,13 +37,40 @@ public final class UnitCertificate implements Step {
     public void run(HookScope scope) {
         Relation peer = scope.peer();
         Map<String, String> app = peer.localAppData();
-        String ca = app.get(PeerData.CA_CERT);
-        String cert = app.get(Units.certKey(scope.unit()));
+        Optional<String> builtin = ExternalCa.builtin(scope);
         String csr = peer.localUnitData().get(PeerData.CSR);
-        if (scope.tls().fits(cert, ca, csr)) {
-            scope.host().writeTls(ca, cert, scope.tls().keyPem());
+        if (builtin.isPresent()) {
+            CaMove state = ExternalCa.current(app, builtin.get());
+            String trust = TrustBundle.sortedUnion(state.trust(), builtin.get());
+            Optional<String> cert;
+            String waitingFor;
+            if (TrustBundle.sameSet(state.serving(), builtin.get())) {
+                String signed = app.get(Units.certKey(scope.unit()));
+                cert = scope.tls().fits(signed, app.get(PeerData.CA_CERT), csr) ? Optional.of(signed) : Optional.empty();
+                waitingFor = "waiting for the leader to sign this unit's certificate";
+            } else {
+                Optional<Relation> rel = ExternalCa.relation(scope);
+                String[] why = {"no certificates relation"};
+                cert = rel.flatMap(r -> external(scope, r, state.serving(), csr, why));
+                if (cert.isEmpty()) {
+                    cert = installed(scope, state.serving());
+                    rel.ifPresent(r -> scope.tlsNote(ExternalCa.name(r) + ": " + why[0]));
+                }
+                waitingFor = "waiting for a certificate of the external CA: " + why[0];
+            }
+            if (cert.isPresent()) {
+                scope.host().writeTls(trust, cert.get(), scope.tls().keyPem());
+                scope.appliedTls(state);
+                return;
+            }
+            wait(scope, waitingFor);
             return;
         }
+        wait(scope, "waiting for the leader to sign this unit's certificate");
+    }
+
+    private static void wait(HookScope scope, String why) {
+        Relation peer = scope.peer();
         if (!scope.roster().contains(scope.unit()) && !scope.leader()) {
             MemberProcess member = new MemberProcess(scope);
             member.forgetRestoredOverCluster();
@@ -38,6 +79,51 @@ public final class UnitCertificate implements Step {
         } else {
             peer.updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.WAITING_CERTIFICATE.wire()));
         }
-        scope.halt(Status.waiting("waiting for the leader to sign this unit's certificate"));
+        scope.halt(Status.waiting(why));
+    }
+
+    /** The provider's answer to this unit's CSR, if it is of {@code serving} and passes every check. */
+    private static Optional<String> external(HookScope scope, Relation rel, String serving, String csrPem, String[] why) {
+        List<TlsCertificatesV1.Provided> provided;
+        try {
+            provided = TlsCertificatesV1.parse(rel.remoteAppData().get(TlsCertificatesV1.CERTIFICATES));
+        } catch (IllegalArgumentException e) {
+            why[0] = e.getMessage();
+            return Optional.empty();
+        }
+        Optional<TlsCertificatesV1.Provided> answer = TlsCertificatesV1.answerFor(provided, csrPem);
+        if (answer.isEmpty()) {
+            why[0] = "no answer yet to this unit's request";
+            return Optional.empty();
+        }
+        Optional<String> problem = TlsCertificatesV1.problem(answer.get(), scope.tls().keys().getPublic(),
+                Csr.parse(csrPem).sans(), Instant.now());
+        if (problem.isPresent()) {
+            why[0] = problem.get();
+            return Optional.empty();
+        }
+        if (!TrustBundle.sameSet(answer.get().ca(), serving)) {
+            why[0] = "the answer is of another CA than the one the cluster serves";
+            return Optional.empty();
+        }
+        return Optional.of(answer.get().certificate().strip() + "\n");
+    }
+
+    /** The certificate installed before, if it is of {@code serving}, for this unit's key, and valid now. */
+    private static Optional<String> installed(HookScope scope, String serving) {
+        Optional<String> pem = PemFiles.readIfExists(scope.host().paths().serverCert());
+        if (pem.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            CertificateInfo cert = CertificateInfo.parse(pem.get());
+            if (cert.isSignedBy(serving) && cert.publicKey().equals(scope.tls().keys().getPublic())
+                    && cert.isValidAt(Instant.now())) {
+                return pem;
+            }
+        } catch (RuntimeException e) {
+            // an unreadable certificate is not kept
+        }
+        return Optional.empty();
     }
 }

@@ -151,7 +151,11 @@ public final class MachineHost implements Host {
                     .filter(l -> !l.startsWith("initial-")).collect(java.util.stream.Collectors.joining("\n")) : "";
             String unit = Files.exists(paths.unitFile()) ? Files.readString(paths.unitFile()) : "";
             String cert = Files.exists(paths.serverCert()) ? Files.readString(paths.serverCert()) : "";
-            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert).hashCode());
+            // etcd reads its trusted CAs only at start. The trust is counted once it holds more than the
+            // cluster CA (docs/certificates.md): every step of a CA move changes it or the certificate.
+            String ca = Files.exists(paths.caCert()) ? Files.readString(paths.caCert()) : "";
+            String trust = dev.charms.etcd.certs.TrustBundle.certificates(ca).size() > 1 ? "\u0000" + ca : "";
+            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert + trust).hashCode());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

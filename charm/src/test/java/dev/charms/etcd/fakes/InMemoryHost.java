@@ -172,7 +172,8 @@ public final class InMemoryHost implements Host {
                 config.electionTimeoutMs(), config.snapshotCount(), config.quotaBackendBytes(),
                 config.autoCompactionMode(), config.autoCompactionRetention(), config.clientTls(), config.peerTls(),
                 config.cipherSuites(), config.listenMetricsUrls());
-        return Integer.toHexString(Objects.hash(read, installation == null ? null : installation.etcd(), certPem));
+        return Integer.toHexString(Objects.hash(read, installation == null ? null : installation.etcd(), certPem,
+                caPem != null && caPem.split("BEGIN CERTIFICATE").length > 2 ? caPem : null));
     }
 
     @Override

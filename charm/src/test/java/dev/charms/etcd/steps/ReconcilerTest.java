@@ -157,29 +157,29 @@ class ReconcilerTest {
 
     @Test
     void theFirstRoundRunsEveryStepThatFitsTheUnit() {
-        assertEquals(List.of("ClusterCertificates", "UnitCertificate", "Departures", "Membership", "RestartTurns",
-                        "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("ClusterCertificates", "CertificateAuthorities", "UnitCertificate", "Departures", "Membership", "RestartTurns",
+                        "ThisMember", "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "", s -> s.beginRound(1, null)));
-        assertEquals(List.of("ClusterCertificates", "UnitCertificate", "Bootstrap", "RestartTurns", "ThisMember",
-                        "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("ClusterCertificates", "CertificateAuthorities", "UnitCertificate", "Bootstrap", "RestartTurns", "ThisMember",
+                        "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(true, Roster.empty(), "", s -> s.beginRound(1, null)), "no cluster yet: the leader bootstraps it");
-        assertEquals(List.of("UnitCertificate", "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("CertificateAuthorities", "UnitCertificate", "ThisMember", "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(false, TWO, "", s -> s.beginRound(1, null)), "not the leader");
     }
 
     @Test
     void afterTheLeaderAdmittedItselfMembershipAndItsMemberRunAgain() {
-        assertEquals(List.of("Departures", "Membership", "RestartTurns", "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("Departures", "Membership", "RestartTurns", "ThisMember", "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "", s -> s.beginRound(2, Unsettled.LEADER_ADMITTED_ITSELF)));
     }
 
     @Test
     void handingItsOwnTurnOnRestartsTheLeadersMemberOnlyWhileTheTurnIsItsOwn() {
-        assertEquals(List.of("RestartTurns", "ThisMember", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("RestartTurns", "ThisMember", "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "etcd/0:f2", s -> s.beginRound(2, Unsettled.OWN_RESTART_TURN)));
-        assertEquals(List.of("RestartTurns", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("RestartTurns", "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "etcd/1:f1", s -> s.beginRound(2, Unsettled.OWN_RESTART_TURN)));
-        assertEquals(List.of("RestartTurns", "ClientPort", "MetricsPort", "DbRelation", "CosAgentRelation"),
+        assertEquals(List.of("RestartTurns", "ClientPort", "MetricsPort", "CertificateAuthorities", "DbRelation", "CosAgentRelation"),
                 applying(true, TWO, "", s -> s.beginRound(2, Unsettled.OWN_RESTART_TURN)));
     }
 
