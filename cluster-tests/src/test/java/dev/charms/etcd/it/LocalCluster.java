@@ -110,6 +110,35 @@ public final class LocalCluster implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Copies a unit of {@code app}'s client identity again (after the cluster's CAs changed), each file
+     * replaced atomically so that an etcdctl started meanwhile reads either the old or the new file.
+     */
+    public void refreshCredentials(String app) throws IOException {
+        Path dir = credentials(app);
+        String unit = unitsOf(app).get(0);
+        for (String f : List.of("ca.crt", "client.crt", "client.key")) {
+            Path tmp = dir.resolve(f + ".new");
+            Files.copy(controller.hostPath(unit, "/etc/etcd/pki/" + f), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** The subject common names of the certificates in PEM file {@code path} on {@code unit}'s machine. */
+    public List<String> certificateNames(String unit, String path, boolean issuer) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var in = Files.newInputStream(controller.hostPath(unit, path))) {
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                var x = (java.security.cert.X509Certificate) c;
+                out.add((issuer ? x.getIssuerX500Principal() : x.getSubjectX500Principal()).getName());
+            }
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException(path + " on " + unit + " holds no certificates: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     public String endpoints() {
         return endpointsOf("etcd");
     }

@@ -1,0 +1,127 @@
+package dev.charms.etcd.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code certificates} relation (tls-certificates, current protocol) on one 3-unit cluster with a db
+ * client and a continuous writer, against the test provider charm
+ * (cluster-tests/src/test/resources/charms/tls-provider): a bad answer is refused and named in status
+ * while the cluster keeps its CA; a good one moves every member to the provider's CA; a CA rotation of
+ * the provider is followed; removing the relation moves the cluster back to its own CA. No acknowledged
+ * write is lost and the db client keeps working after every move.
+ */
+class CertificatesIT {
+    private static final Duration MOVE = Duration.ofMinutes(3);
+
+    @Test
+    void theClusterMovesToTheProvidersCaFollowsItsRotationAndMovesBack() throws Exception {
+        try (LocalCluster c = new LocalCluster("certs")) {
+            c.deploy(3, Map.of());
+            c.deployDbClient();
+            c.settle();
+            String builtin = issuers(c).get(c.units().get(0));
+            assertTrue(builtin.contains("etcd CA"), builtin);
+            try (ContinuousWriter writer = new ContinuousWriter(c, "certs/").start()) {
+                deployProvider(c, "wrong-key");
+                c.controller().integrate("etcd:certificates", "tls-provider:certificates");
+                c.await("the leader names the refused answer", MOVE, () -> c.unit(c.leaderUnit()).workloadMessage()
+                        .matches(".*certificates:\\d+: etcd/\\d: the certificate is not for this unit's key.*"));
+                c.idle();
+                for (String issuer : issuers(c).values()) {
+                    assertEquals(builtin, issuer, "a refused answer moved a member");
+                }
+
+                c.controller().config("tls-provider", Map.of("answer", "good", "ca-generation", "2"));
+                moveTo(c, "CN=tls-provider test CA 2", List.of("CN=tls-provider test CA 2", builtin));
+                dbClientWorks(c, "tls-provider test CA 2");
+
+                c.controller().config("tls-provider", Map.of("ca-generation", "3"));
+                moveTo(c, "CN=tls-provider test CA 3", List.of("CN=tls-provider test CA 3", builtin));
+                dbClientWorks(c, "tls-provider test CA 3");
+
+                c.controller().removeRelation("etcd:certificates", "tls-provider:certificates");
+                moveTo(c, builtin, List.of(builtin));
+                dbClientWorks(c, null);
+                writer.stop();
+                assertEquals(java.util.Set.of(), writer.lost(), "acknowledged writes lost");
+                System.out.println("CertificatesIT: " + writer.acknowledged() + " writes acknowledged, " + writer.failed()
+                        + " failed: " + writer.failures());
+            }
+        }
+    }
+
+    /**
+     * Waits until every member trusts {@code ca} (then the writer takes the new trust, as a client would
+     * before the servers switch), every member serves a certificate of {@code ca}, trusts exactly
+     * {@code trust}, and the leader says no move is under way.
+     */
+    private static void moveTo(LocalCluster c, String ca, List<String> trust) throws Exception {
+        c.await("every member trusts " + ca, MOVE, () -> c.units().stream().allMatch(u -> trusts(c, u).contains(ca)));
+        c.refreshCredentials("etcd");
+        c.await("every member serves a certificate of " + ca + " and trusts " + trust, MOVE, () -> {
+            for (String u : c.units()) {
+                if (!issuers(c).get(u).equals(ca) || !new java.util.HashSet<>(trusts(c, u)).equals(new java.util.HashSet<>(trust))) {
+                    return false;
+                }
+            }
+            return !c.unit(c.leaderUnit()).workloadMessage().contains("CA move");
+        });
+        c.idle();
+        c.refreshCredentials("etcd");
+        c.assertMembershipMatchesUnits();
+    }
+
+    private static void dbClientWorks(LocalCluster c, String caName) throws Exception {
+        c.await("the db client got the new CA", MOVE, () -> caName == null
+                || c.dbClientData("app.json").getOrDefault("client_ca", "").length() > 0
+                && names(c.dbClientData("app.json").get("client_ca")).stream().anyMatch(n -> n.contains(caName)));
+        Map<String, String> db = c.dbClientData("app.json");
+        LocalCluster.Result put = c.etcdctlWith(db, "put", "db-key", "db-value");
+        assertEquals(0, put.code(), put.output());
+    }
+
+    private static List<String> names(String pem) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        for (var cert : java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+            out.add(((java.security.cert.X509Certificate) cert).getSubjectX500Principal().getName());
+        }
+        return out;
+    }
+
+    private static List<String> trusts(LocalCluster c, String unit) {
+        try {
+            return c.certificateNames(unit, "/etc/etcd/pki/ca.crt", false);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static Map<String, String> issuers(LocalCluster c) throws IOException {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String u : c.units()) {
+            out.put(u, c.certificateNames(u, "/etc/etcd/pki/server.crt", true).get(0));
+        }
+        return out;
+    }
+
+    private static void deployProvider(LocalCluster c, String answer) throws IOException {
+        Path charm = c.work().resolve("tls-provider");
+        Path src = Path.of("cluster-tests/src/test/resources/charms/tls-provider");
+        Files.createDirectories(charm);
+        for (String f : List.of("metadata.yaml", "config.yaml", "dispatch")) {
+            Files.copy(src.resolve(f), charm.resolve(f));
+        }
+        charm.resolve("dispatch").toFile().setExecutable(true, false);
+        c.controller().deploy(charm, "tls-provider", 1, Map.of("answer", answer), Map.of());
+    }
+}
