@@ -71,7 +71,8 @@ public final class CertificateAuthorities implements Step {
         CaMove next = now.next(desired, scope.roster().entries().keySet(), reports);
         if (!next.equals(now)) {
             ExternalCa.publish(scope, next, builtin.get());
-            scope.model().log("INFO", "TLS: " + next.describe(desired).replace("CA move", "CA move step"));
+            String step = next.describe(desired);
+            scope.model().log("INFO", "TLS: " + (step.isEmpty() ? "CA move 3/3 done: members trust and serve one CA" : step));
         }
         problems.forEach(scope::tlsNote);
         if (problems.isEmpty() && !waiting.isEmpty()) {

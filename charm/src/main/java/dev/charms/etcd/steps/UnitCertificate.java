@@ -7,7 +7,6 @@ import dev.charms.etcd.certs.TlsCertificatesV1;
 import dev.charms.etcd.certs.TrustBundle;
 import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.Csr;
-import dev.charms.etcd.pki.PemFiles;
 import dev.charms.etcd.state.UnitProgress;
 import dev.charms.ops.Relation;
 import dev.charms.ops.Status;
@@ -111,7 +110,7 @@ public final class UnitCertificate implements Step {
 
     /** The certificate installed before, if it is of {@code serving}, for this unit's key, and valid now. */
     private static Optional<String> installed(HookScope scope, String serving) {
-        Optional<String> pem = PemFiles.readIfExists(scope.host().paths().serverCert());
+        Optional<String> pem = scope.host().installedCertificate();
         if (pem.isEmpty()) {
             return Optional.empty();
         }

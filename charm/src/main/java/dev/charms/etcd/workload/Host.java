@@ -39,6 +39,9 @@ public interface Host {
     /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
     boolean writeTls(String caPem, String certPem, String keyPem);
 
+    /** The certificate installed for etcd to serve (written by {@link #writeTls}), if any. */
+    java.util.Optional<String> installedCertificate();
+
     /** Writes config, unit file and profile script; true when anything etcd reads changed. */
     boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints);
 

@@ -121,6 +121,11 @@ public final class MachineHost implements Host {
         }
     }
 
+    @Override
+    public Optional<String> installedCertificate() {
+        return dev.charms.etcd.pki.PemFiles.readIfExists(paths.serverCert());
+    }
+
     /** Writes config, unit file and profile script; true when anything etcd reads changed. */
     @Override
     public boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints) {

@@ -79,8 +79,78 @@ public final class Deployment {
             if (kind.equals(COS_CREATED)) {
                 return COS_AGENT + "-relation-created";
             }
-            return relation() ? PEER + "-relation-" + kind : kind;
+            return relation() ? PEER + "-relation-" + kind
+                    : kind.startsWith(CERTS_PREFIX) ? CERTS + "-relation-" + kind.substring(CERTS_PREFIX.length()) : kind;
         }
+    }
+
+    /** The {@code certificates} endpoint, its relation id and remote application in this model. */
+    static final String CERTS = "certificates";
+    static final int CERTS_ID = 7;
+    static final String CERTS_APP = "tls-provider";
+    private static final String CERTS_PREFIX = "certs-";
+
+    /** A provider on the certificates relation: its application bag from every etcd unit's bag there. */
+    public interface CertificatesProvider {
+        Map<String, String> answer(Map<String, Map<String, String>> requirerUnitBags);
+    }
+
+    private CertificatesProvider certsProvider;
+    private Map<String, String> certsAppData = Map.of();
+
+    /**
+     * {@code juju integrate etcd:certificates tls-provider}: every unit runs certificates-relation-changed;
+     * {@code provider} answers whenever a unit's bag there changes (as a provider's hooks would).
+     */
+    public void relateCertificates(CertificatesProvider provider) {
+        certsProvider = provider;
+        certsAppData = Map.of();
+        for (Unit u : units.values()) {
+            u.certsGone = false;
+            u.certsBag = Map.of();
+            if (!u.dying) {
+                // -created runs first (juju-contract.md section 2), so the unit asks for the relation ids again.
+                u.enqueue(new Pending(CERTS_PREFIX + "created", null, null));
+                u.enqueue(new Pending(CERTS_PREFIX + "changed", null, null));
+            }
+        }
+    }
+
+    /** The provider changed what it answers (a new CA): its application bag is recomputed. */
+    public void certificatesProviderChanged(CertificatesProvider provider) {
+        certsProvider = provider;
+        answerCertificates();
+    }
+
+    /** {@code juju remove-relation}: every unit runs certificates-relation-broken, then has no such relation. */
+    public void unrelateCertificates() {
+        for (Unit u : units.values()) {
+            if (!u.dying) {
+                u.enqueue(new Pending(CERTS_PREFIX + "broken", null, null));
+            }
+        }
+    }
+
+    private void answerCertificates() {
+        if (certsProvider == null) {
+            return;
+        }
+        Map<String, Map<String, String>> bags = new TreeMap<>(Units.ORDER);
+        units.values().forEach(u -> bags.put(u.name, u.certsBag));
+        Map<String, String> answer = certsProvider.answer(bags);
+        if (!answer.equals(certsAppData)) {
+            certsAppData = answer;
+            for (Unit u : units.values()) {
+                if (!u.dying && !u.certsGone) {
+                    u.enqueue(new Pending(CERTS_PREFIX + "changed", null, null));
+                }
+            }
+        }
+    }
+
+    private dev.charms.ops.testing.Relation certsRelation(Unit unit) {
+        return new dev.charms.ops.testing.Relation(CERTS, CERTS_ID, CERTS_APP, Map.of(), unit.certsBag, certsAppData,
+                Map.of(CERTS_APP + "/0", Map.of()));
     }
 
     /** A unit: its machine, what Juju keeps for it, and its hook queue. */
@@ -103,6 +173,9 @@ public final class Deployment {
         Set<String> ports = Set.of();
         String workloadVersion = "";
         boolean dying;
+        /** This unit's bag on the certificates relation, and whether its broken hook ran. */
+        Map<String, String> certsBag = Map.of();
+        boolean certsGone = true;
         /** Removed with {@code --force}: a failed hook does not hold its removal, and its machine goes with it. */
         boolean forced;
         boolean inError;
@@ -124,7 +197,7 @@ public final class Deployment {
                 if (same) {
                     return;
                 }
-            } else if (Set.of("config-changed", "leader-settings-changed", "update-status", "leader-elected").contains(p.kind())
+            } else if (Set.of("config-changed", "leader-settings-changed", "update-status", "leader-elected", CERTS_PREFIX + "changed").contains(p.kind())
                     && queue.stream().skip(inError ? 1 : 0).anyMatch(q -> q.kind().equals(p.kind()))) {
                 return;
             }
@@ -556,6 +629,12 @@ public final class Deployment {
         }
         State in = stateOf(unit, p);
         PeerRelation peer = in.peerRelation(PEER).orElse(null);
+        if (p.kind().startsWith(CERTS_PREFIX)) {
+            dev.charms.ops.testing.Relation certs = certsRelation(unit);
+            return new Prepared(p, in, p.kind().equals(CERTS_PREFIX + "broken") ? JujuEvent.relationBroken(certs)
+                    : p.kind().equals(CERTS_PREFIX + "created") ? JujuEvent.relationCreated(certs)
+                    : JujuEvent.relationChanged(certs, CERTS_APP + "/0"));
+        }
         JujuEvent event = switch (p.kind()) {
             case "created" -> JujuEvent.relationCreated(peer);
             case "joined" -> JujuEvent.relationJoined(peer, p.remote());
@@ -598,6 +677,14 @@ public final class Deployment {
         if (p.kind().equals("remove")) {
             gone(unit);
         }
+        if (p.kind().equals(CERTS_PREFIX + "broken") && out.succeeded()) {
+            unit.certsGone = true;
+            unit.certsBag = Map.of();
+            if (units.values().stream().allMatch(u -> u.certsGone)) {
+                certsProvider = null;
+                certsAppData = Map.of();
+            }
+        }
         return run;
     }
 
@@ -629,7 +716,11 @@ public final class Deployment {
             state.relation(dev.charms.ops.testing.Relation.of(COS_AGENT, COS_AGENT_ID, "grafana-agent")
                     .withLocalUnitData(unit.cosAgentBag).withRemoteUnit("grafana-agent/" + unit.name.substring(unit.name.indexOf('/') + 1), Map.of()));
         }
+        if (!unit.certsGone && certsProvider != null) {
+            state.relation(certsRelation(unit));
+        }
         return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
+                .network(CERTS, NetworkInfo.of(address))
                 .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
                 .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
                 .storedState(unit.stored).goalState(goalStateOffered ? goalState() : null).build();
@@ -647,6 +738,12 @@ public final class Deployment {
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
         out.relation(COS_AGENT_ID).ifPresent(r -> unit.cosAgentBag = r.localUnitData());
+        out.relation(CERTS_ID).ifPresent(r -> {
+            if (!unit.certsGone && !r.localUnitData().equals(unit.certsBag)) {
+                unit.certsBag = r.localUnitData();
+                answerCertificates();
+            }
+        });
         PeerRelation peer = out.peerRelation(PEER).orElse(null);
         if (peer == null) {
             return;

@@ -43,6 +43,8 @@ public final class InMemoryHost implements Host {
     private int installs;
     private EtcdConfig config;
     private EtcdConfig runningConfig;
+    private String runningCaPem;
+    private String runningCertPem;
     private List<URI> profileEndpoints = List.of();
     private String caPem;
     private String certPem;
@@ -156,6 +158,11 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
+    public Optional<String> installedCertificate() {
+        return Optional.ofNullable(certPem);
+    }
+
+    @Override
     public boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints) {
         dataDir = true;
         boolean changed = !config.equals(this.config);
@@ -241,6 +248,8 @@ public final class InMemoryHost implements Host {
             return;
         }
         runningConfig = config;
+        runningCaPem = caPem;
+        runningCertPem = certPem;
         running = true;
         if (damageOnStart != null) {
             dataDamage = damageOnStart;
@@ -410,6 +419,16 @@ public final class InMemoryHost implements Host {
     }
 
     /** The configuration the running (or last started) etcd process read. */
+    /** The CA bundle the running etcd trusts (read at its last start), or null. */
+    public String runningCaPem() {
+        return running ? runningCaPem : null;
+    }
+
+    /** The certificate the running etcd serves (read at its last start), or null. */
+    public String runningCertPem() {
+        return running ? runningCertPem : null;
+    }
+
     public EtcdConfig runningConfig() {
         return runningConfig;
     }

@@ -1,0 +1,149 @@
+package dev.charms.etcd.scenarios;
+
+import static dev.charms.etcd.scenarios.Scenarios.assertHealthyCluster;
+import static dev.charms.etcd.scenarios.Scenarios.assertNoFailedHook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.charms.etcd.PeerData;
+import dev.charms.etcd.certs.TlsCertificatesV1;
+import dev.charms.etcd.certs.TrustBundle;
+import dev.charms.etcd.fakes.Deployment;
+import dev.charms.etcd.pki.CertificateAuthority;
+import dev.charms.etcd.pki.CertificateInfo;
+import dev.charms.etcd.pki.Csr;
+import dev.charms.etcd.pki.KeyType;
+import dev.charms.etcd.pki.Usage;
+import dev.charms.ops.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The certificates relation on a 3-unit cluster, hook by hook: after every hook, every CA a running
+ * member serves is trusted by every running member (so no two members ever fail to talk), each member
+ * restarts one at a time, and the old CA leaves the trust only once no member serves it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CertificatesScenarioTest {
+    @TempDir
+    Path root;
+
+    /** A provider signing every CSR with {@code ca}; {@code bad} answers with a certificate for another key. */
+    private static Deployment.CertificatesProvider provider(CertificateAuthority ca, boolean bad) {
+        return bags -> {
+            List<Object> out = new ArrayList<>();
+            for (Map<String, String> bag : bags.values()) {
+                String v = bag.get(TlsCertificatesV1.REQUESTS);
+                if (v == null) {
+                    continue;
+                }
+                for (Object item : (List<?>) Json.parse(v)) {
+                    String csrPem = (String) ((Map<?, ?>) item).get("certificate_signing_request");
+                    Csr csr = Csr.parse(csrPem);
+                    Csr signed = bad ? Csr.parse(Csr.create(dev.charms.etcd.pki.Keys.generate(KeyType.DEFAULT), "x", csr.sans())) : csr;
+                    String cert = ca.sign(signed, csr.sans(), 30, Usage.SERVER_AND_CLIENT);
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("certificate_signing_request", csrPem);
+                    answer.put("certificate", cert);
+                    answer.put("ca", ca.certificatePem());
+                    answer.put("chain", List.of(cert, ca.certificatePem()));
+                    out.add(answer);
+                }
+            }
+            return Map.of(TlsCertificatesV1.CERTIFICATES, Json.write(out));
+        };
+    }
+
+    /** Runs every hook, checking after each that all running members trust what all running members serve. */
+    private static int settleChecking(Deployment model) {
+        int hooks = 0;
+        while (model.step().isPresent()) {
+            hooks++;
+            for (String a : model.units()) {
+                for (String b : model.units()) {
+                    String trust = model.host(a).runningCaPem();
+                    String served = model.host(b).runningCertPem();
+                    if (trust == null || served == null) {
+                        continue;
+                    }
+                    boolean trusted = TrustBundle.certificates(trust).stream().anyMatch(ca -> CertificateInfo.parse(served).isSignedBy(ca));
+                    assertTrue(trusted, a + " does not trust the certificate " + b + " serves, after hook " + hooks);
+                }
+            }
+            long down = model.units().stream().filter(u -> !model.host(u).isRunning()).count();
+            assertTrue(down <= 1, "two members down at once after hook " + hooks);
+            assertTrue(hooks < 2000, "hooks did not settle");
+        }
+        return hooks;
+    }
+
+    private static void assertEveryMemberServes(Deployment model, CertificateAuthority ca, int trusted) {
+        for (String u : model.units()) {
+            assertTrue(CertificateInfo.parse(model.host(u).runningCertPem()).isSignedBy(ca.certificatePem()), u + " serves another CA");
+            assertEquals(trusted, TrustBundle.certificates(model.host(u).runningCaPem()).size(), u + " trusts " + trusted + " CAs");
+        }
+    }
+
+    private static Map<String, Integer> restarts(Deployment model) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        model.units().forEach(u -> out.put(u, model.host(u).restarts()));
+        return out;
+    }
+
+    private static void assertRestartedEach(Deployment model, Map<String, Integer> before, int times) {
+        model.units().forEach(u -> assertEquals(before.get(u) + times, model.host(u).restarts(), u + " restarts"));
+    }
+
+    @Test
+    void relatingMovesEveryMemberToTheProvidersCaRotationIsFollowedAndRemovingMovesBack() {
+        Deployment model = new Deployment(root).deploy(3);
+        String builtin = model.appBag().get(PeerData.CA_CERT);
+        CertificateAuthority x = CertificateAuthority.create("provider X", 30, KeyType.DEFAULT);
+        CertificateAuthority y = CertificateAuthority.create("provider Y", 30, KeyType.DEFAULT);
+
+        model.relateCertificates(provider(x, true));
+        settleChecking(model);
+        assertNoFailedHook(model);
+        for (String u : model.units()) {
+            assertTrue(CertificateInfo.parse(model.host(u).runningCertPem()).isSignedBy(builtin), u + " moved on a bad answer");
+        }
+        assertTrue(model.status(model.leader()).message().matches(
+                ".*certificates:7: etcd/\\d: the certificate is not for this unit's key.*"), model.status(model.leader()).message());
+
+        Map<String, Integer> restarts = restarts(model);
+        model.certificatesProviderChanged(provider(x, false));
+        settleChecking(model);
+        // trust of both, then the new certificates; the cluster CA stays trusted, so dropping nothing restarts nothing
+        assertRestartedEach(model, restarts, 2);
+        assertNoFailedHook(model);
+        assertEveryMemberServes(model, x, 2);
+        assertTrue(TrustBundle.contains(model.host("etcd/0").runningCaPem(), builtin), "the cluster CA stays trusted");
+        assertEquals(TrustBundle.canonical(x.certificatePem()), TrustBundle.canonical(model.appBag().get(PeerData.TLS_TRUST)));
+        assertHealthyCluster(model);
+
+        restarts = restarts(model);
+        model.certificatesProviderChanged(provider(y, false));
+        settleChecking(model);
+        assertRestartedEach(model, restarts, 3);
+        assertNoFailedHook(model);
+        assertEveryMemberServes(model, y, 2);
+        assertHealthyCluster(model);
+
+        model.unrelateCertificates();
+        settleChecking(model);
+        assertNoFailedHook(model);
+        for (String u : model.units()) {
+            assertTrue(CertificateInfo.parse(model.host(u).runningCertPem()).isSignedBy(builtin), u + " is not back on the cluster CA");
+            assertEquals(1, TrustBundle.certificates(model.host(u).runningCaPem()).size(), u);
+        }
+        assertEquals(null, model.appBag().get(PeerData.TLS_TRUST));
+        assertHealthyCluster(model);
+    }
+}
