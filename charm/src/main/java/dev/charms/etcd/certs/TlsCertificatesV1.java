@@ -115,6 +115,15 @@ public final class TlsCertificatesV1 {
         return s;
     }
 
+    /**
+     * Whether a provider's certificate is due for renewal at {@code now}: nine tenths of its lifetime have
+     * passed (the v4 library's convention), so the requirer sends a new CSR.
+     */
+    public static boolean renewalDue(CertificateInfo cert, Instant now) {
+        long life = cert.notAfter().toEpochMilli() - cert.notBefore().toEpochMilli();
+        return now.toEpochMilli() >= cert.notBefore().toEpochMilli() + life * 9 / 10;
+    }
+
     /** The provider's current (not revoked) answer to exactly {@code csr}, the last one listed if several. */
     public static Optional<Provided> answerFor(List<Provided> provided, String csr) {
         if (csr == null || csr.isBlank()) {

@@ -60,12 +60,61 @@ public final class UnitCertificate implements Step {
             if (cert.isPresent()) {
                 scope.host().writeTls(trust, cert.get(), scope.tls().keyPem());
                 scope.appliedTls(state);
+                warnIfExpiring(scope, cert.get());
+                if (!TrustBundle.sameSet(state.serving(), builtin.get())) {
+                    renewIfDue(scope, cert.get(), csr);
+                }
                 return;
             }
             wait(scope, waitingFor);
             return;
         }
         wait(scope, "waiting for the leader to sign this unit's certificate");
+    }
+
+    /** Within this of its end, a certificate in use is named in status (it should have been renewed by then). */
+    static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(14);
+
+    private static void warnIfExpiring(HookScope scope, String certPem) {
+        try {
+            CertificateInfo cert = CertificateInfo.parse(certPem);
+            if (cert.expiresWithin(EXPIRY_WARNING)) {
+                scope.tlsNote("this unit's certificate (issuer " + cert.issuerCommonName() + ") expires at " + cert.notAfter());
+            }
+        } catch (RuntimeException e) {
+            // a certificate that does not parse was not installed
+        }
+    }
+
+    /**
+     * An external certificate nine tenths through its life that is still the provider's answer to this
+     * unit's CSR: a new CSR (same key and names) asks the provider for a new one; the certificate in
+     * use serves until the answer comes.
+     */
+    private static void renewIfDue(HookScope scope, String certPem, String csrPem) {
+        CertificateInfo cert = CertificateInfo.parse(certPem);
+        if (!TlsCertificatesV1.renewalDue(cert, Instant.now())) {
+            return;
+        }
+        Optional<Relation> rel = ExternalCa.relation(scope);
+        if (rel.isEmpty()) {
+            return;
+        }
+        Optional<TlsCertificatesV1.Provided> answer;
+        try {
+            answer = TlsCertificatesV1.answerFor(TlsCertificatesV1.parse(rel.get().remoteAppData()
+                    .get(TlsCertificatesV1.CERTIFICATES)), csrPem);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (answer.isPresent() && answer.get().certificate().strip().equals(certPem.strip())) {
+            Csr current = Csr.parse(csrPem);
+            String fresh = Csr.create(scope.tls().keys(), current.commonName(), current.sans());
+            scope.peer().updateLocalUnitData(Map.of(PeerData.CSR, fresh));
+            rel.get().updateLocalUnitData(Map.of(TlsCertificatesV1.REQUESTS, TlsCertificatesV1.requests(List.of(fresh))));
+            scope.model().log("INFO", "renewing this unit's certificate from " + ExternalCa.name(rel.get())
+                    + " (it expires at " + cert.notAfter() + ")");
+        }
     }
 
     private static void wait(HookScope scope, String why) {

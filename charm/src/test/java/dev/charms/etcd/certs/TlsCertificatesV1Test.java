@@ -145,4 +145,14 @@ class TlsCertificatesV1Test {
         return TlsCertificatesV1.problem(new TlsCertificatesV1.Provided(cert, CSR, PROVIDER.certificatePem(), List.of(), false),
                 UNIT.getPublic(), SANS, Instant.now()).orElse("none");
     }
+
+    @Test
+    void renewalIsDueOnceNineTenthsOfTheLifetimePassed() {
+        dev.charms.etcd.pki.CertificateInfo cert = dev.charms.etcd.pki.CertificateInfo.parse(
+                PROVIDER.sign(Csr.parse(CSR), SANS, 10, Usage.SERVER_AND_CLIENT));
+        long life = cert.notAfter().toEpochMilli() - cert.notBefore().toEpochMilli();
+        assertFalse(TlsCertificatesV1.renewalDue(cert, Instant.now()));
+        assertFalse(TlsCertificatesV1.renewalDue(cert, cert.notBefore().plusMillis(life * 9 / 10 - 1)));
+        assertTrue(TlsCertificatesV1.renewalDue(cert, cert.notBefore().plusMillis(life * 9 / 10)));
+    }
 }

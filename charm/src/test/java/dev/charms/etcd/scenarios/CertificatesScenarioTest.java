@@ -37,6 +37,10 @@ class CertificatesScenarioTest {
 
     /** A provider signing every CSR with {@code ca}; {@code bad} answers with a certificate for another key. */
     private static Deployment.CertificatesProvider provider(CertificateAuthority ca, boolean bad) {
+        return provider(ca, bad, 30);
+    }
+
+    private static Deployment.CertificatesProvider provider(CertificateAuthority ca, boolean bad, int days) {
         return bags -> {
             List<Object> out = new ArrayList<>();
             for (Map<String, String> bag : bags.values()) {
@@ -48,7 +52,7 @@ class CertificatesScenarioTest {
                     String csrPem = (String) ((Map<?, ?>) item).get("certificate_signing_request");
                     Csr csr = Csr.parse(csrPem);
                     Csr signed = bad ? Csr.parse(Csr.create(dev.charms.etcd.pki.Keys.generate(KeyType.DEFAULT), "x", csr.sans())) : csr;
-                    String cert = ca.sign(signed, csr.sans(), 30, Usage.SERVER_AND_CLIENT);
+                    String cert = ca.sign(signed, csr.sans(), days, Usage.SERVER_AND_CLIENT);
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("certificate_signing_request", csrPem);
                     answer.put("certificate", cert);
@@ -145,5 +149,20 @@ class CertificatesScenarioTest {
         }
         assertEquals(null, model.appBag().get(PeerData.TLS_TRUST));
         assertHealthyCluster(model);
+    }
+
+    @Test
+    void aCertificateInUseThatEndsWithinFourteenDaysIsNamedInStatus() {
+        Deployment model = new Deployment(root).deploy(3);
+        CertificateAuthority x = CertificateAuthority.create("provider X", 30, KeyType.DEFAULT);
+        model.relateCertificates(provider(x, false, 10));
+        settleChecking(model);
+        assertNoFailedHook(model);
+        assertEveryMemberServes(model, x, 2);
+        model.updateStatus("etcd/1");
+        model.settle();
+        assertTrue(model.status("etcd/1").message().matches(
+                "cluster is healthy, 3 members; this unit's certificate \\(issuer provider X\\) expires at .*"),
+                model.status("etcd/1").message());
     }
 }
