@@ -123,9 +123,36 @@ final class Actions {
             if (!upgradeSnapshots.isEmpty()) {
                 results.put("upgrade-snapshot", String.join("; ", upgradeSnapshots));
             }
+            tlsInUse().ifPresent(tls -> results.put("tls", tls));
             ctx.setResults(results);
             ctx.log("cluster is " + report.status() + ": " + report.message());
         });
+    }
+
+    /**
+     * This unit's certificate as etcd serves it (issuer, end of validity) and the CAs its members trust
+     * (docs/certificates.md): which CA the cluster uses.
+     */
+    private java.util.Optional<Map<String, Object>> tlsInUse() {
+        try {
+            java.util.Optional<String> cert = host.installedCertificate();
+            if (cert.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            dev.charms.etcd.pki.CertificateInfo info = dev.charms.etcd.pki.CertificateInfo.parse(cert.get());
+            Map<String, Object> tls = new java.util.LinkedHashMap<>();
+            tls.put("issuer", info.issuerCommonName());
+            tls.put("expires", info.notAfter().toString());
+            List<String> trusted = new java.util.ArrayList<>();
+            String bundle = dev.charms.etcd.pki.PemFiles.readIfExists(host.paths().caCert()).orElse("");
+            for (String ca : dev.charms.etcd.certs.TrustBundle.certificates(bundle)) {
+                trusted.add(dev.charms.etcd.pki.CertificateInfo.parse(ca).subjectCommonName());
+            }
+            tls.put("trusted", String.join(", ", trusted));
+            return java.util.Optional.of(tls);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private void memberList(ActionContext ctx) {
