@@ -165,4 +165,39 @@ class CertificatesScenarioTest {
                 "cluster is healthy, 3 members; this unit's certificate \\(issuer provider X\\) expires at .*"),
                 model.status("etcd/1").message());
     }
+
+    @Test
+    void garbageAndAnswersMissingAnAddressMoveNothingAndAreNamed() {
+        Deployment model = new Deployment(root).deploy(3);
+        String builtin = model.appBag().get(PeerData.CA_CERT);
+        model.relateCertificates(bags -> Map.of(TlsCertificatesV1.CERTIFICATES, "{not json"));
+        settleChecking(model);
+        assertNoFailedHook(model);
+        assertEquals("(leader) cluster is healthy, 3 members; certificates:7: 'certificates' is not JSON",
+                model.status(model.leader()).message());
+
+        CertificateAuthority x = CertificateAuthority.create("provider X", 30, KeyType.DEFAULT);
+        model.certificatesProviderChanged(bags -> {
+            Map<String, String> good = provider(x, false).answer(bags);
+            // every answer without the SANs asked for
+            List<Object> fewer = new ArrayList<>();
+            for (Object item : (List<?>) Json.parse(good.get(TlsCertificatesV1.CERTIFICATES))) {
+                Map<String, Object> answer = new LinkedHashMap<>();
+                ((Map<?, ?>) item).forEach((k, v) -> answer.put((String) k, v));
+                Csr csr = Csr.parse((String) answer.get("certificate_signing_request"));
+                answer.put("certificate", x.sign(csr, java.util.Set.of("192.0.2.1"), 30, Usage.SERVER_AND_CLIENT));
+                fewer.add(answer);
+            }
+            return Map.of(TlsCertificatesV1.CERTIFICATES, Json.write(fewer));
+        });
+        settleChecking(model);
+        assertNoFailedHook(model);
+        assertTrue(model.status(model.leader()).message().matches(
+                "\\(leader\\) cluster is healthy, 3 members; certificates:7: etcd/\\d: the certificate lacks the SANs .*"),
+                model.status(model.leader()).message());
+        for (String u : model.units()) {
+            assertTrue(CertificateInfo.parse(model.host(u).runningCertPem()).isSignedBy(builtin), u + " moved on a bad answer");
+            assertEquals(1, TrustBundle.certificates(model.host(u).runningCaPem()).size(), u + " trusts the refused CA");
+        }
+    }
 }
