@@ -66,10 +66,10 @@ public final class UnitCertificate implements Step {
                 }
                 return;
             }
-            wait(scope, waitingFor);
+            wait(scope, waitingFor, TrustBundle.sameSet(state.serving(), builtin.get()));
             return;
         }
-        wait(scope, "waiting for the leader to sign this unit's certificate");
+        wait(scope, "waiting for the leader to sign this unit's certificate", true);
     }
 
     /** Within this of its end, a certificate in use is named in status (it should have been renewed by then). */
@@ -117,13 +117,19 @@ public final class UnitCertificate implements Step {
         }
     }
 
-    private static void wait(HookScope scope, String why) {
+    /**
+     * Ends the pass waiting for a certificate. A unit not admitted yet keeps no stale data; it says it is
+     * ready when the leader signs its certificate (which it can do in the hook that admits it), but with
+     * an external CA only once the provider answered (then {@link ThisMember} says so).
+     */
+    private static void wait(HookScope scope, String why, boolean leaderSigns) {
         Relation peer = scope.peer();
         if (!scope.roster().contains(scope.unit()) && !scope.leader()) {
             MemberProcess member = new MemberProcess(scope);
             member.forgetRestoredOverCluster();
             member.clearStaleData();
-            peer.updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.READY.wire()));
+            peer.updateLocalUnitData(Map.of(PeerData.STATE,
+                    (leaderSigns ? UnitProgress.READY : UnitProgress.WAITING_CERTIFICATE).wire()));
         } else {
             peer.updateLocalUnitData(Map.of(PeerData.STATE, UnitProgress.WAITING_CERTIFICATE.wire()));
         }

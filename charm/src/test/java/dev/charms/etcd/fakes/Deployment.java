@@ -302,6 +302,11 @@ public final class Deployment {
         if (!appBag.isEmpty()) {
             unit.enqueue(new Pending("changed", null, null));
         }
+        if (certsProvider != null) {
+            unit.certsGone = false;
+            unit.enqueue(new Pending(CERTS_PREFIX + "created", null, null));
+            unit.enqueue(new Pending(CERTS_PREFIX + "changed", null, null));
+        }
         return name;
     }
 

@@ -132,6 +132,16 @@ class CertificatesScenarioTest {
         assertEquals(TrustBundle.canonical(x.certificatePem()), TrustBundle.canonical(model.appBag().get(PeerData.TLS_TRUST)));
         assertHealthyCluster(model);
 
+        String added = model.addUnit();
+        settleChecking(model);
+        assertNoFailedHook(model);
+        assertTrue(CertificateInfo.parse(model.host(added).runningCertPem()).isSignedBy(x.certificatePem()),
+                "a unit added meanwhile joins with a certificate of the provider");
+        assertHealthyCluster(model);
+        model.removeUnit(added);
+        settleChecking(model);
+        assertNoFailedHook(model);
+
         restarts = restarts(model);
         model.certificatesProviderChanged(provider(y, false));
         settleChecking(model);
