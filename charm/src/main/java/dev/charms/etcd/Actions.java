@@ -94,6 +94,7 @@ final class Actions {
                 ctx.setResults(results);
                 ctx.log(results.get("status") + ": " + results.get("message"));
             });
+            case "rotate-ca" -> rotateCa(ctx);
             case "alarm-list" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).list()));
             case "alarm-disarm" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).disarm()));
             default -> throw new ActionFailedException("unknown action '" + event.action() + "'");
@@ -155,6 +156,33 @@ final class Actions {
         }
     }
 
+    /** rotate-ca (leader): makes the next cluster CA; the hooks move the members to it (docs/certificates.md). */
+    private void rotateCa(ActionContext ctx) {
+        if (!model.isLeader()) {
+            throw new ActionFailedException("rotate-ca must run on the leader unit (juju run " + model.appName()
+                    + "/leader rotate-ca)");
+        }
+        dev.charms.ops.Relation peer = model.relation(PeerData.PEER).orElseThrow(() ->
+                new ActionFailedException("no peer relation yet"));
+        ClusterCa ca = new ClusterCa(model, peer);
+        if (ca.certificatePem().isEmpty()) {
+            throw new ActionFailedException("the cluster CA does not exist yet; the leader creates it on its first hook");
+        }
+        java.util.Optional<dev.charms.ops.Relation> certificates = model.relation(dev.charms.etcd.certs.TlsCertificatesV1.ENDPOINT);
+        if (certificates.isPresent()) {
+            throw new ActionFailedException("the cluster uses the CA of relation certificates:" + certificates.get().id()
+                    + "; rotate-ca replaces the charm's own CA: rotate the provider's CA instead, or remove the relation first");
+        }
+        Map<String, String> app = peer.localAppData();
+        if (!app.getOrDefault(PeerData.CA_NEXT_CERT, "").isBlank() || !app.getOrDefault(PeerData.TLS_TRUST, "").isBlank()) {
+            throw new ActionFailedException("a CA move is under way (see the leader's status); run rotate-ca again once it is done");
+        }
+        CertificateAuthority next = ca.startRotation();
+        ctx.setResults(Map.of("new-ca", next.info().subjectCommonName(),
+                "next", "the members move to the new CA in three rolling restarts; the leader's status shows each"
+                        + " step and ends plain once the old CA is dropped"));
+    }
+
     private void memberList(ActionContext ctx) {
         withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) ->
                 ctx.setResults(new MemberListing(admin, scope.endpoints()).list().toResults()));
@@ -165,7 +193,7 @@ final class Actions {
         ActionScope scope = new ActionScope(model, host, fw.stored());
         CertificateAuthority ca;
         try {
-            ca = new ClusterCa(model, scope.peer()).load().orElseThrow(() -> new ActionFailedException(
+            ca = new ClusterCa(model, scope.peer()).signing().orElseThrow(() -> new ActionFailedException(
                     "the cluster CA does not exist yet; the leader creates it on its first hook"));
         } catch (IllegalStateException e) {
             throw new ActionFailedException("cannot load the cluster CA: " + e.getMessage());

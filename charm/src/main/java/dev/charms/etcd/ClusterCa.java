@@ -63,9 +63,104 @@ public final class ClusterCa {
         return ca;
     }
 
-    private String readKey() {
+    /** rotate-ca: the next cluster CA's certificate, while the cluster moves to it. */
+    public Optional<String> nextCertificatePem() {
+        String pem = peer.localAppData().get(PeerData.CA_NEXT_CERT);
+        return pem == null || pem.isBlank() ? Optional.empty() : Optional.of(pem);
+    }
+
+    /** rotate-ca: the next cluster CA with its key (any unit). */
+    public Optional<CertificateAuthority> loadNext() {
+        return nextCertificatePem().map(cert -> CertificateAuthority.load(cert,
+                readKey(PeerData.CA_NEXT_KEY_SECRET, PeerData.CA_NEXT_KEY)));
+    }
+
+    /**
+     * The CA that signs client certificates now: the next CA once members serve its certificates (the
+     * second step of a rotation), else the cluster CA.
+     */
+    public Optional<CertificateAuthority> signing() {
+        return signingNext() ? loadNext() : load();
+    }
+
+    /** The certificate of {@link #signing()}'s CA, without loading its key. */
+    public Optional<String> signingCertificatePem() {
+        return signingNext() ? nextCertificatePem() : certificatePem();
+    }
+
+    private boolean signingNext() {
+        Optional<String> next = nextCertificatePem();
+        String serving = peer.localAppData().getOrDefault(PeerData.TLS_SERVING_CA, "");
+        return next.isPresent() && dev.charms.etcd.certs.TrustBundle.sameSet(serving, next.get());
+    }
+
+    /**
+     * Leader, rotate-ca: makes the next cluster CA and publishes it (its key kept as the CA's is). The
+     * members then move to it in the three steps of any CA move (docs/certificates.md).
+     */
+    public CertificateAuthority startRotation() {
+        String uuid = model.context().modelUuid();
+        CertificateAuthority next = CertificateAuthority.create("etcd CA " + model.appName() + " "
+                + uuid.substring(0, Math.min(8, uuid.length())) + " " + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                CA_VALIDITY_DAYS, KeyType.DEFAULT);
+        if (model.hasSecrets()) {
+            String uri = model.tools().secretAdd(Map.of(SECRET_KEY, next.privateKeyPem()),
+                    SECRET_LABEL + "-" + next.info().serial().toString(16), "etcd cluster CA private key", "application");
+            peer.updateLocalAppData(Map.of(PeerData.CA_NEXT_CERT, next.certificatePem(), PeerData.CA_NEXT_KEY_SECRET, uri));
+        } else {
+            peer.updateLocalAppData(Map.of(PeerData.CA_NEXT_CERT, next.certificatePem(), PeerData.CA_NEXT_KEY, next.privateKeyPem()));
+        }
+        // The first step of the move (both CAs trusted) is published here: no hook of the leader follows
+        // its own write, while every other unit's hook (and then the leader's) does.
+        String current = dev.charms.etcd.certs.TrustBundle.canonical(certificatePem().orElseThrow());
+        peer.updateLocalAppData(Map.of(PeerData.TLS_TRUST, dev.charms.etcd.certs.TrustBundle.union(current,
+                        dev.charms.etcd.certs.TrustBundle.canonical(next.certificatePem())),
+                PeerData.TLS_SERVING_CA, current));
+        model.log("INFO", "rotate-ca: made the next cluster CA (" + next.info().subjectCommonName() + ")");
+        return next;
+    }
+
+    /**
+     * Leader, once every member trusts and serves only the next CA: it becomes the cluster CA (its
+     * certificate, where its key is kept, and the members' certificates it signed), and the rotation's
+     * keys are cleared.
+     */
+    public void finishRotation(java.util.Collection<String> units) {
         Map<String, String> app = peer.localAppData();
-        String uri = app.get(PeerData.CA_KEY_SECRET);
+        Map<String, String> updates = new java.util.LinkedHashMap<>();
+        updates.put(PeerData.CA_CERT, app.get(PeerData.CA_NEXT_CERT));
+        if (app.containsKey(PeerData.CA_NEXT_KEY_SECRET)) {
+            updates.put(PeerData.CA_KEY_SECRET, app.get(PeerData.CA_NEXT_KEY_SECRET));
+        } else {
+            updates.put(PeerData.CA_KEY, app.get(PeerData.CA_NEXT_KEY));
+        }
+        for (String unit : units) {
+            String cert = app.get(Units.nextCertKey(unit));
+            if (cert != null && !cert.isBlank()) {
+                updates.put(Units.certKey(unit), cert);
+            }
+        }
+        for (String key : app.keySet()) {
+            if (key.startsWith("next-cert-")) {
+                updates.put(key, "");
+            }
+        }
+        updates.put(PeerData.CA_NEXT_CERT, "");
+        updates.put(PeerData.CA_NEXT_KEY_SECRET, "");
+        updates.put(PeerData.CA_NEXT_KEY, "");
+        updates.put(PeerData.TLS_TRUST, "");
+        updates.put(PeerData.TLS_SERVING_CA, "");
+        peer.updateLocalAppData(updates);
+        model.log("INFO", "rotate-ca: the next CA is the cluster CA now; the old one is no longer trusted");
+    }
+
+    private String readKey() {
+        return readKey(PeerData.CA_KEY_SECRET, PeerData.CA_KEY);
+    }
+
+    private String readKey(String secretKey, String plainKey) {
+        Map<String, String> app = peer.localAppData();
+        String uri = app.get(secretKey);
         if (uri != null && !uri.isBlank()) {
             Map<String, String> content;
             try {
@@ -80,7 +175,7 @@ public final class ClusterCa {
             }
             return key;
         }
-        String key = app.get(PeerData.CA_KEY);
+        String key = app.get(plainKey);
         if (key == null || key.isBlank()) {
             throw new IllegalStateException("the cluster CA certificate is published but its key is not"
                     + " (neither " + PeerData.CA_KEY_SECRET + " nor " + PeerData.CA_KEY + " in peer data)");

@@ -28,7 +28,8 @@ public final class EtcdCharm {
             Set.of(PeerData.PEER, PeerData.DB, "certificates", dev.charms.etcd.steps.CosAgentRelation.ENDPOINT),
             Set.of("data"),
             Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore",
-                    "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm"));
+                    "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm",
+                    "rotate-ca"));
 
     private final Framework fw;
     private final Host host;

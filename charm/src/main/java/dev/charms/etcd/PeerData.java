@@ -27,6 +27,11 @@ public final class PeerData {
     public static final String MEMBERS = "members";
     public static final String RESTART_TURN = "restart-turn";
     public static final String RESTORE = "restore";
+    /** rotate-ca: the cluster CA the members move to, and where its key is kept (as for the CA itself). */
+    public static final String CA_NEXT_CERT = "ca-next-cert";
+    public static final String CA_NEXT_KEY_SECRET = "ca-next-key-secret";
+    /** Juju 2.9 only (no secrets): the next CA's key in the peer application bag. */
+    public static final String CA_NEXT_KEY = "ca-next-key";
     /** The CA certificates every member trusts (PEM bundle); absent: the cluster CA alone. */
     public static final String TLS_TRUST = "tls-trust";
     /** The CA whose certificates members serve (PEM); absent: the cluster CA. */

@@ -32,4 +32,9 @@ public final class Units {
     public static String certKey(String unit) {
         return "cert-" + memberName(unit);
     }
+
+    /** The peer application-bag key of a unit's certificate from the next cluster CA (rotate-ca). */
+    public static String nextCertKey(String unit) {
+        return "next-cert-" + memberName(unit);
+    }
 }

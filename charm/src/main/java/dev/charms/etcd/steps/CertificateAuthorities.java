@@ -41,6 +41,10 @@ public final class CertificateAuthorities implements Step {
         }
     }
 
+    private static boolean allReport(Map<String, String> reports, String report) {
+        return !reports.isEmpty() && reports.values().stream().allMatch(report::equals);
+    }
+
     private static void reportRunning(HookScope scope) {
         Optional<CaMove> applied = scope.appliedTls();
         if (applied.isEmpty() || !scope.host().isRunning()
@@ -69,6 +73,16 @@ public final class CertificateAuthorities implements Step {
             reports.put(unit, r == null || r.isBlank() ? CaMove.report(builtin.get(), builtin.get()) : r);
         }
         CaMove next = now.next(desired, scope.roster().entries().keySet(), reports);
+        String nextCa = app.getOrDefault(PeerData.CA_NEXT_CERT, "");
+        if (!nextCa.isBlank() && !next.moving(desired) && next.equals(now)
+                && allReport(reports, CaMove.report(next.trust(), next.serving()))) {
+            // rotate-ca: every member trusts and serves only the next CA; it becomes the cluster CA, and
+            // members restart once more without the old one in their trust.
+            java.util.List<String> units = new ArrayList<>(scope.peer().units());
+            units.add(scope.unit());
+            new dev.charms.etcd.ClusterCa(scope.model(), scope.peer()).finishRotation(units);
+            return;
+        }
         if (!next.equals(now)) {
             ExternalCa.publish(scope, next, builtin.get());
             String step = next.describe(desired);

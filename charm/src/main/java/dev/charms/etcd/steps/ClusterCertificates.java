@@ -82,7 +82,42 @@ public final class ClusterCertificates implements Step {
                 updates.put(key, "");
             }
         }
+        signWithNext(scope, clusterCa, app, units, validity, updates);
         peer.updateLocalAppData(updates);
+    }
+
+    /** rotate-ca: every unit's certificate from the next cluster CA as well, while the cluster moves to it. */
+    private static void signWithNext(HookScope scope, ClusterCa clusterCa, Map<String, String> app, List<String> units,
+                                     int validity, Map<String, String> updates) {
+        if (clusterCa.nextCertificatePem().isEmpty()) {
+            return;
+        }
+        CertificateAuthority next = null;
+        for (String unit : units) {
+            String csrPem = scope.peer().unitData(unit).get(PeerData.CSR);
+            if (unit.equals(scope.unit())) {
+                csrPem = scope.peer().localUnitData().get(PeerData.CSR);
+            }
+            if (csrPem == null || csrPem.isBlank()) {
+                continue;
+            }
+            try {
+                Csr csr = Csr.parse(csrPem);
+                if (next == null) {
+                    next = clusterCa.loadNext().orElseThrow();
+                }
+                if (needsSigning(app.get(Units.nextCertKey(unit)), csr, next, validity)) {
+                    updates.put(Units.nextCertKey(unit), next.sign(csr, csr.sans(), validity, Usage.SERVER_AND_CLIENT));
+                }
+            } catch (RuntimeException e) {
+                scope.model().log("WARNING", "not signing the CSR of " + unit + " with the next CA: " + e.getMessage());
+            }
+        }
+        for (String key : app.keySet()) {
+            if (key.startsWith("next-cert-") && units.stream().noneMatch(u -> Units.nextCertKey(u).equals(key))) {
+                updates.put(key, "");
+            }
+        }
     }
 
     private static boolean needsSigning(String certPem, Csr csr, CertificateAuthority ca, int validityDays) {

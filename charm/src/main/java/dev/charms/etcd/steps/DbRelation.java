@@ -53,7 +53,9 @@ public final class DbRelation implements Step {
             return;
         }
         ClusterCa clusterCa = new ClusterCa(model, scope.peer());
-        Optional<String> caPem = clusterCa.certificatePem();
+        // During a rotate-ca, once members serve the next CA's certificates, clients get certificates of it
+        // too, before the old CA leaves the trust.
+        Optional<String> caPem = clusterCa.signingCertificatePem();
         if (caPem.isEmpty()) {
             return;
         }
@@ -72,7 +74,7 @@ public final class DbRelation implements Step {
                 data.put("client_cert", mine.get("client_cert"));
                 data.put("client_key", mine.get("client_key"));
             } else {
-                CertificateAuthority ca = clusterCa.load().orElseThrow();
+                CertificateAuthority ca = clusterCa.signing().orElseThrow();
                 KeyPair keys = Keys.generate(KeyType.DEFAULT);
                 data.put("client_cert", ca.sign(Csr.create(keys, cn, Set.of()), Set.of(), CLIENT_VALIDITY_DAYS, Usage.CLIENT));
                 data.put("client_key", Keys.privateKeyPem(keys.getPrivate()));

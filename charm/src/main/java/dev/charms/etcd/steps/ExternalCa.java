@@ -53,6 +53,9 @@ final class ExternalCa {
 
     /** Leader: publishes {@code next} (both keys cleared once it is the cluster CA alone again). */
     static void publish(HookScope scope, CaMove next, String builtin) {
+        if (next.equals(current(scope.peer().localAppData(), builtin))) {
+            return;
+        }
         boolean plain = TrustBundle.sameSet(next.trust(), builtin) && TrustBundle.sameSet(next.serving(), builtin);
         scope.peer().updateLocalAppData(Map.of(PeerData.TLS_TRUST, plain ? "" : next.trust(),
                 PeerData.TLS_SERVING_CA, plain ? "" : next.serving()));
@@ -74,6 +77,11 @@ final class ExternalCa {
      * until then (or when an answer is refused, which {@code problems} names) the CA served now.
      */
     static String desired(HookScope scope, String builtin, CaMove now, List<String> problems, List<String> waiting) {
+        String next = scope.peer().localAppData().getOrDefault(PeerData.CA_NEXT_CERT, "");
+        if (!next.isBlank()) {
+            // rotate-ca: the move to the next cluster CA finishes first
+            return TrustBundle.canonical(next);
+        }
         Optional<Relation> rel = relation(scope);
         if (rel.isEmpty()) {
             return builtin;

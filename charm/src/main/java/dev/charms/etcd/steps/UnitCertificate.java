@@ -43,10 +43,18 @@ public final class UnitCertificate implements Step {
             String trust = TrustBundle.sortedUnion(state.trust(), builtin.get());
             Optional<String> cert;
             String waitingFor;
+            String nextCa = app.getOrDefault(PeerData.CA_NEXT_CERT, "");
+            boolean leaderSigns = TrustBundle.sameSet(state.serving(), builtin.get())
+                    || !nextCa.isBlank() && TrustBundle.sameSet(state.serving(), nextCa);
             if (TrustBundle.sameSet(state.serving(), builtin.get())) {
                 String signed = app.get(Units.certKey(scope.unit()));
                 cert = scope.tls().fits(signed, app.get(PeerData.CA_CERT), csr) ? Optional.of(signed) : Optional.empty();
                 waitingFor = "waiting for the leader to sign this unit's certificate";
+            } else if (leaderSigns) {
+                // rotate-ca: the certificate the leader signed with the next cluster CA
+                String signed = app.get(Units.nextCertKey(scope.unit()));
+                cert = scope.tls().fits(signed, nextCa, csr) ? Optional.of(signed) : Optional.empty();
+                waitingFor = "waiting for the leader to sign this unit's certificate with the next cluster CA";
             } else {
                 Optional<Relation> rel = ExternalCa.relation(scope);
                 String[] why = {"no certificates relation"};
@@ -66,7 +74,7 @@ public final class UnitCertificate implements Step {
                 }
                 return;
             }
-            wait(scope, waitingFor, TrustBundle.sameSet(state.serving(), builtin.get()));
+            wait(scope, waitingFor, leaderSigns);
             return;
         }
         wait(scope, "waiting for the leader to sign this unit's certificate", true);

@@ -122,6 +122,20 @@ public final class Deployment {
         answerCertificates();
     }
 
+    /**
+     * {@code juju run <name> <action>}: runs the action on the unit with the state it has now (between its
+     * hooks), takes what it wrote into the model as a hook's output would be, and returns the output.
+     */
+    public Output runAction(String name, String action) {
+        Unit unit = live(name);
+        Pending p = new Pending("action", null, null);
+        Output out = unit.context.run(JujuEvent.action(action), stateOf(unit, p));
+        if (out.succeeded()) {
+            fold(unit, out.state());
+        }
+        return out;
+    }
+
     /** {@code juju remove-relation}: every unit runs certificates-relation-broken, then has no such relation. */
     public void unrelateCertificates() {
         for (Unit u : units.values()) {

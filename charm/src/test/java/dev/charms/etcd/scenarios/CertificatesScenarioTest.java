@@ -210,4 +210,32 @@ class CertificatesScenarioTest {
             assertEquals(1, TrustBundle.certificates(model.host(u).runningCaPem()).size(), u + " trusts the refused CA");
         }
     }
+
+    @Test
+    void rotateCaMovesEveryMemberAndTheDbClientCertificatesToANewClusterCa() {
+        Deployment model = new Deployment(root).deploy(3);
+        String old = model.appBag().get(PeerData.CA_CERT);
+        assertTrue(model.runAction("etcd/1", "rotate-ca").actionFailed(), "not on the leader");
+        dev.charms.ops.testing.Output started = model.runAction(model.leader(), "rotate-ca");
+        assertTrue(started.succeeded() && !started.actionFailed(), started.stderr());
+        String next = model.appBag().get(PeerData.CA_NEXT_CERT);
+        assertTrue(next != null && !next.isBlank());
+        assertTrue(model.runAction(model.leader(), "rotate-ca").actionFailed(), "a second rotation while one runs");
+        Map<String, Integer> restarts = restarts(model);
+        settleChecking(model);
+        assertNoFailedHook(model);
+        assertEquals(TrustBundle.canonical(next), TrustBundle.canonical(model.appBag().get(PeerData.CA_CERT)),
+                "the new CA is the cluster CA");
+        for (String u : model.units()) {
+            assertTrue(CertificateInfo.parse(model.host(u).runningCertPem()).isSignedBy(next), u + " serves the old CA");
+            assertEquals(List.of(TrustBundle.canonical(next).strip()), TrustBundle.certificates(model.host(u).runningCaPem()),
+                    u + " still trusts the old CA");
+        }
+        // trust of both, then the new certificates, then the old CA dropped
+        assertRestartedEach(model, restarts, 3);
+        assertTrue(model.appBag().keySet().stream().noneMatch(k -> k.startsWith("next-cert-") || k.startsWith("ca-next")),
+                model.appBag().keySet().toString());
+        assertTrue(!TrustBundle.sameSet(old, next));
+        assertHealthyCluster(model);
+    }
 }

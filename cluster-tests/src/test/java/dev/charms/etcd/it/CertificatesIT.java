@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * client and a continuous writer, against the test provider charm
  * (cluster-tests/src/test/resources/charms/tls-provider): a bad answer is refused and named in status
  * while the cluster keeps its CA; a good one moves every member to the provider's CA; a CA rotation of
- * the provider is followed; removing the relation moves the cluster back to its own CA. No acknowledged
+ * the provider is followed; removing the relation moves the cluster back to its own CA; rotate-ca moves
+ * it to a new cluster CA. No acknowledged
  * write is lost and the db client keeps working after every move.
  */
 class CertificatesIT {
@@ -51,6 +52,10 @@ class CertificatesIT {
                 c.controller().removeRelation("etcd:certificates", "tls-provider:certificates");
                 moveTo(c, builtin, List.of(builtin));
                 dbClientWorks(c, null);
+
+                String newCa = "CN=" + LocalCluster.result(c.runOk(c.leaderUnit(), "rotate-ca", Map.of()), "new-ca");
+                moveTo(c, newCa, List.of(newCa));
+                dbClientWorks(c, newCa.substring(3));
                 writer.stop();
                 assertEquals(java.util.Set.of(), writer.lost(), "acknowledged writes lost");
                 System.out.println("CertificatesIT: " + writer.acknowledged() + " writes acknowledged, " + writer.failed()
@@ -61,11 +66,14 @@ class CertificatesIT {
 
     /**
      * Waits until every member trusts {@code ca} (then the writer takes the new trust, as a client would
-     * before the servers switch), every member serves a certificate of {@code ca}, trusts exactly
-     * {@code trust}, and the leader says no move is under way.
+     * before the servers switch), every member serves a certificate of {@code ca} (the writer takes one
+     * of its certificates), trusts exactly {@code trust}, and the leader says no move is under way.
      */
     private static void moveTo(LocalCluster c, String ca, List<String> trust) throws Exception {
         c.await("every member trusts " + ca, MOVE, () -> c.units().stream().allMatch(u -> trusts(c, u).contains(ca)));
+        c.refreshCredentials("etcd");
+        // once members serve the new CA, the writer's client certificate is of it too (before an old CA goes)
+        c.await("every member serves a certificate of " + ca, MOVE, () -> issuers(c).values().stream().allMatch(ca::equals));
         c.refreshCredentials("etcd");
         c.await("every member serves a certificate of " + ca + " and trusts " + trust, MOVE, () -> {
             for (String u : c.units()) {
