@@ -38,6 +38,9 @@ public final class ClusterCertificates implements Step {
         ClusterCa clusterCa = new ClusterCa(model, peer);
         // A CA made in this hook is kept in hand: its secret is committed only when the hook ends.
         CertificateAuthority ca = clusterCa.certificatePem().isEmpty() ? clusterCa.ensure() : null;
+        if (ca != null) {
+            scope.caMadeNow(ca);
+        }
         Map<String, String> app = peer.localAppData();
         String caPem = clusterCa.certificatePem().orElseThrow();
         Map<String, String> updates = new LinkedHashMap<>();

@@ -74,7 +74,7 @@ public final class DbRelation implements Step {
                 data.put("client_cert", mine.get("client_cert"));
                 data.put("client_key", mine.get("client_key"));
             } else {
-                CertificateAuthority ca = clusterCa.signing().orElseThrow();
+                CertificateAuthority ca = scope.caMadeNow().orElseGet(() -> clusterCa.signing().orElseThrow());
                 KeyPair keys = Keys.generate(KeyType.DEFAULT);
                 data.put("client_cert", ca.sign(Csr.create(keys, cn, Set.of()), Set.of(), CLIENT_VALIDITY_DAYS, Usage.CLIENT));
                 data.put("client_key", Keys.privateKeyPem(keys.getPrivate()));

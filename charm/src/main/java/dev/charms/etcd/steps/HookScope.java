@@ -69,6 +69,7 @@ public final class HookScope implements AutoCloseable {
     private boolean membershipDue;
     private EtcdCluster membershipCluster;
     private dev.charms.etcd.certs.CaMove appliedTls;
+    private dev.charms.etcd.pki.CertificateAuthority caMadeNow;
     private final java.util.List<String> tlsNotes = new java.util.ArrayList<>();
 
     /** A scope over what {@link #open} found (or, in tests, what a test hands it). */
@@ -230,6 +231,18 @@ public final class HookScope implements AutoCloseable {
 
     void appliedTls(dev.charms.etcd.certs.CaMove applied) {
         this.appliedTls = applied;
+    }
+
+    /**
+     * The cluster CA when the leader made it in this hook: its secret is committed only when the hook
+     * ends, so until then it is used as made rather than read back.
+     */
+    public Optional<dev.charms.etcd.pki.CertificateAuthority> caMadeNow() {
+        return Optional.ofNullable(caMadeNow);
+    }
+
+    void caMadeNow(dev.charms.etcd.pki.CertificateAuthority ca) {
+        this.caMadeNow = ca;
     }
 
     /** Notes on certificates (a CA move under way, a provider's answer refused) that status appends. */
