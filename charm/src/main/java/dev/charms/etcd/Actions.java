@@ -85,6 +85,8 @@ final class Actions {
             case "generate-client-certificates" -> clientCertificates(ctx);
             case "snapshot" -> snapshot(ctx);
             case "restore" -> new ClusterRestore(fw, host).run(ctx);
+            case "create-backup" -> new BackupActions(fw, host).create(ctx);
+            case "list-backups" -> new BackupActions(fw, host).list(ctx);
             case "rebuild-cluster" -> new ClusterRebuild(fw, host).run(ctx);
             case "compact" -> compact(ctx);
             case "defrag" -> defrag(ctx);

@@ -54,13 +54,45 @@ final class ClusterRestore {
                     + " membership that only the leader may change: juju run " + model.appName() + "/leader restore ...");
         }
         String snapshotParam = ctx.stringParam("snapshot", "");
-        Path snapshotPath = SnapshotRestore.snapshotPath(snapshotParam,
-                snapshotParam.isBlank() ? model.resource("snapshot") : Optional.empty());
+        String backupId = ctx.stringParam("backup-id", "").strip();
         String expected = SnapshotRestore.expectedSha256(ctx.stringParam("sha256", ""));
         boolean skipBackup = ActionParams.flag("skip-backup", ctx.params().get("skip-backup"), false);
         boolean dryRun = ActionParams.flag("dry-run", ctx.params().get("dry-run"), false);
         String target = ctx.stringParam("target", "/home/ubuntu");
         Path backupDir = skipBackup ? null : dryRun ? SnapshotTarget.check(target) : SnapshotTarget.prepare(target);
+        if (backupId.isEmpty()) {
+            Path snapshotPath = SnapshotRestore.snapshotPath(snapshotParam,
+                    snapshotParam.isBlank() ? model.resource("snapshot") : Optional.empty());
+            restore(ctx, snapshotPath, expected, skipBackup, dryRun, backupDir);
+            return;
+        }
+        if (!snapshotParam.isBlank()) {
+            throw new ActionFailedException("give snapshot= or backup-id=, not both");
+        }
+        // From the object store: downloaded and checked against its checksum object before anything changes.
+        Map.Entry<Path, String> downloaded = new BackupActions(fw, host).download(ctx, backupId);
+        if (!expected.isEmpty() && !expected.equals(downloaded.getValue())) {
+            deleteQuietly(downloaded.getKey());
+            throw new ActionFailedException("backup " + backupId + " has sha256 " + downloaded.getValue() + ", expected "
+                    + expected + ": refusing to restore it, nothing was changed");
+        }
+        try {
+            restore(ctx, downloaded.getKey(), downloaded.getValue(), skipBackup, dryRun, backupDir);
+        } finally {
+            deleteQuietly(downloaded.getKey());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException ignored) {
+            // a leftover download in the staging directory harms nothing
+        }
+    }
+
+    private void restore(ActionContext ctx, Path snapshotPath, String expected, boolean skipBackup, boolean dryRun,
+                         Path backupDir) {
         ActionScope scope = new ActionScope(model, host, fw.stored());
         SnapshotRestore restore = new SnapshotRestore(scope.snapshotTool());
         SnapshotRestore.Verified verified = restore.verify(snapshotPath, expected);

@@ -25,11 +25,12 @@ public final class EtcdCharm {
     /** What metadata.yaml and actions.yaml declare (a test keeps them equal). */
     public static final CharmSpec SPEC = new CharmSpec(
             Set.of(PeerData.PEER),
-            Set.of(PeerData.PEER, PeerData.DB, "certificates", dev.charms.etcd.steps.CosAgentRelation.ENDPOINT),
+            Set.of(PeerData.PEER, PeerData.DB, "certificates", dev.charms.etcd.steps.CosAgentRelation.ENDPOINT,
+                    dev.charms.etcd.backup.S3Settings.ENDPOINT),
             Set.of("data"),
             Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore",
                     "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm",
-                    "rotate-ca"));
+                    "rotate-ca", "create-backup", "list-backups"));
 
     private final Framework fw;
     private final Host host;
@@ -48,6 +49,7 @@ public final class EtcdCharm {
                 Event.StorageAttached.class, Event.SecretEvent.class)) {
             fw.observe(type, e -> reconcile());
         }
+        fw.observe(Event.RelationJoined.class, this::askBucket);
         fw.observe(Event.Start.class, e -> onStart());
         fw.observe(Event.RelationDeparted.class, this::onDeparted);
         fw.observe(Event.Stop.class, e -> onStop());
@@ -70,6 +72,22 @@ public final class EtcdCharm {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * On the {@code s3-parameters} relation the leader names the bucket it would like, its application's
+     * name (interface {@code s3}, v0: the requirer's {@code bucket} in its unit databag; a provider such as
+     * s3-integrator answers with the bucket it was configured with).
+     */
+    private void askBucket(Event.RelationJoined event) {
+        if (!event.relation().endpoint().equals(dev.charms.etcd.backup.S3Settings.ENDPOINT) || !fw.model().isLeader()) {
+            return;
+        }
+        fw.model().relation(event.relation().endpoint(), event.relation().id()).ifPresent(r -> {
+            if (!fw.model().appName().equals(r.localUnitData().get("bucket"))) {
+                r.updateLocalUnitData(java.util.Map.of("bucket", fw.model().appName()));
+            }
+        });
     }
 
     private void reconcile() {
