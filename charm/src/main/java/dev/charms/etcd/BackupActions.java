@@ -66,6 +66,7 @@ final class BackupActions {
 
     void create(ActionContext ctx) {
         S3Settings settings = settings();
+        int keep = retention(model.config().getLong(RETENTION));
         Path dir = SnapshotTarget.prepare(STAGING);
         ActionScope scope = new ActionScope(model, host, fw.stored());
         try (ObjectStore store = open(settings)) {
@@ -82,8 +83,16 @@ final class BackupActions {
                 Map<String, Object> backup = new LinkedHashMap<>(b.toResult());
                 backup.put("sha256", b.sha256());
                 backup.put("location", settings.where());
-                ctx.setResults(Map.of("backup", backup));
+                Map<String, Object> results = new LinkedHashMap<>();
+                results.put("backup", backup);
                 ctx.log("backup " + b.id().id() + " uploaded and verified");
+                if (keep > 0) {
+                    List<String> pruned = backups.prune(modelName(), model.appName(), keep);
+                    results.put("pruned", pruned.isEmpty() ? "none" : String.join(", ", pruned));
+                    ctx.log("retention keeps the newest " + keep + " backups of this application: "
+                            + (pruned.isEmpty() ? "none" : pruned.size()) + " deleted");
+                }
+                ctx.setResults(results);
             } finally {
                 Files.deleteIfExists(saved.path());
             }
@@ -92,6 +101,16 @@ final class BackupActions {
         } catch (IOException e) {
             throw new ActionFailedException("cannot remove the staged snapshot: " + e.getMessage());
         }
+    }
+
+    /** The config option naming how many backups of this application to keep (0: all). */
+    static final String RETENTION = "backup-retention-count";
+
+    static int retention(long value) {
+        if (value < 0 || value > 1000) {
+            throw new ActionFailedException(RETENTION + " must be between 0 (keep every backup) and 1000, got " + value);
+        }
+        return (int) value;
     }
 
     void list(ActionContext ctx) {

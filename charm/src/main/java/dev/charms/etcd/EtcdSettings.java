@@ -48,6 +48,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         m.put("certificate-validity-days", 365L);
         m.put("certificate-extra-sans", "");
         m.put("metrics-port", 2381L);
+        m.put("backup-retention-count", 0L);
         return m;
     }
 
@@ -84,6 +85,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         int validity = intIn(config, "certificate-validity-days", 1, 3650, problems);
         Set<String> sans = extraSans(config, problems);
         int metricsPort = metricsPort(config, clientPort, peerPort, problems);
+        intIn(config, "backup-retention-count", 0, 1000, problems); // read by create-backup (docs/backups.md)
         if (!problems.isEmpty()) {
             return new Parsed(null, List.copyOf(problems));
         }

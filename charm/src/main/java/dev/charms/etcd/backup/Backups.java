@@ -145,6 +145,27 @@ public final class Backups {
     }
 
     /**
+     * Retention: deletes the oldest verified backups of {@code model}/{@code app} beyond the newest
+     * {@code keep} (0 keeps every one). Other applications' backups and backups that did not verify are
+     * left alone. The checksum object goes first, so a deletion cut short leaves a backup listed as not
+     * verified, never one listed as good without its snapshot. Returns the ids deleted.
+     */
+    public List<String> prune(String model, String app, int keep) {
+        if (keep <= 0) {
+            return List.of();
+        }
+        List<Listed> mine = list().stream()
+                .filter(l -> l.verified() && l.id().model().equals(model) && l.id().app().equals(app)).toList();
+        List<String> deleted = new ArrayList<>();
+        for (Listed old : mine.subList(0, Math.max(0, mine.size() - keep))) {
+            store.delete(keys.sumKey(old.id()));
+            store.delete(keys.dataKey(old.id()));
+            deleted.add(old.id().id());
+        }
+        return deleted;
+    }
+
+    /**
      * Downloads backup {@code id} into {@code dir} (mode 0600) and checks it against its checksum
      * object before returning; a backup without one, or whose content does not match, is refused and
      * the download deleted.

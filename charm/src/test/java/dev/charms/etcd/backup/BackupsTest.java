@@ -119,6 +119,29 @@ class BackupsTest {
         assertFalse(backups.list().get(0).verified());
     }
 
+    @Test
+    void retentionDeletesTheOldestVerifiedBackupsOfThisApplicationOnly() throws Exception {
+        upload("one", 1, T1);
+        upload("two", 2, T2);
+        upload("three", 3, Instant.parse("2026-12-07T12:00:00Z"));
+        Path f = snapshot("other-app");
+        backups.upload(f, sha(f), Files.size(f), "3.5.30", 1, "prod", "etcd-other", "etcd-other/0", T1);
+        Path g = snapshot("other-model");
+        backups.upload(g, sha(g), Files.size(g), "3.5.30", 1, "dev", "etcd", "etcd/0", T1);
+        // An unverified leftover of this application is not counted and not deleted.
+        store.objects.put("team/etcd-backups/prod/etcd/20261207T090000Z-r0.db",
+                new InMemoryObjectStore.Obj("partial".getBytes(), Map.of()));
+
+        assertEquals(List.of(), backups.prune("prod", "etcd", 0));
+        assertEquals(List.of("prod/etcd/20261207T100000Z-r1"), backups.prune("prod", "etcd", 2));
+        assertEquals(List.of("prod/etcd/20261207T110000Z-r2"), backups.prune("prod", "etcd", 1));
+        assertEquals(List.of(), backups.prune("prod", "etcd", 1));
+        List<String> left = backups.list().stream().map(l -> l.id().id()).toList();
+        assertEquals(List.of("prod/etcd/20261207T090000Z-r0", "dev/etcd/20261207T100000Z-r1",
+                "prod/etcd-other/20261207T100000Z-r1", "prod/etcd/20261207T120000Z-r3"), left);
+        assertFalse(store.objects.containsKey(keys.sumKey(BackupKeys.id("prod", "etcd", T1, 1))));
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String expected) {
         ActionFailedException e = assertThrows(ActionFailedException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

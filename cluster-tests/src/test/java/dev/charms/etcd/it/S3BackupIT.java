@@ -53,6 +53,7 @@ class S3BackupIT {
      * <li>{@code restore backup-id=... dry-run=true} changes nothing; the restore brings keys A back and
      * drops keys B;</li>
      * <li>a new application related to the same provider lists the backup and restores it: keys A;</li>
+     * <li>with {@code backup-retention-count=1}, the next backup deletes the first;</li>
      * <li>the secret key is in no log, status or action result.</li>
      * </ol>
      */
@@ -142,10 +143,18 @@ class S3BackupIT {
             c.settle();
             assertKeys(c, "etcd-new", KEYS_A, KEYS_B);
 
+            // Retention: keep the newest one of this application.
+            c.controller().config("etcd", Map.of("backup-retention-count", "1"));
+            c.settle();
+            ActionTask second = c.runOk("etcd/0", "create-backup", Map.of());
+            assertEquals(id, LocalCluster.result(second, "pruned"), String.valueOf(second.results()));
+            assertListed(c, "etcd/0", LocalCluster.result(second, "backup.id"), 1);
+            assertFalse(Files.exists(object), object + " was not pruned");
+
             String log = Files.readString(c.controller().debugLogFile());
             assertFalse(log.contains(secret), "the secret key is in the debug log");
             assertFalse(c.controller().status().toString().contains(secret), "the secret key is in status");
-            for (ActionTask t : List.of(created, dry, restored)) {
+            for (ActionTask t : List.of(created, dry, restored, second)) {
                 assertFalse(String.valueOf(t.results()).contains(secret), "the secret key is in an action result");
             }
         } finally {
