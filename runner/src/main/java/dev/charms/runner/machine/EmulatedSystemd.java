@@ -27,6 +27,7 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
     private final ScheduledExecutorService timer;
     private final Map<String, UnitDefinition> loaded = new ConcurrentHashMap<>();
     private final Map<String, Service> services = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     EmulatedSystemd(NamespaceMachine machine, Path journalDir) {
         this(machine, machine.files(), journalDir);
@@ -81,6 +82,8 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
 
     @Override
     public void stopAll() {
+        timers.values().forEach(Timer::cancel);
+        timers.clear();
         List<Thread> stoppers = new ArrayList<>();
         for (Service service : services.values()) {
             Thread thread = new Thread(service::stop, "systemd-stop");
@@ -102,6 +105,8 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
      * and what this systemd knew (loaded unit files, restart counters, failed states) is gone with it.
      */
     public void powerLoss() {
+        timers.values().forEach(Timer::cancel);
+        timers.clear();
         services.values().forEach(Service::powerLoss);
         services.clear();
         loaded.clear();
@@ -115,11 +120,11 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
      */
     public List<String> boot() {
         List<String> started = new ArrayList<>();
-        for (String target : List.of("multi-user.target.wants", "default.target.wants")) {
+        for (String target : List.of("multi-user.target.wants", "default.target.wants", "timers.target.wants")) {
             // The machine's /etc is an overlay over the host's: the host's own enabled services never ran in
             // the machine and do not start at its boot; those enabled in the machine do.
             for (String name : files.listWritten(BOOT_WANTS + "/" + target)) {
-                if (!name.endsWith(".service") || started.contains(name)) {
+                if (!(name.endsWith(".service") || name.endsWith(".timer")) || started.contains(name)) {
                     continue;
                 }
                 ToolResponse response = new Systemctl(this).run(List.of("start", name));
@@ -185,6 +190,28 @@ public final class EmulatedSystemd implements Systemd, Service.ServiceHost {
 
     Service service(String id) {
         return services.computeIfAbsent(id, name -> new Service(name, this));
+    }
+
+    /** Starts (or restarts) the timer {@code def}. */
+    void startTimer(UnitDefinition def) {
+        Timer fresh = Timer.start(def, this);
+        Timer old = timers.put(def.id(), fresh);
+        if (old != null) {
+            old.cancel();
+        }
+    }
+
+    /** Stops the timer {@code id}; false when it was not started. */
+    boolean stopTimer(String id) {
+        Timer old = timers.remove(id);
+        if (old != null) {
+            old.cancel();
+        }
+        return old != null;
+    }
+
+    boolean timerActive(String id) {
+        return timers.containsKey(id);
     }
 
     Optional<Service> existingService(String id) {

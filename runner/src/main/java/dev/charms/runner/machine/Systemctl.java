@@ -175,9 +175,12 @@ final class Systemctl {
     }
 
     private int start(String unit, String verb) throws IOException {
+        if (unit.endsWith(".timer")) {
+            return startTimer(unit, verb);
+        }
         if (!isService(unit)) {
             err.append("Failed to ").append(verb).append(' ').append(unit)
-                    .append(": only .service units are emulated by the local runner.\n");
+                    .append(": only .service and .timer units are emulated by the local runner.\n");
             return 1;
         }
         Optional<UnitDefinition> def = systemd.definition(unit);
@@ -197,6 +200,31 @@ final class Systemctl {
             service.start(def.get());
             return 0;
         });
+    }
+
+    /** Starts (or, for restart, restarts) a timer unit (see {@link Timer}). */
+    private int startTimer(String unit, String verb) throws IOException {
+        Optional<UnitDefinition> def = systemd.definition(unit);
+        if (def.isEmpty()) {
+            err.append("Failed to ").append(verb).append(' ').append(unit).append(": Unit ").append(unit)
+                    .append(" not found.\n");
+            return 5;
+        }
+        if (def.get().masked()) {
+            err.append("Failed to ").append(verb).append(' ').append(unit).append(": Unit ").append(unit)
+                    .append(" is masked.\n");
+            return 1;
+        }
+        warnIfChanged(unit);
+        if (!verb.equals("start") || !systemd.timerActive(def.get().id())) {
+            try {
+                systemd.startTimer(def.get());
+            } catch (IllegalArgumentException e) {
+                err.append("Failed to ").append(verb).append(' ').append(unit).append(": ").append(e.getMessage()).append('\n');
+                return 1;
+            }
+        }
+        return 0;
     }
 
     /** A job that may fail like a systemd job. */
@@ -224,6 +252,13 @@ final class Systemctl {
     }
 
     private int stop(String unit) throws IOException {
+        if (unit.endsWith(".timer")) {
+            if (!systemd.stopTimer(unit) && systemd.definition(unit).isEmpty()) {
+                err.append("Failed to stop ").append(unit).append(": Unit ").append(unit).append(" not loaded.\n");
+                return 5;
+            }
+            return 0;
+        }
         Optional<Service> service = systemd.existingService(unit);
         if (service.isEmpty() && systemd.definition(unit).isEmpty()) {
             err.append("Failed to stop ").append(unit).append(": Unit ").append(unit).append(" not loaded.\n");
@@ -239,6 +274,9 @@ final class Systemctl {
     }
 
     private int restart(String unit, String verb) throws IOException {
+        if (unit.endsWith(".timer")) {
+            return startTimer(unit, verb);
+        }
         Optional<UnitDefinition> def = systemd.definition(unit);
         if (def.isEmpty() || def.get().masked() || !isService(unit)) {
             return start(unit, verb);
@@ -371,6 +409,9 @@ final class Systemctl {
     }
 
     private String activeState(String unit) {
+        if (unit.endsWith(".timer")) {
+            return systemd.timerActive(unit) ? "active" : "inactive";
+        }
         return systemd.existingService(unit).map(Service::activeState).orElse("inactive");
     }
 

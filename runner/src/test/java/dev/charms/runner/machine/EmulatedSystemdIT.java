@@ -244,4 +244,57 @@ class EmulatedSystemdIT {
         assertEquals("301", ProcessHandle.of(newPid).orElseThrow().info().arguments().map(a -> a[0]).orElse(""));
         assertEquals("static\n", sh("systemctl is-enabled sleeper").out());
     }
+
+    /**
+     * A monotonic timer starts its service at each elapse (OnActiveSec= first, then every
+     * OnUnitActiveSec=), is active while started, stops elapsing when stopped, starts again at boot when
+     * enabled (timers.target), and a calendar timer is refused naming what is emulated.
+     */
+    @Test
+    void aTimerStartsItsServiceEachPeriodAndAtBootWhenEnabled() throws Exception {
+        assertEquals(0, sh("""
+                cat > /etc/systemd/system/tick.service <<'EOF'
+                [Service]
+                ExecStart=/bin/sh -c 'date +%s%N >> /var/lib/ticks'
+                EOF
+                cat > /etc/systemd/system/tick.timer <<'EOF'
+                [Timer]
+                OnActiveSec=200ms
+                OnUnitActiveSec=300ms
+                [Install]
+                WantedBy=timers.target
+                EOF
+                cat > /etc/systemd/system/cal.timer <<'EOF'
+                [Timer]
+                OnCalendar=daily
+                EOF
+                systemctl daemon-reload && systemctl enable --now tick.timer
+                """).code());
+        assertEquals("active", sh("systemctl is-active tick.timer").out().strip());
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), () -> ticks() >= 3), "the timer elapsed 3 times");
+
+        assertEquals(0, sh("systemctl stop tick.timer").code());
+        assertEquals("inactive", sh("systemctl is-active tick.timer").out().strip());
+        long stopped = ticks();
+        assertEquals(0, sh("sleep 1").code());
+        assertTrue(ticks() <= stopped + 1, "a stopped timer kept elapsing");
+
+        m.powerOff();
+        assertTrue(m.boot().contains("tick.timer"), "the enabled timer did not start at boot");
+        long booted = ticks();
+        assertTrue(MachineFixture.eventually(Duration.ofSeconds(20), () -> ticks() >= booted + 2), "elapses after boot");
+
+        MachineFixture.Run cal = sh("systemctl start cal.timer");
+        assertEquals(1, cal.code());
+        assertTrue(cal.err().contains("OnCalendar= is not emulated"), cal.err());
+    }
+
+    private long ticks() {
+        try {
+            return sh("cat /var/lib/ticks 2>/dev/null | wc -l").out().strip().isEmpty() ? 0
+                    : Long.parseLong(sh("cat /var/lib/ticks 2>/dev/null | wc -l").out().strip());
+        } catch (Exception e) {
+            return 0;
+        }
+    }
 }
