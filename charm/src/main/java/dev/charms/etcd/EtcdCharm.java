@@ -50,6 +50,11 @@ public final class EtcdCharm {
             fw.observe(type, e -> reconcile());
         }
         fw.observe(Event.RelationJoined.class, this::askBucket);
+        for (Class<? extends Event> type : java.util.List.of(Event.ConfigChanged.class, Event.LeaderElected.class,
+                Event.LeaderSettingsChanged.class, Event.UpgradeCharm.class, Event.UpdateStatus.class,
+                Event.RelationChanged.class, Event.RelationBroken.class)) {
+            fw.observe(type, this::backupTimer);
+        }
         fw.observe(Event.Start.class, e -> onStart());
         fw.observe(Event.RelationDeparted.class, this::onDeparted);
         fw.observe(Event.Stop.class, e -> onStop());
@@ -88,6 +93,17 @@ public final class EtcdCharm {
                 r.updateLocalUnitData(java.util.Map.of("bucket", fw.model().appName()));
             }
         });
+    }
+
+    /**
+     * The scheduled-backup timer follows leadership, the option and the s3 relation (docs/backups.md,
+     * "Scheduled backups"); other relations' events leave it alone, so they make no extra hook-tool calls.
+     */
+    private void backupTimer(Event event) {
+        if (event instanceof Event.RelationEvent r && !r.relation().endpoint().equals(dev.charms.etcd.backup.S3Settings.ENDPOINT)) {
+            return;
+        }
+        new BackupTimer(fw, host).run(event);
     }
 
     private void reconcile() {

@@ -49,6 +49,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         m.put("certificate-extra-sans", "");
         m.put("metrics-port", 2381L);
         m.put("backup-retention-count", 0L);
+        m.put("backup-schedule", "");
         return m;
     }
 
@@ -86,6 +87,14 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         Set<String> sans = extraSans(config, problems);
         int metricsPort = metricsPort(config, clientPort, peerPort, problems);
         intIn(config, "backup-retention-count", 0, 1000, problems); // read by create-backup (docs/backups.md)
+        String schedule = string(config, "backup-schedule", problems);
+        if (schedule != null) {
+            try {
+                dev.charms.etcd.backup.BackupSchedule.parse(schedule);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             return new Parsed(null, List.copyOf(problems));
         }

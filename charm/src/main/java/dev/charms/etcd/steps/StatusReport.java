@@ -85,7 +85,8 @@ public final class StatusReport {
         if (healthy > v / 2 && !refused.isEmpty()) {
             fw.reportUnitStatus(Status.blocked(prefix + refused));
         } else if (down <= 0) {
-            fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members + notes(scope)));
+            fw.reportUnitStatus(Status.active(prefix + "cluster is healthy, " + members + notes(scope)
+                    + (model.isLeader() ? scheduledBackupNote(scope) : "")));
         } else if (healthy > v / 2) {
             fw.reportUnitStatus(Status.active(prefix + "cluster-health check failed: " + problems(results, v) + notes(scope)));
         } else if (starting(scope)) {
@@ -107,6 +108,12 @@ public final class StatusReport {
         StringBuilder sb = new StringBuilder();
         scope.tlsNotes().forEach(n -> sb.append("; ").append(n));
         return sb.toString();
+    }
+
+    /** "; last scheduled backup failed (see health)" when this machine's last scheduled backup failed. */
+    private static String scheduledBackupNote(HookScope scope) {
+        String raw = scope.host().lastScheduledBackup().orElse("");
+        return raw.contains("\"result\":\"failed\"") ? "; last scheduled backup failed (see health)" : "";
     }
 
     private static boolean hasQuorum(List<Health> results, int voters) {

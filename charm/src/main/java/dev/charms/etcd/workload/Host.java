@@ -117,4 +117,14 @@ public interface Host {
 
     /** Offline snapshot checks with the tools of {@code installation} ({@code etcdutl} or {@code etcdctl}). */
     SnapshotTool snapshotTool(EtcdInstallation installation);
+
+    /**
+     * Installs the scheduled-backup timer with {@code settings} (written 0600; docs/backups.md,
+     * "Scheduled backups") running every {@code interval}, or, with an empty {@code interval}, removes
+     * the timer and the settings. Returns whether anything changed.
+     */
+    boolean scheduleBackups(Optional<Duration> interval, byte[] settings);
+
+    /** The last scheduled backup's result as the scheduled run wrote it (JSON); empty when there is none. */
+    Optional<String> lastScheduledBackup();
 }

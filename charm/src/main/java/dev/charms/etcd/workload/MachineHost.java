@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -298,5 +299,55 @@ public final class MachineHost implements Host {
     @Override
     public SnapshotTool snapshotTool(EtcdInstallation installation) {
         return new SnapshotTool(installation, runner);
+    }
+
+    @Override
+    public boolean scheduleBackups(Optional<Duration> interval, byte[] settings) {
+        Path state = Path.of(dev.charms.etcd.backup.ScheduleFiles.STATE_DIR);
+        Path units = Path.of("/etc/systemd/system");
+        Path service = units.resolve(dev.charms.etcd.backup.ScheduleFiles.SERVICE);
+        Path timer = units.resolve(dev.charms.etcd.backup.ScheduleFiles.TIMER);
+        Path settingsFile = state.resolve("settings.json");
+        try {
+            if (interval.isEmpty()) {
+                if (!Files.exists(timer) && !Files.exists(settingsFile)) {
+                    return false;
+                }
+                runner.run(List.of("systemctl", "disable", "--now", dev.charms.etcd.backup.ScheduleFiles.TIMER), Map.of(),
+                        Duration.ofSeconds(30));
+                Files.deleteIfExists(timer);
+                Files.deleteIfExists(service);
+                Files.deleteIfExists(settingsFile);
+                runner.run(List.of("systemctl", "daemon-reload"), Map.of(), Duration.ofSeconds(30));
+                return true;
+            }
+            AtomicFiles.ensureDirectory(state, AtomicFiles.Ownership.mode("rwx------"));
+            boolean changed = AtomicFiles.writeIfChanged(settingsFile, settings, AtomicFiles.Ownership.mode("rw-------"));
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            boolean unitsChanged = AtomicFiles.writeIfChanged(service,
+                    dev.charms.etcd.backup.ScheduleFiles.service(javaBin, charmDir.toString()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    AtomicFiles.Ownership.mode("rw-r--r--"));
+            unitsChanged |= AtomicFiles.writeIfChanged(timer,
+                    dev.charms.etcd.backup.ScheduleFiles.timer(interval.get()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    AtomicFiles.Ownership.mode("rw-r--r--"));
+            if (unitsChanged) {
+                runner.check(List.of("systemctl", "daemon-reload"), Duration.ofSeconds(30));
+                runner.check(List.of("systemctl", "enable", dev.charms.etcd.backup.ScheduleFiles.TIMER), Duration.ofSeconds(30));
+                runner.check(List.of("systemctl", "restart", dev.charms.etcd.backup.ScheduleFiles.TIMER), Duration.ofSeconds(30));
+            }
+            return changed || unitsChanged;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot install the scheduled backup timer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> lastScheduledBackup() {
+        Path last = Path.of(dev.charms.etcd.backup.ScheduleFiles.STATE_DIR, "last.json");
+        try {
+            return Files.exists(last) ? Optional.of(Files.readString(last)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }

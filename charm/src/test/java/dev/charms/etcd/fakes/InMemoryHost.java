@@ -481,4 +481,24 @@ public final class InMemoryHost implements Host {
     public String toString() {
         return "InMemoryHost[" + address + "]";
     }
+
+    /** The scheduled-backup timer's interval as the charm last installed it; empty when none is installed. */
+    public Optional<Duration> backupTimer = Optional.empty();
+    /** The scheduled run's settings as the charm last wrote them. */
+    public byte[] backupSettings = new byte[0];
+    /** What the scheduled run last wrote, as {@link #lastScheduledBackup} reads it. */
+    public Optional<String> lastBackup = Optional.empty();
+
+    @Override
+    public boolean scheduleBackups(Optional<Duration> interval, byte[] settings) {
+        boolean changed = !interval.equals(backupTimer) || interval.isPresent() && !java.util.Arrays.equals(settings, backupSettings);
+        backupTimer = interval;
+        backupSettings = interval.isPresent() ? settings.clone() : new byte[0];
+        return changed;
+    }
+
+    @Override
+    public Optional<String> lastScheduledBackup() {
+        return lastBackup;
+    }
 }

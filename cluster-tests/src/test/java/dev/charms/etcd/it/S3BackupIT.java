@@ -54,6 +54,7 @@ class S3BackupIT {
      * drops keys B;</li>
      * <li>a new application related to the same provider lists the backup and restores it: keys A;</li>
      * <li>with {@code backup-retention-count=1}, the next backup deletes the first;</li>
+     * <li>scheduled backups (see {@link #scheduledBackups});</li>
      * <li>the secret key is in no log, status or action result.</li>
      * </ol>
      */
@@ -151,6 +152,8 @@ class S3BackupIT {
             assertListed(c, "etcd/0", LocalCluster.result(second, "backup.id"), 1);
             assertFalse(Files.exists(object), object + " was not pruned");
 
+            scheduledBackups(c, secret, LocalCluster.result(second, "backup.id"));
+
             String log = Files.readString(c.controller().debugLogFile());
             assertFalse(log.contains(secret), "the secret key is in the debug log");
             assertFalse(c.controller().status().toString().contains(secret), "the secret key is in status");
@@ -164,6 +167,67 @@ class S3BackupIT {
             proxy.stop();
             deleteTree(store);
         }
+    }
+
+    /**
+     * backup-schedule=20s with backup-retention-count=2: the leader's timer takes backups with no hook
+     * involved, at most one per 20 s period, retention keeping two; health shows the last result; a
+     * failing scheduled backup (wrong secret key) shows in health and in the leader's status; the
+     * settings file the scheduled run reads is 0600; an empty schedule removes the timer.
+     */
+    private static void scheduledBackups(LocalCluster c, String secret, String latest) throws Exception {
+        c.controller().config("etcd", Map.of("backup-schedule", "20s", "backup-retention-count", "2"));
+        c.settle();
+        assertEquals("active", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer", java.time.Duration.ofSeconds(30))
+                .stdout().strip());
+        assertEquals("600", c.controller().exec("etcd/0", "stat -c %a /var/lib/etcd-backup/settings.json",
+                java.time.Duration.ofSeconds(30)).stdout().strip());
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        c.await("two scheduled backups", java.time.Duration.ofMinutes(3), () -> {
+            ActionTask list = c.runOk("etcd/0", "list-backups", Map.of());
+            for (int i = 0; i < 10; i++) {
+                String bid = LocalCluster.result(list, String.format("backups.b%04d.id", i));
+                if (bid != null && bid.startsWith("s3backup/etcd/") && bid.compareTo(latest) > 0) {
+                    seen.add(bid);
+                }
+            }
+            return seen.size() >= 2;
+        });
+        ActionTask list = c.runOk("etcd/0", "list-backups", Map.of());
+        java.util.List<String> mine = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String bid = LocalCluster.result(list, String.format("backups.b%04d.id", i));
+            if (bid != null && bid.startsWith("s3backup/etcd/")) {
+                mine.add(bid);
+            }
+        }
+        assertTrue(mine.size() <= 3, "retention 2 kept " + mine);
+        java.util.Set<Long> periods = new java.util.HashSet<>();
+        for (String bid : seen) {
+            String stamp = bid.substring(bid.lastIndexOf('/') + 1, bid.lastIndexOf("-r"));
+            long epoch = java.time.LocalDateTime.parse(stamp, java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                    .toEpochSecond(java.time.ZoneOffset.UTC);
+            assertTrue(periods.add(epoch / 20), "two backups in one period: " + seen);
+        }
+        ActionTask health = c.runOk("etcd/0", "health", Map.of());
+        String result = LocalCluster.result(health, "last-scheduled-backup.result");
+        assertTrue("ok".equals(result) || "skipped".equals(result), String.valueOf(health.results()));
+
+        c.controller().config("s3-provider", Map.of("secret-key", "wrong-" + secret));
+        c.settle();
+        c.await("a failed scheduled backup in health", java.time.Duration.ofMinutes(2), () -> "failed".equals(
+                LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.result")));
+        assertTrue(LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.message")
+                .contains("refused the credentials"));
+        c.await("the failure in the leader's status", java.time.Duration.ofMinutes(2),
+                () -> c.unit("etcd/0").workloadMessage().contains("last scheduled backup failed (see health)"));
+
+        c.controller().config("s3-provider", Map.of("secret-key", secret));
+        c.controller().config("etcd", Map.of("backup-schedule", ""));
+        c.settle();
+        assertEquals("inactive", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer; true",
+                java.time.Duration.ofSeconds(30)).stdout().strip());
+        assertFalse(Files.exists(c.controller().hostPath("etcd/0", "/var/lib/etcd-backup/settings.json")));
     }
 
     /**
