@@ -133,6 +133,30 @@ class CharmPackageIT {
         assertEquals(List.of(), strays, "runner or testing files in the charm's jar");
     }
 
+    /**
+     * The S3 client of the backups (docs/backups.md) ships in lib/s3/, outside the hooks' jar: no class
+     * of it is in the jar, and dispatch puts lib/s3/ on the class path of the backup actions only.
+     */
+    @Test
+    void theS3ClientIsInLibS3OnTheBackupActionsClassPathOnly(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("etcd-charm.jar");
+        List<String> charmEntries;
+        try (java.util.zip.ZipFile charm = new java.util.zip.ZipFile(CHARM.toFile())) {
+            charmEntries = charm.stream().map(java.util.zip.ZipEntry::getName).toList();
+            try (java.io.InputStream in = charm.getInputStream(charm.getEntry("lib/etcd-charm.jar"))) {
+                Files.copy(in, jar);
+            }
+        }
+        assertTrue(charmEntries.stream().anyMatch(n -> n.matches("lib/s3/s3-[0-9.]+\\.jar")), charmEntries.toString());
+        assertTrue(charmEntries.stream().anyMatch(n -> n.matches("lib/s3/url-connection-client-[0-9.]+\\.jar")));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("software/amazon/")), "SDK classes in the hooks' jar");
+        }
+        String dispatch = Files.readString(Path.of("dispatch"));
+        assertTrue(dispatch.contains("actions/create-backup|actions/list-backups|actions/restore) cp=\"$jar:$charm_dir/lib/s3/*\""),
+                "dispatch's class path for the backup actions changed");
+    }
+
     @Test
     void unpackedDispatchRunsTheJarAndNamesAMissingVariable(@TempDir Path dir) throws Exception {
         Process unzip = new ProcessBuilder("unzip", "-q", CHARM.toAbsolutePath().toString(), "-d", dir.toString())
