@@ -108,6 +108,10 @@ final class ModelNetwork {
             HostCommand.run("ip", "link", "add", bridge(), "type", "bridge");
             try {
                 HostCommand.run("ip", "link", "set", "dev", bridge(), "alias", "jlr model " + model);
+                // A bridge whose address was never set takes the lowest of its ports' addresses, so a machine
+                // added later could change it under the units' ARP caches and cut them off from the host's
+                // address (10.213.X.1) until those entries expire. A set address stays.
+                HostCommand.run("ip", "link", "set", "dev", bridge(), "address", String.format("02:6a:6c:72:00:%02x", subnet));
                 HostCommand.run("ip", "addr", "add", "10.213." + subnet + ".1/24", "dev", bridge());
                 HostCommand.run("ip", "link", "set", bridge(), "up");
             } catch (IOException e) {
