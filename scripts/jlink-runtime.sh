@@ -64,7 +64,12 @@ esac
 # The modules the charm's classes reference (the class files target Java 17, so the jar's Java 17
 # view is the one to analyse); jdk.crypto.ec carries the elliptic-curve TLS the cluster uses on JDK 17
 # (a provider, so no class names it; from JDK 22 on it is an empty module kept for compatibility).
-modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar" | tail -n 1)
+# EXTRA_JARS names a directory of jars the charm puts on some actions' class path (lib/s3/): their
+# modules are linked too.
+extra=""
+[ -n "${EXTRA_JARS:-}" ] && extra=$(ls "$EXTRA_JARS"/*.jar 2>/dev/null || true)
+# shellcheck disable=SC2086 # one word per jar
+modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar" $extra | tail -n 1)
 case "$modules" in java.base*) ;; *) die "jdeps gave no module list for $jar: $modules" ;; esac
 if [ -e "$jdk/jmods/jdk.crypto.ec.jmod" ] || grep -q 'jdk.crypto.ec' "$jdk/release"; then
   modules="$modules,jdk.crypto.ec"
