@@ -18,14 +18,25 @@ public final class ClientPort implements Step {
         UnitState state = scope.state();
         Model model = scope.model();
         int port = scope.settings().clientPort();
-        int opened = state.openedClientPort();
+        if (follow(model, state.openedClientPort(), port)) {
+            state.openedClientPort(port);
+        }
+    }
+
+    /**
+     * Opens {@code port} (none when 0) for Juju in place of {@code opened} (none when 0); whether anything
+     * changed. Juju applies both at the end of a successful hook.
+     */
+    static boolean follow(Model model, int opened, int port) {
         if (opened == port) {
-            return;
+            return false;
         }
         if (opened != 0) {
             model.tools().closePort(opened, "tcp");
         }
-        model.tools().openPort(port, "tcp");
-        state.openedClientPort(port);
+        if (port != 0) {
+            model.tools().openPort(port, "tcp");
+        }
+        return true;
     }
 }

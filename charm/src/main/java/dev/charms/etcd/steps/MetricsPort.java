@@ -18,16 +18,8 @@ public final class MetricsPort implements Step {
         UnitState state = scope.state();
         Model model = scope.model();
         int port = scope.settings().metricsPort();
-        int opened = state.openedMetricsPort();
-        if (opened == port) {
-            return;
+        if (ClientPort.follow(model, state.openedMetricsPort(), port)) {
+            state.openedMetricsPort(port);
         }
-        if (opened != 0) {
-            model.tools().closePort(opened, "tcp");
-        }
-        if (port != 0) {
-            model.tools().openPort(port, "tcp");
-        }
-        state.openedMetricsPort(port);
     }
 }
