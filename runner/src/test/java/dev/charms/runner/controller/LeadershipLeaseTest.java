@@ -3,7 +3,6 @@ package dev.charms.runner.controller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.charms.runner.model.ActionTask;
 import dev.charms.runner.model.Application;
 import dev.charms.runner.model.Charm;
 import dev.charms.runner.model.Unit;
@@ -34,28 +33,10 @@ class LeadershipLeaseTest {
     private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
 
     /** Records each hook as {@code unit hook}. */
-    private final class Recorder implements UnitAgent.Executor {
+    private final class Recorder extends ScriptedExecutor {
         @Override
         public boolean runHook(UnitAgent agent, Hook hook) {
             ran.add(agent.name() + " " + hook);
-            return true;
-        }
-
-        @Override
-        public void runAction(UnitAgent agent, ActionTask task) {
-        }
-
-        @Override
-        public void removed(UnitAgent agent) {
-        }
-
-        @Override
-        public Backoff backoff() {
-            return new Backoff(Duration.ofMillis(50), Duration.ofMillis(50));
-        }
-
-        @Override
-        public boolean automaticallyRetry() {
             return true;
         }
     }

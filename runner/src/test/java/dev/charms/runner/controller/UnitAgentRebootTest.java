@@ -36,7 +36,7 @@ class UnitAgentRebootTest {
     private final List<UnitAgent> agents = new ArrayList<>();
 
     /** Runs hooks by recording them; a hook named in {@code blockOn} waits until released, then fails. */
-    private final class Script implements UnitAgent.Executor {
+    private final class Script extends ScriptedExecutor {
         volatile String blockOn;
         final CountDownLatch blocked = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -61,19 +61,6 @@ class UnitAgentRebootTest {
             ran.add("action " + task.name());
         }
 
-        @Override
-        public void removed(UnitAgent agent) {
-        }
-
-        @Override
-        public Backoff backoff() {
-            return new Backoff(Duration.ofMillis(50), Duration.ofMillis(50));
-        }
-
-        @Override
-        public boolean automaticallyRetry() {
-            return true;
-        }
     }
 
     @BeforeEach
