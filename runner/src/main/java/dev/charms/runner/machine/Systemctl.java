@@ -184,15 +184,9 @@ final class Systemctl {
             return 1;
         }
         Optional<UnitDefinition> def = systemd.definition(unit);
-        if (def.isEmpty()) {
-            err.append("Failed to ").append(verb).append(' ').append(unit).append(": Unit ").append(unit)
-                    .append(" not found.\n");
-            return 5;
-        }
-        if (def.get().masked()) {
-            err.append("Failed to ").append(verb).append(' ').append(unit).append(": Unit ").append(unit)
-                    .append(" is masked.\n");
-            return 1;
+        int refused = refusal(unit, verb, def);
+        if (refused != 0) {
+            return refused;
         }
         warnIfChanged(unit);
         Service service = systemd.service(def.get().id());
@@ -202,9 +196,8 @@ final class Systemctl {
         });
     }
 
-    /** Starts (or, for restart, restarts) a timer unit (see {@link Timer}). */
-    private int startTimer(String unit, String verb) throws IOException {
-        Optional<UnitDefinition> def = systemd.definition(unit);
+    /** systemctl's exit status for starting a unit that is not found (5) or masked (1), with its message; 0 otherwise. */
+    private int refusal(String unit, String verb, Optional<UnitDefinition> def) {
         if (def.isEmpty()) {
             err.append("Failed to ").append(verb).append(' ').append(unit).append(": Unit ").append(unit)
                     .append(" not found.\n");
@@ -214,6 +207,16 @@ final class Systemctl {
             err.append("Failed to ").append(verb).append(' ').append(unit).append(": Unit ").append(unit)
                     .append(" is masked.\n");
             return 1;
+        }
+        return 0;
+    }
+
+    /** Starts (or, for restart, restarts) a timer unit (see {@link Timer}). */
+    private int startTimer(String unit, String verb) throws IOException {
+        Optional<UnitDefinition> def = systemd.definition(unit);
+        int refused = refusal(unit, verb, def);
+        if (refused != 0) {
+            return refused;
         }
         warnIfChanged(unit);
         if (!verb.equals("start") || !systemd.timerActive(def.get().id())) {
