@@ -56,6 +56,8 @@ final class InMemoryHookTools implements HookTools {
     private final Map<Integer, WorkRelation> relations = new TreeMap<>();
     private final Set<String> ports;
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    /** Secrets this hook created: Juju commits them when the hook ends, so the hook cannot read them back. */
+    private final java.util.Set<String> createdThisHook = new java.util.HashSet<>();
     private Status unitStatus;
     private Status appStatus;
     private String workloadVersion;
@@ -400,6 +402,7 @@ final class InMemoryHookTools implements HookTools {
         }
         Secret s = new Secret(Secret.newId(), o, label, description, List.of(content), 1);
         secrets.put(s.id(), s);
+        createdThisHook.add(s.id());
         return s.id();
     }
 
@@ -422,7 +425,7 @@ final class InMemoryHookTools implements HookTools {
         }
         Secret s = uri != null ? secrets.get(uri)
                 : secrets.values().stream().filter(x -> label.equals(x.label())).findFirst().orElse(null);
-        if (s == null) {
+        if (s == null || createdThisHook.contains(s.id())) {
             throw fail("secret-get", 1, "secret \"" + (uri != null ? uri : label) + "\" not found");
         }
         Map<String, String> content;

@@ -189,6 +189,20 @@ class InMemoryHookToolsTest {
     }
 
     @Test
+    void aSecretCreatedInAHookIsReadableFromTheNextHookOnly() {
+        String[] id = new String[1];
+        Output first = Hooks.configChanged(state(true), fw -> {
+            id[0] = tools(fw).secretAdd(Map.of("key", "v"), "fresh", null, null);
+            assertEquals("secret-get failed (exit 1): secret \"" + id[0] + "\" not found",
+                    assertThrows(HookToolException.class, () -> tools(fw).secretGet(id[0], null, false)).getMessage(),
+                    "Juju commits a new secret when the hook ends");
+            assertThrows(HookToolException.class, () -> tools(fw).secretGet(null, "fresh", false));
+        });
+        assertEquals(0, first.exitCode(), first.stderr());
+        Hooks.configChanged(first.state(), fw -> assertEquals(Map.of("key", "v"), tools(fw).secretGet(id[0], null, false)));
+    }
+
+    @Test
     void applicationSecretsNeedTheLeader() {
         Hooks.configChanged(state(false), fw -> {
             assertEquals("secret-add failed (exit 1): this unit is not the leader",
