@@ -96,8 +96,11 @@ public final class LocalCluster implements AutoCloseable {
         return status().units().stream().filter(u -> u.name().equals(unit)).findFirst().orElseThrow();
     }
 
-    /** Copies a unit of {@code app}'s client identity out of its machine (once) for etcdctl on the host. */
-    private Path credentials(String app) throws IOException {
+    /**
+     * Copies a unit of {@code app}'s client identity out of its machine (once) for etcdctl on the host;
+     * synchronized, since a writer thread and the test may ask for it first at the same time.
+     */
+    private synchronized Path credentials(String app) throws IOException {
         Path dir = work.resolve("creds-" + app);
         if (!Files.exists(dir.resolve("client.key"))) {
             Files.createDirectories(dir);
