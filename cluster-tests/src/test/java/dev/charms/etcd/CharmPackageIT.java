@@ -62,7 +62,7 @@ class CharmPackageIT {
         Map<String, Integer> modes = unixModes(CHARM);
         for (String f : List.of("metadata.yaml", "config.yaml", "actions.yaml", "manifest.yaml", "README.md",
                 "lib/etcd-charm.jar", "templates/etcd.conf.yml", "templates/etcd.service",
-                "cos/prometheus_alert_rules/etcd.rules.json", "cos/grafana_dashboards/etcd.json")) {
+                "cos/prometheus_alert_rules/etcd.rules.yaml", "cos/grafana_dashboards/etcd.json")) {
             assertTrue(modes.containsKey(f), f + " missing from the charm");
         }
         assertEquals(0755, modes.get("dispatch"));

@@ -31,7 +31,7 @@ import org.tukaani.xz.XZOutputStream;
  * this unit's metrics listener; none when {@code metrics-port} is 0), {@code log_slots} (none: etcd runs as
  * a systemd service, whose journal the agent reads) and the library's two optional fields as null.
  *
- * <p>The rules and dashboards are files of the charm ({@code cos/prometheus_alert_rules/*.json},
+ * <p>The rules and dashboards are files of the charm ({@code cos/prometheus_alert_rules/*.yaml}, Prometheus' rule format,
  * {@code cos/grafana_dashboards/*.json}), read only when a cos-agent relation exists.
  */
 public final class CosAgentConfig {
@@ -76,13 +76,15 @@ public final class CosAgentConfig {
      * unit's metrics listener answers ({@code http://<address>:<port>}), empty when it is off.
      */
     public static CosAgentConfig read(Path charmDir, Topology topology, Optional<URI> metricsUrl) {
-        return new CosAgentConfig(topology, metricsUrl, files(charmDir.resolve(RULES_DIR)),
-                files(charmDir.resolve(DASHBOARDS_DIR)));
+        return new CosAgentConfig(topology, metricsUrl, files(charmDir.resolve(RULES_DIR), ".yaml", ".yml", ".json"),
+                files(charmDir.resolve(DASHBOARDS_DIR), ".json"));
     }
 
-    private static List<byte[]> files(Path dir) {
+    /** The contents of the files in {@code dir} whose names end with one of {@code suffixes}, by name. */
+    private static List<byte[]> files(Path dir, String... suffixes) {
         try (var stream = Files.list(dir)) {
-            List<Path> paths = stream.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+            List<Path> paths = stream.filter(p -> java.util.Arrays.stream(suffixes)
+                    .anyMatch(p.getFileName().toString()::endsWith)).sorted().toList();
             List<byte[]> out = new ArrayList<>();
             for (Path p : paths) {
                 out.add(Files.readAllBytes(p));
@@ -151,7 +153,8 @@ public final class CosAgentConfig {
     Map<String, Object> alertRules() {
         List<Object> groups = new ArrayList<>();
         for (byte[] file : ruleFiles) {
-            Object parsed = Json.parse(new String(file, StandardCharsets.UTF_8));
+            Object parsed = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions())).load(new String(file, StandardCharsets.UTF_8));
             if (!(parsed instanceof Map<?, ?> m) || !(m.get("groups") instanceof List<?> fileGroups)) {
                 throw new IllegalStateException("an alert rule file of the charm has no \"groups\" list");
             }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is valid PromQL. Skipped only outside CI when promtool is missing; in CI ({@code CI=true}) that fails.
  */
 class PromRulesTest {
-    static final Path RULES = Path.of("cos/prometheus_alert_rules/etcd.rules.json");
+    static final Path RULES = Path.of("cos/prometheus_alert_rules/etcd.rules.yaml");
     static final Path DASHBOARD = Path.of("cos/grafana_dashboards/etcd.json");
     static final Path RULE_TESTS = Path.of("charm/src/test/resources/promtool/etcd-alerts.test.yaml");
 
@@ -69,7 +69,8 @@ class PromRulesTest {
                 "etcdHighNumberOfFailedGRPCRequests", "etcdGRPCRequestsSlow", "etcdMemberCommunicationSlow",
                 "etcdHighNumberOfFailedProposals", "etcdHighFsyncDurations", "etcdHighCommitDurations",
                 "etcdDatabaseQuotaLowSpace", "etcdExcessiveDatabaseGrowth", "etcdDatabaseHighFragmentationRatio")) {
-            assertTrue(rules.contains("\"alert\": \"" + alert + "\""), alert);
+            assertTrue(rules.contains("- alert: " + alert + "\n"), alert);
+            assertTrue(rules.contains("# Source: etcd mixin alert " + alert + ":"), "the source of " + alert + " is named");
         }
         for (String action : List.of("defrag", "alarm-disarm", "compact", "move-leader", "rebuild-cluster")) {
             assertTrue(rules.contains(action), "a rule's description names the " + action + " action");

@@ -44,7 +44,7 @@ import org.tukaani.xz.XZInputStream;
 class ObservabilityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Path RULES = Path.of("cos/prometheus_alert_rules/etcd.rules.json").toAbsolutePath();
+    private static final Path RULES = Path.of("cos/prometheus_alert_rules/etcd.rules.yaml").toAbsolutePath();
     private static final Path DASHBOARD = Path.of("cos/grafana_dashboards/etcd.json");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
