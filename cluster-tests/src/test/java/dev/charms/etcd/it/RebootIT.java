@@ -47,7 +47,9 @@ class RebootIT {
             c.awaitMembershipMatchesUnits(Duration.ofSeconds(45));
 
             from = Files.readAllLines(c.controller().debugLogFile()).size();
-            FaultFigures all = RebootScenario.run(c, "power-loss", List.of(), true, Duration.ofSeconds(2));
+            // Off for 8 s: the status watch samples every unit in turn (with an etcdctl check of each active
+            // one), so a shorter loss can fall between two of its looks.
+            FaultFigures all = RebootScenario.run(c, "power-loss", List.of(), true, Duration.ofSeconds(8));
             RebootScenario.assertClean(all);
             bootedWithEtcdAndRanStart(c, from, c.units());
             assertTrue(all.statusesSeen().stream().anyMatch(s -> s.startsWith("unknown: agent lost")),
