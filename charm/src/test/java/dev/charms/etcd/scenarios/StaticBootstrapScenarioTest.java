@@ -162,15 +162,6 @@ class StaticBootstrapScenarioTest {
         assertHealthyCluster(model);
     }
 
-    @Test
-    void withoutGoalStateTheLeaderBootstrapsAloneAndTheOthersJoinAsLearners() {
-        Deployment model = new Deployment(root).withoutGoalState().deploy(3);
-        assertNoFailedHook(model);
-        assertEquals(List.of(
-                "bootstrap etcd-0 (initial cluster etcd-0=https://10.0.0.11:2380)",
-                "add learner https://10.0.0.12:2380", "joined etcd-1 as learner", "promote etcd-1",
-                "add learner https://10.0.0.13:2380", "joined etcd-2 as learner", "promote etcd-2"),
-                Scenarios.membershipChanges(model));
-        assertHealthyCluster(model);
-    }
+    // Without goal-state the leader bootstraps alone and the others join as learners:
+    // ClusterFormationScenarioTest.threeUnitsFormOneHealthyClusterAdmittingAndPromotingOneLearnerAtATime.
 }
