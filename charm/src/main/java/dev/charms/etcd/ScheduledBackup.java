@@ -7,6 +7,7 @@ import dev.charms.etcd.actions.Snapshots;
 import dev.charms.etcd.backup.BackupKeys;
 import dev.charms.etcd.backup.BackupSchedule;
 import dev.charms.etcd.backup.Backups;
+import dev.charms.etcd.backup.PeriodClaim;
 import dev.charms.etcd.backup.ObjectStore;
 import dev.charms.etcd.backup.S3ObjectStore;
 import dev.charms.etcd.backup.S3Settings;
@@ -33,14 +34,33 @@ import java.util.Map;
 /**
  * One scheduled backup, run by {@code etcd-backup.service} outside any hook (docs/backups.md, "Scheduled
  * backups"): with the settings the leader's hooks wrote, unless a verified backup of this application
- * already exists for the current period, a snapshot of this unit's member is uploaded as
- * {@code create-backup} does and retention applied. The result goes to {@code last.json} beside the
+ * already exists for the current period or another run claimed it ({@link PeriodClaim}), a snapshot of
+ * this unit's member is uploaded as {@code create-backup} does and retention applied. The result goes to {@code last.json} beside the
  * settings (time, result, backup id or message; never a credential); the exit code is 0 unless it failed.
  */
 public final class ScheduledBackup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ScheduledBackup() {
+    }
+
+    /** Snapshot of this unit's member, upload, retention; the outcome goes into {@code result}. */
+    private static void backUp(EtcdCluster admin, SnapshotTool tool, Backups backups, String model, String app, String unit,
+                               int keep, Instant now, Map<String, Object> result) throws java.io.IOException {
+        Path dir = SnapshotTarget.prepare(BackupActions.STAGING);
+        Snapshots.Saved saved = new Snapshots(admin, tool).save(dir, app);
+        try {
+            Backups.Listed b = backups.upload(saved.path(), saved.sha256(), saved.size(), saved.etcdVersion(),
+                    saved.status().revision(), model, app, unit, now);
+            result.put("result", "ok");
+            result.put("backup", b.id().id());
+            List<String> pruned = backups.prune(model, app, keep);
+            if (!pruned.isEmpty()) {
+                result.put("pruned", String.join(", ", pruned));
+            }
+        } finally {
+            Files.deleteIfExists(saved.path());
+        }
     }
 
     public static void main(String[] args) {
@@ -63,32 +83,23 @@ public final class ScheduledBackup {
             try (ObjectStore store = new S3ObjectStore(where)) {
                 Backups backups = new Backups(store, new BackupKeys(where.path()));
                 Instant period = BackupSchedule.periodStart(now, interval);
-                List<Backups.Listed> thisPeriod = backups.list().stream().filter(b -> b.verified()
-                        && b.id().model().equals(model) && b.id().app().equals(app) && !b.id().time().isBefore(period)).toList();
-                if (!thisPeriod.isEmpty()) {
+                java.util.Optional<String> skip = PeriodClaim.backedUp(backups.list(), model, app, period);
+                if (skip.isPresent()) {
                     result.put("result", "skipped");
-                    result.put("message", "backup " + thisPeriod.get(0).id().id() + " exists for the period from " + period);
+                    result.put("message", skip.get());
                 } else {
                     MachineHost host = new MachineHost(EtcdPaths.system(), charmDir);
                     long port = UnitState.openedClientPort(StoredState.load(charmDir.resolve(".unit-state.json")));
                     SnapshotTool tool = host.installation().map(host::snapshotTool)
                             .orElseThrow(() -> new IllegalStateException("etcd is not installed on this unit"));
-                    Path dir = SnapshotTarget.prepare(BackupActions.STAGING);
-                    Snapshots.Saved saved;
                     try (EtcdCluster admin = host.cluster(List.of(URI.create("https://127.0.0.1:" + port)), EtcdAdmin.DEFAULT_TIMEOUT)) {
-                        saved = new Snapshots(admin, tool).save(dir, app);
-                    }
-                    try {
-                        Backups.Listed b = backups.upload(saved.path(), saved.sha256(), saved.size(), saved.etcdVersion(),
-                                saved.status().revision(), model, app, unit, now);
-                        result.put("result", "ok");
-                        result.put("backup", b.id().id());
-                        List<String> pruned = backups.prune(model, app, keep);
-                        if (!pruned.isEmpty()) {
-                            result.put("pruned", String.join(", ", pruned));
+                        skip = PeriodClaim.claim(admin, period, unit);
+                        if (skip.isPresent()) {
+                            result.put("result", "skipped");
+                            result.put("message", skip.get());
+                        } else {
+                            backUp(admin, tool, backups, model, app, unit, keep, now, result);
                         }
-                    } finally {
-                        Files.deleteIfExists(saved.path());
                     }
                 }
             }

@@ -413,6 +413,16 @@ public final class EtcdAdmin implements EtcdCluster {
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
     }
 
+    @Override
+    public boolean putIf(String key, Optional<String> expected, String value) {
+        io.etcd.jetcd.op.Cmp cmp = expected.isPresent()
+                ? new io.etcd.jetcd.op.Cmp(bytes(key), io.etcd.jetcd.op.Cmp.Op.EQUAL, io.etcd.jetcd.op.CmpTarget.value(bytes(expected.get())))
+                : new io.etcd.jetcd.op.Cmp(bytes(key), io.etcd.jetcd.op.Cmp.Op.EQUAL, io.etcd.jetcd.op.CmpTarget.createRevision(0));
+        return call("put-if", false, c -> c.getKVClient().txn().If(cmp)
+                .Then(io.etcd.jetcd.op.Op.put(bytes(key), bytes(value), io.etcd.jetcd.options.PutOption.DEFAULT))
+                .commit(), timeout).isSucceeded();
+    }
+
     /** How many keys start with {@code prefix} (empty: every key). */
     @Override
     public long count(String prefix) {

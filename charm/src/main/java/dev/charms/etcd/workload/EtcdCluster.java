@@ -139,6 +139,13 @@ public interface EtcdCluster extends AutoCloseable {
     /** How many keys start with {@code prefix} (empty: every key). */
     long count(String prefix);
 
+    /**
+     * Compare-and-swap in one etcd transaction: puts {@code value} under {@code key} only if the key's
+     * value is still {@code expected} (empty: only if the key does not exist). Returns whether it did.
+     * The transaction is linearizable, so of several callers expecting the same value exactly one wins.
+     */
+    boolean putIf(String key, Optional<String> expected, String value);
+
     /** The endpoints this client uses, in order. */
     List<URI> endpoints();
 

@@ -338,6 +338,25 @@ final class InMemoryEtcdClient implements EtcdCluster {
     }
 
     @Override
+    public boolean putIf(String key, Optional<String> expected, String value) {
+        return call("put-if", false, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            synchronized (etcd) { // one transaction: the comparison and the put are applied together
+                if (!expected.equals(Optional.ofNullable(etcd.keyspace.get(key)))) {
+                    return false;
+                }
+                if (etcd.alarms.stream().anyMatch(a -> a.type().equals("NOSPACE"))) {
+                    throw refused(what, endpoint, "etcdserver: mvcc: database space exceeded", false);
+                }
+                etcd.keyspace.put(key, value);
+                etcd.revision++;
+                etcd.applied("put " + key);
+                return true;
+            }
+        });
+    }
+
+    @Override
     public long count(String prefix) {
         return call("count", true, (endpoint, what) -> {
             proposer(what, endpoint, false);
