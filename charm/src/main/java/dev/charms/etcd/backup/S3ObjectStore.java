@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -42,11 +45,32 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * any S3-compatible store answers; the backups carry their own sha256.
  */
 public final class S3ObjectStore implements ObjectStore {
+    /** Files larger than this go up in parts (S3 takes at most 5 GiB in one PUT). */
+    public static final long MULTIPART_THRESHOLD = 256L << 20;
+    /** The size of each part but the last: 8 GiB (etcd's largest backend) in 128 parts, of S3's 10,000. */
+    public static final long PART_SIZE = 64L << 20;
+    private static final String NO_ANSWER = "the object store did not answer";
     private final S3Client client;
     private final S3Settings settings;
+    private final long multipartThreshold;
+    private final long partSize;
 
     public S3ObjectStore(S3Settings settings) {
+        this(settings, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    /**
+     * A store that uploads files larger than {@code multipartThreshold} bytes in parts of {@code partSize}
+     * bytes (S3 requires 5 MiB or more of every part but the last; stores for tests may take less).
+     */
+    public S3ObjectStore(S3Settings settings, long multipartThreshold, long partSize) {
+        if (partSize <= 0 || multipartThreshold < 0) {
+            throw new IllegalArgumentException("part size " + partSize + " and threshold " + multipartThreshold
+                    + " must be positive");
+        }
         this.settings = settings;
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
         UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(30));
@@ -109,9 +133,119 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, Path file, Map<String, String> metadata) {
-        call("upload " + key + " to " + settings.where(), () -> client.putObject(
-                b -> b.bucket(settings.bucket()).key(key).metadata(metadata).contentType("application/octet-stream"),
-                RequestBody.fromFile(file)));
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (size > multipartThreshold) {
+            putInParts(key, file, size, metadata);
+            return;
+        }
+        String what = "upload " + key + " to " + settings.where();
+        try {
+            call(what, () -> client.putObject(
+                    b -> b.bucket(settings.bucket()).key(key).metadata(metadata).contentType("application/octet-stream"),
+                    RequestBody.fromFile(file)));
+        } catch (ObjectStoreException e) {
+            if (!e.getMessage().contains(NO_ANSWER)) {
+                throw e;
+            }
+            // A store that refuses a write (read-only credentials, a full bucket) may answer before it read
+            // the body and close the connection, so the client sees a broken connection only. An empty
+            // write of the same key learns the store's reason; the caller deletes what it may leave.
+            call(what, () -> client.putObject(b -> b.bucket(settings.bucket()).key(key), RequestBody.empty()));
+            throw e;
+        }
+    }
+
+    /**
+     * A multipart upload: the object appears only when the last call completes it; any failure aborts
+     * the upload, so its parts are not kept (nor billed) and no object appears.
+     */
+    private void putInParts(String key, Path file, long size, Map<String, String> metadata) {
+        String what = "upload " + key + " to " + settings.where();
+        String uploadId = call(what, () -> client.createMultipartUpload(b -> b.bucket(settings.bucket()).key(key)
+                .metadata(metadata).contentType("application/octet-stream")).uploadId());
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int number = 1;
+            for (long offset = 0; offset < size; offset += partSize, number++) {
+                long length = Math.min(partSize, size - offset);
+                long from = offset;
+                int n = number;
+                String etag = call(what + " (part " + n + ")", () -> client.uploadPart(b -> b.bucket(settings.bucket())
+                                .key(key).uploadId(uploadId).partNumber(n).contentLength(length),
+                        RequestBody.fromContentProvider(() -> slice(file, from, length), length, "application/octet-stream"))
+                        .eTag());
+                parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+            }
+            call(what, () -> client.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())));
+        } catch (RuntimeException e) {
+            try {
+                client.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
+            } catch (SdkException ignored) {
+                // the store does not answer: it drops the parts of an upload never completed by its own rules
+            }
+            throw e;
+        }
+    }
+
+    /** {@code length} bytes of {@code file} from {@code offset}: a fresh stream for each attempt of a part. */
+    private static InputStream slice(Path file, long offset, long length) {
+        try {
+            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
+            ch.position(offset);
+            InputStream in = java.nio.channels.Channels.newInputStream(ch);
+            return new java.io.FilterInputStream(in) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = super.read();
+                    if (b >= 0) {
+                        left--;
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int r = super.read(buf, off, (int) Math.min(len, left));
+                    if (r > 0) {
+                        left -= r;
+                    }
+                    return r;
+                }
+
+                @Override
+                public long skip(long n) throws IOException {
+                    long r = super.skip(Math.min(n, left));
+                    left -= r;
+                    return r;
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return (int) Math.min(super.available(), left);
+                }
+
+                @Override
+                public boolean markSupported() {
+                    return false;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -176,7 +310,7 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (S3Exception e) {
             throw new ObjectStoreException("cannot " + what + ": " + explain(e));
         } catch (SdkClientException e) {
-            throw new ObjectStoreException("cannot " + what + ": the object store did not answer ("
+            throw new ObjectStoreException("cannot " + what + ": " + NO_ANSWER + " ("
                     + firstLine(rootCause(e)) + ")");
         } catch (SdkException e) {
             throw new ObjectStoreException("cannot " + what + ": " + firstLine(e.getMessage()));
