@@ -67,6 +67,7 @@ final class BackupActions {
     void create(ActionContext ctx) {
         S3Settings settings = settings();
         int keep = retention(model.config().getLong(RETENTION));
+        int days = retentionDays(model.config().getLong(RETENTION_DAYS));
         Path dir = SnapshotTarget.prepare(STAGING);
         ActionScope scope = new ActionScope(model, host, fw.stored());
         try (ObjectStore store = open(settings)) {
@@ -86,11 +87,12 @@ final class BackupActions {
                 Map<String, Object> results = new LinkedHashMap<>();
                 results.put("backup", backup);
                 ctx.log("backup " + b.id().id() + " uploaded and verified");
-                if (keep > 0) {
-                    List<String> pruned = backups.prune(modelName(), model.appName(), keep);
+                if (keep > 0 || days > 0) {
+                    List<String> pruned = backups.prune(modelName(), model.appName(), keep, days, Instant.now());
                     results.put("pruned", pruned.isEmpty() ? "none" : String.join(", ", pruned));
-                    ctx.log("retention keeps the newest " + keep + " backups of this application: "
-                            + (pruned.isEmpty() ? "none" : pruned.size()) + " deleted");
+                    ctx.log("retention keeps " + (keep > 0 ? "the newest " + keep + " backups" : "")
+                            + (keep > 0 && days > 0 ? " and " : "") + (days > 0 ? "the backups of the last " + days + " days" : "")
+                            + " of this application: " + (pruned.isEmpty() ? "none" : pruned.size()) + " deleted");
                 }
                 ctx.setResults(results);
             } finally {
@@ -105,6 +107,16 @@ final class BackupActions {
 
     /** The config option naming how many backups of this application to keep (0: all). */
     static final String RETENTION = "backup-retention-count";
+
+    /** The config option naming how many days backups of this application are kept (0: no age limit). */
+    static final String RETENTION_DAYS = "backup-retention-days";
+
+    static int retentionDays(long value) {
+        if (value < 0 || value > 3650) {
+            throw new ActionFailedException(RETENTION_DAYS + " must be between 0 (no age limit) and 3650, got " + value);
+        }
+        return (int) value;
+    }
 
     static int retention(long value) {
         if (value < 0 || value > 1000) {

@@ -79,6 +79,7 @@ final class BackupTimer {
         out.put("unit", model.unitName());
         out.put("interval-seconds", interval.getSeconds());
         out.put("retention", model.config().getLong(BackupActions.RETENTION));
+        out.put("retention-days", model.config().getLong(BackupActions.RETENTION_DAYS));
         try {
             return Optional.of(JSON.writeValueAsBytes(out));
         } catch (java.io.IOException e) {

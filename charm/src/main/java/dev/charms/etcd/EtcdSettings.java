@@ -49,6 +49,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         m.put("certificate-extra-sans", "");
         m.put("metrics-port", 2381L);
         m.put("backup-retention-count", 0L);
+        m.put("backup-retention-days", 0L);
         m.put("backup-schedule", "");
         return m;
     }
@@ -87,6 +88,7 @@ public record EtcdSettings(int clientPort, int peerPort, boolean bindToAllInterf
         Set<String> sans = extraSans(config, problems);
         int metricsPort = metricsPort(config, clientPort, peerPort, problems);
         intIn(config, "backup-retention-count", 0, 1000, problems); // read by create-backup (docs/backups.md)
+        intIn(config, "backup-retention-days", 0, 3650, problems);
         String schedule = string(config, "backup-schedule", problems);
         if (schedule != null) {
             try {

@@ -46,7 +46,7 @@ public final class ScheduledBackup {
 
     /** Snapshot of this unit's member, upload, retention; the outcome goes into {@code result}. */
     private static void backUp(EtcdCluster admin, SnapshotTool tool, Backups backups, String model, String app, String unit,
-                               int keep, Instant now, Map<String, Object> result) throws java.io.IOException {
+                               int keep, int days, Instant now, Map<String, Object> result) throws java.io.IOException {
         Path dir = SnapshotTarget.prepare(BackupActions.STAGING);
         Snapshots.Saved saved = new Snapshots(admin, tool).save(dir, app);
         try {
@@ -54,7 +54,7 @@ public final class ScheduledBackup {
                     saved.status().revision(), model, app, unit, now);
             result.put("result", "ok");
             result.put("backup", b.id().id());
-            List<String> pruned = backups.prune(model, app, keep);
+            List<String> pruned = backups.prune(model, app, keep, days, now);
             if (!pruned.isEmpty()) {
                 result.put("pruned", String.join(", ", pruned));
             }
@@ -79,6 +79,7 @@ public final class ScheduledBackup {
             String unit = settings.path("unit").asText();
             Duration interval = Duration.ofSeconds(settings.path("interval-seconds").asLong());
             int keep = settings.path("retention").asInt(0);
+            int days = settings.path("retention-days").asInt(0);
             S3Settings where = S3Settings.parse(s3);
             try (ObjectStore store = new S3ObjectStore(where)) {
                 Backups backups = new Backups(store, new BackupKeys(where.path()));
@@ -98,7 +99,7 @@ public final class ScheduledBackup {
                             result.put("result", "skipped");
                             result.put("message", skip.get());
                         } else {
-                            backUp(admin, tool, backups, model, app, unit, keep, now, result);
+                            backUp(admin, tool, backups, model, app, unit, keep, days, now, result);
                         }
                     }
                 }

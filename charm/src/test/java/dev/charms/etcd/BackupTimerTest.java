@@ -40,7 +40,7 @@ class BackupTimerTest {
 
     private static State state(boolean leader, String schedule, Relation... relations) {
         State.Builder b = State.builder().unitName("etcd/0").leader(leader).config("backup-schedule", schedule)
-                .config("backup-retention-count", 3);
+                .config("backup-retention-count", 3).config("backup-retention-days", 14);
         for (Relation r : relations) {
             b.relation(r);
         }
@@ -56,6 +56,7 @@ class BackupTimerTest {
         String settings = new String(host.backupSettings, StandardCharsets.UTF_8);
         assertTrue(settings.contains("\"interval-seconds\":21600"), settings);
         assertTrue(settings.contains("\"retention\":3"), settings);
+        assertTrue(settings.contains("\"retention-days\":14"), settings);
         assertTrue(settings.contains("\"app\":\"etcd\""), settings);
         assertFalse(out.logMessages().toString().contains(SECRET), "the secret key was logged");
         assertFalse(out.stderr().contains(SECRET), "the secret key reached the hook's output");

@@ -91,6 +91,8 @@ class EtcdSettingsTest {
     void compactionModeAndRetention() {
         assertEquals("auto-compaction-mode must be periodic or revision, got 'daily'", problem("auto-compaction-mode", "daily"));
         assertEquals("30m", parse("auto-compaction-retention", "30m").settings().autoCompactionRetention());
+        assertTrue(problem("backup-retention-days", -1L).contains("backup-retention-days"), problem("backup-retention-days", -1L));
+        assertTrue(problem("backup-retention-days", 3651L).contains("3650"), problem("backup-retention-days", 3651L));
         assertEquals("0", parse("auto-compaction-retention", "0").settings().autoCompactionRetention());
         assertTrue(problem("auto-compaction-retention", "soon").contains("with mode periodic, got 'soon'"));
         assertEquals("1000", parse("auto-compaction-mode", "revision", "auto-compaction-retention", "1000")

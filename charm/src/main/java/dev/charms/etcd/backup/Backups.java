@@ -145,22 +145,38 @@ public final class Backups {
     }
 
     /**
-     * Retention: deletes the oldest verified backups of {@code model}/{@code app} beyond the newest
-     * {@code keep} (0 keeps every one). Other applications' backups and backups that did not verify are
-     * left alone. The checksum object goes first, so a deletion cut short leaves a backup listed as not
-     * verified, never one listed as good without its snapshot. Returns the ids deleted.
+     * Retention by count: {@link #prune(String, String, int, int, Instant)} with no age limit.
      */
     public List<String> prune(String model, String app, int keep) {
-        if (keep <= 0) {
+        return prune(model, app, keep, 0, Instant.now());
+    }
+
+    /**
+     * Retention: deletes the verified backups of {@code model}/{@code app} beyond the newest {@code keep}
+     * (0: no count limit) and those taken more than {@code days} days before {@code now} (0: no age
+     * limit); both apply. The newest verified backup is never deleted for its age, so a schedule that
+     * stopped does not leave the application without a backup. Other applications' backups and backups
+     * that did not verify are left alone. The checksum object goes first, so a deletion cut short leaves
+     * a backup listed as not verified, never one listed as good without its snapshot. Returns the ids
+     * deleted, oldest first.
+     */
+    public List<String> prune(String model, String app, int keep, int days, Instant now) {
+        if (keep <= 0 && days <= 0) {
             return List.of();
         }
         List<Listed> mine = list().stream()
                 .filter(l -> l.verified() && l.id().model().equals(model) && l.id().app().equals(app)).toList();
+        Instant oldest = days > 0 ? now.minus(java.time.Duration.ofDays(days)) : Instant.MIN;
         List<String> deleted = new ArrayList<>();
-        for (Listed old : mine.subList(0, Math.max(0, mine.size() - keep))) {
-            store.delete(keys.sumKey(old.id()));
-            store.delete(keys.dataKey(old.id()));
-            deleted.add(old.id().id());
+        for (int i = 0; i < mine.size(); i++) {
+            Listed old = mine.get(i);
+            boolean beyondCount = keep > 0 && i < mine.size() - keep;
+            boolean tooOld = days > 0 && i < mine.size() - 1 && old.id().time().isBefore(oldest);
+            if (beyondCount || tooOld) {
+                store.delete(keys.sumKey(old.id()));
+                store.delete(keys.dataKey(old.id()));
+                deleted.add(old.id().id());
+            }
         }
         return deleted;
     }

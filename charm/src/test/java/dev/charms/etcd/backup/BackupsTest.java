@@ -142,6 +142,23 @@ class BackupsTest {
         assertFalse(store.objects.containsKey(keys.sumKey(BackupKeys.id("prod", "etcd", T1, 1))));
     }
 
+    @Test
+    void retentionInDaysDeletesOlderBackupsButNeverTheNewestAndBothLimitsApply() throws Exception {
+        Instant now = Instant.parse("2026-12-08T00:00:00Z");
+        for (int age : new int[] {10, 8, 6, 3, 1}) {
+            upload("age" + age, age, now.minus(java.time.Duration.ofDays(age)));
+        }
+        // 7 days: the 10- and 8-day-old go; with a count of 2 as well, the 6-day-old too
+        assertEquals(List.of("prod/etcd/20261128T000000Z-r10", "prod/etcd/20261130T000000Z-r8"),
+                backups.prune("prod", "etcd", 0, 7, now));
+        assertEquals(List.of("prod/etcd/20261202T000000Z-r6"), backups.prune("prod", "etcd", 2, 7, now));
+        // everything is older than 30 days a month later: the newest stays
+        assertEquals(List.of("prod/etcd/20261205T000000Z-r3"),
+                backups.prune("prod", "etcd", 0, 1, now.plus(java.time.Duration.ofDays(30))));
+        assertEquals(List.of("prod/etcd/20261207T000000Z-r1"), backups.list().stream()
+                .filter(Backups.Listed::verified).map(l -> l.id().id()).toList());
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String expected) {
         ActionFailedException e = assertThrows(ActionFailedException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
