@@ -127,7 +127,7 @@ final class Actions {
                 results.put("upgrade-snapshot", String.join("; ", upgradeSnapshots));
             }
             tlsInUse().ifPresent(tls -> results.put("tls", tls));
-            results.put("last-scheduled-backup", BackupTimer.lastForHealth(host, java.util.Optional.of(scope.peer())));
+            results.put("last-scheduled-backup", BackupTimer.lastForHealth(host, model.isLeader(), java.util.Optional.of(scope.peer())));
             ctx.setResults(results);
             ctx.log("cluster is " + report.status() + ": " + report.message());
         });

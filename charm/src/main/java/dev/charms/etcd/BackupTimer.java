@@ -99,9 +99,18 @@ final class BackupTimer {
         });
     }
 
-    /** The last scheduled backup for {@code health}: this machine's record, else the one the leader published. */
-    static Map<String, Object> lastForHealth(Host host, Optional<Relation> peer) {
-        Optional<String> raw = host.lastScheduledBackup().or(() -> peer.map(p -> p.localAppData().get(LAST)));
+    /**
+     * The last scheduled backup for {@code health}: on the leader (or without the peer relation) this
+     * machine's record, else the one the leader published. A unit that was leader keeps its old record on
+     * its machine; it is not shown once another unit runs the schedule.
+     */
+    static Map<String, Object> lastForHealth(Host host, boolean leader, Optional<Relation> peer) {
+        return lastForHealth(host, leader, peer.isPresent(), peer.map(p -> p.localAppData().get(LAST)));
+    }
+
+    /** {@link #lastForHealth(Host, boolean, Optional)} with the peer data's record ({@code published}) read. */
+    static Map<String, Object> lastForHealth(Host host, boolean leader, boolean peered, Optional<String> published) {
+        Optional<String> raw = leader || !peered ? host.lastScheduledBackup().or(() -> published) : published;
         Map<String, Object> out = new LinkedHashMap<>();
         if (raw.isEmpty() || raw.get().isBlank()) {
             out.put("result", "none");
@@ -117,7 +126,7 @@ final class BackupTimer {
 
     /** A suffix for the leader's status when the last scheduled backup failed; empty otherwise. */
     static String failedNote(Host host) {
-        Map<String, Object> last = lastForHealth(host, Optional.empty());
+        Map<String, Object> last = lastForHealth(host, true, Optional.empty());
         return "failed".equals(last.get("result")) ? "; last scheduled backup failed (see health)" : "";
     }
 }

@@ -98,11 +98,17 @@ class BackupTimerTest {
     @Test
     void healthShowsTheLastScheduledResult() {
         InMemoryHost host = host();
-        assertEquals(Map.of("result", "none"), BackupTimer.lastForHealth(host, Optional.empty()));
+        assertEquals(Map.of("result", "none"), BackupTimer.lastForHealth(host, true, Optional.empty()));
         host.lastBackup = Optional.of("{\"time\":\"2026-12-07T21:00:00Z\",\"result\":\"failed\",\"message\":\"bucket 'x' does not exist\"}");
-        Map<String, Object> last = BackupTimer.lastForHealth(host, Optional.empty());
+        Map<String, Object> last = BackupTimer.lastForHealth(host, true, Optional.empty());
         assertEquals("failed", last.get("result"));
         assertEquals("bucket 'x' does not exist", last.get("message"));
         assertEquals("; last scheduled backup failed (see health)", BackupTimer.failedNote(host));
+
+        // A former leader's own record is stale: a unit that is not leader shows what the leader published.
+        Optional<String> published = Optional.of(
+                "{\"time\":\"2026-12-07T21:00:20Z\",\"result\":\"ok\",\"backup\":\"m/etcd/20261207T210020Z-r5\"}");
+        assertEquals("ok", BackupTimer.lastForHealth(host, false, true, published).get("result"));
+        assertEquals("failed", BackupTimer.lastForHealth(host, true, true, published).get("result"));
     }
 }

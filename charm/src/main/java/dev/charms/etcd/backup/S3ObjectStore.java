@@ -319,6 +319,9 @@ public final class S3ObjectStore implements ObjectStore {
 
     private String explain(S3Exception e) {
         String code = code(e);
+        if (e.statusCode() == 507) { // Insufficient Storage: MinIO's and Ceph RGW's answer on a full store
+            return "the bucket is full (HTTP 507 Insufficient Storage" + (code.isEmpty() || code.equals("null") ? "" : ", " + code) + ")";
+        }
         return switch (code) {
             case "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurity", "AuthorizationHeaderMalformed" ->
                     "the object store refused the credentials (" + code + "): check the s3 provider's access-key and secret-key";

@@ -13,20 +13,14 @@ import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,13 +57,13 @@ class S3BackupIT {
         Path store = Files.createTempDirectory("s3-it");
         Files.createDirectories(store.resolve(BUCKET));
         String secret = UUID.randomUUID().toString();
-        S3Proxy proxy = s3Proxy(store, secret);
+        S3Server proxy = S3Server.start(store, ACCESS, secret);
         Cutter cutter = null;
         try (LocalCluster c = new LocalCluster("s3backup")) {
             c.deploy(1, Map.of());
             String unit = c.units().get(0);
             String host = bridgeAddress(c.address(unit));
-            String endpoint = "http://" + host + ":" + proxy.getPort();
+            String endpoint = "http://" + host + ":" + proxy.port();
             Path provider = providerCharm(c);
             c.controller().deploy(provider, "s3-provider", 1, Map.of("endpoint", endpoint, "bucket", BUCKET,
                     "access-key", ACCESS, "secret-key", secret, "path", "cluster-a"), Map.of());
@@ -106,9 +100,14 @@ class S3BackupIT {
                 closed.close();
                 fault(c, Map.of("endpoint", "http://" + host + ":" + port), Map.of(), "did not answer", id);
             }
-            cutter = new Cutter(proxy.getPort(), 8 << 10);
+            cutter = new Cutter(proxy.port(), 8 << 10);
             fault(c, Map.of("endpoint", "http://" + host + ":" + cutter.port()), Map.of(), "cannot upload", id);
             assertTrue(cutter.cuts.get() > 0, "the connection was never cut");
+            try (S3Server readOnly = S3Server.readOnly(store, ACCESS, secret)) {
+                fault(c, Map.of("endpoint", "http://" + host + ":" + readOnly.port()), Map.of(),
+                        "access denied (AccessDenied): the credentials may not write", id);
+            }
+            fullBucket(c, host, secret, id);
             c.controller().config("s3-provider", Map.of("endpoint", endpoint));
             c.settle();
             assertListed(c, "etcd/0", id, 1);
@@ -164,54 +163,69 @@ class S3BackupIT {
             if (cutter != null) {
                 cutter.close();
             }
-            proxy.stop();
+            proxy.close();
             deleteTree(store);
         }
     }
 
     /**
-     * backup-schedule=20s with backup-retention-count=2: the leader's timer takes backups with no hook
-     * involved, at most one per 20 s period, retention keeping two; health shows the last result; a
-     * failing scheduled backup (wrong secret key) shows in health and in the leader's status; the
-     * settings file the scheduled run reads is 0600; an empty schedule removes the timer.
+     * backup-schedule=20s with backup-retention-count=2 on the application grown to two units: the
+     * leader's timer takes backups with no hook involved; then leadership moves to etcd/1 while etcd/0
+     * runs no hook (model-config hook-hold), so both machines keep a timer (docs/backups.md, "One backup
+     * per period when leadership moves"): still one backup per 20 s period, none missed for more than
+     * one period, retention keeping two; once etcd/0 runs its hooks its timer and settings file go.
+     * health shows the last result; a failing scheduled backup (wrong secret key) shows in health and
+     * in the leader's status; the settings file the scheduled run reads is 0600; an empty schedule
+     * removes the timer.
      */
     private static void scheduledBackups(LocalCluster c, String secret, String latest) throws Exception {
+        java.time.Duration shell = java.time.Duration.ofSeconds(30);
+        c.controller().addUnit("etcd", 1);
+        c.settle();
         c.controller().config("etcd", Map.of("backup-schedule", "20s", "backup-retention-count", "2"));
         c.settle();
-        assertEquals("active", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer", java.time.Duration.ofSeconds(30))
-                .stdout().strip());
-        assertEquals("600", c.controller().exec("etcd/0", "stat -c %a /var/lib/etcd-backup/settings.json",
-                java.time.Duration.ofSeconds(30)).stdout().strip());
+        assertEquals("etcd/0", c.leaderUnit());
+        assertEquals("active", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer", shell).stdout().strip());
+        assertEquals("inactive", c.controller().exec("etcd/1", "systemctl is-active etcd-backup.timer; true", shell).stdout().strip());
+        assertEquals("600", c.controller().exec("etcd/0", "stat -c %a /var/lib/etcd-backup/settings.json", shell).stdout().strip());
         java.util.Set<String> seen = new java.util.TreeSet<>();
-        c.await("two scheduled backups", java.time.Duration.ofMinutes(3), () -> {
-            ActionTask list = c.runOk("etcd/0", "list-backups", Map.of());
-            for (int i = 0; i < 10; i++) {
-                String bid = LocalCluster.result(list, String.format("backups.b%04d.id", i));
-                if (bid != null && bid.startsWith("s3backup/etcd/") && bid.compareTo(latest) > 0) {
-                    seen.add(bid);
-                }
-            }
-            return seen.size() >= 2;
-        });
-        ActionTask list = c.runOk("etcd/0", "list-backups", Map.of());
-        java.util.List<String> mine = new java.util.ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String bid = LocalCluster.result(list, String.format("backups.b%04d.id", i));
-            if (bid != null && bid.startsWith("s3backup/etcd/")) {
-                mine.add(bid);
-            }
-        }
-        assertTrue(mine.size() <= 3, "retention 2 kept " + mine);
-        java.util.Set<Long> periods = new java.util.HashSet<>();
+        c.await("a scheduled backup by etcd/0", java.time.Duration.ofMinutes(2), () -> scheduled(c, "etcd/0", latest, seen) >= 1);
+
+        c.controller().setModelConfig(Map.of("hook-hold", "etcd/0=10m"));
+        c.controller().elect("etcd/1");
+        c.await("etcd/1's timer", java.time.Duration.ofMinutes(1), () -> "active".equals(c.controller().exec("etcd/1",
+                "systemctl is-active etcd-backup.timer; true", shell).stdout().strip()));
+        int before = seen.size();
+        c.await("two scheduled backups after the move", java.time.Duration.ofMinutes(2),
+                () -> scheduled(c, "etcd/1", latest, seen) >= before + 2);
+        assertEquals("active", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer", shell).stdout().strip(),
+                "etcd/0 held its hooks, so it still has its timer");
+        java.util.List<Long> periods = new java.util.ArrayList<>();
         for (String bid : seen) {
             String stamp = bid.substring(bid.lastIndexOf('/') + 1, bid.lastIndexOf("-r"));
             long epoch = java.time.LocalDateTime.parse(stamp, java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
                     .toEpochSecond(java.time.ZoneOffset.UTC);
-            assertTrue(periods.add(epoch / 20), "two backups in one period: " + seen);
+            assertFalse(periods.contains(epoch / 20), "two backups in one period: " + seen);
+            if (!periods.isEmpty()) {
+                assertTrue(epoch / 20 - periods.get(periods.size() - 1) <= 2, "more than one period missed: " + seen);
+            }
+            periods.add(epoch / 20);
         }
-        ActionTask health = c.runOk("etcd/0", "health", Map.of());
-        String result = LocalCluster.result(health, "last-scheduled-backup.result");
-        assertTrue("ok".equals(result) || "skipped".equals(result), String.valueOf(health.results()));
+        for (String unit : List.of("etcd/0", "etcd/1")) {
+            String last = Files.readString(c.controller().hostPath(unit, "/var/lib/etcd-backup/last.json"));
+            assertTrue(last.contains("\"result\":\"ok\"") || last.contains("\"result\":\"skipped\""), unit + ": " + last);
+        }
+        ActionTask list = c.runOk("etcd/1", "list-backups", Map.of());
+        long mine = java.util.stream.IntStream.range(0, 10).mapToObj(i -> LocalCluster.result(list, String.format("backups.b%04d.id", i)))
+                .filter(b -> b != null && b.startsWith("s3backup/etcd/")).count();
+        assertTrue(mine <= 3, "retention 2 kept " + mine + ": " + list.results());
+
+        c.controller().setModelConfig(Map.of("hook-hold", ""));
+        c.settle();
+        assertEquals("inactive", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer; true", shell).stdout().strip());
+        assertFalse(Files.exists(c.controller().hostPath("etcd/0", "/var/lib/etcd-backup/settings.json")));
+        String result = LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.result");
+        assertTrue("ok".equals(result) || "skipped".equals(result), result);
 
         c.controller().config("s3-provider", Map.of("secret-key", "wrong-" + secret));
         c.settle();
@@ -220,14 +234,52 @@ class S3BackupIT {
         assertTrue(LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.message")
                 .contains("refused the credentials"));
         c.await("the failure in the leader's status", java.time.Duration.ofMinutes(2),
-                () -> c.unit("etcd/0").workloadMessage().contains("last scheduled backup failed (see health)"));
+                () -> c.unit("etcd/1").workloadMessage().contains("last scheduled backup failed (see health)"));
 
         c.controller().config("s3-provider", Map.of("secret-key", secret));
         c.controller().config("etcd", Map.of("backup-schedule", ""));
         c.settle();
-        assertEquals("inactive", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer; true",
-                java.time.Duration.ofSeconds(30)).stdout().strip());
-        assertFalse(Files.exists(c.controller().hostPath("etcd/0", "/var/lib/etcd-backup/settings.json")));
+        assertEquals("inactive", c.controller().exec("etcd/1", "systemctl is-active etcd-backup.timer; true", shell).stdout().strip());
+        assertFalse(Files.exists(c.controller().hostPath("etcd/1", "/var/lib/etcd-backup/settings.json")));
+    }
+
+    /** Adds the scheduled backups newer than {@code latest} that {@code unit}'s list-backups shows to {@code seen}. */
+    private static int scheduled(LocalCluster c, String unit, String latest, java.util.Set<String> seen) throws Exception {
+        ActionTask list = c.runOk(unit, "list-backups", Map.of());
+        for (int i = 0; i < 10; i++) {
+            String bid = LocalCluster.result(list, String.format("backups.b%04d.id", i));
+            if (bid != null && bid.startsWith("s3backup/etcd/") && bid.compareTo(latest) > 0) {
+                seen.add(bid);
+            }
+        }
+        return seen.size();
+    }
+
+    /**
+     * A full bucket: a server whose file system (a tmpfs) holds 8 KiB, less than any snapshot; the upload
+     * fails naming it and leaves no object there.
+     */
+    private static void fullBucket(LocalCluster c, String host, String secret, String id) throws Exception {
+        Path small = Files.createTempDirectory("s3-full");
+        run("mount", "-t", "tmpfs", "-o", "size=8k,mode=0700", "tmpfs", small.toString());
+        try {
+            Files.createDirectories(small.resolve(BUCKET));
+            try (S3Server full = S3Server.start(small, ACCESS, secret)) {
+                fault(c, Map.of("endpoint", "http://" + host + ":" + full.port()), Map.of(), "the bucket is full", id);
+            }
+            try (var left = Files.walk(small.resolve(BUCKET))) {
+                assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "a partial object was left");
+            }
+        } finally {
+            run("umount", small.toString());
+            Files.delete(small);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     /**
@@ -275,20 +327,6 @@ class S3BackupIT {
     /** The host's address on the model's bridge: 10.213.X.1 for a unit at 10.213.X.Y. */
     private static String bridgeAddress(String unitAddress) {
         return unitAddress.substring(0, unitAddress.lastIndexOf('.')) + ".1";
-    }
-
-    private static S3Proxy s3Proxy(Path dir, String secret) throws Exception {
-        Properties props = new Properties();
-        props.setProperty("jclouds.filesystem.basedir", dir.toString());
-        BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential")
-                .overrides(props).build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore()).endpoint(URI.create("http://0.0.0.0:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, secret).build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(50);
-        }
-        return proxy;
     }
 
     private static Path providerCharm(LocalCluster c) throws IOException {
