@@ -191,7 +191,7 @@ class S3BackupIT {
         java.util.Set<String> seen = new java.util.TreeSet<>();
         c.await("a scheduled backup by etcd/0", java.time.Duration.ofMinutes(2), () -> scheduled(c, "etcd/0", latest, seen) >= 1);
 
-        c.controller().setModelConfig(Map.of("hook-hold", "etcd/0=10m"));
+        c.controller().setModelConfig(Map.of("hook-hold", "etcd/0=3m"));
         c.controller().elect("etcd/1");
         c.await("etcd/1's timer", java.time.Duration.ofMinutes(1), () -> "active".equals(c.controller().exec("etcd/1",
                 "systemctl is-active etcd-backup.timer; true", shell).stdout().strip()));
@@ -224,14 +224,16 @@ class S3BackupIT {
         c.settle();
         assertEquals("inactive", c.controller().exec("etcd/0", "systemctl is-active etcd-backup.timer; true", shell).stdout().strip());
         assertFalse(Files.exists(c.controller().hostPath("etcd/0", "/var/lib/etcd-backup/settings.json")));
-        String result = LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.result");
-        assertTrue("ok".equals(result) || "skipped".equals(result), result);
+        c.await("etcd/0's health showing the leader's last result", java.time.Duration.ofMinutes(1), () -> {
+            String result = LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.result");
+            return "ok".equals(result) || "skipped".equals(result);
+        });
 
         c.controller().config("s3-provider", Map.of("secret-key", "wrong-" + secret));
         c.settle();
         c.await("a failed scheduled backup in health", java.time.Duration.ofMinutes(2), () -> "failed".equals(
-                LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.result")));
-        assertTrue(LocalCluster.result(c.runOk("etcd/0", "health", Map.of()), "last-scheduled-backup.message")
+                LocalCluster.result(c.runOk("etcd/1", "health", Map.of()), "last-scheduled-backup.result")));
+        assertTrue(LocalCluster.result(c.runOk("etcd/1", "health", Map.of()), "last-scheduled-backup.message")
                 .contains("refused the credentials"));
         c.await("the failure in the leader's status", java.time.Duration.ofMinutes(2),
                 () -> c.unit("etcd/1").workloadMessage().contains("last scheduled backup failed (see health)"));
