@@ -109,6 +109,13 @@ public final class Backups {
             store.delete(key);
             return "";
         } catch (ObjectStoreException e) {
+            try {
+                if (store.head(key).isEmpty()) {
+                    return ""; // nothing was written (credentials that may not write cannot delete either)
+                }
+            } catch (ObjectStoreException unreadable) {
+                // the store does not answer: say what may be left
+            }
             return " (an incomplete " + key + " may remain; list-backups shows it as not verified)";
         }
     }
