@@ -67,6 +67,43 @@ final class CdsTraining {
         }
     }
 
+    /**
+     * Loads, without initializing them, every class of the framework and the charm in the jar this class
+     * came from, so that the archive holds all of them: the paths above reach only some, and a hook that
+     * meets a class outside the archive reads, parses and verifies it from the jar (a no-op hook loaded
+     * its framework's 50 classes that way). The JVM links the loaded classes when it writes the archive;
+     * one that fails verification (code for an optional library that is not on the class path, such as
+     * the S3 client's) is left out of it, which costs nothing at run time.
+     */
+    static int loadCharmClasses() throws IOException {
+        java.security.CodeSource source = CdsTraining.class.getProtectionDomain().getCodeSource();
+        if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+            return 0;   // run from a class directory (tests): nothing to archive
+        }
+        return loadClasses(Path.of(URI.create(source.getLocation().toString())), CdsTraining.class.getClassLoader());
+    }
+
+    /**
+     * Loads through {@code loader}, without initializing them, the classes under {@code dev/charms/} that
+     * {@code jar} lists; returns how many loaded. A listed class the loader cannot load or link is skipped.
+     */
+    static int loadClasses(Path jar, ClassLoader loader) throws IOException {
+        int loaded = 0;
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            for (String entry : file.stream().map(java.util.jar.JarEntry::getName).toList()) {
+                if (entry.startsWith("dev/charms/") && entry.endsWith(".class") && !entry.endsWith("module-info.class")) {
+                    try {
+                        Class.forName(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'), false, loader);
+                        loaded++;
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // a class whose optional library is absent: it stays out of the archive
+                    }
+                }
+            }
+        }
+        return loaded;
+    }
+
     static int run() {
         Path tmp = null;
         try {
@@ -95,6 +132,7 @@ final class CdsTraining {
                         EtcdVersion.NEWEST_RENDERED);
             }
             tlsExchange(new TlsPaths(tmp.resolve("ca.crt"), tmp.resolve("c.crt"), tmp.resolve("c.key")));
+            loadCharmClasses();
             return 0;
         } catch (IOException | RuntimeException e) {
             System.err.println("ERROR cds training: " + e.getMessage());
