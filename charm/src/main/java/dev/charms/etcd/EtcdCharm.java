@@ -47,19 +47,19 @@ public final class EtcdCharm {
                 Event.LeaderElected.class, Event.LeaderSettingsChanged.class, Event.RelationCreated.class,
                 Event.RelationJoined.class, Event.RelationChanged.class, Event.RelationBroken.class,
                 Event.StorageAttached.class, Event.SecretEvent.class)) {
-            fw.observe(type, e -> reconcile());
+            fw.observe(type, new On<>(On.RECONCILE));
         }
-        fw.observe(Event.RelationJoined.class, this::askBucket);
+        fw.observe(Event.RelationJoined.class, new On<>(On.ASK_BUCKET));
         for (Class<? extends Event> type : java.util.List.of(Event.ConfigChanged.class, Event.LeaderElected.class,
                 Event.LeaderSettingsChanged.class, Event.UpgradeCharm.class, Event.UpdateStatus.class,
                 Event.RelationChanged.class, Event.RelationBroken.class)) {
-            fw.observe(type, this::backupTimer);
+            fw.observe(type, new On<>(On.BACKUP_TIMER));
         }
-        fw.observe(Event.Start.class, e -> onStart());
-        fw.observe(Event.RelationDeparted.class, this::onDeparted);
-        fw.observe(Event.Stop.class, e -> onStop());
-        fw.observe(Event.Remove.class, e -> onRemove());
-        fw.observe(Event.Action.class, e -> new Actions(fw, host).run(e));
+        fw.observe(Event.Start.class, new On<>(On.START));
+        fw.observe(Event.RelationDeparted.class, new On<>(On.DEPARTED));
+        fw.observe(Event.Stop.class, new On<>(On.STOP));
+        fw.observe(Event.Remove.class, new On<>(On.REMOVE));
+        fw.observe(Event.Action.class, new On<>(On.ACTION));
         dev.charms.ops.Trace.mark("charm constructed");
         int clientPort = UnitState.openedClientPort(fw.stored());
         if (!(fw.event() instanceof Event.Action) && !(fw.event() instanceof Event.UpdateStatus)
@@ -157,6 +157,43 @@ public final class EtcdCharm {
         UnitState state = new UnitState(fw.stored());
         if (state.departing() && !state.left()) {
             new UnitRemoval(fw, host).leave(UnitRemoval.Hook.REMOVE);
+        }
+    }
+
+    /**
+     * The handlers, one named class rather than lambdas: each lambda or method reference costs its hook
+     * a class spun at run time, outside the class archive (docs/architecture.md, "Start-up"), and every
+     * hook registers all of them.
+     */
+    private final class On<E extends Event> implements Framework.Handler<E> {
+        static final int RECONCILE = 0;
+        static final int ASK_BUCKET = 1;
+        static final int BACKUP_TIMER = 2;
+        static final int START = 3;
+        static final int DEPARTED = 4;
+        static final int STOP = 5;
+        static final int REMOVE = 6;
+        static final int ACTION = 7;
+
+        private final int what;
+
+        On(int what) {
+            this.what = what;
+        }
+
+        @Override
+        public void handle(E event) {
+            switch (what) {
+                case RECONCILE -> reconcile();
+                case ASK_BUCKET -> askBucket((Event.RelationJoined) event);
+                case BACKUP_TIMER -> backupTimer(event);
+                case START -> onStart();
+                case DEPARTED -> onDeparted((Event.RelationDeparted) event);
+                case STOP -> onStop();
+                case REMOVE -> onRemove();
+                case ACTION -> new Actions(fw, host).run((Event.Action) event);
+                default -> throw new IllegalStateException("no handler " + what);
+            }
         }
     }
 }

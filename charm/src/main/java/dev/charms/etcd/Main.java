@@ -22,7 +22,7 @@ public final class Main {
                 String charmDir = System.getenv().getOrDefault("JUJU_CHARM_DIR", System.getenv().getOrDefault("CHARM_DIR", "."));
                 Actions.prewarmEarly(dispatchPath.substring("actions/".length()), java.nio.file.Path.of(charmDir));
             }
-            code = Framework.dispatch(EtcdCharm.SPEC, EtcdCharm::new);
+            code = Framework.dispatch(EtcdCharm.SPEC, new NewCharm());
         } else if (args.length == 1 && args[0].equals("--cds-training")) {
             code = CdsTraining.run();
         } else {
@@ -32,5 +32,13 @@ public final class Main {
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);
+    }
+
+    /** Makes the charm; a named class, not {@code EtcdCharm::new}: a method reference is a class spun at run time. */
+    private static final class NewCharm implements java.util.function.Function<Framework, EtcdCharm> {
+        @Override
+        public EtcdCharm apply(Framework fw) {
+            return new EtcdCharm(fw);
+        }
     }
 }

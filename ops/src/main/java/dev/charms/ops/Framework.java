@@ -52,8 +52,14 @@ public final class Framework {
     public static int dispatch(CharmSpec spec, Function<Framework, ?> charm) {
         Map<String, String> env = System.getenv();
         String charmDir = env.getOrDefault("JUJU_CHARM_DIR", env.getOrDefault("CHARM_DIR", "."));
-        return run(spec, charm, env, new ProcessHookTools(), () -> StoredState.load(Path.of(charmDir, ".unit-state.json")),
-                System.err);
+        // A named class, not a lambda: a lambda is a class spun at run time, outside the class archive.
+        final class UnitStateFile implements StateSource {
+            @Override
+            public StoredState load() {
+                return StoredState.load(Path.of(charmDir, ".unit-state.json"));
+            }
+        }
+        return run(spec, charm, env, new ProcessHookTools(), new UnitStateFile(), System.err);
     }
 
     /** Supplies stored state lazily, so a bad environment is reported before any file is read. */
