@@ -4,7 +4,9 @@
 #      charms alternating run by run, and a hello-world java on this checkout's runtime as the reference;
 #   2. the update-status hook of a one-unit application of each charm, both deployed side by side in one
 #      local-runner model (the hook process's wall time and its hook-tool calls, from the runner's debug log).
-# Usage (root): benchmarks/hooks-ab.sh BASE_REVISION [RUNS]   (RUNS default 20; builds both charms)
+# Usage (root): benchmarks/hooks-ab.sh BASE_REVISION [RUNS] [--noop-only]   (RUNS default 20; builds both
+#   charms; BASE_REVISION may be a built .charm file, see ab_charms in lib.sh). --noop-only measures part 1
+#   alone: it starts no runner and no etcd, so it needs no test lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
@@ -40,6 +42,19 @@ for _ in $(seq "$runs"); do
   time_ms hello >> "$work/hello.ms"
 done
 
+noop_rows() {
+  echo "| no-op hook via dispatch (hooks/remove), n=$runs | $(median "$work/base.ms") ms | $(p90 "$work/base.ms") ms | $(median "$work/head.ms") ms | $(p90 "$work/head.ms") ms |"
+  echo "| hello-world java on this checkout's runtime (reference), n=$runs | | | $(median "$work/hello.ms") ms | $(p90 "$work/hello.ms") ms |"
+  awk -v a="$(median "$work/head.ms")" -v b="$(median "$work/hello.ms")" 'BEGIN {printf "| ratio no-op hook / hello-world (this checkout) | | | %.2fx | |\n", a/b}'
+}
+if [ "${3:-}" = "--noop-only" ]; then
+  echo "| what | $base_id (base) median | p90 | $head_id (this checkout) median | p90 |"
+  echo "|---|---|---|---|---|"
+  noop_rows
+  echo "(Java: $(cat "$work/head-charm/.cds/java"); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  exit 0
+fi
+
 # ---- 2. update-status on a running unit of each charm
 $J deploy "$work/base.charm" etcd-base >/dev/null
 $J deploy "$work/head.charm" etcd-head >/dev/null
@@ -58,9 +73,7 @@ done
 
 echo "| what | $base_id (base) median | p90 | $head_id (this checkout) median | p90 |"
 echo "|---|---|---|---|---|"
-echo "| no-op hook via dispatch (hooks/remove), n=$runs | $(median "$work/base.ms") ms | $(p90 "$work/base.ms") ms | $(median "$work/head.ms") ms | $(p90 "$work/head.ms") ms |"
-echo "| hello-world java on this checkout's runtime (reference), n=$runs | | | $(median "$work/hello.ms") ms | $(p90 "$work/hello.ms") ms |"
-awk -v a="$(median "$work/head.ms")" -v b="$(median "$work/hello.ms")" 'BEGIN {printf "| ratio no-op hook / hello-world (this checkout) | | | %.2fx | |\n", a/b}'
+noop_rows
 echo "| update-status hook (1 unit), n=$(wc -l < "$work/us-head.ms") | $(median "$work/us-base.ms") ms | $(p90 "$work/us-base.ms") ms | $(median "$work/us-head.ms") ms | $(p90 "$work/us-head.ms") ms |"
 echo "(hook-tool calls per update-status, median, counted by the runner: base $(median "$work/us-base.calls"), this checkout $(median "$work/us-head.calls"))"
 echo "(Java: $(cat "$work/head-charm/.cds/java"); charm sizes: base $(stat -c %s "$work/base.charm") bytes, this checkout $(stat -c %s "$work/head.charm") bytes)"
