@@ -162,8 +162,8 @@ public final class EtcdCharm {
 
     /**
      * The handlers, one named class rather than lambdas: each lambda or method reference costs its hook
-     * a class spun at run time, outside the class archive (docs/architecture.md, "Start-up"), and every
-     * hook registers all of them.
+     * a class spun at run time, which the class archive holds only if its training run made it (it runs
+     * no handler; docs/architecture.md, "Start-up"), and every hook registers all of them.
      */
     private final class On<E extends Event> implements Framework.Handler<E> {
         static final int RECONCILE = 0;
