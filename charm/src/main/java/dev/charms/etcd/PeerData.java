@@ -36,6 +36,11 @@ public final class PeerData {
     public static final String TLS_TRUST = "tls-trust";
     /** The CA whose certificates members serve (PEM); absent: the cluster CA. */
     public static final String TLS_SERVING_CA = "tls-serving-ca";
+    /**
+     * Leader-written once etcd's authentication was first turned on for this application ("on"): from then
+     * on the users of clients issued before are no longer made (a revoked one stays revoked).
+     */
+    public static final String AUTH = "auth";
 
     // unit bags
     public static final String ADDRESS = "address";

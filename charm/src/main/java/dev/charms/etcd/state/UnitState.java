@@ -48,6 +48,7 @@ public final class UnitState {
     public static final String WORKLOAD_VERSION = "host-version";
     public static final String RELEASE_REFUSED = "etcd-release-refused";
     public static final String CSR_CHECKED = "csr-checked";
+    public static final String ACCESS_CHECKED = "access-checked";
     public static final String CERT_CHECKED = "cert-checked";
     public static final String CERT_NOT_AFTER = "cert-not-after";
     public static final String PEERS_SEEN = "peers-seen";
@@ -158,6 +159,18 @@ public final class UnitState {
         if (!why.equals(releaseRefused())) {
             stored.put(RELEASE_REFUSED, why.orElse(null));
         }
+    }
+
+    /**
+     * The basis (identities and authentication) for which this unit, as leader, last made etcd's users and
+     * roles complete and authentication on (see {@link dev.charms.etcd.steps.Authentication}).
+     */
+    public Optional<String> accessChecked() {
+        return Optional.ofNullable(stored.getString(ACCESS_CHECKED, null));
+    }
+
+    public void accessChecked(String basis) {
+        stored.put(ACCESS_CHECKED, basis);
     }
 
     /** The basis of the CSR last published (see {@link dev.charms.etcd.UnitTls#csr}). */

@@ -36,7 +36,8 @@ public final class Reconciler {
             new UnitStatus());
 
     /** The steps run once the pass has settled. */
-    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new CertificateAuthorities(true), new DbRelation(),
+    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new CertificateAuthorities(true), new Authentication(),
+            new DbRelation(),
             new CosAgentRelation());
 
     private final Framework fw;

@@ -1,0 +1,258 @@
+package dev.charms.etcd;
+
+import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.workload.KeyAccess;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The users and roles the charm keeps in etcd (docs/client-access.md). With etcd's authentication on and
+ * {@code client-cert-auth}, etcd takes the common name (CN) of a client certificate as the user name, so
+ * every identity is a certificate CN:
+ * <ul>
+ * <li>{@code root} (role {@code root}, required by etcd before authentication is turned on) and each
+ * unit's member name ({@code <app>-<n>}, the CN of its certificate) with the role {@code root}: the
+ * charm's own identity. No client is ever given a certificate with one of these names.</li>
+ * <li>{@code etcd-client-<app>} for each application on the {@code db} relation, with its role
+ * {@code db-<cn>}: read-write on every key (the access that relation always gave).</li>
+ * <li>a CN issued by {@code generate-client-certificates}, with its role {@code action-<cn>}: read-write
+ * (or read-only) on every key, or on the keys under one prefix.</li>
+ * </ul>
+ * Every user's password is random and never kept: users authenticate only by certificate. Changes are
+ * safe to repeat.
+ */
+public final class ClientAccess {
+    public static final String ROOT = "root";
+    static final String DB_ROLE = "db-";
+    static final String ACTION_ROLE = "action-";
+    /** CN prefix of the {@code db} relation's client certificates. */
+    public static final String DB_CN_PREFIX = "etcd-client-";
+    private static final Pattern PREFIX = Pattern.compile("^[\\x21-\\x7e]{1,256}$");
+
+    private final EtcdCluster etcd;
+
+    public ClientAccess(EtcdCluster etcd) {
+        this.etcd = etcd;
+    }
+
+    /** Where a user comes from, as {@code list-clients} says it. */
+    public enum Source {
+        CHARM("the charm's own identity (role root)"),
+        DB("the db relation"),
+        ACTION("generate-client-certificates"),
+        OTHER("not managed by the charm");
+
+        private final String description;
+
+        Source(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    /** One user and its access. */
+    public record Client(String user, Source source, List<String> roles, List<KeyAccess> access) {
+        /** The access in words: "root", "read-write on every key", ... */
+        public String describeAccess() {
+            if (roles.contains(ROOT)) {
+                return "root (every operation)";
+            }
+            if (access.isEmpty()) {
+                return "none";
+            }
+            return String.join("; ", access.stream().map(KeyAccess::describe).toList());
+        }
+    }
+
+    /** The db relation's CN for {@code app}. */
+    public static String dbCommonName(String app) {
+        return DB_CN_PREFIX + app;
+    }
+
+    /**
+     * {@code root} and each member name as users holding the role {@code root}. Run before a member is
+     * added and before authentication is turned on, so that the charm never locks itself out.
+     */
+    public void ensureCharmIdentities(Collection<String> memberNames) {
+        grantRoot(ROOT);
+        for (String name : memberNames) {
+            grantRoot(name);
+        }
+    }
+
+    /** One member's identity (before its unit joins). */
+    public void ensureMember(String memberName) {
+        grantRoot(memberName);
+    }
+
+    private void grantRoot(String user) {
+        boolean holds = etcd.userRoles(user).map(r -> r.contains(ROOT)).orElse(false);
+        if (!holds) {
+            etcd.addUser(user);
+            etcd.grantRole(user, ROOT);
+        }
+    }
+
+    /** The db relation user for {@code app}: read-write on every key. */
+    public void ensureDbClient(String app) {
+        String cn = dbCommonName(app);
+        ensureUser(cn, DB_ROLE + cn, KeyAccess.everything(false));
+    }
+
+    /** Removes the db relation user of {@code app} and its role (its relation is gone). */
+    public void removeDbClient(String app) {
+        String cn = dbCommonName(app);
+        etcd.deleteUser(cn);
+        etcd.deleteRole(DB_ROLE + cn);
+    }
+
+    private void ensureUser(String user, String role, KeyAccess access) {
+        Optional<List<KeyAccess>> perms = etcd.rolePermissions(role);
+        if (perms.isEmpty() || !perms.get().equals(List.of(access))) {
+            etcd.addRole(role);
+            etcd.grantPermission(role, access);
+        }
+        if (!etcd.userRoles(user).map(r -> r.contains(role)).orElse(false)) {
+            etcd.addUser(user);
+            etcd.grantRole(user, role);
+        }
+    }
+
+    /** Turns authentication on (the charm's identities must exist: {@link #ensureCharmIdentities}). */
+    public void enable() {
+        etcd.enableAuth();
+    }
+
+    /**
+     * Checks a prefix asked for: 1 to 256 printable ASCII characters without blanks. Empty when it is
+     * fine, else why not.
+     */
+    public static Optional<String> prefixProblem(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return Optional.of("the prefix is empty (a client limited to a prefix needs one; leave prefix out for every key)");
+        }
+        if (!PREFIX.matcher(prefix).matches()) {
+            return Optional.of("the prefix '" + prefix + "' is not 1 to 256 printable ASCII characters without blanks");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code cn} cannot be given to a client of {@code generate-client-certificates}, if it cannot:
+     * the charm's own names ({@code root}, a member name of {@code app}) and the db relation's CNs.
+     */
+    public static Optional<String> reservedName(String cn, String app) {
+        if (cn.equals(ROOT)) {
+            return Optional.of("common-name 'root' is etcd's root user, which only the charm holds");
+        }
+        if (cn.matches(Pattern.quote(app) + "-[0-9]+")) {
+            return Optional.of("common-name '" + cn + "' is the form of this application's member names ("
+                    + app + "-<n>), which hold the root role");
+        }
+        if (cn.startsWith(DB_CN_PREFIX)) {
+            return Optional.of("common-name '" + cn + "' starts with '" + DB_CN_PREFIX
+                    + "', which the db relation's clients are named by");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A {@code generate-client-certificates} user: {@code cn} with {@code access}. A CN that is already a
+     * user with other access is refused (revoke it first), so nothing granted before changes silently; the
+     * same CN with the same access is fine (another certificate for the same client).
+     */
+    public void grantActionClient(String cn, KeyAccess access) {
+        Optional<List<String>> roles = etcd.userRoles(cn);
+        String role = ACTION_ROLE + cn;
+        if (roles.isPresent()) {
+            Client existing = describe(cn, roles.get());
+            if (existing.source() != Source.ACTION) {
+                throw new AccessRefused("common-name '" + cn + "' is already an etcd user (" + existing.source().description()
+                        + "); choose another common-name");
+            }
+            if (!existing.access().equals(List.of(access))) {
+                throw new AccessRefused("common-name '" + cn + "' already has " + existing.describeAccess()
+                        + "; run revoke-client common-name=" + cn + " first or ask for the same access");
+            }
+        }
+        ensureUser(cn, role, access);
+    }
+
+    /**
+     * A {@code generate-client-certificates} user with read-write access on every key, unless {@code cn}
+     * is already a user (whatever its access): a certificate issued before authentication was on.
+     */
+    public void ensureLegacyActionClient(String cn) {
+        if (etcd.userRoles(cn).isEmpty()) {
+            ensureUser(cn, ACTION_ROLE + cn, KeyAccess.everything(false));
+        }
+    }
+
+    /** Removes a {@code generate-client-certificates} user and its role; refuses any other user. */
+    public Client revokeActionClient(String cn) {
+        Optional<List<String>> roles = etcd.userRoles(cn);
+        if (roles.isEmpty()) {
+            throw new AccessRefused("no etcd user '" + cn + "'; list-clients shows the users the charm manages");
+        }
+        Client existing = describe(cn, roles.get());
+        if (existing.source() != Source.ACTION) {
+            throw new AccessRefused("user '" + cn + "' is " + existing.source().description()
+                    + ", not a client made by generate-client-certificates; only those can be revoked");
+        }
+        etcd.deleteUser(cn);
+        etcd.deleteRole(ACTION_ROLE + cn);
+        return existing;
+    }
+
+    /** Every user etcd has, with where it comes from and its access. */
+    public List<Client> list() {
+        return etcd.users().stream().sorted().map(u -> describe(u, etcd.userRoles(u).orElse(List.of()))).toList();
+    }
+
+    private Client describe(String user, List<String> roles) {
+        Source source;
+        if (roles.contains(ROOT)) {
+            source = Source.CHARM;
+        } else if (roles.equals(List.of(DB_ROLE + user))) {
+            source = Source.DB;
+        } else if (roles.equals(List.of(ACTION_ROLE + user))) {
+            source = Source.ACTION;
+        } else {
+            source = Source.OTHER;
+        }
+        List<KeyAccess> access = roles.stream().filter(r -> !r.equals(ROOT))
+                .flatMap(r -> etcd.rolePermissions(r).orElse(List.of()).stream()).toList();
+        return new Client(user, source, roles, access);
+    }
+
+    /** The {@code list-clients} results: one entry per user, keyed by a counter (user names may hold dots). */
+    public static Map<String, Object> results(List<Client> clients) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        int i = 0;
+        for (Client c : clients) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("user", c.user());
+            one.put("source", c.source().description());
+            one.put("access", c.describeAccess());
+            c.access().stream().filter(a -> a.asPrefix().isPresent()).findFirst()
+                    .ifPresent(a -> one.put("prefix", a.asPrefix().get()));
+            out.put(String.format("client-%02d", i++), one);
+        }
+        out.put("count", clients.size());
+        return out;
+    }
+
+    /** A refusal of an access change, with the reason for the operator. */
+    public static final class AccessRefused extends RuntimeException {
+        public AccessRefused(String message) {
+            super(message);
+        }
+    }
+}
