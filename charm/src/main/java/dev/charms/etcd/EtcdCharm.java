@@ -30,7 +30,7 @@ public final class EtcdCharm {
             Set.of("data"),
             Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore",
                     "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm",
-                    "rotate-ca", "create-backup", "list-backups"));
+                    "rotate-ca", "create-backup", "list-backups", "list-clients", "revoke-client"));
 
     private final Framework fw;
     private final Host host;
