@@ -205,7 +205,7 @@ final class Actions {
         }
         List<URI> endpoints = MemberUrls.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
                 .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
-        ClientAccess.reservedName(request.commonName(), model.appName()).ifPresent(why -> {
+        ClientAccess.reservedName(request.commonName()).ifPresent(why -> {
             throw new ActionFailedException(why);
         });
         // The user first: a certificate is issued only for a CN that etcd grants what the result says.

@@ -2,7 +2,6 @@ package dev.charms.etcd;
 
 import dev.charms.etcd.workload.EtcdCluster;
 import dev.charms.etcd.workload.KeyAccess;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,9 @@ import java.util.regex.Pattern;
  * {@code client-cert-auth}, etcd takes the common name (CN) of a client certificate as the user name, so
  * every identity is a certificate CN:
  * <ul>
- * <li>{@code root} (role {@code root}, required by etcd before authentication is turned on) and each
- * unit's member name ({@code <app>-<n>}, the CN of its certificate) with the role {@code root}: the
- * charm's own identity. No client is ever given a certificate with one of these names.</li>
+ * <li>{@code root} (role {@code root}, required by etcd before authentication is turned on): the charm's
+ * own identity, the CN of the client certificate each unit makes for itself ({@link RootIdentity}). No
+ * client is ever given a certificate with this name.</li>
  * <li>{@code etcd-client-<app>} for each application on the {@code db} relation, with its role
  * {@code db-<cn>}: read-write on every key (the access that relation always gave).</li>
  * <li>a CN issued by {@code generate-client-certificates}, with its role {@code action-<cn>}: read-write
@@ -77,19 +76,11 @@ public final class ClientAccess {
     }
 
     /**
-     * {@code root} and each member name as users holding the role {@code root}. Run before a member is
-     * added and before authentication is turned on, so that the charm never locks itself out.
+     * The user {@code root} with the role {@code root}: the charm's own identity, and what etcd requires
+     * before authentication is turned on.
      */
-    public void ensureCharmIdentities(Collection<String> memberNames) {
+    public void ensureRoot() {
         grantRoot(ROOT);
-        for (String name : memberNames) {
-            grantRoot(name);
-        }
-    }
-
-    /** One member's identity (before its unit joins). */
-    public void ensureMember(String memberName) {
-        grantRoot(memberName);
     }
 
     private void grantRoot(String user) {
@@ -146,15 +137,11 @@ public final class ClientAccess {
 
     /**
      * Why {@code cn} cannot be given to a client of {@code generate-client-certificates}, if it cannot:
-     * the charm's own names ({@code root}, a member name of {@code app}) and the db relation's CNs.
+     * the charm's own name ({@code root}) and the db relation's CNs.
      */
-    public static Optional<String> reservedName(String cn, String app) {
+    public static Optional<String> reservedName(String cn) {
         if (cn.equals(ROOT)) {
             return Optional.of("common-name 'root' is etcd's root user, which only the charm holds");
-        }
-        if (cn.matches(Pattern.quote(app) + "-[0-9]+")) {
-            return Optional.of("common-name '" + cn + "' is the form of this application's member names ("
-                    + app + "-<n>), which hold the root role");
         }
         if (cn.startsWith(DB_CN_PREFIX)) {
             return Optional.of("common-name '" + cn + "' starts with '" + DB_CN_PREFIX

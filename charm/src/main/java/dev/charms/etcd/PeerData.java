@@ -64,4 +64,6 @@ public final class PeerData {
     public static final String ETCD_VERSION = "etcd-version";
     /** What this unit's running etcd trusts and serves ({@link dev.charms.etcd.certs.CaMove#report}). */
     public static final String TLS_RUNNING = "tls-running";
+    /** "root" once this unit's charm talks to etcd with its root client certificate ({@link RootIdentity}). */
+    public static final String IDENTITY = "identity";
 }

@@ -40,35 +40,30 @@ class ClientAccessTest {
     }
 
     @Test
-    void aDeployedClusterRunsWithAuthenticationAndTheCharmsOwnIdentitiesHoldRoot() {
+    void aDeployedClusterRunsWithAuthenticationAndTheCharmTalksToItAsRoot() {
         assertTrue(etcd.authEnabled());
-        for (String user : List.of("root", "etcd-0", "etcd-1", "etcd-2")) {
-            assertEquals(Optional.of(List.of("root")), etcd.userRoles(user), user);
-        }
+        assertEquals(Optional.of(List.of("root")), etcd.userRoles("root"));
         assertEquals("on", model.appBag().get(PeerData.AUTH));
+        for (String unit : model.units()) {
+            assertEquals("root", dev.charms.etcd.pki.CertificateInfo.parse(model.host(unit).clientCertificatePem())
+                    .subjectCommonName(), unit);
+            assertEquals("root", model.unitBag(unit).get(PeerData.IDENTITY), unit);
+        }
         // the default CN of generate-client-certificates keeps the access it had before authentication
         assertEquals(Optional.of(List.of("action-etcd-client")), etcd.userRoles("etcd-client"));
         assertEquals(Optional.of(List.of(KeyAccess.everything(false))), etcd.rolePermissions("action-etcd-client"));
-        // root and every initial member's identity precede authentication (a member added later: the next test)
         List<String> history = etcd.history();
-        int enabled = history.indexOf("auth enable");
-        for (String user : List.of("root", "etcd-0", "etcd-1", "etcd-2")) {
-            int granted = history.indexOf("user grant-role " + user + " root");
-            assertTrue(granted >= 0 && enabled > granted, history.toString());
-        }
+        assertTrue(history.indexOf("auth enable") > history.indexOf("user grant-role root root"), history.toString());
     }
 
     @Test
-    void anAddedUnitsIdentityExistsBeforeItsMemberIsAdded() {
+    void anAddedUnitJoinsTheClusterWithAuthenticationOn() {
         model.addUnit();
         model.settle();
         assertTrue(model.failures().isEmpty(), model.failures().toString());
-        List<String> history = etcd.history();
-        int userAdded = history.indexOf("user grant-role etcd-3 root");
-        int learner = history.stream().filter(l -> l.startsWith("add learner ")).map(history::indexOf)
-                .reduce((a, b) -> b).orElseThrow();
-        assertTrue(userAdded >= 0 && userAdded < learner, history.toString());
         assertEquals(4, etcd.voterNames().size());
+        assertEquals(List.of("root", "etcd-client"), etcd.history().stream().filter(l -> l.startsWith("user add "))
+                .map(l -> l.substring("user add ".length())).toList());
     }
 
     @Test
@@ -81,7 +76,6 @@ class ClientAccessTest {
         assertEquals(ClientAccess.Source.ACTION, listed.get("app1").source());
         assertEquals("read-write on keys under '/app1/'", listed.get("app1").describeAccess());
         assertEquals("read-only on keys under '/app1/'", listed.get("reader").describeAccess());
-        assertEquals(ClientAccess.Source.CHARM, listed.get("etcd-1").source());
         assertEquals("root (every operation)", listed.get("root").describeAccess());
         Map<String, Object> results = ClientAccess.results(access.list());
         assertEquals(access.list().size(), results.get("count"));
@@ -98,8 +92,8 @@ class ClientAccessTest {
         assertEquals("common-name 'app1' already has read-write on keys under '/app1/'; run revoke-client"
                 + " common-name=app1 first or ask for the same access", e.getMessage());
         assertEquals(Optional.of(List.of(KeyAccess.prefix("/app1/", false))), etcd.rolePermissions("action-app1"));
-        assertThrows(ClientAccess.AccessRefused.class, () -> access.grantActionClient("etcd-1", KeyAccess.everything(true)));
-        assertEquals(Optional.of(List.of("root")), etcd.userRoles("etcd-1"));
+        assertThrows(ClientAccess.AccessRefused.class, () -> access.grantActionClient("root", KeyAccess.everything(true)));
+        assertEquals(Optional.of(List.of("root")), etcd.userRoles("root"));
     }
 
     @Test
@@ -110,20 +104,18 @@ class ClientAccessTest {
         assertEquals(Optional.empty(), etcd.rolePermissions("action-app1"));
         assertEquals("no etcd user 'app1'; list-clients shows the users the charm manages",
                 assertThrows(ClientAccess.AccessRefused.class, () -> access.revokeActionClient("app1")).getMessage());
-        assertEquals("user 'etcd-0' is the charm's own identity (role root), not a client made by"
+        assertEquals("user 'root' is the charm's own identity (role root), not a client made by"
                 + " generate-client-certificates; only those can be revoked",
-                assertThrows(ClientAccess.AccessRefused.class, () -> access.revokeActionClient("etcd-0")).getMessage());
-        assertEquals(Optional.of(List.of("root")), etcd.userRoles("etcd-0"));
+                assertThrows(ClientAccess.AccessRefused.class, () -> access.revokeActionClient("root")).getMessage());
+        assertEquals(Optional.of(List.of("root")), etcd.userRoles("root"));
     }
 
     @Test
     void theCharmsNamesAreReservedForItself() {
-        assertTrue(ClientAccess.reservedName("root", "etcd").isPresent());
-        assertTrue(ClientAccess.reservedName("etcd-7", "etcd").isPresent());
-        assertTrue(ClientAccess.reservedName("etcd-client-kubernetes", "etcd").isPresent());
-        assertEquals(Optional.empty(), ClientAccess.reservedName("etcd-client", "etcd"));
-        assertEquals(Optional.empty(), ClientAccess.reservedName("etcd-x", "etcd"));
-        assertEquals(Optional.empty(), ClientAccess.reservedName("other-1", "etcd"));
+        assertTrue(ClientAccess.reservedName("root").isPresent());
+        assertTrue(ClientAccess.reservedName("etcd-client-kubernetes").isPresent());
+        assertEquals(Optional.empty(), ClientAccess.reservedName("etcd-client"));
+        assertEquals(Optional.empty(), ClientAccess.reservedName("etcd-7"));
     }
 
     @Test

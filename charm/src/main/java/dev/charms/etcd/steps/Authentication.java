@@ -3,22 +3,24 @@ package dev.charms.etcd.steps;
 import dev.charms.etcd.ClientAccess;
 import dev.charms.etcd.Fingerprint;
 import dev.charms.etcd.PeerData;
-import dev.charms.etcd.Units;
+import dev.charms.etcd.RootIdentity;
 import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.ops.Relation;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
  * Leader only, once the pass has settled with this unit's member running, before {@link DbRelation}: keeps
- * etcd's users complete and its authentication on (docs/client-access.md). The charm's identities
- * ({@code root} and the member name of every unit of the application, each with the role {@code root})
- * and a read-write-everywhere user for each application on the {@code db} relation exist before
- * authentication is turned on, so turning it on in an existing cluster keeps every client the charm
- * served (the first time, also a read-write-everywhere user for {@code etcd-client}, the default CN of
- * {@code generate-client-certificates}); the users of db relations that are gone are removed. It talks to etcd only when the units or
- * the db applications changed since it last succeeded; a failure to reach etcd is logged and tried again
- * in the next hook.
+ * etcd's users complete and its authentication on (docs/client-access.md). The user {@code root} (the
+ * charm's own identity, {@link RootIdentity}) and a read-write-everywhere user for each application on the
+ * {@code db} relation exist before authentication is turned on, so turning it on in an existing cluster
+ * keeps every client the charm served (the first time, also a read-write-everywhere user for
+ * {@code etcd-client}, the default CN of {@code generate-client-certificates}); the users of db relations
+ * that are gone are removed. Authentication is first turned on only once every unit says it talks to etcd
+ * as root (a unit still running an older charm does not). It talks to etcd only when the db applications
+ * or the cluster changed since it last succeeded; a failure to reach etcd is logged and tried again in
+ * the next hook.
  */
 public final class Authentication implements Step {
     /** The default common-name of generate-client-certificates. */
@@ -33,28 +35,28 @@ public final class Authentication implements Step {
 
     @Override
     public void run(HookScope scope) {
-        TreeSet<String> members = new TreeSet<>();
-        members.add(scope.node().memberName());
-        scope.peer().units().forEach(u -> members.add(Units.memberName(u)));
-        scope.roster().entries().keySet().forEach(u -> members.add(Units.memberName(u)));
+        Map<String, String> app = scope.peer().localAppData();
+        boolean first = !"on".equals(app.get(PeerData.AUTH));
+        if (first && !everyUnitIsRoot(scope)) {
+            return;
+        }
         TreeSet<String> dbApps = new TreeSet<>();
         for (Relation rel : scope.model().relations(PeerData.DB)) {
             if (rel.remoteApp() != null && !rel.remoteApp().isBlank()) {
                 dbApps.add(rel.remoteApp());
             }
         }
-        boolean first = !"on".equals(scope.peer().localAppData().get(PeerData.AUTH));
         // A restored or rebuilt cluster may come from a snapshot taken with authentication off.
-        String basis = Fingerprint.of("auth-on", String.join(",", members), String.join(",", dbApps), scope.token(),
-                String.valueOf(scope.peer().localAppData().get(PeerData.RESTORE)), String.valueOf(first));
+        String basis = Fingerprint.of("auth-on", String.join(",", dbApps), scope.token(),
+                String.valueOf(app.get(PeerData.RESTORE)), String.valueOf(first));
         if (scope.state().accessChecked().filter(basis::equals).isPresent()) {
             return;
         }
         try {
             ClientAccess access = new ClientAccess(scope.membershipCluster());
-            access.ensureCharmIdentities(members);
-            for (String app : dbApps) {
-                access.ensureDbClient(app);
+            access.ensureRoot();
+            for (String db : dbApps) {
+                access.ensureDbClient(db);
             }
             List<String> wanted = dbApps.stream().map(ClientAccess::dbCommonName).toList();
             for (ClientAccess.Client c : access.list()) {
@@ -70,7 +72,7 @@ public final class Authentication implements Step {
             }
             access.enable();
             if (first) {
-                scope.peer().updateLocalAppData(java.util.Map.of(PeerData.AUTH, "on"));
+                scope.peer().updateLocalAppData(Map.of(PeerData.AUTH, "on"));
                 scope.model().log("INFO", "etcd authentication is on");
             }
             scope.state().accessChecked(basis);
@@ -80,5 +82,17 @@ public final class Authentication implements Step {
         } finally {
             scope.closeMembershipCluster();
         }
+    }
+
+    private static boolean everyUnitIsRoot(HookScope scope) {
+        if (!RootIdentity.COMMON_NAME.equals(scope.peer().localUnitData().get(PeerData.IDENTITY))) {
+            return false;
+        }
+        for (String unit : scope.peer().units()) {
+            if (!RootIdentity.COMMON_NAME.equals(scope.peer().unitData(unit).get(PeerData.IDENTITY))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

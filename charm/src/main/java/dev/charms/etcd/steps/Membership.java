@@ -1,6 +1,5 @@
 package dev.charms.etcd.steps;
 
-import dev.charms.etcd.ClientAccess;
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.Roster;
 import dev.charms.etcd.Units;
@@ -167,8 +166,6 @@ public final class Membership implements Step {
             new MemberProcess(scope).moveStaleDataAside();
         }
         scope.framework().setUnitStatusNow(Status.maintenance("adding " + unit + " as a learner"));
-        // Its identity first: with authentication on, the new member's unit talks to etcd as its member name.
-        new ClientAccess(admin).ensureMember(Units.memberName(unit));
         long deadline = System.nanoTime() + ADD_WAIT.toNanos();
         AddLearnerResult added;
         while (true) {

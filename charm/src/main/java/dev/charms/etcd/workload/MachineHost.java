@@ -112,11 +112,10 @@ public final class MachineHost implements Host {
         }
     }
 
-    /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
     @Override
-    public boolean writeTls(String caPem, String certPem, String keyPem) {
+    public boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem) {
         try {
-            return files().writeTls(new TlsMaterial(caPem, certPem, keyPem, certPem, keyPem));
+            return files().writeTls(new TlsMaterial(caPem, certPem, keyPem, clientCertPem, clientKeyPem));
         } catch (IOException e) {
             throw new UncheckedIOException("writing TLS files failed: " + e.getMessage(), e);
         }

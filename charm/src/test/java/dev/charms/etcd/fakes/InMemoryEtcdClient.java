@@ -83,9 +83,9 @@ final class InMemoryEtcdClient implements EtcdCluster {
         return m;
     }
 
-    /** The CN of the certificate this machine's charm talks to etcd with. */
+    /** The CN of the client certificate this machine's charm talks to etcd with. */
     private String identity() {
-        String pem = from.certificatePem();
+        String pem = from.clientCertificatePem();
         if (pem == null) {
             return "";
         }

@@ -48,6 +48,7 @@ public final class InMemoryHost implements Host {
     private List<URI> profileEndpoints = List.of();
     private String caPem;
     private String certPem;
+    private String clientCertPem;
     private boolean running;
     private boolean enabled;
     private boolean dataDir;
@@ -147,14 +148,26 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
-    public boolean writeTls(String caPem, String certPem, String keyPem) {
+    public boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem) {
         if (!Files.exists(paths.serverKey()) || !PemFiles.read(paths.serverKey()).equals(keyPem)) {
             throw new IllegalStateException("the charm installs a key that is not the unit's own " + paths.serverKey());
         }
         boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem);
         this.caPem = caPem;
         this.certPem = certPem;
+        this.clientCertPem = clientCertPem;
+        try {
+            Files.writeString(paths.clientCert(), clientCertPem);
+            Files.writeString(paths.clientKey(), clientKeyPem);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return changed;
+    }
+
+    /** The client certificate the charm installed for itself on this unit (null before any). */
+    public String clientCertificatePem() {
+        return clientCertPem;
     }
 
     @Override
