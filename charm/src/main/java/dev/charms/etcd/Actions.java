@@ -213,6 +213,9 @@ final class Actions {
             new ClientAccess(admin).grantActionClient(request.commonName(), request.access());
         } catch (ClientAccess.AccessRefused e) {
             throw new ActionFailedException(e.getMessage());
+        } catch (dev.charms.etcd.workload.EtcdAdminException e) {
+            throw new ActionFailedException("cannot make the etcd user for " + request.commonName()
+                    + ", so no certificate was issued: " + e.getMessage());
         }
         ClientCredentials.Issued issued = ClientCredentials.issue(ca, request);
         Path bundle = ClientCredentials.write(issued, endpoints, ClientCredentials.DEFAULT_DIR);
