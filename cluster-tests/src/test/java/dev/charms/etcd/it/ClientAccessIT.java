@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * deployment: etcd's authentication is on and the charm's units talk to it as root; authentication
  * switched on again while a db relation client and a certificate of the action's default CN write keeps
  * both writing (nothing failed, nothing lost); a prefix client reads and writes its prefix only; a
- * read-only client cannot write; list-clients shows every user; revoke-client cuts a client off at once;
+ * read-only client cannot write; a removed db relation's user goes; list-clients shows every user;
+ * revoke-client cuts a client off at once;
  * the charm's own name and the db relation's names are refused to the action.
  */
 class ClientAccessIT {
@@ -103,6 +104,13 @@ class ClientAccessIT {
         assertTrue(users.output().contains("etcd-client-db-client2"), users.output());
         assertTrue(users.output().contains("etcd-client-db-client\n") || users.output().endsWith("etcd-client-db-client"),
                 users.output());
+
+        // the relation gone, its user and role go too
+        c.controller().removeRelation("etcd:db", "db-client2:db");
+        c.settle();
+        c.await("db-client2's user is removed", java.time.Duration.ofSeconds(60), () ->
+                !c.etcdctlRaw(true, "user", "list").output().contains("etcd-client-db-client2"));
+        assertTrue(!c.etcdctlRaw(true, "role", "list").output().contains("db-etcd-client-db-client2"));
     }
 
     private static void prefixAndReadOnly(LocalCluster c, String unit) throws Exception {
