@@ -5,6 +5,7 @@ import dev.charms.etcd.Fingerprint;
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.RootIdentity;
 import dev.charms.etcd.workload.EtcdAdminException;
+import dev.charms.ops.Event;
 import dev.charms.ops.Relation;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,10 @@ public final class Authentication implements Step {
             return;
         }
         TreeSet<String> dbApps = new TreeSet<>();
+        // In its -broken hook a relation may still be listed: it is gone all the same.
+        int broken = scope.framework().event() instanceof Event.RelationBroken b ? b.relation().id() : -1;
         for (Relation rel : scope.model().relations(PeerData.DB)) {
-            if (rel.remoteApp() != null && !rel.remoteApp().isBlank()) {
+            if (rel.id() != broken && rel.remoteApp() != null && !rel.remoteApp().isBlank()) {
                 dbApps.add(rel.remoteApp());
             }
         }
