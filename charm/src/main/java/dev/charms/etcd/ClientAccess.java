@@ -122,8 +122,8 @@ public final class ClientAccess {
     }
 
     /**
-     * Checks a prefix asked for: 1 to 256 printable ASCII characters without blanks. Empty when it is
-     * fine, else why not.
+     * Checks a prefix asked for: an absolute key path, 1 to 256 printable ASCII characters without blanks
+     * starting with {@code /}. Empty when it is fine, else why not.
      */
     public static Optional<String> prefixProblem(String prefix) {
         if (prefix == null || prefix.isEmpty()) {
@@ -132,7 +132,25 @@ public final class ClientAccess {
         if (!PREFIX.matcher(prefix).matches()) {
             return Optional.of("the prefix '" + prefix + "' is not 1 to 256 printable ASCII characters without blanks");
         }
+        if (!prefix.startsWith("/")) {
+            return Optional.of("the prefix '" + prefix + "' is relative; it must start with '/' (for example '/" + prefix + "')");
+        }
         return Optional.empty();
+    }
+
+    /** Whether two prefixes share keys: one starts with the other. */
+    public static boolean overlaps(String a, String b) {
+        return a.startsWith(b) || b.startsWith(a);
+    }
+
+    /**
+     * The users other than {@code exceptUser} limited to a prefix that shares keys with {@code prefix}
+     * (for a caller that gives each client a prefix of its own, such as a relation's requirers).
+     */
+    public List<Client> overlapping(String prefix, String exceptUser) {
+        return list().stream().filter(c -> !c.user().equals(exceptUser))
+                .filter(c -> c.access().stream().flatMap(a -> a.asPrefix().stream()).anyMatch(p -> overlaps(p, prefix)))
+                .toList();
     }
 
     /**

@@ -132,6 +132,21 @@ class ClientAccessTest {
         assertTrue(ClientAccess.prefixProblem("a b").isPresent());
         assertTrue(ClientAccess.prefixProblem("é").isPresent());
         assertEquals(Optional.empty(), ClientAccess.prefixProblem("/registry/"));
+        assertEquals(Optional.of("the prefix 'app1/' is relative; it must start with '/' (for example '/app1/')"),
+                ClientAccess.prefixProblem("app1/"));
+        assertTrue(ClientAccess.overlaps("/app1/", "/app1/sub/"));
+        assertTrue(ClientAccess.overlaps("/app", "/app1/"));
+        assertFalse(ClientAccess.overlaps("/app1/", "/app2/"));
+    }
+
+    @Test
+    void overlappingPrefixesAreFoundAmongOtherUsers() {
+        access.grantActionClient("app1", KeyAccess.prefix("/app1/", false));
+        access.grantActionClient("reader", KeyAccess.prefix("/app1/", true));
+        access.grantActionClient("app2", KeyAccess.prefix("/app2/", false));
+        assertEquals(List.of("app1", "reader"), access.overlapping("/app1/x/", "nobody").stream().map(ClientAccess.Client::user).toList());
+        assertEquals(List.of("reader"), access.overlapping("/app1/", "app1").stream().map(ClientAccess.Client::user).toList());
+        assertEquals(List.of(), access.overlapping("/app3/", "nobody"));
         assertEquals(new KeyAccess("/a/", "/a0", true), KeyAccess.prefix("/a/", true));
         assertEquals(new KeyAccess("a~", "a\u007f", false), KeyAccess.prefix("a~", false));
         assertEquals(Optional.of("/a/"), KeyAccess.prefix("/a/", true).asPrefix());
