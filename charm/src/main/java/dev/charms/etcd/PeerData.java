@@ -66,4 +66,8 @@ public final class PeerData {
     public static final String TLS_RUNNING = "tls-running";
     /** "root" once this unit's charm talks to etcd with its root client certificate ({@link RootIdentity}). */
     public static final String IDENTITY = "identity";
+    /** Leader: the etcd-client certificates every member trusts on its client port besides its CAs (PEM bundle). */
+    public static final String CLIENT_TRUST = "client-trust";
+    /** Unit: a fingerprint of the etcd-client certificates its running etcd trusts. */
+    public static final String CLIENT_TRUST_RUNNING = "client-trust-running";
 }

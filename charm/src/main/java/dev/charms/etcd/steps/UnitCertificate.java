@@ -79,6 +79,10 @@ public final class UnitCertificate implements Step {
                 scope.host().writeTls(trust, cert.get(), scope.tls().keyPem(), client.certPem(), client.keyPem());
                 peer.updateLocalUnitData(Map.of(PeerData.IDENTITY, RootIdentity.COMMON_NAME));
                 scope.appliedTls(state);
+                // etcd-client relations' certificates, trusted on the client port beside these CAs.
+                String clients = app.getOrDefault(PeerData.CLIENT_TRUST, "");
+                scope.host().writeClientTrust(clients.isBlank() ? "" : TrustBundle.union(trust, clients));
+                scope.appliedClientTrust(clients);
                 warnIfExpiring(scope, cert.get());
                 if (!TrustBundle.sameSet(state.serving(), builtin.get())) {
                     renewIfDue(scope, cert.get(), csr);

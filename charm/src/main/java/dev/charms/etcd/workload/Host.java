@@ -42,6 +42,12 @@ public interface Host {
      */
     boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem);
 
+    /**
+     * Writes what the client port trusts ({@link EtcdPaths#clientTrust}), or removes the file when
+     * {@code pem} is empty; true when that changed anything.
+     */
+    boolean writeClientTrust(String pem);
+
     /** The certificate installed for etcd to serve (written by {@link #writeTls}), if any. */
     java.util.Optional<String> installedCertificate();
 

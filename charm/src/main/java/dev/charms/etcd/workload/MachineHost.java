@@ -122,6 +122,15 @@ public final class MachineHost implements Host {
     }
 
     @Override
+    public boolean writeClientTrust(String pem) {
+        try {
+            return files().writeClientTrust(pem);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + paths.clientTrust() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Optional<String> installedCertificate() {
         return dev.charms.etcd.pki.PemFiles.readIfExists(paths.serverCert());
     }
@@ -160,7 +169,9 @@ public final class MachineHost implements Host {
             // cluster CA (docs/certificates.md): every step of a CA move changes it or the certificate.
             String ca = Files.exists(paths.caCert()) ? Files.readString(paths.caCert()) : "";
             String trust = dev.charms.etcd.certs.TrustBundle.certificates(ca).size() > 1 ? "\u0000" + ca : "";
-            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert + trust).hashCode());
+            // The client port's own trust, when etcd-client relations brought certificates (docs/client-access.md).
+            String clients = Files.exists(paths.clientTrust()) ? "\u0000clients\u0000" + Files.readString(paths.clientTrust()) : "";
+            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert + trust + clients).hashCode());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -47,6 +47,9 @@ public final class InMemoryHost implements Host {
     private String runningCertPem;
     private List<URI> profileEndpoints = List.of();
     private String caPem;
+    private String clientTrustPem;
+    /** The client port's extra trust the running etcd read at start. */
+    private String runningClientTrust;
     private String certPem;
     private String clientCertPem;
     private boolean running;
@@ -171,6 +174,24 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
+    public boolean writeClientTrust(String pem) {
+        String next = pem == null || pem.isBlank() ? null : pem;
+        boolean changed = !Objects.equals(next, clientTrustPem);
+        clientTrustPem = next;
+        return changed;
+    }
+
+    /** The client port's trust file the running etcd read at start, if it had one. */
+    public Optional<String> runningClientTrust() {
+        return running ? Optional.ofNullable(runningClientTrust) : Optional.empty();
+    }
+
+    /** What the client port trusts besides the CAs (written by the charm), if anything. */
+    public Optional<String> clientTrust() {
+        return Optional.ofNullable(clientTrustPem);
+    }
+
+    @Override
     public Optional<String> installedCertificate() {
         return Optional.ofNullable(certPem);
     }
@@ -193,7 +214,7 @@ public final class InMemoryHost implements Host {
                 config.autoCompactionMode(), config.autoCompactionRetention(), config.clientTls(), config.peerTls(),
                 config.cipherSuites(), config.listenMetricsUrls());
         return Integer.toHexString(Objects.hash(read, installation == null ? null : installation.etcd(), certPem,
-                caPem != null && caPem.split("BEGIN CERTIFICATE").length > 2 ? caPem : null));
+                caPem != null && caPem.split("BEGIN CERTIFICATE").length > 2 ? caPem : null, clientTrustPem));
     }
 
     @Override
@@ -263,6 +284,7 @@ public final class InMemoryHost implements Host {
         runningConfig = config;
         runningCaPem = caPem;
         runningCertPem = certPem;
+        runningClientTrust = clientTrustPem;
         running = true;
         if (damageOnStart != null) {
             dataDamage = damageOnStart;
