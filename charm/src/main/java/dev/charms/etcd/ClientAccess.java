@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * client is ever given a certificate with this name.</li>
  * <li>{@code etcd-client-<app>} for each application on the {@code db} relation, with its role
  * {@code db-<cn>}: read-write on every key (the access that relation always gave).</li>
+ * <li>the CN of the client certificate of each application on the {@code etcd-client} relation, with its
+ * role {@code relation-<cn>}: read-write on the keys under the prefix it asked for.</li>
  * <li>a CN issued by {@code generate-client-certificates}, with its role {@code action-<cn>}: read-write
  * (or read-only) on every key, or on the keys under one prefix.</li>
  * </ul>
@@ -28,6 +30,7 @@ public final class ClientAccess {
     public static final String ROOT = "root";
     static final String DB_ROLE = "db-";
     static final String ACTION_ROLE = "action-";
+    static final String RELATION_ROLE = dev.charms.etcd.etcdclient.EtcdClientV0.ROLE_PREFIX;
     /** CN prefix of the {@code db} relation's client certificates. */
     public static final String DB_CN_PREFIX = "etcd-client-";
     private static final Pattern PREFIX = Pattern.compile("^[\\x21-\\x7e]{1,256}$");
@@ -42,6 +45,7 @@ public final class ClientAccess {
     public enum Source {
         CHARM("the charm's own identity (role root)"),
         DB("the db relation"),
+        RELATION("the etcd-client relation"),
         ACTION("generate-client-certificates"),
         OTHER("not managed by the charm");
 
@@ -114,6 +118,26 @@ public final class ClientAccess {
             etcd.addUser(user);
             etcd.grantRole(user, role);
         }
+    }
+
+    /**
+     * An {@code etcd-client} relation's user: {@code user} with read-write on the keys under
+     * {@code prefix} only. A role that held another prefix is made again, so no access it had remains.
+     */
+    public void grantRelationClient(String user, String prefix) {
+        String role = RELATION_ROLE + user;
+        KeyAccess access = KeyAccess.prefix(prefix, false);
+        Optional<List<KeyAccess>> perms = etcd.rolePermissions(role);
+        if (perms.isPresent() && !perms.get().equals(List.of(access))) {
+            etcd.deleteRole(role);
+        }
+        ensureUser(user, role, access);
+    }
+
+    /** Removes an {@code etcd-client} relation's user and its role: its certificate is refused every key at once. */
+    public void removeRelationClient(String user) {
+        etcd.deleteUser(user);
+        etcd.deleteRole(RELATION_ROLE + user);
     }
 
     /** Turns authentication on (the charm's identities must exist: {@link #ensureCharmIdentities}). */
@@ -227,6 +251,8 @@ public final class ClientAccess {
             source = Source.CHARM;
         } else if (roles.equals(List.of(DB_ROLE + user))) {
             source = Source.DB;
+        } else if (roles.equals(List.of(RELATION_ROLE + user))) {
+            source = Source.RELATION;
         } else if (roles.equals(List.of(ACTION_ROLE + user))) {
             source = Source.ACTION;
         } else {

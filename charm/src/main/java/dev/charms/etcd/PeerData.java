@@ -70,4 +70,10 @@ public final class PeerData {
     public static final String CLIENT_TRUST = "client-trust";
     /** Unit: a fingerprint of the etcd-client certificates its running etcd trusts. */
     public static final String CLIENT_TRUST_RUNNING = "client-trust-running";
+    /** Leader: what each etcd-client relation holds (JSON list, {@link dev.charms.etcd.etcdclient.Grant}). */
+    public static final String ETCD_CLIENT_GRANTS = "etcd-client-grants";
+    /** Leader: what the etcd-client requests were when the leader last brought etcd's users up to date. */
+    public static final String ETCD_CLIENT_CHECKED = "etcd-client-checked";
+    /** Leader: the refused etcd-client requests and why, for the leader's status. */
+    public static final String ETCD_CLIENT_REFUSED = "etcd-client-refused";
 }
