@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * both writing (nothing failed, nothing lost); a prefix client reads and writes its prefix only; a
  * read-only client cannot write; a removed db relation's user goes; list-clients shows every user;
  * revoke-client cuts a client off at once;
- * the charm's own name and the db relation's names are refused to the action.
+ * the charm's own name and the db relation's names are refused to the action; two etcd-client
+ * applications get their own prefixes only ({@link EtcdClientPhase}).
  */
 class ClientAccessIT {
     @Test
@@ -44,6 +45,7 @@ class ClientAccessIT {
             prefixAndReadOnly(c, unit);
             listAndRevoke(c, unit);
             refusals(c, unit);
+            EtcdClientPhase.run(c);
         }
     }
 
