@@ -49,13 +49,15 @@ public final class EtcdClientRelation implements Step {
 
     @Override
     public boolean appliesTo(HookScope scope) {
+        Map<String, String> app = scope.peer().localAppData();
         if (closing) {
-            return true;
+            // Members report while the leader publishes a client trust (or did); the leader answers its relations.
+            return !app.getOrDefault(PeerData.CLIENT_TRUST, "").isEmpty()
+                    || scope.peer().localUnitData().containsKey(PeerData.CLIENT_TRUST_RUNNING)
+                    || scope.leader() && related(scope);
         }
         return scope.firstRound() && scope.leader() && !scope.roster().isEmpty() && scope.model().hasSecrets()
-                && (!scope.model().relations(EtcdClientV0.ENDPOINT).isEmpty()
-                    || !scope.peer().localAppData().getOrDefault(PeerData.ETCD_CLIENT_GRANTS, "").isEmpty())
-                && scope.host().isRunning();
+                && related(scope) && scope.host().isRunning();
     }
 
     @Override
@@ -68,6 +70,12 @@ public final class EtcdClientRelation implements Step {
         if (scope.leader()) {
             answer(scope);
         }
+    }
+
+    /** Whether there is an etcd-client relation, or a grant of one that went. */
+    private static boolean related(HookScope scope) {
+        return !scope.model().relations(EtcdClientV0.ENDPOINT).isEmpty()
+                || !scope.peer().localAppData().getOrDefault(PeerData.ETCD_CLIENT_GRANTS, "").isEmpty();
     }
 
     private static int brokenId(HookScope scope) {
