@@ -111,11 +111,13 @@ public final class EtcdClientV0 {
      * Decides what every related application gets. {@code previous} is what relations held before (those
      * of relations no longer in {@code requests} are dropped); {@code takenUsers} are etcd users that
      * exist for other reasons (the charm's own, the {@code db} relation's, {@code generate-client-certificates}'
-     * clients), whose names no relation may take. A request that is refused leaves its relation's grant as
+     * clients), whose names no relation may take; {@code takenPrefixes} are the prefixes such users are
+     * limited to (by user), which no relation's prefix may overlap. A request that is refused leaves its relation's grant as
      * it was; a request is never granted a CN or a prefix that another relation's grant holds or overlaps,
      * whichever relation asked first keeping it.
      */
-    public static Decision decide(List<Request> requests, List<Grant> previous, Set<String> takenUsers, Instant now) {
+    public static Decision decide(List<Request> requests, List<Grant> previous, Set<String> takenUsers,
+                                  Map<String, String> takenPrefixes, Instant now) {
         Map<Integer, Grant> held = new TreeMap<>();
         Set<Integer> present = new java.util.HashSet<>();
         requests.forEach(r -> present.add(r.relationId()));
@@ -133,7 +135,7 @@ public final class EtcdClientV0 {
             Grant wanted = null;
             try {
                 wanted = validate(r, takenUsers, now);
-                why = conflict(wanted, held).orElse(null);
+                why = conflict(wanted, held).or(() -> overlapping(r.prefix(), takenPrefixes)).orElse(null);
             } catch (Refused e) {
                 why = e.getMessage();
             }
@@ -195,6 +197,11 @@ public final class EtcdClientV0 {
         return new Grant(r.relationId(), r.app(), cn, prefix, cert.pem());
     }
 
+    private static Optional<String> overlapping(String prefix, Map<String, String> takenPrefixes) {
+        return takenPrefixes.entrySet().stream().filter(e -> ClientAccess.overlaps(prefix, e.getValue())).findFirst()
+                .map(e -> "prefix '" + prefix + "' overlaps prefix '" + e.getValue() + "' of etcd user '" + e.getKey() + "'");
+    }
+
     private static Optional<String> conflict(Grant wanted, Map<Integer, Grant> held) {
         for (Grant other : held.values()) {
             if (other.relationId() == wanted.relationId()) {
@@ -203,7 +210,7 @@ public final class EtcdClientV0 {
             if (other.user().equals(wanted.user())) {
                 return Optional.of("CN '" + wanted.user() + "' is already the user of application '" + other.app() + "'");
             }
-            if (other.prefix().startsWith(wanted.prefix()) || wanted.prefix().startsWith(other.prefix())) {
+            if (ClientAccess.overlaps(other.prefix(), wanted.prefix())) {
                 return Optional.of("prefix '" + wanted.prefix() + "' overlaps prefix '" + other.prefix()
                         + "' of application '" + other.app() + "'");
             }

@@ -116,10 +116,14 @@ public final class EtcdClientRelation implements Step {
             ClientAccess access = new ClientAccess(scope.membershipCluster());
             Set<String> taken = new HashSet<>();
             Set<String> fromRelations = new HashSet<>();
+            Map<String, String> takenPrefixes = new TreeMap<>();
             for (ClientAccess.Client c : access.list()) {
                 (c.source() == ClientAccess.Source.RELATION ? fromRelations : taken).add(c.user());
+                if (c.source() != ClientAccess.Source.RELATION) {
+                    c.access().stream().flatMap(a -> a.asPrefix().stream()).findFirst().ifPresent(p -> takenPrefixes.put(c.user(), p));
+                }
             }
-            EtcdClientV0.Decision decision = EtcdClientV0.decide(requests, previous, taken, Instant.now());
+            EtcdClientV0.Decision decision = EtcdClientV0.decide(requests, previous, taken, takenPrefixes, Instant.now());
             List<Grant> grants = new ArrayList<>(decision.grants());
             previous.stream().filter(g -> waiting.contains(g.relationId())).forEach(grants::add);
             grants.sort(java.util.Comparator.comparingInt(Grant::relationId));

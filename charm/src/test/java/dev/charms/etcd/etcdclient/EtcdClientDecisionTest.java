@@ -23,7 +23,7 @@ class EtcdClientDecisionTest {
     }
 
     private static Decision decide(List<Grant> previous, Request... requests) {
-        return EtcdClientV0.decide(List.of(requests), previous, Set.of("etcd-client", "admin"), NOW);
+        return EtcdClientV0.decide(List.of(requests), previous, Set.of("etcd-client", "admin", "ops"), Map.of("ops", "/ops/"), NOW);
     }
 
     @Test
@@ -56,6 +56,14 @@ class EtcdClientDecisionTest {
         d = decide(d.grants(), request(3, "one", "/shared/", APP1), request(2, "two", "/", APP2));
         assertEquals(List.of(new Grant(3, "one", "app1", "/shared/", APP1)), d.grants());
         assertTrue(d.refusals().get(2).contains("overlaps prefix '/shared/'"), d.refusals().get(2));
+    }
+
+    @Test
+    void aPrefixOverlappingAnotherUsersIsRefused() {
+        Decision d = decide(List.of(), request(3, "one", "/ops/one/", APP1), request(4, "two", "/", APP2));
+        assertEquals(List.of(), d.grants());
+        assertEquals("refused: prefix '/ops/one/' overlaps prefix '/ops/' of etcd user 'ops'", d.refusals().get(3));
+        assertEquals("refused: prefix '/' overlaps prefix '/ops/' of etcd user 'ops'", d.refusals().get(4));
     }
 
     @Test
