@@ -98,6 +98,8 @@ final class Actions {
             });
             case "rotate-ca" -> rotateCa(ctx);
             case "alarm-list" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).list()));
+            case "list-clients" -> listClients(ctx);
+            case "revoke-client" -> revokeClient(ctx);
             case "alarm-disarm" -> withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> ctx.setResults(new Alarms(admin).disarm()));
             default -> throw new ActionFailedException("unknown action '" + event.action() + "'");
         }
@@ -203,10 +205,42 @@ final class Actions {
         }
         List<URI> endpoints = MemberUrls.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
                 .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
+        ClientAccess.reservedName(request.commonName()).ifPresent(why -> {
+            throw new ActionFailedException(why);
+        });
+        // The user first: a certificate is issued only for a CN that etcd grants what the result says.
+        try (EtcdCluster admin = scope.admin(EtcdAdmin.DEFAULT_TIMEOUT)) {
+            new ClientAccess(admin).grantActionClient(request.commonName(), request.access());
+        } catch (ClientAccess.AccessRefused e) {
+            throw new ActionFailedException(e.getMessage());
+        } catch (dev.charms.etcd.workload.EtcdAdminException e) {
+            throw new ActionFailedException("cannot make the etcd user for " + request.commonName()
+                    + ", so no certificate was issued: " + e.getMessage());
+        }
         ClientCredentials.Issued issued = ClientCredentials.issue(ca, request);
         Path bundle = ClientCredentials.write(issued, endpoints, ClientCredentials.DEFAULT_DIR);
-        ctx.setResults(ClientCredentials.results(issued, bundle, model.unitName()));
-        ctx.log("issued a client certificate for CN=" + request.commonName() + ", written to " + bundle);
+        ctx.setResults(ClientCredentials.results(issued, request.access(), bundle, model.unitName()));
+        ctx.log("issued a client certificate for CN=" + request.commonName() + " (" + request.access().describe()
+                + "), written to " + bundle);
+    }
+
+    private void listClients(ActionContext ctx) {
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) ->
+                ctx.setResults(ClientAccess.results(new ClientAccess(admin).list())));
+    }
+
+    private void revokeClient(ActionContext ctx) {
+        String cn = ctx.stringParam("common-name", "");
+        withAdmin(EtcdAdmin.DEFAULT_TIMEOUT, (scope, admin) -> {
+            ClientAccess.Client revoked;
+            try {
+                revoked = new ClientAccess(admin).revokeActionClient(cn);
+            } catch (ClientAccess.AccessRefused e) {
+                throw new ActionFailedException(e.getMessage());
+            }
+            ctx.setResults(Map.of("common-name", cn, "revoked", revoked.describeAccess()));
+            ctx.log("revoked etcd user " + cn + " (" + revoked.describeAccess() + ")");
+        });
     }
 
     private void snapshot(ActionContext ctx) {

@@ -26,11 +26,11 @@ public final class EtcdCharm {
     public static final CharmSpec SPEC = new CharmSpec(
             Set.of(PeerData.PEER),
             Set.of(PeerData.PEER, PeerData.DB, "certificates", dev.charms.etcd.steps.CosAgentRelation.ENDPOINT,
-                    dev.charms.etcd.backup.S3Settings.ENDPOINT),
+                    dev.charms.etcd.backup.S3Settings.ENDPOINT, "etcd-client"),
             Set.of("data"),
             Set.of("health", "member-list", "generate-client-certificates", "snapshot", "restore",
                     "rebuild-cluster", "compact", "defrag", "move-leader", "check-consistency", "alarm-list", "alarm-disarm",
-                    "rotate-ca", "create-backup", "list-backups"));
+                    "rotate-ca", "create-backup", "list-backups", "list-clients", "revoke-client"));
 
     private final Framework fw;
     private final Host host;

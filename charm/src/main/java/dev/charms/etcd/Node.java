@@ -174,6 +174,11 @@ public record Node(String unit, String memberName, String peerAddress, String cl
      * its data directory's file system (0: unknown), which may lower the backend quota ({@link #effectiveQuota}).
      */
     public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths tls, long dataFsBytes) {
+        return config(entry, token, dataDir, tls, tls, dataFsBytes);
+    }
+
+    /** As {@link #config(Roster.Entry, String, Path, TlsPaths, long)}, with the client port's TLS files apart from the peer port's. */
+    public EtcdConfig config(Roster.Entry entry, String token, Path dataDir, TlsPaths clientTls, TlsPaths peerTls, long dataFsBytes) {
         return EtcdConfig.builder()
                 .name(memberName)
                 .dataDir(dataDir)
@@ -189,7 +194,8 @@ public record Node(String unit, String memberName, String peerAddress, String cl
                 .snapshotCount(settings.snapshotCount())
                 .quotaBackendBytes(effectiveQuota(settings.quotaBackendBytes(), dataFsBytes))
                 .autoCompaction(CompactionMode.parse(settings.autoCompactionMode()), settings.autoCompactionRetention())
-                .tls(tls)
+                .clientTls(clientTls)
+                .peerTls(peerTls)
                 .cipherSuites(settings.cipherSuites())
                 .listenMetricsUrls(metricsListenUrls())
                 .build();

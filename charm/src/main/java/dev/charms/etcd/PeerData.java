@@ -36,6 +36,11 @@ public final class PeerData {
     public static final String TLS_TRUST = "tls-trust";
     /** The CA whose certificates members serve (PEM); absent: the cluster CA. */
     public static final String TLS_SERVING_CA = "tls-serving-ca";
+    /**
+     * Leader-written once etcd's authentication was first turned on for this application ("on"): from then
+     * on the users of clients issued before are no longer made (a revoked one stays revoked).
+     */
+    public static final String AUTH = "auth";
 
     // unit bags
     public static final String ADDRESS = "address";
@@ -59,4 +64,16 @@ public final class PeerData {
     public static final String ETCD_VERSION = "etcd-version";
     /** What this unit's running etcd trusts and serves ({@link dev.charms.etcd.certs.CaMove#report}). */
     public static final String TLS_RUNNING = "tls-running";
+    /** "root" once this unit's charm talks to etcd with its root client certificate ({@link RootIdentity}). */
+    public static final String IDENTITY = "identity";
+    /** Leader: the etcd-client certificates every member trusts on its client port besides its CAs (PEM bundle). */
+    public static final String CLIENT_TRUST = "client-trust";
+    /** Unit: a fingerprint of the etcd-client certificates its running etcd trusts. */
+    public static final String CLIENT_TRUST_RUNNING = "client-trust-running";
+    /** Leader: what each etcd-client relation holds (JSON list, {@link dev.charms.etcd.etcdclient.Grant}). */
+    public static final String ETCD_CLIENT_GRANTS = "etcd-client-grants";
+    /** Leader: what the etcd-client requests were when the leader last brought etcd's users up to date. */
+    public static final String ETCD_CLIENT_CHECKED = "etcd-client-checked";
+    /** Leader: the refused etcd-client requests and why, for the leader's status. */
+    public static final String ETCD_CLIENT_REFUSED = "etcd-client-refused";
 }

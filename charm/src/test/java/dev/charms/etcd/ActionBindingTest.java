@@ -131,6 +131,14 @@ class ActionBindingTest {
             return List.of();
         }
 
+        public void secretGrant(String uri, int relationId) {
+            writes.add("secret-grant");
+        }
+
+        public void secretRemove(String uri) {
+            writes.add("secret-remove");
+        }
+
         public Map<String, Object> goalState() {
             throw new HookToolException("goal-state", 1, "goal-state: command not found");
         }

@@ -93,7 +93,7 @@ class CharmFilesTest {
         CharmFiles repo = CharmFiles.load(Path.of(""));
         assertTrue(repo.metadata().endpoints().containsKey("cluster"));
         assertEquals(2379L, repo.config().require("port").defaultValue());
-        assertEquals(Map.of("common-name", "etcd-client", "validity-days", 365, "key-type", "ecdsa-p256"),
+        assertEquals(Map.of("common-name", "etcd-client", "validity-days", 365, "key-type", "ecdsa-p256", "read-only", false),
                 repo.actions().validate("generate-client-certificates", Map.of()));
     }
 }

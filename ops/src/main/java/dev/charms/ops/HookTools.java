@@ -75,6 +75,12 @@ public interface HookTools {
     /** {@code secret-ids --format=json}: URIs of the secrets this unit (or its app, if leader) owns. */
     List<String> secretIds();
 
+    /** {@code secret-grant URI -r ID}: the remote application of relation {@code relationId} may read the secret. */
+    void secretGrant(String uri, int relationId);
+
+    /** {@code secret-remove URI}: the secret and every revision of it are gone (owner only). */
+    void secretRemove(String uri);
+
     /**
      * {@code goal-state --format=json}: the units Juju means this application to have, and the units
      * and applications of each relation, each with its {@code status} ({@code waiting}, {@code active},

@@ -224,6 +224,16 @@ public final class ProcessHookTools implements HookTools {
     }
 
     @Override
+    public void secretGrant(String uri, int relationId) {
+        check("secret-grant", run("secret-grant", List.of(uri, "-r", Integer.toString(relationId)), null));
+    }
+
+    @Override
+    public void secretRemove(String uri) {
+        check("secret-remove", run("secret-remove", List.of(uri), null));
+    }
+
+    @Override
     public String resourceGet(String name) {
         return check("resource-get", run("resource-get", List.of(name), null)).stdout().strip();
     }

@@ -195,6 +195,16 @@ class ProcessHookToolsTest {
     }
 
     @Test
+    void secretGrantAndRemove() {
+        fake.tool("secret-grant", "");
+        fake.tool("secret-remove", "");
+        tools.secretGrant("secret:abc", 7);
+        tools.secretRemove("secret:abc");
+        assertEquals(List.of("secret:abc", "-r", "7"), fake.args("secret-grant"));
+        assertEquals(List.of("secret:abc"), fake.args("secret-remove"));
+    }
+
+    @Test
     void secretGetAndIds() {
         fake.tool("secret-get", "{\"ca-key\":\"K\"}\n");
         assertEquals(Map.of("ca-key", "K"), tools.secretGet("secret:abc", "ca", true));

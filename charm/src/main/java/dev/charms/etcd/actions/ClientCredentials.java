@@ -1,5 +1,6 @@
 package dev.charms.etcd.actions;
 
+import dev.charms.etcd.ClientAccess;
 import dev.charms.etcd.pki.CertificateAuthority;
 import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.CredentialsBundle;
@@ -9,6 +10,7 @@ import dev.charms.etcd.pki.Keys;
 import dev.charms.etcd.pki.PemFiles;
 import dev.charms.etcd.pki.PkiException;
 import dev.charms.etcd.pki.Usage;
+import dev.charms.etcd.workload.KeyAccess;
 import dev.charms.ops.ActionFailedException;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.security.KeyPair;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,8 +45,26 @@ public final class ClientCredentials {
      * @param commonName subject CN (etcd's user name when auth is on)
      * @param validityDays days the certificate is valid
      * @param keyType key algorithm
+     * @param prefix the key prefix the client is limited to; empty for every key
+     * @param readOnly whether the client may only read
      */
-    public record Request(String commonName, int validityDays, KeyType keyType) {
+    public record Request(String commonName, int validityDays, KeyType keyType, Optional<String> prefix, boolean readOnly) {
+        public Request {
+            prefix.flatMap(ClientAccess::prefixProblem).ifPresent(p -> {
+                throw new ActionFailedException("prefix: " + p);
+            });
+        }
+
+        /** Every key (read-write) with the default key type. */
+        public Request(String commonName, int validityDays, KeyType keyType) {
+            this(commonName, validityDays, keyType, Optional.empty(), false);
+        }
+
+        /** The etcd access this client gets. */
+        public KeyAccess access() {
+            return prefix.map(p -> KeyAccess.prefix(p, readOnly)).orElseGet(() -> KeyAccess.everything(readOnly));
+        }
+
         /**
          * The request the action's parameters ask for (defaults for absent ones): {@code validity-days}
          * as a number or a string of digits, the others as strings. A bad one is an
@@ -59,8 +80,15 @@ public final class ClientCredentials {
                 throw new ActionFailedException("key-type must be text, got " + type);
             }
             Object days = params.get("validity-days");
-            return parse((String) cn, days == null ? 365 : ActionParams.wholeNumber("validity-days", days, 1, MAX_DAYS),
+            Request basic = parse((String) cn, days == null ? 365 : ActionParams.wholeNumber("validity-days", days, 1, MAX_DAYS),
                     (String) type);
+            Object prefix = params.get("prefix");
+            if (prefix != null && !(prefix instanceof String)) {
+                throw new ActionFailedException("prefix must be text, got " + prefix);
+            }
+            boolean readOnly = ActionParams.flag("read-only", params.get("read-only"), false);
+            return new Request(basic.commonName(), basic.validityDays(), basic.keyType(),
+                    Optional.ofNullable((String) prefix), readOnly);
         }
 
         /** Validates the action parameters; a bad one is an {@link ActionFailedException} naming it. */
@@ -168,10 +196,12 @@ public final class ClientCredentials {
                 """.formatted(list, first);
     }
 
-    /** Action results: the PEMs, where the bundle is and how to fetch it. */
-    public static Map<String, Object> results(Issued issued, Path bundle, String unit) {
+    /** Action results: the etcd access, the PEMs, where the bundle is and how to fetch it. */
+    public static Map<String, Object> results(Issued issued, KeyAccess access, Path bundle, String unit) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("common-name", issued.info().subjectCommonName());
+        out.put("access", access.describe());
+        access.asPrefix().ifPresent(p -> out.put("prefix", p));
         out.put("expires", issued.info().notAfter().toString());
         out.put("serial", issued.info().serial().toString(16));
         out.put("client-key", issued.keyPem());

@@ -26,11 +26,12 @@ import java.util.function.BiFunction;
  * <li>{@link #RELEASE_REFUSED}: why the attached {@code etcd} resource was refused when it was last weighed
  * (the unit's blocked status until a hook that installs accepts a release);</li>
  * <li>{@link #CSR_CHECKED}, {@link #CERT_CHECKED}, {@link #CERT_NOT_AFTER}: this unit's CSR and certificate
- * as last checked;</li>
+ * as last checked; {@link #ROOT_IDENTITY_CHECKED}, {@link #ROOT_IDENTITY_RENEW_AT}: the charm's own client
+ * certificate (CN root) as last checked;</li>
  * <li>{@link #PEERS_SEEN}, {@link #UNSEEN_MISSING_SINCE}: the peers this unit has seen in the relation, and
  * (leader) since when roster units it never saw have been missing;</li>
  * <li>leader only: {@link #BOOTSTRAP_WAIT_SINCE} (since when it has waited for the units deployed with
- * it, before the cluster exists), {@link #ADMITTED} (the learner admitted last), {@link #AUDITED_AT},
+ * it, before the cluster exists), {@link #ADMITTED} (the learner admitted last), {@link #AUDITED_AT}, {@link #ACCESS_CHECKED},
  * {@link #REMOVAL_REFUSED}, and per unit {@code signed-<member>} and per db
  * relation {@code db-credentials-<id>} ({@link CheckedUntil}).</li>
  * </ul>
@@ -48,8 +49,11 @@ public final class UnitState {
     public static final String WORKLOAD_VERSION = "host-version";
     public static final String RELEASE_REFUSED = "etcd-release-refused";
     public static final String CSR_CHECKED = "csr-checked";
+    public static final String ACCESS_CHECKED = "access-checked";
     public static final String CERT_CHECKED = "cert-checked";
     public static final String CERT_NOT_AFTER = "cert-not-after";
+    public static final String ROOT_IDENTITY_CHECKED = "root-identity-checked";
+    public static final String ROOT_IDENTITY_RENEW_AT = "root-identity-renew-at";
     public static final String PEERS_SEEN = "peers-seen";
     public static final String UNSEEN_MISSING_SINCE = "peers-unseen-missing-since";
     public static final String ADMITTED = "learner-admitted";
@@ -160,6 +164,18 @@ public final class UnitState {
         }
     }
 
+    /**
+     * The basis (identities and authentication) for which this unit, as leader, last made etcd's users and
+     * roles complete and authentication on (see {@link dev.charms.etcd.steps.Authentication}).
+     */
+    public Optional<String> accessChecked() {
+        return Optional.ofNullable(stored.getString(ACCESS_CHECKED, null));
+    }
+
+    public void accessChecked(String basis) {
+        stored.put(ACCESS_CHECKED, basis);
+    }
+
     /** The basis of the CSR last published (see {@link dev.charms.etcd.UnitTls#csr}). */
     public Optional<String> csrChecked() {
         return Optional.ofNullable(stored.getString(CSR_CHECKED, null));
@@ -167,6 +183,21 @@ public final class UnitState {
 
     public void csrChecked(String basis) {
         stored.put(CSR_CHECKED, basis);
+    }
+
+    /**
+     * The charm's client certificate on this unit (CN root) as last found usable, and until when (its
+     * renewal time); see {@link dev.charms.etcd.RootIdentity}.
+     */
+    public Optional<CheckedUntil> rootIdentityChecked() {
+        String basis = stored.getString(ROOT_IDENTITY_CHECKED, null);
+        return basis == null ? Optional.empty()
+                : Optional.of(new CheckedUntil(basis, stored.getLong(ROOT_IDENTITY_RENEW_AT, 0)));
+    }
+
+    public void rootIdentityChecked(CheckedUntil checked) {
+        stored.put(ROOT_IDENTITY_CHECKED, checked.basis());
+        stored.put(ROOT_IDENTITY_RENEW_AT, checked.untilMillis());
     }
 
     /** This unit's certificate as last found fitting, and until when (its notAfter). */

@@ -92,6 +92,11 @@ public final class DbRelation implements Step {
     }
 
     private static String connectionString(HookScope scope) {
+        return String.join(",", connectionUrls(scope));
+    }
+
+    /** Every voting member's client URL, sorted. */
+    static List<String> connectionUrls(HookScope scope) {
         TreeSet<String> urls = new TreeSet<>();
         for (Map.Entry<String, Roster.Entry> e : scope.roster().entries().entrySet()) {
             if (e.getValue().isLearner()) {
@@ -104,7 +109,7 @@ public final class DbRelation implements Step {
                 urls.add(url);
             }
         }
-        return String.join(",", urls);
+        return List.copyOf(urls);
     }
 
     private static boolean credentialsValid(String certPem, String keyPem, String caPem, String cn) {

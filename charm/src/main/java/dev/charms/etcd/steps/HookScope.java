@@ -69,6 +69,7 @@ public final class HookScope implements AutoCloseable {
     private boolean membershipDue;
     private EtcdCluster membershipCluster;
     private dev.charms.etcd.certs.CaMove appliedTls;
+    private String appliedClientTrust = "";
     private dev.charms.etcd.pki.CertificateAuthority caMadeNow;
     private final java.util.List<String> tlsNotes = new java.util.ArrayList<>();
 
@@ -225,6 +226,15 @@ public final class HookScope implements AutoCloseable {
     }
 
     /** The trust and serving CA this unit's TLS files were written for in this hook, if they were. */
+    /** The etcd-client certificates this hook wrote into the client port's trust ("" when none). */
+    public String appliedClientTrust() {
+        return appliedClientTrust;
+    }
+
+    void appliedClientTrust(String bundle) {
+        this.appliedClientTrust = bundle == null ? "" : bundle;
+    }
+
     public Optional<dev.charms.etcd.certs.CaMove> appliedTls() {
         return Optional.ofNullable(appliedTls);
     }

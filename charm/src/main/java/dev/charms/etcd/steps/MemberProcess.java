@@ -37,8 +37,11 @@ public final class MemberProcess {
 
     /** The configuration for {@code entry} with cluster token {@code token}. */
     EtcdConfig config(Roster.Entry entry, String token) {
-        return scope.node().config(entry, token, host.paths().dataDir(), TlsPaths.server(host.paths()),
-                host.dataFileSystemBytes());
+        TlsPaths server = TlsPaths.server(host.paths());
+        // etcd-client relations' own certificates are trusted on the client port only (docs/client-access.md).
+        TlsPaths client = scope.appliedClientTrust().isBlank() ? server
+                : new TlsPaths(host.paths().clientTrust(), server.certFile(), server.keyFile());
+        return scope.node().config(entry, token, host.paths().dataDir(), client, server, host.dataFileSystemBytes());
     }
 
     /** What the running member's configuration and binary amount to: a change asks for a restart. */

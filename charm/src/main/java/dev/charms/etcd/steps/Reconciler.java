@@ -25,6 +25,7 @@ public final class Reconciler {
     static final List<Step> CONVERGING = List.of(
             new ClusterCertificates(),
             new CertificateAuthorities(false),
+            new EtcdClientRelation(false),
             new UnitCertificate(),
             new Bootstrap(),
             new Departures(),
@@ -36,7 +37,8 @@ public final class Reconciler {
             new UnitStatus());
 
     /** The steps run once the pass has settled. */
-    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new CertificateAuthorities(true), new DbRelation(),
+    static final List<Step> CLOSING = List.of(new ClientPort(), new MetricsPort(), new CertificateAuthorities(true), new Authentication(),
+            new EtcdClientRelation(true), new DbRelation(),
             new CosAgentRelation());
 
     private final Framework fw;

@@ -1,6 +1,8 @@
 package dev.charms.etcd.steps;
 
+import dev.charms.etcd.ClusterCa;
 import dev.charms.etcd.PeerData;
+import dev.charms.etcd.RootIdentity;
 import dev.charms.etcd.Units;
 import dev.charms.etcd.certs.CaMove;
 import dev.charms.etcd.certs.TlsCertificatesV1;
@@ -16,9 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * First round: writes the CAs to trust, this unit's certificate and its key for etcd. The trust is the
- * leader's ({@link CaMove#trust}) plus the cluster CA, which issues the client certificates of the
- * {@code db} relation and the {@code generate-client-certificates} action. The certificate is of the CA
+ * First round: writes the CAs to trust, this unit's certificate and its key for etcd, and the charm's own
+ * client certificate ({@link RootIdentity}, CN root, of the cluster CA), then says in its peer bag
+ * that it talks to etcd as root. The trust is the leader's ({@link CaMove#trust}) plus the cluster CA,
+ * which issues the charm's own client certificate and those of the {@code db} relation and the
+ * {@code generate-client-certificates} action. The certificate is of the CA
  * the leader says members serve: the cluster CA's, when the one the leader published fits this unit's key
  * and names; an external CA's, when the {@code certificates} provider's answer to this unit's CSR passes
  * every check (else the certificate installed before is kept while it is of that CA, for this key, and
@@ -66,8 +70,19 @@ public final class UnitCertificate implements Step {
                 waitingFor = "waiting for a certificate of the external CA: " + why[0];
             }
             if (cert.isPresent()) {
-                scope.host().writeTls(trust, cert.get(), scope.tls().keyPem());
+                // the charm's own client certificate is of the CA that signs client certificates now (the
+                // cluster CA; during rotate-ca, the next one once members serve it), trusted throughout
+                ClusterCa clusterCa = new ClusterCa(scope.model(), peer);
+                RootIdentity.Pair client = RootIdentity.current(scope.host().paths(), scope.state(),
+                        clusterCa.signingCertificatePem().orElseThrow(),
+                        () -> scope.caMadeNow().orElseGet(() -> clusterCa.signing().orElseThrow()));
+                scope.host().writeTls(trust, cert.get(), scope.tls().keyPem(), client.certPem(), client.keyPem());
+                peer.updateLocalUnitData(Map.of(PeerData.IDENTITY, RootIdentity.COMMON_NAME));
                 scope.appliedTls(state);
+                // etcd-client relations' certificates, trusted on the client port beside these CAs.
+                String clients = app.getOrDefault(PeerData.CLIENT_TRUST, "");
+                scope.host().writeClientTrust(clients.isBlank() ? "" : TrustBundle.union(trust, clients));
+                scope.appliedClientTrust(clients);
                 warnIfExpiring(scope, cert.get());
                 if (!TrustBundle.sameSet(state.serving(), builtin.get())) {
                     renewIfDue(scope, cert.get(), csr);

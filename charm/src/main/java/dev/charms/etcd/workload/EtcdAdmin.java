@@ -38,12 +38,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Admin client of an etcd cluster over mTLS (jetcd): membership, maintenance and a little KV.
+ * Admin client of an etcd cluster over mTLS (jetcd): membership, maintenance, access control and a little KV.
  * One jetcd client per endpoint is built lazily, so each connection verifies the certificate of the
  * host it talks to; calls go to the endpoints in order and move on when one is unreachable.
  * Every call has a time limit. Failures are {@link EtcdAdminException}s saying whether a retry may help.
  */
 public final class EtcdAdmin implements EtcdCluster {
+    /** Source of the throwaway passwords of users that authenticate by certificate only. */
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** Default limit of one call. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration LONG_CALL = Duration.ofMinutes(5);
@@ -431,6 +433,106 @@ public final class EtcdAdmin implements EtcdCluster {
                 : GetOption.builder().withCountOnly(true).isPrefix(true).build();
         String key = prefix.isEmpty() ? "\0" : prefix;
         return call("count", true, c -> c.getKVClient().get(bytes(key), option), timeout).getCount();
+    }
+
+    @Override
+    public List<String> users() {
+        return call("user list", true, c -> c.getAuthClient().userList(), timeout).getUsers();
+    }
+
+    @Override
+    public Optional<List<String>> userRoles(String user) {
+        try {
+            return Optional.of(call("user get " + user, true, c -> c.getAuthClient().userGet(bytes(user)), timeout).getRoles());
+        } catch (EtcdAdminException e) {
+            if (e.getMessage().contains("user name not found")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void addUser(String user) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String password = java.util.HexFormat.of().formatHex(random);
+        try {
+            call("user add " + user, false, c -> c.getAuthClient().userAdd(bytes(user), bytes(password)), timeout);
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("user name already exists")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void deleteUser(String user) {
+        try {
+            call("user delete " + user, false, c -> c.getAuthClient().userDelete(bytes(user)), timeout);
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("user name not found")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void grantRole(String user, String role) {
+        call("user grant-role " + user + " " + role, true,
+                c -> c.getAuthClient().userGrantRole(bytes(user), bytes(role)), timeout);
+    }
+
+    @Override
+    public Optional<List<KeyAccess>> rolePermissions(String role) {
+        try {
+            return Optional.of(call("role get " + role, true, c -> c.getAuthClient().roleGet(bytes(role)), timeout)
+                    .getPermissions().stream()
+                    .map(p -> new KeyAccess(p.getKey().toString(StandardCharsets.UTF_8),
+                            p.getRangeEnd().toString(StandardCharsets.UTF_8),
+                            p.getPermType() == io.etcd.jetcd.auth.Permission.Type.READ))
+                    .toList());
+        } catch (EtcdAdminException e) {
+            if (e.getMessage().contains("role name not found")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void addRole(String role) {
+        try {
+            call("role add " + role, false, c -> c.getAuthClient().roleAdd(bytes(role)), timeout);
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("role name already exists")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void grantPermission(String role, KeyAccess access) {
+        io.etcd.jetcd.auth.Permission.Type type = access.readOnly()
+                ? io.etcd.jetcd.auth.Permission.Type.READ : io.etcd.jetcd.auth.Permission.Type.READWRITE;
+        call("role grant-permission " + role, true, c -> c.getAuthClient().roleGrantPermission(
+                bytes(role), bytes(access.key()), bytes(access.rangeEnd()), type), timeout);
+    }
+
+    @Override
+    public void deleteRole(String role) {
+        try {
+            call("role delete " + role, false, c -> c.getAuthClient().roleDelete(bytes(role)), timeout);
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains("role name not found")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void enableAuth() {
+        call("auth enable", true, c -> c.getAuthClient().authEnable(), timeout);
     }
 
     /** The endpoints this client uses, in order. */

@@ -152,4 +152,43 @@ public interface EtcdCluster extends AutoCloseable {
     /** Closes every connection this client opened. */
     @Override
     void close();
+
+    // etcd's access control (docs/client-access.md). The charm's own identity holds the root role, so it
+    // may make every one of these calls before and after authentication is enabled.
+
+    /** Every user etcd knows, in etcd's order. */
+    List<String> users();
+
+    /** The roles of {@code user}; empty when etcd has no such user. */
+    Optional<List<String>> userRoles(String user);
+
+    /**
+     * Adds {@code user} when it does not exist (safe to repeat). It authenticates only by the common name
+     * of a client certificate: its password is random and never kept.
+     */
+    void addUser(String user);
+
+    /** Deletes {@code user}; a user that does not exist is not an error. */
+    void deleteUser(String user);
+
+    /** Grants {@code role} (which must exist) to {@code user} (which must exist); safe to repeat. */
+    void grantRole(String user, String role);
+
+    /** The permissions of {@code role}; empty when etcd has no such role. */
+    Optional<List<KeyAccess>> rolePermissions(String role);
+
+    /** Adds {@code role} when it does not exist (safe to repeat). */
+    void addRole(String role);
+
+    /** Grants {@code access} to {@code role} (which must exist); safe to repeat. */
+    void grantPermission(String role, KeyAccess access);
+
+    /** Deletes {@code role} (etcd takes it from every user holding it); absent is not an error. */
+    void deleteRole(String role);
+
+    /**
+     * Turns etcd's authentication on (a no-op when it is on). etcd refuses unless a user {@code root}
+     * holding the role {@code root} exists.
+     */
+    void enableAuth();
 }

@@ -54,6 +54,14 @@ public final class EtcdFiles {
         return changed;
     }
 
+    /** Writes the client port's trust (0644, certificates only), or removes it when {@code pem} is empty. */
+    public boolean writeClientTrust(String pem) throws IOException {
+        if (pem == null || pem.isBlank()) {
+            return Files.deleteIfExists(paths.clientTrust());
+        }
+        return write(paths.clientTrust(), pem, AtomicFiles.Ownership.mode("rw-r--r--"));
+    }
+
     /** Creates the data dir (0700, owned by etcd) and its parent if missing; never touches their content. */
     /** Creates /etc/etcd and /etc/etcd/pki (0750 root:etcd) before the unit's key is written there. */
     public void ensurePkiDir() throws IOException {

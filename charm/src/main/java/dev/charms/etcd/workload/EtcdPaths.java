@@ -72,6 +72,14 @@ public final class EtcdPaths {
         return at("/etc/etcd/pki/ca.crt");
     }
 
+    /**
+     * What the client port trusts when etcd-client relations brought client certificates of their own:
+     * the CAs of {@link #caCert} and those certificates (docs/client-access.md).
+     */
+    public Path clientTrust() {
+        return at("/etc/etcd/pki/client-ca.crt");
+    }
+
     /** This member's server (and peer) certificate. */
     public Path serverCert() {
         return at("/etc/etcd/pki/server.crt");

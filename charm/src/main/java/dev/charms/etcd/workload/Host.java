@@ -36,8 +36,17 @@ public interface Host {
     /** Creates the directories the unit's key and certificates go to. */
     void ensurePkiDir();
 
-    /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
-    boolean writeTls(String caPem, String certPem, String keyPem);
+    /**
+     * Writes CA, the unit's certificate and key (etcd's server and peer identity) and the charm's client
+     * certificate and key (what the charm and root's etcdctl present).
+     */
+    boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem);
+
+    /**
+     * Writes what the client port trusts ({@link EtcdPaths#clientTrust}), or removes the file when
+     * {@code pem} is empty; true when that changed anything.
+     */
+    boolean writeClientTrust(String pem);
 
     /** The certificate installed for etcd to serve (written by {@link #writeTls}), if any. */
     java.util.Optional<String> installedCertificate();

@@ -112,13 +112,21 @@ public final class MachineHost implements Host {
         }
     }
 
-    /** Writes CA, certificate and key; the unit's certificate doubles as the charm's client identity. */
     @Override
-    public boolean writeTls(String caPem, String certPem, String keyPem) {
+    public boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem) {
         try {
-            return files().writeTls(new TlsMaterial(caPem, certPem, keyPem, certPem, keyPem));
+            return files().writeTls(new TlsMaterial(caPem, certPem, keyPem, clientCertPem, clientKeyPem));
         } catch (IOException e) {
             throw new UncheckedIOException("writing TLS files failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean writeClientTrust(String pem) {
+        try {
+            return files().writeClientTrust(pem);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + paths.clientTrust() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -161,7 +169,9 @@ public final class MachineHost implements Host {
             // cluster CA (docs/certificates.md): every step of a CA move changes it or the certificate.
             String ca = Files.exists(paths.caCert()) ? Files.readString(paths.caCert()) : "";
             String trust = dev.charms.etcd.certs.TrustBundle.certificates(ca).size() > 1 ? "\u0000" + ca : "";
-            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert + trust).hashCode());
+            // The client port's own trust, when etcd-client relations brought certificates (docs/client-access.md).
+            String clients = Files.exists(paths.clientTrust()) ? "\u0000clients\u0000" + Files.readString(paths.clientTrust()) : "";
+            return Integer.toHexString((conf + "\u0000" + unit + "\u0000" + cert + trust + clients).hashCode());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

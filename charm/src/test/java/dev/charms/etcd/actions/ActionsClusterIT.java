@@ -150,7 +150,7 @@ class ActionsClusterIT {
             Path bundle = ClientCredentials.write(issued, endpoints, home);
             assertTrue(Files.isDirectory(home), "bundle directory created");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)));
-            Map<String, Object> results = ClientCredentials.results(issued, bundle, "etcd/0");
+            Map<String, Object> results = ClientCredentials.results(issued, request.access(), bundle, "etcd/0");
             if (keyType.equals("ecdsa-p256")) {
                 Samples.record("generate-client-certificates", results);
             }

@@ -80,7 +80,9 @@ public final class Deployment {
                 return COS_AGENT + "-relation-created";
             }
             return relation() ? PEER + "-relation-" + kind
-                    : kind.startsWith(CERTS_PREFIX) ? CERTS + "-relation-" + kind.substring(CERTS_PREFIX.length()) : kind;
+                    : kind.startsWith(CERTS_PREFIX) ? CERTS + "-relation-" + kind.substring(CERTS_PREFIX.length())
+                    : kind.startsWith(EC_PREFIX) ? ETCD_CLIENT + "-relation-" + kind.substring(kind.lastIndexOf('-') + 1)
+                    : kind.equals(EC_SECRET) ? "secret-changed" : kind;
         }
     }
 
@@ -89,6 +91,101 @@ public final class Deployment {
     static final int CERTS_ID = 7;
     static final String CERTS_APP = "tls-provider";
     private static final String CERTS_PREFIX = "certs-";
+
+    /** The {@code etcd-client} endpoint; a hook of relation {@code id} is queued as {@code ec-<id>-<hook>}. */
+    public static final String ETCD_CLIENT = "etcd-client";
+    private static final String EC_PREFIX = "ec-";
+    private static final String EC_SECRET = "ec-secret-changed";
+
+    /** One application related on etcd-client: its bag, its granted secret, the leader's answer, the units whose broken hook ran. */
+    private static final class ClientRelation {
+        final int id;
+        final String app;
+        Map<String, String> remoteBag;
+        Secret secret;
+        Map<String, String> localAppBag = Map.of();
+        final Set<String> gone = new TreeSet<>(Units.ORDER);
+
+        ClientRelation(int id, String app, Map<String, String> remoteBag, Secret secret) {
+            this.id = id;
+            this.app = app;
+            this.remoteBag = remoteBag;
+            this.secret = secret;
+        }
+
+        dev.charms.ops.testing.Relation view() {
+            return new dev.charms.ops.testing.Relation(ETCD_CLIENT, id, app, localAppBag, Map.of(), remoteBag,
+                    Map.of(app + "/0", Map.of()));
+        }
+    }
+
+    private final Map<Integer, ClientRelation> clientRelations = new TreeMap<>();
+    private String jujuVersion;
+
+    /** The Juju version every hook sees from now on (by default the harness's, a Juju 3). */
+    public Deployment juju(String version) {
+        jujuVersion = version;
+        return this;
+    }
+
+    /**
+     * {@code juju integrate etcd:etcd-client <app>}: relation {@code id}; the requirer's application bag is
+     * {@code bag} plus, when {@code certificate} is not null, {@code secret-mtls} naming a secret of its own
+     * with {@code mtls-cert} (granted to the relation). Every unit runs -created and -changed.
+     */
+    public void relateEtcdClient(int id, String app, Map<String, String> bag, String certificate) {
+        Map<String, String> full = new LinkedHashMap<>(bag);
+        Secret secret = null;
+        if (certificate != null) {
+            secret = Secret.granted(null, Map.of("mtls-cert", certificate));
+            full.put("secret-mtls", secret.id());
+        }
+        clientRelations.put(id, new ClientRelation(id, app, full, secret));
+        for (Unit u : units.values()) {
+            if (!u.dying) {
+                u.enqueue(new Pending(EC_PREFIX + id + "-created", null, null));
+                u.enqueue(new Pending(EC_PREFIX + id + "-changed", null, null));
+            }
+        }
+    }
+
+    /** The requirer of relation {@code id} rewrote its bag ({@code secret-mtls} kept unless given). */
+    public void etcdClientChanged(int id, Map<String, String> bag) {
+        ClientRelation r = clientRelations.get(id);
+        Map<String, String> full = new LinkedHashMap<>(bag);
+        if (r.secret != null) {
+            full.putIfAbsent("secret-mtls", r.secret.id());
+        }
+        r.remoteBag = full;
+        units.values().stream().filter(u -> !u.dying && !r.gone.contains(u.name))
+                .forEach(u -> u.enqueue(new Pending(EC_PREFIX + id + "-changed", null, null)));
+    }
+
+    /** The requirer of relation {@code id} put a new certificate in its secret: the leader, which read it, runs secret-changed. */
+    public void etcdClientCertificateChanged(int id, String certificate) {
+        ClientRelation r = clientRelations.get(id);
+        r.secret = r.secret.withNewRevision(Map.of("mtls-cert", certificate));
+        live(leader).enqueue(new Pending(EC_SECRET, String.valueOf(id), null));
+    }
+
+    /** {@code juju remove-relation}: every unit runs etcd-client-relation-broken for {@code id}, then has no such relation. */
+    public void unrelateEtcdClient(int id) {
+        for (Unit u : units.values()) {
+            if (!u.dying) {
+                u.enqueue(new Pending(EC_PREFIX + id + "-broken", null, null));
+            }
+        }
+    }
+
+    /** What the leader wrote in relation {@code id}'s application bag. */
+    public Map<String, String> etcdClientAppBag(int id) {
+        return clientRelations.containsKey(id) ? clientRelations.get(id).localAppBag : Map.of();
+    }
+
+    /** The latest content of one of the application's own secrets, if it exists. */
+    public Optional<Map<String, String>> appSecret(String uri) {
+        return appSecrets.stream().filter(x -> x.id().equals(uri)).findFirst().map(Secret::latestContent);
+    }
 
     /** A provider on the certificates relation: its application bag from every etcd unit's bag there. */
     public interface CertificatesProvider {
@@ -648,6 +745,17 @@ public final class Deployment {
         }
         State in = stateOf(unit, p);
         PeerRelation peer = in.peerRelation(PEER).orElse(null);
+        if (p.kind().startsWith(EC_PREFIX) && !p.kind().equals(EC_SECRET)) {
+            String[] parts = p.kind().split("-");
+            dev.charms.ops.testing.Relation rel = clientRelations.get(Integer.parseInt(parts[1])).view();
+            String hook = parts[2];
+            return new Prepared(p, in, hook.equals("broken") ? JujuEvent.relationBroken(rel)
+                    : hook.equals("created") ? JujuEvent.relationCreated(rel)
+                    : JujuEvent.relationChanged(rel, rel.remoteApp() + "/0"));
+        }
+        if (p.kind().equals(EC_SECRET)) {
+            return new Prepared(p, in, JujuEvent.secretChanged(clientRelations.get(Integer.parseInt(p.remote())).secret));
+        }
         if (p.kind().startsWith(CERTS_PREFIX)) {
             dev.charms.ops.testing.Relation certs = certsRelation(unit);
             return new Prepared(p, in, p.kind().equals(CERTS_PREFIX + "broken") ? JujuEvent.relationBroken(certs)
@@ -696,6 +804,14 @@ public final class Deployment {
         if (p.kind().equals("remove")) {
             gone(unit);
         }
+        if (p.kind().startsWith(EC_PREFIX) && p.kind().endsWith("-broken") && out.succeeded()) {
+            int id = Integer.parseInt(p.kind().split("-")[1]);
+            ClientRelation rel = clientRelations.get(id);
+            rel.gone.add(unit.name);
+            if (units.values().stream().allMatch(u -> rel.gone.contains(u.name))) {
+                clientRelations.remove(id);
+            }
+        }
         if (p.kind().equals(CERTS_PREFIX + "broken") && out.succeeded()) {
             unit.certsGone = true;
             unit.certsBag = Map.of();
@@ -726,6 +842,9 @@ public final class Deployment {
         }
         String address = unit.host.address();
         State.Builder state = State.builder().unitName(unit.name).leader(unit.name.equals(leader)).config(config);
+        if (jujuVersion != null) {
+            state.jujuVersion(jujuVersion);
+        }
         resources.forEach(state::resource);
         if (!(unit.dying && Set.of("stop", "remove").contains(p.kind()))) {
             // A dying unit is out of the relation's scope once its departed hooks have run.
@@ -738,9 +857,18 @@ public final class Deployment {
         if (!unit.certsGone && certsProvider != null) {
             state.relation(certsRelation(unit));
         }
+        List<Secret> secrets = new ArrayList<>(appSecrets);
+        for (ClientRelation r : clientRelations.values()) {
+            if (!r.gone.contains(unit.name)) {
+                state.relation(r.view());
+            }
+            if (r.secret != null) {
+                secrets.add(r.secret);
+            }
+        }
         return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
-                .network(CERTS, NetworkInfo.of(address))
-                .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
+                .network(CERTS, NetworkInfo.of(address)).network(ETCD_CLIENT, NetworkInfo.of(address))
+                .secrets(secrets).openedPorts(unit.ports).unitStatus(unit.status)
                 .appStatus(unit.name.equals(leader) ? appStatus : null).workloadVersion(unit.workloadVersion)
                 .storedState(unit.stored).goalState(goalStateOffered ? goalState() : null).build();
     }
@@ -763,6 +891,14 @@ public final class Deployment {
                 answerCertificates();
             }
         });
+        for (ClientRelation r : clientRelations.values()) {
+            if (unit.name.equals(leader)) {
+                out.relation(r.id).ifPresent(rel -> r.localAppBag = rel.localAppData());
+            }
+            if (r.secret != null) {
+                out.secret(r.secret.id()).ifPresent(x -> r.secret = x);
+            }
+        }
         PeerRelation peer = out.peerRelation(PEER).orElse(null);
         if (peer == null) {
             return;

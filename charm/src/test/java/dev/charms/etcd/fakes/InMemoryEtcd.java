@@ -50,6 +50,12 @@ public final class InMemoryEtcd {
     private final Set<InMemoryHost> isolated = new HashSet<>();
     private final List<String> history = new ArrayList<>();
     final TreeMap<String, String> keyspace = new TreeMap<>();
+    /** etcd's users and the roles each holds (access control; the role {@code root} is built in). */
+    final TreeMap<String, List<String>> users = new TreeMap<>();
+    /** etcd's roles and their permissions. */
+    final TreeMap<String, List<dev.charms.etcd.workload.KeyAccess>> roles = new TreeMap<>();
+    /** Whether authentication is on. */
+    boolean authEnabled;
     final List<Alarm> alarms = new ArrayList<>();
     long revision = 1;
     long compacted;
@@ -117,6 +123,21 @@ public final class InMemoryEtcd {
     public void reconnect(InMemoryHost host) {
         isolated.remove(host);
         log("partition: " + host.address() + " back");
+    }
+
+    /** Whether etcd's authentication is on. */
+    public boolean authEnabled() {
+        return authEnabled;
+    }
+
+    /** The roles of {@code user}, if etcd has it. */
+    public Optional<List<String>> userRoles(String user) {
+        return Optional.ofNullable(users.get(user)).map(List::copyOf);
+    }
+
+    /** The permissions of {@code role}, if etcd has it. */
+    public Optional<List<dev.charms.etcd.workload.KeyAccess>> rolePermissions(String role) {
+        return Optional.ofNullable(roles.get(role)).map(List::copyOf);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.charms.etcd.workload.AddLearnerResult;
 import dev.charms.etcd.workload.Alarm;
 import dev.charms.etcd.workload.EtcdAdminException;
 import dev.charms.etcd.workload.EtcdCluster;
+import dev.charms.etcd.workload.KeyAccess;
 import dev.charms.etcd.workload.Member;
 import dev.charms.etcd.workload.MemberStatus;
 import dev.charms.etcd.workload.PromoteOutcome;
@@ -43,6 +44,8 @@ final class InMemoryEtcdClient implements EtcdCluster {
     private boolean closed;
     /** {@link InMemoryEtcd#membershipChanges} when this client last read the member list; -1 before. */
     private int membershipSeen = -1;
+    private String identityPem;
+    private String identityCn;
 
     InMemoryEtcdClient(InMemoryEtcd etcd, InMemoryHost from, List<URI> endpoints) {
         if (endpoints.isEmpty()) {
@@ -71,8 +74,26 @@ final class InMemoryEtcdClient implements EtcdCluster {
         if (!"https".equals(endpoint.getScheme())) {
             throw new IllegalArgumentException("etcd endpoint " + endpoint + " must be https");
         }
-        return etcd.answering(from, endpoint)
+        InMemoryEtcd.Record m = etcd.answering(from, endpoint)
                 .orElseThrow(() -> unavailable(what, endpoint, "UNAVAILABLE: io exception (connection refused)"));
+        if (etcd.authEnabled && !etcd.users.getOrDefault(identity(), List.of()).contains("root")) {
+            // etcd with authentication on and client-cert-auth: the certificate's CN is the user.
+            throw refused(what, endpoint, "etcdserver: permission denied", false);
+        }
+        return m;
+    }
+
+    /** The CN of the client certificate this machine's charm talks to etcd with. */
+    private String identity() {
+        String pem = from.clientCertificatePem();
+        if (pem == null) {
+            return "";
+        }
+        if (!pem.equals(identityPem)) {
+            identityPem = pem;
+            identityCn = dev.charms.etcd.pki.CertificateInfo.parse(pem).subjectCommonName();
+        }
+        return identityCn;
     }
 
     /** As {@link #reach}, for requests that go through raft (a leader is needed) and that learners refuse. */
@@ -361,6 +382,111 @@ final class InMemoryEtcdClient implements EtcdCluster {
         return call("count", true, (endpoint, what) -> {
             proposer(what, endpoint, false);
             return etcd.keyspace.keySet().stream().filter(k -> k.startsWith(prefix)).count();
+        });
+    }
+
+    @Override
+    public List<String> users() {
+        return call("user list", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return List.copyOf(etcd.users.keySet());
+        });
+    }
+
+    @Override
+    public Optional<List<String>> userRoles(String user) {
+        return call("user get", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return Optional.ofNullable(etcd.users.get(user)).map(List::copyOf);
+        });
+    }
+
+    @Override
+    public void addUser(String user) {
+        authWrite("user add " + user, () -> etcd.users.putIfAbsent(user, new ArrayList<>()));
+    }
+
+    @Override
+    public void deleteUser(String user) {
+        authWrite("user delete " + user, () -> {
+            if (etcd.authEnabled && user.equals("root")) {
+                throw new EtcdAdminException("user delete: etcdserver: invalid auth management", false, null);
+            }
+            etcd.users.remove(user);
+        });
+    }
+
+    @Override
+    public void grantRole(String user, String role) {
+        authWrite("user grant-role " + user + " " + role, () -> {
+            if (!etcd.users.containsKey(user)) {
+                throw new EtcdAdminException("user grant-role: etcdserver: user name not found", false, null);
+            }
+            if (!role.equals("root") && !etcd.roles.containsKey(role)) {
+                throw new EtcdAdminException("user grant-role: etcdserver: role name not found", false, null);
+            }
+            if (!etcd.users.get(user).contains(role)) {
+                etcd.users.get(user).add(role);
+            }
+        });
+    }
+
+    @Override
+    public Optional<List<KeyAccess>> rolePermissions(String role) {
+        return call("role get", true, (endpoint, what) -> {
+            proposer(what, endpoint, false);
+            return role.equals("root") ? Optional.of(List.<KeyAccess>of())
+                    : Optional.ofNullable(etcd.roles.get(role)).map(List::copyOf);
+        });
+    }
+
+    @Override
+    public void addRole(String role) {
+        authWrite("role add " + role, () -> {
+            if (!role.equals("root")) {
+                etcd.roles.putIfAbsent(role, new ArrayList<>());
+            }
+        });
+    }
+
+    @Override
+    public void grantPermission(String role, KeyAccess access) {
+        authWrite("role grant-permission " + role, () -> {
+            List<KeyAccess> perms = etcd.roles.get(role);
+            if (perms == null) {
+                throw new EtcdAdminException("role grant-permission: etcdserver: role name not found", false, null);
+            }
+            perms.removeIf(p -> p.key().equals(access.key()) && p.rangeEnd().equals(access.rangeEnd()));
+            perms.add(access);
+        });
+    }
+
+    @Override
+    public void deleteRole(String role) {
+        authWrite("role delete " + role, () -> {
+            if (etcd.roles.remove(role) != null) {
+                etcd.users.values().forEach(r -> r.remove(role));
+            }
+        });
+    }
+
+    @Override
+    public void enableAuth() {
+        authWrite("auth enable", () -> {
+            if (!etcd.users.getOrDefault("root", List.of()).contains("root")) {
+                throw new EtcdAdminException("auth enable: etcdserver: root user does not exist", false, null);
+            }
+            etcd.authEnabled = true;
+        });
+    }
+
+    /** A change of users or roles: through raft, like a write. */
+    private void authWrite(String what, Runnable change) {
+        call(what, false, (endpoint, w) -> {
+            proposer(w, endpoint, false);
+            change.run();
+            etcd.applied(w);
+            return null;
         });
     }
 

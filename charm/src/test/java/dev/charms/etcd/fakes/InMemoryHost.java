@@ -47,7 +47,11 @@ public final class InMemoryHost implements Host {
     private String runningCertPem;
     private List<URI> profileEndpoints = List.of();
     private String caPem;
+    private String clientTrustPem;
+    /** The client port's extra trust the running etcd read at start. */
+    private String runningClientTrust;
     private String certPem;
+    private String clientCertPem;
     private boolean running;
     private boolean enabled;
     private boolean dataDir;
@@ -147,14 +151,44 @@ public final class InMemoryHost implements Host {
     }
 
     @Override
-    public boolean writeTls(String caPem, String certPem, String keyPem) {
+    public boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem) {
         if (!Files.exists(paths.serverKey()) || !PemFiles.read(paths.serverKey()).equals(keyPem)) {
             throw new IllegalStateException("the charm installs a key that is not the unit's own " + paths.serverKey());
         }
         boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem);
         this.caPem = caPem;
         this.certPem = certPem;
+        this.clientCertPem = clientCertPem;
+        try {
+            Files.writeString(paths.clientCert(), clientCertPem);
+            Files.writeString(paths.clientKey(), clientKeyPem);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return changed;
+    }
+
+    /** The client certificate the charm installed for itself on this unit (null before any). */
+    public String clientCertificatePem() {
+        return clientCertPem;
+    }
+
+    @Override
+    public boolean writeClientTrust(String pem) {
+        String next = pem == null || pem.isBlank() ? null : pem;
+        boolean changed = !Objects.equals(next, clientTrustPem);
+        clientTrustPem = next;
+        return changed;
+    }
+
+    /** The client port's trust file the running etcd read at start, if it had one. */
+    public Optional<String> runningClientTrust() {
+        return running ? Optional.ofNullable(runningClientTrust) : Optional.empty();
+    }
+
+    /** What the client port trusts besides the CAs (written by the charm), if anything. */
+    public Optional<String> clientTrust() {
+        return Optional.ofNullable(clientTrustPem);
     }
 
     @Override
@@ -180,7 +214,7 @@ public final class InMemoryHost implements Host {
                 config.autoCompactionMode(), config.autoCompactionRetention(), config.clientTls(), config.peerTls(),
                 config.cipherSuites(), config.listenMetricsUrls());
         return Integer.toHexString(Objects.hash(read, installation == null ? null : installation.etcd(), certPem,
-                caPem != null && caPem.split("BEGIN CERTIFICATE").length > 2 ? caPem : null));
+                caPem != null && caPem.split("BEGIN CERTIFICATE").length > 2 ? caPem : null, clientTrustPem));
     }
 
     @Override
@@ -250,6 +284,7 @@ public final class InMemoryHost implements Host {
         runningConfig = config;
         runningCaPem = caPem;
         runningCertPem = certPem;
+        runningClientTrust = clientTrustPem;
         running = true;
         if (damageOnStart != null) {
             dataDamage = damageOnStart;

@@ -95,6 +95,16 @@ class CertificatesScenarioTest {
         }
     }
 
+    /** The charm's own client certificate on every unit: CN root, of {@code caPem} (docs/client-access.md). */
+    private static void assertCharmTalksAsRootWith(Deployment model, String caPem) {
+        for (String u : model.units()) {
+            CertificateInfo client = CertificateInfo.parse(model.host(u).clientCertificatePem());
+            assertEquals("root", client.subjectCommonName(), u);
+            assertTrue(client.isSignedBy(caPem), u + "'s client certificate is not of the cluster CA");
+        }
+        assertTrue(model.etcd().authEnabled(), "etcd authentication is on");
+    }
+
     private static Map<String, Integer> restarts(Deployment model) {
         Map<String, Integer> out = new java.util.HashMap<>();
         model.units().forEach(u -> out.put(u, model.host(u).restarts()));
@@ -131,6 +141,8 @@ class CertificatesScenarioTest {
         assertTrue(TrustBundle.contains(model.host("etcd/0").runningCaPem(), builtin), "the cluster CA stays trusted");
         assertEquals(TrustBundle.canonical(x.certificatePem()), TrustBundle.canonical(model.appBag().get(PeerData.TLS_TRUST)));
         assertHealthyCluster(model);
+        // the provider's CA serves; client certificates, the charm's own included, stay of the cluster CA
+        assertCharmTalksAsRootWith(model, builtin);
 
         String added = model.addUnit();
         settleChecking(model);
@@ -149,6 +161,7 @@ class CertificatesScenarioTest {
         assertNoFailedHook(model);
         assertEveryMemberServes(model, y, 2);
         assertHealthyCluster(model);
+        assertCharmTalksAsRootWith(model, builtin);
 
         model.unrelateCertificates();
         settleChecking(model);
@@ -237,5 +250,6 @@ class CertificatesScenarioTest {
                 model.appBag().keySet().toString());
         assertTrue(!TrustBundle.sameSet(old, next));
         assertHealthyCluster(model);
+        assertCharmTalksAsRootWith(model, next);
     }
 }

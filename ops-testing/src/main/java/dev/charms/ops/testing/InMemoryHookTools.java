@@ -471,6 +471,41 @@ final class InMemoryHookTools implements HookTools {
                 .map(Secret::id).toList();
     }
 
+    @Override
+    public void secretGrant(String uri, int relationId) {
+        record("secret-grant", uri, "-r", Integer.toString(relationId));
+        requireSecrets("secret-grant");
+        WorkRelation r = relation("secret-grant", relationId);
+        if (r.peer()) {
+            throw fail("secret-grant", 1, "cannot grant a secret on a peer relation");
+        }
+        ownedForChange("secret-grant", uri);
+    }
+
+    @Override
+    public void secretRemove(String uri) {
+        record("secret-remove", uri);
+        requireSecrets("secret-remove");
+        ownedForChange("secret-remove", uri);
+        secrets.remove(uri);
+        createdThisHook.remove(uri);
+    }
+
+    /** A secret this unit may change: it exists (or was added in this hook) and is its own or, app-owned, it leads. */
+    private Secret ownedForChange(String tool, String uri) {
+        Secret s = secrets.get(uri);
+        if (s == null) {
+            throw fail(tool, 1, "secret \"" + uri + "\" not found");
+        }
+        if (!s.ownedHere()) {
+            throw fail(tool, 1, "permission denied");
+        }
+        if (s.owner() == Secret.Owner.APPLICATION && !input.leader()) {
+            throw fail(tool, 1, "this unit is not the leader");
+        }
+        return s;
+    }
+
     /**
      * Juju's shape: {@code units} of this application and, per relation endpoint, its remote units (and
      * for a regular relation the remote application), each {@code {"status", "since"}}. Fails as a Juju

@@ -247,6 +247,32 @@ class InMemoryHookToolsTest {
     }
 
     @Test
+    void theLeaderGrantsAndRemovesItsApplicationsSecrets() {
+        Secret mine = Secret.owned(Secret.Owner.APPLICATION, "user", Map.of("username", "u"));
+        Secret theirs = Secret.granted(null, Map.of("password", "p"));
+        State s = state(true).toBuilder().secret(mine).secret(theirs).build();
+        Output out = Hooks.configChanged(s, fw -> {
+            tools(fw).secretGrant(mine.id(), db.id());
+            assertEquals("secret-grant failed (exit 2): invalid value \"99\" for option -r: relation not found",
+                    assertThrows(HookToolException.class, () -> tools(fw).secretGrant(mine.id(), 99)).getMessage());
+            assertEquals("secret-grant failed (exit 1): cannot grant a secret on a peer relation",
+                    assertThrows(HookToolException.class, () -> tools(fw).secretGrant(mine.id(), peers.id())).getMessage());
+            assertEquals("secret-remove failed (exit 1): permission denied",
+                    assertThrows(HookToolException.class, () -> tools(fw).secretRemove(theirs.id())).getMessage());
+            tools(fw).secretRemove(mine.id());
+        });
+        assertEquals(0, out.exitCode(), out.stderr());
+        assertEquals(List.of(new ToolCall("secret-grant", List.of(mine.id(), "-r", Integer.toString(db.id())))),
+                out.calls("secret-grant").subList(0, 1));
+        assertTrue(out.state().secret(mine.id()).isEmpty());
+        assertTrue(out.state().secret(theirs.id()).isPresent());
+        Output follower = Hooks.configChanged(s.toBuilder().leader(false).build(),
+                fw -> assertEquals("secret-remove failed (exit 1): this unit is not the leader",
+                        assertThrows(HookToolException.class, () -> tools(fw).secretRemove(mine.id())).getMessage()));
+        assertEquals(0, follower.exitCode(), follower.stderr());
+    }
+
+    @Test
     void consumerPinsRevisionUntilRefresh() {
         Secret theirs = Secret.granted(null, Map.of("password", "one")).withNewRevision(Map.of("password", "two"))
                 .withTrackedRevision(1);
