@@ -48,6 +48,7 @@ public final class InMemoryHost implements Host {
     private List<URI> profileEndpoints = List.of();
     private String caPem;
     private String certPem;
+    private String keyPem;
     private boolean running;
     private boolean enabled;
     private boolean dataDir;
@@ -148,18 +149,25 @@ public final class InMemoryHost implements Host {
 
     @Override
     public boolean writeTls(String caPem, String certPem, String keyPem) {
-        if (!Files.exists(paths.serverKey()) || !PemFiles.read(paths.serverKey()).equals(keyPem)) {
-            throw new IllegalStateException("the charm installs a key that is not the unit's own " + paths.serverKey());
+        if (!dev.charms.etcd.pki.Keys.toKeyPair(dev.charms.etcd.pki.Keys.readPrivateKey(keyPem)).getPublic()
+                .equals(dev.charms.etcd.pki.CertificateInfo.parse(certPem).publicKey())) {
+            throw new IllegalStateException("the charm installs a key that is not its certificate's");
         }
-        boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem);
+        boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem) || !keyPem.equals(this.keyPem);
         this.caPem = caPem;
         this.certPem = certPem;
+        this.keyPem = keyPem;
         return changed;
     }
 
     @Override
     public Optional<String> installedCertificate() {
         return Optional.ofNullable(certPem);
+    }
+
+    @Override
+    public Optional<String> installedKey() {
+        return Optional.ofNullable(keyPem);
     }
 
     @Override
