@@ -15,6 +15,7 @@ import dev.charms.etcd.pki.CertificateInfo;
 import dev.charms.etcd.pki.Csr;
 import dev.charms.etcd.pki.KeyType;
 import dev.charms.etcd.pki.Keys;
+import dev.charms.etcd.pki.PastCertificates;
 import dev.charms.etcd.pki.Usage;
 import dev.charms.ops.Json;
 import java.nio.file.Path;
@@ -46,6 +47,9 @@ class CertificatesV0ScenarioTest {
         final CertificateAuthority ca;
         final boolean wrongKey;
         final Map<String, String[]> issued = new HashMap<>();
+        /** Whether the first certificate of each unit is issued as if nine and a half of its ten days had passed. */
+        boolean nearEnd;
+        Map<String, Map<String, String>> lastRequests = Map.of();
 
         Easyrsa(CertificateAuthority ca, boolean wrongKey) {
             this.ca = ca;
@@ -59,6 +63,7 @@ class CertificatesV0ScenarioTest {
 
         @Override
         public Map<String, String> unitAnswer(Map<String, Map<String, String>> bags) {
+            lastRequests = bags;
             Map<String, String> out = new TreeMap<>();
             out.put("ca", ca.certificatePem());
             bags.forEach((unit, bag) -> {
@@ -72,7 +77,11 @@ class CertificatesV0ScenarioTest {
                 String[] pair = issued.computeIfAbsent(name + "|" + cn + "|" + sans, k -> {
                     KeyPair key = Keys.generate(KeyType.DEFAULT);
                     KeyPair signed = wrongKey ? Keys.generate(KeyType.DEFAULT) : key;
-                    String cert = ca.sign(Csr.parse(Csr.create(signed, cn, sans)), sans, 825, Usage.SERVER_AND_CLIENT);
+                    Csr csr = Csr.parse(Csr.create(signed, cn, sans));
+                    boolean first = issued.keySet().stream().noneMatch(i -> i.startsWith(name + "|"));
+                    String cert = nearEnd && first
+                            ? PastCertificates.sign(ca, csr, sans, 10, java.time.Duration.ofHours(228))
+                            : ca.sign(csr, sans, 825, Usage.SERVER_AND_CLIENT);
                     return new String[] {cert, Keys.privateKeyPem(key.getPrivate())};
                 });
                 out.put(name + ".server.cert", pair[0]);
@@ -154,6 +163,27 @@ class CertificatesV0ScenarioTest {
         for (String u : model.units()) {
             assertEquals(ownKeys.get(u), model.host(u).installedKey().orElseThrow(), u + " serves its own key again");
             assertEquals(1, TrustBundle.certificates(model.host(u).runningCaPem()).size(), u);
+        }
+        assertHealthyCluster(model);
+    }
+
+    @Test
+    void aCertificateNearItsEndIsAskedForAgainUnderANewCommonNameAndTheNewOneInstalled() {
+        Deployment model = new Deployment(root).deploy(3);
+        Easyrsa easyrsa = new Easyrsa(PastCertificates.ca("easyrsa X", 3650, java.time.Duration.ofDays(20)), false);
+        easyrsa.nearEnd = true;
+        model.relateCertificates(easyrsa);
+        settleChecking(model);
+        assertNoFailedHook(model);
+        assertServedFrom(model, easyrsa.ca.certificatePem());
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(100));
+        for (String u : model.units()) {
+            String cn = easyrsa.lastRequests.get(u).get(TlsCertificatesV0.COMMON_NAME);
+            assertTrue(cn.startsWith(dev.charms.etcd.Units.memberName(u) + "-"), u + " asked again under a new name: " + cn);
+            assertTrue(CertificateInfo.parse(model.host(u).runningCertPem()).notAfter().isAfter(later),
+                    u + " serves the new certificate");
+            assertEquals(2, easyrsa.issued.keySet().stream().filter(k -> k.startsWith(TlsCertificatesV0.munged(u) + "|")).count(),
+                    u + ": one renewal, not a loop");
         }
         assertHealthyCluster(model);
     }
