@@ -35,18 +35,23 @@ public final class UnitTls {
 
     /** The private key as stored on disk (PKCS#8 PEM), made first if needed. */
     public String keyPem() {
-        return PemFiles.readIfExists(paths.serverKey()).orElseGet(() -> Keys.privateKeyPem(keys().getPrivate()));
+        return PemFiles.readIfExists(paths.unitKey()).orElseGet(() -> Keys.privateKeyPem(keys().getPrivate()));
     }
 
     /** The unit's key pair, made on first use. */
     public KeyPair keys() {
         if (keys == null) {
-            Optional<String> pem = PemFiles.readIfExists(paths.serverKey());
+            Optional<String> pem = PemFiles.readIfExists(paths.unitKey());
+            if (pem.isEmpty()) {
+                // a unit set up before its key had a file of its own: the key it serves is its own
+                pem = PemFiles.readIfExists(paths.serverKey());
+                pem.ifPresent(p -> PemFiles.writeKey(paths.unitKey(), p, owner));
+            }
             if (pem.isPresent()) {
                 keys = Keys.toKeyPair(Keys.readPrivateKey(pem.get()));
             } else {
                 keys = Keys.generate(KeyType.DEFAULT);
-                PemFiles.writeKey(paths.serverKey(), Keys.privateKeyPem(keys.getPrivate()), owner);
+                PemFiles.writeKey(paths.unitKey(), Keys.privateKeyPem(keys.getPrivate()), owner);
             }
         }
         return keys;
@@ -60,7 +65,7 @@ public final class UnitTls {
         SortedSet<String> wanted = new TreeSet<>(sans);
         String basis = Fingerprint.of(memberName, String.join(",", wanted), published);
         if (published != null && !published.isBlank() && state.csrChecked().filter(basis::equals).isPresent()
-                && Files.exists(paths.serverKey())) {
+                && Files.exists(paths.unitKey())) {
             return published;
         }
         String csr = freshCsr(published, memberName, wanted);

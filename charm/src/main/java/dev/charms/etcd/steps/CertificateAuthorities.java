@@ -33,8 +33,12 @@ public final class CertificateAuthorities implements Step {
         if (closing) {
             reportRunning(scope);
         } else {
-            ExternalCa.relation(scope).ifPresent(rel -> rel.updateLocalUnitData(Map.of(TlsCertificatesV1.REQUESTS,
-                    TlsCertificatesV1.requests(List.of(scope.peer().localUnitData().getOrDefault(PeerData.CSR, ""))))));
+            ExternalCa.relation(scope).ifPresent(rel -> {
+                rel.updateLocalUnitData(Map.of(TlsCertificatesV1.REQUESTS,
+                        TlsCertificatesV1.requests(List.of(scope.peer().localUnitData().getOrDefault(PeerData.CSR, "")))));
+                // the original protocol's request beside it: each kind of provider reads only its own keys
+                ProviderV0.request(scope, rel);
+            });
         }
         if (scope.leader()) {
             lead(scope);

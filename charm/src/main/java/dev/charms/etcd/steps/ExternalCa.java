@@ -86,6 +86,9 @@ final class ExternalCa {
         if (rel.isEmpty()) {
             return builtin;
         }
+        if (ProviderV0.spokenBy(rel.get())) {
+            return desiredV0(scope, rel.get(), now, problems, waiting);
+        }
         List<TlsCertificatesV1.Provided> provided = provided(rel.get(), problems);
         if (!problems.isEmpty()) {
             return now.serving();
@@ -120,6 +123,43 @@ final class ExternalCa {
             if (ca == null) {
                 ca = thisCa;
             } else if (!ca.equals(thisCa)) {
+                usable = false;
+            }
+        }
+        return usable && ca != null ? ca : now.serving();
+    }
+
+    /** {@link #desired} with a provider of the original protocol: its answer for every member, all of one CA. */
+    private static String desiredV0(HookScope scope, Relation rel, CaMove now, List<String> problems, List<String> waiting) {
+        String ca = null;
+        boolean usable = true;
+        for (String unit : scope.roster().entries().keySet()) {
+            Map<String, String> data = unit.equals(scope.unit()) ? scope.peer().localUnitData() : scope.peer().unitData(unit);
+            String csrPem = data.get(PeerData.CSR);
+            if (csrPem == null || csrPem.isBlank()) {
+                usable = false;
+                continue;
+            }
+            List<String> why = new ArrayList<>();
+            Optional<ProviderV0.Served> served;
+            try {
+                served = ProviderV0.answer(rel, unit, csrPem, why);
+            } catch (RuntimeException e) {
+                usable = false;
+                continue;
+            }
+            if (served.isEmpty()) {
+                usable = false;
+                if (why.isEmpty()) {
+                    waiting.add(unit);
+                } else {
+                    problems.add(name(rel) + ": " + unit + ": " + why.get(0));
+                }
+                continue;
+            }
+            if (ca == null) {
+                ca = served.get().ca();
+            } else if (!ca.equals(served.get().ca())) {
                 usable = false;
             }
         }

@@ -5,6 +5,7 @@ import dev.charms.etcd.PeerData;
 import dev.charms.etcd.RootIdentity;
 import dev.charms.etcd.Units;
 import dev.charms.etcd.certs.CaMove;
+import dev.charms.etcd.certs.TlsCertificatesV0;
 import dev.charms.etcd.certs.TlsCertificatesV1;
 import dev.charms.etcd.certs.TrustBundle;
 import dev.charms.etcd.pki.CertificateInfo;
@@ -46,6 +47,7 @@ public final class UnitCertificate implements Step {
             CaMove state = ExternalCa.current(app, builtin.get());
             String trust = TrustBundle.sortedUnion(state.trust(), builtin.get());
             Optional<String> cert;
+            String key = null;
             String waitingFor;
             String nextCa = app.getOrDefault(PeerData.CA_NEXT_CERT, "");
             boolean leaderSigns = TrustBundle.sameSet(state.serving(), builtin.get())
@@ -62,9 +64,17 @@ public final class UnitCertificate implements Step {
             } else {
                 Optional<Relation> rel = ExternalCa.relation(scope);
                 String[] why = {"no certificates relation"};
-                cert = rel.flatMap(r -> external(scope, r, state.serving(), csr, why));
+                if (rel.isPresent() && ProviderV0.spokenBy(rel.get())) {
+                    Optional<ProviderV0.Served> v0 = externalV0(rel.get(), scope.unit(), state.serving(), csr, why);
+                    cert = v0.map(ProviderV0.Served::certificate);
+                    key = v0.map(ProviderV0.Served::key).orElse(null);
+                } else {
+                    cert = rel.flatMap(r -> external(scope, r, state.serving(), csr, why));
+                }
                 if (cert.isEmpty()) {
-                    cert = installed(scope, state.serving());
+                    Optional<String[]> kept = installed(scope, state.serving());
+                    cert = kept.map(k -> k[0]);
+                    key = kept.map(k -> k[1]).orElse(null);
                     rel.ifPresent(r -> scope.tlsNote(ExternalCa.name(r) + ": " + why[0]));
                 }
                 waitingFor = "waiting for a certificate of the external CA: " + why[0];
@@ -76,7 +86,7 @@ public final class UnitCertificate implements Step {
                 RootIdentity.Pair client = RootIdentity.current(scope.host().paths(), scope.state(),
                         clusterCa.signingCertificatePem().orElseThrow(),
                         () -> scope.caMadeNow().orElseGet(() -> clusterCa.signing().orElseThrow()));
-                scope.host().writeTls(trust, cert.get(), scope.tls().keyPem(), client.certPem(), client.keyPem());
+                scope.host().writeTls(trust, cert.get(), key != null ? key : scope.tls().keyPem(), client.certPem(), client.keyPem());
                 peer.updateLocalUnitData(Map.of(PeerData.IDENTITY, RootIdentity.COMMON_NAME));
                 scope.appliedTls(state);
                 // etcd-client relations' certificates, trusted on the client port beside these CAs.
@@ -121,6 +131,10 @@ public final class UnitCertificate implements Step {
         }
         Optional<Relation> rel = ExternalCa.relation(scope);
         if (rel.isEmpty()) {
+            return;
+        }
+        if (ProviderV0.spokenBy(rel.get())) {
+            ProviderV0.renewIfDue(scope, rel.get(), certPem);
             return;
         }
         Optional<TlsCertificatesV1.Provided> answer;
@@ -186,17 +200,46 @@ public final class UnitCertificate implements Step {
         return Optional.of(answer.get().certificate().strip() + "\n");
     }
 
-    /** The certificate installed before, if it is of {@code serving}, for this unit's key, and valid now. */
-    private static Optional<String> installed(HookScope scope, String serving) {
+    /**
+     * The provider's answer of the original protocol for this unit, with the key it generated, if it is of
+     * {@code serving} and passes every check.
+     */
+    private static Optional<ProviderV0.Served> externalV0(Relation rel, String unit, String serving, String csrPem,
+                                                         String[] why) {
+        List<String> problems = new java.util.ArrayList<>();
+        Optional<ProviderV0.Served> served;
+        try {
+            served = ProviderV0.answer(rel, unit, csrPem, problems);
+        } catch (RuntimeException e) {
+            why[0] = "this unit's request is not readable";
+            return Optional.empty();
+        }
+        if (served.isEmpty()) {
+            why[0] = problems.isEmpty() ? "no answer yet to this unit's request" : problems.get(0);
+            return Optional.empty();
+        }
+        if (!TrustBundle.sameSet(served.get().ca(), serving)) {
+            why[0] = "the answer is of another CA than the one the cluster serves";
+            return Optional.empty();
+        }
+        return served;
+    }
+
+    /**
+     * The certificate and key installed before ({certificate, key}), if the certificate is of
+     * {@code serving}, for the installed key (this unit's own, or one a provider generated), and valid now.
+     */
+    private static Optional<String[]> installed(HookScope scope, String serving) {
         Optional<String> pem = scope.host().installedCertificate();
-        if (pem.isEmpty()) {
+        Optional<String> key = scope.host().installedKey();
+        if (pem.isEmpty() || key.isEmpty()) {
             return Optional.empty();
         }
         try {
             CertificateInfo cert = CertificateInfo.parse(pem.get());
-            if (cert.isSignedBy(serving) && cert.publicKey().equals(scope.tls().keys().getPublic())
+            if (cert.isSignedBy(serving) && TlsCertificatesV0.keyMatches(key.get(), cert.publicKey())
                     && cert.isValidAt(Instant.now())) {
-                return pem;
+                return Optional.of(new String[] {pem.get(), key.get()});
             }
         } catch (RuntimeException e) {
             // an unreadable certificate is not kept

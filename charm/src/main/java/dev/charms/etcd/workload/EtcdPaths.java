@@ -90,6 +90,14 @@ public final class EtcdPaths {
         return at("/etc/etcd/pki/server.key");
     }
 
+    /**
+     * The unit's own private key (0600), from which it makes its CSRs. The member serves it, too, unless a
+     * provider of the original tls-certificates protocol generated the served key (docs/certificates.md).
+     */
+    public Path unitKey() {
+        return at("/etc/etcd/pki/unit.key");
+    }
+
     /** The client certificate the charm and root's etcdctl use. */
     public Path clientCert() {
         return at("/etc/etcd/pki/client.crt");

@@ -51,6 +51,9 @@ public interface Host {
     /** The certificate installed for etcd to serve (written by {@link #writeTls}), if any. */
     java.util.Optional<String> installedCertificate();
 
+    /** The private key installed with it (written by {@link #writeTls}), if any; never to be printed. */
+    java.util.Optional<String> installedKey();
+
     /** Writes config, unit file and profile script; true when anything etcd reads changed. */
     boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints);
 

@@ -135,6 +135,11 @@ public final class MachineHost implements Host {
         return dev.charms.etcd.pki.PemFiles.readIfExists(paths.serverCert());
     }
 
+    @Override
+    public Optional<String> installedKey() {
+        return dev.charms.etcd.pki.PemFiles.readIfExists(paths.serverKey());
+    }
+
     /** Writes config, unit file and profile script; true when anything etcd reads changed. */
     @Override
     public boolean writeConfig(EtcdConfig config, EtcdInstallation installation, List<URI> endpoints) {

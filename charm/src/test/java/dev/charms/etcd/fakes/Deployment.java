@@ -190,10 +190,16 @@ public final class Deployment {
     /** A provider on the certificates relation: its application bag from every etcd unit's bag there. */
     public interface CertificatesProvider {
         Map<String, String> answer(Map<String, Map<String, String>> requirerUnitBags);
+
+        /** Its unit's bag, where a provider of the original protocol answers; nothing by default. */
+        default Map<String, String> unitAnswer(Map<String, Map<String, String>> requirerUnitBags) {
+            return Map.of();
+        }
     }
 
     private CertificatesProvider certsProvider;
     private Map<String, String> certsAppData = Map.of();
+    private Map<String, String> certsUnitData = Map.of();
 
     /**
      * {@code juju integrate etcd:certificates tls-provider}: every unit runs certificates-relation-changed;
@@ -202,6 +208,7 @@ public final class Deployment {
     public void relateCertificates(CertificatesProvider provider) {
         certsProvider = provider;
         certsAppData = Map.of();
+        certsUnitData = Map.of();
         for (Unit u : units.values()) {
             u.certsGone = false;
             u.certsBag = Map.of();
@@ -249,8 +256,10 @@ public final class Deployment {
         Map<String, Map<String, String>> bags = new TreeMap<>(Units.ORDER);
         units.values().forEach(u -> bags.put(u.name, u.certsBag));
         Map<String, String> answer = certsProvider.answer(bags);
-        if (!answer.equals(certsAppData)) {
+        Map<String, String> unitAnswer = certsProvider.unitAnswer(bags);
+        if (!answer.equals(certsAppData) || !unitAnswer.equals(certsUnitData)) {
             certsAppData = answer;
+            certsUnitData = unitAnswer;
             for (Unit u : units.values()) {
                 if (!u.dying && !u.certsGone) {
                     u.enqueue(new Pending(CERTS_PREFIX + "changed", null, null));
@@ -261,7 +270,7 @@ public final class Deployment {
 
     private dev.charms.ops.testing.Relation certsRelation(Unit unit) {
         return new dev.charms.ops.testing.Relation(CERTS, CERTS_ID, CERTS_APP, Map.of(), unit.certsBag, certsAppData,
-                Map.of(CERTS_APP + "/0", Map.of()));
+                Map.of(CERTS_APP + "/0", certsUnitData));
     }
 
     /** A unit: its machine, what Juju keeps for it, and its hook queue. */

@@ -52,6 +52,7 @@ public final class InMemoryHost implements Host {
     private String runningClientTrust;
     private String certPem;
     private String clientCertPem;
+    private String keyPem;
     private boolean running;
     private boolean enabled;
     private boolean dataDir;
@@ -152,12 +153,14 @@ public final class InMemoryHost implements Host {
 
     @Override
     public boolean writeTls(String caPem, String certPem, String keyPem, String clientCertPem, String clientKeyPem) {
-        if (!Files.exists(paths.serverKey()) || !PemFiles.read(paths.serverKey()).equals(keyPem)) {
-            throw new IllegalStateException("the charm installs a key that is not the unit's own " + paths.serverKey());
+        if (!dev.charms.etcd.pki.Keys.toKeyPair(dev.charms.etcd.pki.Keys.readPrivateKey(keyPem)).getPublic()
+                .equals(dev.charms.etcd.pki.CertificateInfo.parse(certPem).publicKey())) {
+            throw new IllegalStateException("the charm installs a key that is not its certificate's");
         }
-        boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem);
+        boolean changed = !caPem.equals(this.caPem) || !certPem.equals(this.certPem) || !keyPem.equals(this.keyPem);
         this.caPem = caPem;
         this.certPem = certPem;
+        this.keyPem = keyPem;
         this.clientCertPem = clientCertPem;
         try {
             Files.writeString(paths.clientCert(), clientCertPem);
@@ -194,6 +197,11 @@ public final class InMemoryHost implements Host {
     @Override
     public Optional<String> installedCertificate() {
         return Optional.ofNullable(certPem);
+    }
+
+    @Override
+    public Optional<String> installedKey() {
+        return Optional.ofNullable(keyPem);
     }
 
     @Override
