@@ -127,6 +127,10 @@ class ActionBindingTest {
             writes.add("secret-set");
         }
 
+        public void secretRemove(String uri) {
+            writes.add("secret-remove");
+        }
+
         public List<String> secretIds() {
             return List.of();
         }

@@ -72,6 +72,9 @@ public interface HookTools {
     /** {@code secret-set URI --file F}: a new revision. */
     void secretSet(String uri, Map<String, String> content);
 
+    /** {@code secret-remove URI}: removes every revision of a secret this unit (or its app, if leader) owns. */
+    void secretRemove(String uri);
+
     /** {@code secret-ids --format=json}: URIs of the secrets this unit (or its app, if leader) owns. */
     List<String> secretIds();
 

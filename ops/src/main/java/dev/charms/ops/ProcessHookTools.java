@@ -219,6 +219,11 @@ public final class ProcessHookTools implements HookTools {
     }
 
     @Override
+    public void secretRemove(String uri) {
+        check("secret-remove", run("secret-remove", List.of(uri), null));
+    }
+
+    @Override
     public List<String> secretIds() {
         return asStringList(json("secret-ids", "--format=json"), "secret-ids");
     }

@@ -463,6 +463,23 @@ final class InMemoryHookTools implements HookTools {
     }
 
     @Override
+    public void secretRemove(String uri) {
+        record("secret-remove", uri);
+        requireSecrets("secret-remove");
+        Secret s = secrets.get(uri);
+        if (s == null) {
+            throw fail("secret-remove", 1, "secret \"" + uri + "\" not found");
+        }
+        if (!s.ownedHere()) {
+            throw fail("secret-remove", 1, "permission denied");
+        }
+        if (s.owner() == Secret.Owner.APPLICATION && !input.leader()) {
+            throw fail("secret-remove", 1, "this unit is not the leader");
+        }
+        secrets.remove(uri);
+    }
+
+    @Override
     public List<String> secretIds() {
         record("secret-ids", "--format=json");
         requireSecrets("secret-ids");
