@@ -828,6 +828,11 @@ public final class Deployment {
         return appBag;
     }
 
+    /** The ids of the application-owned secrets in the model. */
+    public List<String> appSecretIds() {
+        return appSecrets.stream().map(Secret::id).toList();
+    }
+
     /** A unit's peer bag as its peers read it. */
     public Map<String, String> unitBag(String name) {
         Unit unit = units.get(name);

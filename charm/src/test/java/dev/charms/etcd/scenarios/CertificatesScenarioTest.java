@@ -215,11 +215,15 @@ class CertificatesScenarioTest {
     void rotateCaMovesEveryMemberAndTheDbClientCertificatesToANewClusterCa() {
         Deployment model = new Deployment(root).deploy(3);
         String old = model.appBag().get(PeerData.CA_CERT);
+        String oldSecret = model.appBag().get(PeerData.CA_KEY_SECRET);
+        assertEquals(List.of(oldSecret), model.appSecretIds());
         assertTrue(model.runAction("etcd/1", "rotate-ca").actionFailed(), "not on the leader");
         dev.charms.ops.testing.Output started = model.runAction(model.leader(), "rotate-ca");
         assertTrue(started.succeeded() && !started.actionFailed(), started.stderr());
         String next = model.appBag().get(PeerData.CA_NEXT_CERT);
         assertTrue(next != null && !next.isBlank());
+        String nextSecret = model.appBag().get(PeerData.CA_NEXT_KEY_SECRET);
+        assertEquals(List.of(oldSecret, nextSecret), model.appSecretIds(), "both keys kept while the cluster moves");
         assertTrue(model.runAction(model.leader(), "rotate-ca").actionFailed(), "a second rotation while one runs");
         Map<String, Integer> restarts = restarts(model);
         settleChecking(model);
@@ -236,6 +240,8 @@ class CertificatesScenarioTest {
         assertTrue(model.appBag().keySet().stream().noneMatch(k -> k.startsWith("next-cert-") || k.startsWith("ca-next")),
                 model.appBag().keySet().toString());
         assertTrue(!TrustBundle.sameSet(old, next));
+        assertEquals(nextSecret, model.appBag().get(PeerData.CA_KEY_SECRET));
+        assertEquals(List.of(nextSecret), model.appSecretIds(), "the old CA's secret is removed once nothing reads it");
         assertHealthyCluster(model);
     }
 }
