@@ -36,6 +36,14 @@ class CertificatesIT {
                 c.controller().integrate("etcd:certificates", "tls-provider:certificates");
                 c.await("the leader names the refused answer", MOVE, () -> c.unit(c.leaderUnit()).workloadMessage()
                         .matches(".*certificates:\\d+: etcd/\\d: the certificate is not for this unit's key.*"));
+                // the other bad answers, each a config switch of the same provider: named, nothing moves
+                for (String[] bad : List.of(new String[] {"missing-san", "etcd/\\d: the certificate lacks the SANs "},
+                        new String[] {"expired", "etcd/\\d: the certificate expired at "},
+                        new String[] {"garbage", "'certificates' is not JSON"})) {
+                    c.controller().config("tls-provider", Map.of("answer", bad[0]));
+                    c.await("the leader names the refused answer (" + bad[0] + ")", MOVE, () -> c.unit(c.leaderUnit())
+                            .workloadMessage().matches(".*certificates:\\d+: " + bad[1] + ".*"));
+                }
                 c.idle();
                 for (String issuer : issuers(c).values()) {
                     assertEquals(builtin, issuer, "a refused answer moved a member");
@@ -45,17 +53,35 @@ class CertificatesIT {
                 moveTo(c, "CN=tls-provider test CA 2", List.of("CN=tls-provider test CA 2", builtin));
                 dbClientWorks(c, "tls-provider test CA 2");
 
-                c.controller().config("tls-provider", Map.of("ca-generation", "3"));
+                // CA 3's first certificates are nine tenths through their life: each member renews its own
+                // (a new CSR, same key) and installs the answer in its restart turn
+                java.time.Instant renewedAfter = java.time.Instant.now().minus(Duration.ofMinutes(10));
+                c.controller().config("tls-provider", Map.of("ca-generation", "3", "renew-soon", "true"));
                 moveTo(c, "CN=tls-provider test CA 3", List.of("CN=tls-provider test CA 3", builtin));
+                c.await("every member serves a renewed certificate of CA 3", MOVE, () -> c.units().stream()
+                        .allMatch(u -> served(c, u).getNotBefore().toInstant().isAfter(renewedAfter)));
+                c.idle();
+                c.refreshCredentials("etcd");
+                for (String u : c.units()) {
+                    assertEquals("CN=tls-provider test CA 3", served(c, u).getIssuerX500Principal().getName(), u);
+                }
                 dbClientWorks(c, "tls-provider test CA 3");
 
                 c.controller().removeRelation("etcd:certificates", "tls-provider:certificates");
                 moveTo(c, builtin, List.of(builtin));
                 dbClientWorks(c, null);
 
+                List<String> oldSecrets = caSecrets(c);
+                assertEquals(1, oldSecrets.size(), oldSecrets.toString());
                 String newCa = "CN=" + LocalCluster.result(c.runOk(c.leaderUnit(), "rotate-ca", Map.of()), "new-ca");
                 moveTo(c, newCa, List.of(newCa));
                 dbClientWorks(c, newCa.substring(3));
+                List<String> newSecrets = caSecrets(c);
+                assertEquals(1, newSecrets.size(), "the old cluster CA's secret is removed: " + newSecrets);
+                assertTrue(!newSecrets.equals(oldSecrets), newSecrets.toString());
+                String log = Files.readString(c.controller().debugLogFile());
+                assertTrue(!log.contains("PRIVATE KEY"),
+                        "key material in the debug log");
                 writer.stop();
                 assertEquals(java.util.Set.of(), writer.lost(), "acknowledged writes lost");
                 System.out.println("CertificatesIT: " + writer.acknowledged() + " writes acknowledged, " + writer.failed()
@@ -104,6 +130,22 @@ class CertificatesIT {
             out.add(((java.security.cert.X509Certificate) cert).getSubjectX500Principal().getName());
         }
         return out;
+    }
+
+    /** The application-owned secrets of etcd in the model: the cluster CA's key. */
+    private static List<String> caSecrets(LocalCluster c) {
+        return c.controller().model().secrets().stream().filter(s -> "etcd".equals(s.ownerApplication())
+                && s.ownerUnit().isEmpty()).map(s -> s.id()).toList();
+    }
+
+    /** The certificate {@code unit}'s member serves (the first in its server.crt). */
+    private static java.security.cert.X509Certificate served(LocalCluster c, String unit) {
+        try (var in = Files.newInputStream(c.controller().hostPath(unit, "/etc/etcd/pki/server.crt"))) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new IllegalStateException("cannot read " + unit + "'s server.crt: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> trusts(LocalCluster c, String unit) {
