@@ -116,6 +116,31 @@ public final class Deployment {
         }
     }
 
+    /** The {@code db} endpoint's relation id and remote application in this model. */
+    static final int DB_ID = 11;
+    static final String DB_APP = "kube";
+    private boolean dbRelated;
+
+    /**
+     * {@code juju integrate etcd:db kube}: from now on every unit's hooks see the relation (with one remote
+     * unit, which writes nothing); each unit runs a hook that asks Juju for its relations again (as
+     * db-relation-created would), so that its pass publishes there.
+     */
+    public void relateDb() {
+        dbRelated = true;
+        units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
+    }
+
+    /** A unit's bag on the {@code certificates} relation. */
+    public Map<String, String> unitBagOnCertificates(String name) {
+        return units.get(name).certsBag;
+    }
+
+    /** A unit's bag on the {@code db} relation. */
+    public Map<String, String> dbBag(String name) {
+        return units.get(name).dbBag;
+    }
+
     /** The provider changed what it answers (a new CA): its application bag is recomputed. */
     public void certificatesProviderChanged(CertificatesProvider provider) {
         certsProvider = provider;
@@ -190,6 +215,8 @@ public final class Deployment {
         /** This unit's bag on the certificates relation, and whether its broken hook ran. */
         Map<String, String> certsBag = Map.of();
         boolean certsGone = true;
+        /** This unit's bag on the db relation. */
+        Map<String, String> dbBag = Map.of();
         /** Removed with {@code --force}: a failed hook does not hold its removal, and its machine goes with it. */
         boolean forced;
         boolean inError;
@@ -738,6 +765,10 @@ public final class Deployment {
         if (!unit.certsGone && certsProvider != null) {
             state.relation(certsRelation(unit));
         }
+        if (dbRelated) {
+            state.relation(dev.charms.ops.testing.Relation.of("db", DB_ID, DB_APP).withLocalUnitData(unit.dbBag)
+                    .withRemoteUnit(DB_APP + "/0", Map.of()));
+        }
         return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
                 .network(CERTS, NetworkInfo.of(address))
                 .secrets(appSecrets).openedPorts(unit.ports).unitStatus(unit.status)
@@ -757,6 +788,7 @@ public final class Deployment {
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
         out.relation(COS_AGENT_ID).ifPresent(r -> unit.cosAgentBag = r.localUnitData());
+        out.relation(DB_ID).ifPresent(r -> unit.dbBag = r.localUnitData());
         out.relation(CERTS_ID).ifPresent(r -> {
             if (!unit.certsGone && !r.localUnitData().equals(unit.certsBag)) {
                 unit.certsBag = r.localUnitData();
