@@ -3,6 +3,7 @@ package dev.charms.etcd.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.charms.runner.model.ActionTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ class CertificatesIT {
             String builtin = issuers(c).get(c.units().get(0));
             assertTrue(builtin.contains("etcd CA"), builtin);
             try (ContinuousWriter writer = new ContinuousWriter(c, "certs/").start()) {
+                long phase = System.nanoTime();
                 deployProvider(c, "wrong-key");
                 c.controller().integrate("etcd:certificates", "tls-provider:certificates");
                 c.await("the leader names the refused answer", MOVE, () -> c.unit(c.leaderUnit()).workloadMessage()
@@ -48,16 +50,32 @@ class CertificatesIT {
                 for (String issuer : issuers(c).values()) {
                     assertEquals(builtin, issuer, "a refused answer moved a member");
                 }
+                phase = phase("bad answers", phase);
 
                 c.controller().config("tls-provider", Map.of("answer", "good", "ca-generation", "2"));
                 moveTo(c, "CN=tls-provider test CA 2", List.of("CN=tls-provider test CA 2", builtin));
-                dbClientWorks(c, "tls-provider test CA 2");
+                dbClientWorks(c, "tls-provider test CA 2", "CN=tls-provider test CA 2");
+                phase = phase("move to the provider", phase);
+                // generate-client-certificates: requested at the first run, handed out from the provider later
+                Map<String, Object> cn = Map.of("common-name", "it-user");
+                assertEquals("requested", LocalCluster.result(c.runOk(c.leaderUnit(), "generate-client-certificates", cn), "status"));
+                ActionTask[] issued = new ActionTask[1];
+                c.await("the provider answered the action's request", MOVE, () -> {
+                    issued[0] = c.runOk(c.leaderUnit(), "generate-client-certificates", cn);
+                    return "issued".equals(LocalCluster.result(issued[0], "status"));
+                });
+                assertTrue(LocalCluster.result(issued[0], "issuer").startsWith("tls-provider test CA 2 (the certificates provider"),
+                        LocalCluster.result(issued[0], "issuer"));
+                LocalCluster.Result put = c.etcdctlWith(c.clientCredentials(issued[0]), "put", "it-user-key", "v");
+                assertEquals(0, put.code(), put.output());
+                phase = phase("client certificate by action", phase);
 
                 // CA 3's first certificates are nine tenths through their life: each member renews its own
                 // (a new CSR, same key) and installs the answer in its restart turn
                 java.time.Instant renewedAfter = java.time.Instant.now().minus(Duration.ofMinutes(10));
                 c.controller().config("tls-provider", Map.of("ca-generation", "3", "renew-soon", "true"));
                 moveTo(c, "CN=tls-provider test CA 3", List.of("CN=tls-provider test CA 3", builtin));
+                phase = phase("provider's CA rotation", phase);
                 c.await("every member serves a renewed certificate of CA 3", MOVE, () -> c.units().stream()
                         .allMatch(u -> served(c, u).getNotBefore().toInstant().isAfter(renewedAfter)));
                 c.idle();
@@ -65,20 +83,23 @@ class CertificatesIT {
                 for (String u : c.units()) {
                     assertEquals("CN=tls-provider test CA 3", served(c, u).getIssuerX500Principal().getName(), u);
                 }
-                dbClientWorks(c, "tls-provider test CA 3");
+                dbClientWorks(c, "tls-provider test CA 3", "CN=tls-provider test CA 3");
+                phase = phase("renewal", phase);
 
                 c.controller().removeRelation("etcd:certificates", "tls-provider:certificates");
                 moveTo(c, builtin, List.of(builtin));
-                dbClientWorks(c, null);
+                dbClientWorks(c, null, builtin);
+                phase = phase("move back", phase);
 
                 List<String> oldSecrets = caSecrets(c);
                 assertEquals(1, oldSecrets.size(), oldSecrets.toString());
                 String newCa = "CN=" + LocalCluster.result(c.runOk(c.leaderUnit(), "rotate-ca", Map.of()), "new-ca");
                 moveTo(c, newCa, List.of(newCa));
-                dbClientWorks(c, newCa.substring(3));
+                dbClientWorks(c, newCa.substring(3), newCa);
                 List<String> newSecrets = caSecrets(c);
                 assertEquals(1, newSecrets.size(), "the old cluster CA's secret is removed: " + newSecrets);
                 assertTrue(!newSecrets.equals(oldSecrets), newSecrets.toString());
+                phase("rotate-ca", phase);
                 String log = Files.readString(c.controller().debugLogFile());
                 assertTrue(!log.contains("PRIVATE KEY"),
                         "key material in the debug log");
@@ -110,14 +131,34 @@ class CertificatesIT {
             return !c.unit(c.leaderUnit()).workloadMessage().contains("CA move");
         });
         c.idle();
+        for (String u : c.units()) {
+            assertEquals(ca, c.certificateNames(u, "/etc/etcd/pki/client.crt", true).get(0), u + ": the charm's own client certificate");
+        }
         c.refreshCredentials("etcd");
         c.assertMembershipMatchesUnits();
     }
 
-    private static void dbClientWorks(LocalCluster c, String caName) throws Exception {
+    /** Prints how long the phase since {@code start} took (for the test's time budget); returns now. */
+    private static long phase(String name, long start) {
+        long now = System.nanoTime();
+        System.out.println("CertificatesIT phase: " + name + " " + (now - start) / 1_000_000_000 + " s");
+        return now;
+    }
+
+    /**
+     * The db client got CA {@code caName} (if not null) and a client certificate issued by {@code issuer}
+     * (the provider's once members serve its CA), and works with them.
+     */
+    private static void dbClientWorks(LocalCluster c, String caName, String issuer) throws Exception {
         c.await("the db client got the new CA", MOVE, () -> caName == null
                 || c.dbClientData("app.json").getOrDefault("client_ca", "").length() > 0
                 && names(c.dbClientData("app.json").get("client_ca")).stream().anyMatch(n -> n.contains(caName)));
+        c.await("the db client's certificate is issued by " + issuer, MOVE, () -> {
+            String cert = c.dbClientData("app.json").getOrDefault("client_cert", "");
+            return !cert.isEmpty() && issuer.equals(((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(cert.getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)))).getIssuerX500Principal().getName());
+        });
         Map<String, String> db = c.dbClientData("app.json");
         LocalCluster.Result put = c.etcdctlWith(db, "put", "db-key", "db-value");
         assertEquals(0, put.code(), put.output());
