@@ -78,6 +78,11 @@ class CertificatesIT {
                 phase = phase("provider's CA rotation", phase);
                 c.await("every member serves a renewed certificate of CA 3", MOVE, () -> c.units().stream()
                         .allMatch(u -> served(c, u).getNotBefore().toInstant().isAfter(renewedAfter)));
+                // the provider gave each member's key a certificate nine tenths through its life first
+                List<String> nearEnd = Files.readAllLines(c.controller().hostPath("tls-provider/0", "/var/lib/tls-provider/renewed-keys"));
+                for (String u : c.units()) {
+                    assertTrue(nearEnd.contains(keyId(served(c, u).getPublicKey())), u + " was not renewed, its first certificate was");
+                }
                 c.idle();
                 c.refreshCredentials("etcd");
                 for (String u : c.units()) {
@@ -171,6 +176,14 @@ class CertificatesIT {
             out.add(((java.security.cert.X509Certificate) cert).getSubjectX500Principal().getName());
         }
         return out;
+    }
+
+    /** How the test provider names a key: the SHA-256 (hex) of its public key's PEM, as openssl prints it. */
+    private static String keyId(java.security.PublicKey key) throws Exception {
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(key.getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(pem.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** The application-owned secrets of etcd in the model: the cluster CA's key. */
