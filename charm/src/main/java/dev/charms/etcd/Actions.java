@@ -12,6 +12,7 @@ import dev.charms.etcd.actions.ConsistencyCheck;
 import dev.charms.etcd.actions.Defragmentation;
 import dev.charms.etcd.actions.LeaderTransfer;
 import dev.charms.etcd.actions.MemberListing;
+import dev.charms.etcd.actions.ProviderClientCredentials;
 import dev.charms.etcd.actions.SnapshotTarget;
 import dev.charms.etcd.actions.Snapshots;
 import dev.charms.etcd.pki.CertificateAuthority;
@@ -196,15 +197,6 @@ final class Actions {
     private void clientCertificates(ActionContext ctx) {
         ClientCredentials.Request request = ClientCredentials.Request.of(ctx.params());
         ActionScope scope = new ActionScope(model, host, fw.stored());
-        CertificateAuthority ca;
-        try {
-            ca = new ClusterCa(model, scope.peer()).signing().orElseThrow(() -> new ActionFailedException(
-                    "the cluster CA does not exist yet; the leader creates it on its first hook"));
-        } catch (IllegalStateException e) {
-            throw new ActionFailedException("cannot load the cluster CA: " + e.getMessage());
-        }
-        List<URI> endpoints = MemberUrls.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
-                .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
         ClientAccess.reservedName(request.commonName()).ifPresent(why -> {
             throw new ActionFailedException(why);
         });
@@ -217,9 +209,30 @@ final class Actions {
             throw new ActionFailedException("cannot make the etcd user for " + request.commonName()
                     + ", so no certificate was issued: " + e.getMessage());
         }
+        java.util.Optional<dev.charms.ops.Relation> provider = model.relation(dev.charms.etcd.certs.TlsCertificatesV1.ENDPOINT);
+        boolean v0 = provider.isPresent() && dev.charms.etcd.steps.ProviderV0.spokenBy(provider.get());
+        if (provider.isPresent() && !v0) {
+            providerClientCertificates(ctx, request, scope, provider.get());
+            return;
+        }
+        CertificateAuthority ca;
+        try {
+            ca = new ClusterCa(model, scope.peer()).signing().orElseThrow(() -> new ActionFailedException(
+                    "the cluster CA does not exist yet; the leader creates it on its first hook"));
+        } catch (IllegalStateException e) {
+            throw new ActionFailedException("cannot load the cluster CA: " + e.getMessage());
+        }
+        List<URI> endpoints = MemberUrls.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
+                .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
         ClientCredentials.Issued issued = ClientCredentials.issue(ca, request);
         Path bundle = ClientCredentials.write(issued, endpoints, ClientCredentials.DEFAULT_DIR);
-        ctx.setResults(ClientCredentials.results(issued, request.access(), bundle, model.unitName()));
+        Map<String, Object> results = new java.util.LinkedHashMap<>(
+                ClientCredentials.results(issued, request.access(), bundle, model.unitName()));
+        results.put("issuer", ca.info().subjectCommonName() + (v0
+                ? " (the cluster CA, which every member trusts: the certificates provider speaks the original"
+                        + " protocol, which issues no client certificates to this charm)"
+                : " (the cluster CA)"));
+        ctx.setResults(results);
         ctx.log("issued a client certificate for CN=" + request.commonName() + " (" + request.access().describe()
                 + "), written to " + bundle);
     }
@@ -241,6 +254,29 @@ final class Actions {
             ctx.setResults(Map.of("common-name", cn, "revoked", revoked.describeAccess()));
             ctx.log("revoked etcd user " + cn + " (" + revoked.describeAccess() + ")");
         });
+    }
+
+    /** generate-client-certificates with a certificates provider: its CA signs (docs/certificates.md). */
+    private void providerClientCertificates(ActionContext ctx, ClientCredentials.Request request, ActionScope scope,
+            dev.charms.ops.Relation provider) {
+        Map<String, String> app = scope.peer().localAppData();
+        String builtin = app.getOrDefault(PeerData.CA_CERT, "");
+        if (builtin.isBlank()) {
+            throw new ActionFailedException("the cluster CA does not exist yet; the leader creates it on its first hook");
+        }
+        String trust = app.getOrDefault(PeerData.TLS_TRUST, "");
+        String serving = app.getOrDefault(PeerData.TLS_SERVING_CA, "");
+        ProviderClientCredentials.Cluster cluster = new ProviderClientCredentials.Cluster(
+                dev.charms.etcd.certs.TrustBundle.canonical(serving.isBlank() ? builtin : serving),
+                dev.charms.etcd.certs.TrustBundle.canonical(trust.isBlank() ? builtin : trust));
+        List<URI> endpoints = MemberUrls.clientUrls(scope.peer(), scope.roster(), scope.node()).stream()
+                .map(u -> u.equals(scope.node().localClientUrl()) ? scope.node().clientUrl() : u).toList();
+        Map<String, Object> results = ProviderClientCredentials.run(request,
+                new dev.charms.etcd.certs.ClientRequests(host.paths().clientRequests()), provider,
+                scope.peer().localUnitData().get(PeerData.CSR), cluster, endpoints, ClientCredentials.DEFAULT_DIR, model.unitName());
+        ctx.setResults(results);
+        ctx.log(String.valueOf(results.get("status")) + ": client certificate for CN=" + request.commonName() + " from "
+                + results.get("relation"));
     }
 
     private void snapshot(ActionContext ctx) {

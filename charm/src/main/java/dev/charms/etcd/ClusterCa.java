@@ -127,6 +127,8 @@ public final class ClusterCa {
      */
     public void finishRotation(java.util.Collection<String> units) {
         Map<String, String> app = peer.localAppData();
+        String oldUri = app.get(PeerData.CA_KEY_SECRET);
+        String nextUri = app.get(PeerData.CA_NEXT_KEY_SECRET);
         Map<String, String> updates = new java.util.LinkedHashMap<>();
         updates.put(PeerData.CA_CERT, app.get(PeerData.CA_NEXT_CERT));
         if (app.containsKey(PeerData.CA_NEXT_KEY_SECRET)) {
@@ -152,6 +154,25 @@ public final class ClusterCa {
         updates.put(PeerData.TLS_SERVING_CA, "");
         peer.updateLocalAppData(updates);
         model.log("INFO", "rotate-ca: the next CA is the cluster CA now; the old one is no longer trusted");
+        if (model.hasSecrets() && oldUri != null && !oldUri.isBlank() && !oldUri.equals(nextUri)) {
+            removeOldKey(oldUri);
+        }
+    }
+
+    /**
+     * The old CA's key: no unit reads it once the peer data names the next CA's secret (written in this
+     * same hook; Juju commits both together, docs/juju-contract.md, section 1), so its secret leaves the
+     * model. A secret already gone is no error; another failure is logged and leaves the rotation done.
+     */
+    private void removeOldKey(String uri) {
+        try {
+            model.tools().secretRemove(uri);
+            model.log("INFO", "rotate-ca: removed the old cluster CA's secret " + uri);
+        } catch (HookToolException.SecretNotFound e) {
+            model.log("INFO", "rotate-ca: the old cluster CA's secret " + uri + " is already gone");
+        } catch (HookToolException e) {
+            model.log("WARNING", "rotate-ca: cannot remove the old cluster CA's secret " + uri + ": " + e.getMessage());
+        }
     }
 
     private String readKey() {

@@ -127,16 +127,16 @@ class ActionBindingTest {
             writes.add("secret-set");
         }
 
+        public void secretRemove(String uri) {
+            writes.add("secret-remove");
+        }
+
         public List<String> secretIds() {
             return List.of();
         }
 
         public void secretGrant(String uri, int relationId) {
             writes.add("secret-grant");
-        }
-
-        public void secretRemove(String uri) {
-            writes.add("secret-remove");
         }
 
         public Map<String, Object> goalState() {

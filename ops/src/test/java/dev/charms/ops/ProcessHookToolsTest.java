@@ -214,6 +214,9 @@ class ProcessHookToolsTest {
         fake.tool("secret-ids", "[\"secret:abc\"]\n");
         assertEquals(List.of("secret:abc"), tools.secretIds());
         assertEquals(List.of("--format=json"), fake.args("secret-ids"));
+        fake.tool("secret-remove", "");
+        tools.secretRemove("secret:abc");
+        assertEquals(List.of("secret:abc"), fake.args("secret-remove"));
     }
 
     @Test

@@ -2,7 +2,8 @@ package dev.charms.etcd.steps;
 
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.certs.CaMove;
-import dev.charms.etcd.certs.TlsCertificatesV1;
+import dev.charms.etcd.certs.ClientRequests;
+import dev.charms.ops.Relation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,11 +34,13 @@ public final class CertificateAuthorities implements Step {
         if (closing) {
             reportRunning(scope);
         } else {
-            ExternalCa.relation(scope).ifPresent(rel -> {
-                rel.updateLocalUnitData(Map.of(TlsCertificatesV1.REQUESTS,
-                        TlsCertificatesV1.requests(List.of(scope.peer().localUnitData().getOrDefault(PeerData.CSR, "")))));
-                // the original protocol's request beside it: each kind of provider reads only its own keys
-                ProviderV0.request(scope, rel);
+            // the member's CSR and this unit's client requests (ExternalClients), kept only with a provider;
+            // the original protocol's request beside them: each kind of provider reads only its own keys
+            Optional<Relation> rel = ExternalCa.relation(scope);
+            ClientRequests requests = ExternalClients.prune(scope, rel.isPresent() && !ProviderV0.spokenBy(rel.get()));
+            rel.ifPresent(r -> {
+                requests.publish(r, scope.peer().localUnitData().getOrDefault(PeerData.CSR, ""));
+                ProviderV0.request(scope, r);
             });
         }
         if (scope.leader()) {

@@ -4,6 +4,7 @@ import dev.charms.etcd.ClusterCa;
 import dev.charms.etcd.Fingerprint;
 import dev.charms.etcd.PeerData;
 import dev.charms.etcd.Roster;
+import dev.charms.etcd.certs.ClientRequests;
 import dev.charms.etcd.state.CheckedUntil;
 import dev.charms.etcd.state.UnitState;
 import dev.charms.etcd.pki.CertificateAuthority;
@@ -68,6 +69,12 @@ public final class DbRelation implements Step {
             data.put("client_ca", scope.appliedTls().map(t -> dev.charms.etcd.certs.TrustBundle.sortedUnion(t.trust(), caPem.get()))
                     .orElse(caPem.get()));
             String cn = "etcd-client-" + rel.remoteApp();
+            // With a certificates provider, its certificate once the members serve its CA (docs/certificates.md).
+            Optional<ClientRequests.Issued> external = ExternalClients.db(scope, rel.remoteApp(), cn, mine.get("client_cert"));
+            if (external.isPresent()) {
+                data.put("client_cert", external.get().certificate());
+                data.put("client_key", external.get().keyPem());
+            } else {
             String basis = Fingerprint.of(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn);
             boolean known = state.dbCredentials(rel.id()).filter(c -> c.holds(basis, System.currentTimeMillis())).isPresent();
             if (known || credentialsValid(mine.get("client_cert"), mine.get("client_key"), caPem.get(), cn)) {
@@ -83,6 +90,7 @@ public final class DbRelation implements Step {
                 long renewAt = CertificateInfo.parse(data.get("client_cert")).notAfter().toEpochMilli() - RENEW_BEFORE.toMillis();
                 state.dbCredentials(rel.id(), new CheckedUntil(
                         Fingerprint.of(data.get("client_cert"), data.get("client_key"), caPem.get(), cn), renewAt));
+            }
             }
             rel.updateLocalUnitData(data);
             if (model.isLeader()) {

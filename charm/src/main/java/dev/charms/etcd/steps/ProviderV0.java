@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * ({@link TlsCertificatesV0}, as easyrsa does; docs/certificates.md): what each unit requests, the
  * provider's answer for a member with the key it generated, and renewal.
  */
-final class ProviderV0 {
+public final class ProviderV0 {
     /** What a member serves under this protocol: certificate, key (PKCS#8 PEM; never printed) and its CA. */
     record Served(String certificate, String key, String ca) {
         @Override
@@ -43,7 +43,7 @@ final class ProviderV0 {
     }
 
     /** Whether the provider speaks the original protocol: no v1 answer in its app bag, a CA in a unit bag. */
-    static boolean spokenBy(Relation rel) {
+    public static boolean spokenBy(Relation rel) {
         String v1 = rel.remoteAppData().get(TlsCertificatesV1.CERTIFICATES);
         return (v1 == null || v1.isBlank()) && TlsCertificatesV0.spokenBy(bags(rel));
     }

@@ -148,7 +148,7 @@ public final class UnitCertificate implements Step {
             Csr current = Csr.parse(csrPem);
             String fresh = Csr.create(scope.tls().keys(), current.commonName(), current.sans());
             scope.peer().updateLocalUnitData(Map.of(PeerData.CSR, fresh));
-            rel.get().updateLocalUnitData(Map.of(TlsCertificatesV1.REQUESTS, TlsCertificatesV1.requests(List.of(fresh))));
+            ExternalClients.requests(scope).publish(rel.get(), fresh);
             scope.model().log("INFO", "renewing this unit's certificate from " + ExternalCa.name(rel.get())
                     + " (it expires at " + cert.notAfter() + ")");
         }

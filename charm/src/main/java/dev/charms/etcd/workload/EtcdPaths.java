@@ -108,6 +108,14 @@ public final class EtcdPaths {
         return at("/etc/etcd/pki/client.key");
     }
 
+    /**
+     * Keys and CSRs of the client certificates this unit requests from a {@code certificates} provider
+     * (root only, 0700; keys 0600).
+     */
+    public Path clientRequests() {
+        return at("/etc/etcd/pki/requests");
+    }
+
     /** {@code /opt/etcd}: home of binaries installed from a release tarball. */
     public Path optDir() {
         return at("/opt/etcd");

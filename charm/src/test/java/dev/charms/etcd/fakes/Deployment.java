@@ -220,6 +220,31 @@ public final class Deployment {
         }
     }
 
+    /** The {@code db} endpoint's relation id and remote application in this model. */
+    static final int DB_ID = 11;
+    static final String DB_APP = "kube";
+    private boolean dbRelated;
+
+    /**
+     * {@code juju integrate etcd:db kube}: from now on every unit's hooks see the relation (with one remote
+     * unit, which writes nothing); each unit runs a hook that asks Juju for its relations again (as
+     * db-relation-created would), so that its pass publishes there.
+     */
+    public void relateDb() {
+        dbRelated = true;
+        units.values().stream().filter(u -> !u.dying).forEach(u -> u.enqueue(new Pending("config-changed", null, null)));
+    }
+
+    /** A unit's bag on the {@code certificates} relation. */
+    public Map<String, String> unitBagOnCertificates(String name) {
+        return units.get(name).certsBag;
+    }
+
+    /** A unit's bag on the {@code db} relation. */
+    public Map<String, String> dbBag(String name) {
+        return units.get(name).dbBag;
+    }
+
     /** The provider changed what it answers (a new CA): its application bag is recomputed. */
     public void certificatesProviderChanged(CertificatesProvider provider) {
         certsProvider = provider;
@@ -296,6 +321,8 @@ public final class Deployment {
         /** This unit's bag on the certificates relation, and whether its broken hook ran. */
         Map<String, String> certsBag = Map.of();
         boolean certsGone = true;
+        /** This unit's bag on the db relation. */
+        Map<String, String> dbBag = Map.of();
         /** Removed with {@code --force}: a failed hook does not hold its removal, and its machine goes with it. */
         boolean forced;
         boolean inError;
@@ -875,6 +902,10 @@ public final class Deployment {
                 secrets.add(r.secret);
             }
         }
+        if (dbRelated) {
+            state.relation(dev.charms.ops.testing.Relation.of("db", DB_ID, DB_APP).withLocalUnitData(unit.dbBag)
+                    .withRemoteUnit(DB_APP + "/0", Map.of()));
+        }
         return state.network(PEER, NetworkInfo.of(address)).network("db", NetworkInfo.of(address))
                 .network(CERTS, NetworkInfo.of(address)).network(ETCD_CLIENT, NetworkInfo.of(address))
                 .secrets(secrets).openedPorts(unit.ports).unitStatus(unit.status)
@@ -894,6 +925,7 @@ public final class Deployment {
         unit.ports = out.openedPorts();
         unit.workloadVersion = out.workloadVersion();
         out.relation(COS_AGENT_ID).ifPresent(r -> unit.cosAgentBag = r.localUnitData());
+        out.relation(DB_ID).ifPresent(r -> unit.dbBag = r.localUnitData());
         out.relation(CERTS_ID).ifPresent(r -> {
             if (!unit.certsGone && !r.localUnitData().equals(unit.certsBag)) {
                 unit.certsBag = r.localUnitData();
@@ -971,6 +1003,11 @@ public final class Deployment {
     /** The peer application bag (written by the leader). */
     public Map<String, String> appBag() {
         return appBag;
+    }
+
+    /** The ids of the application-owned secrets in the model. */
+    public List<String> appSecretIds() {
+        return appSecrets.stream().map(Secret::id).toList();
     }
 
     /** A unit's peer bag as its peers read it. */

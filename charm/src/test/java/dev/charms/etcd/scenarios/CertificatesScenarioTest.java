@@ -52,7 +52,7 @@ class CertificatesScenarioTest {
                     String csrPem = (String) ((Map<?, ?>) item).get("certificate_signing_request");
                     Csr csr = Csr.parse(csrPem);
                     Csr signed = bad ? Csr.parse(Csr.create(dev.charms.etcd.pki.Keys.generate(KeyType.DEFAULT), "x", csr.sans())) : csr;
-                    String cert = ca.sign(signed, csr.sans(), days, Usage.SERVER_AND_CLIENT);
+                    String cert = ca.sign(signed, csr.sans(), days, csr.sans().isEmpty() ? Usage.CLIENT : Usage.SERVER_AND_CLIENT);
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("certificate_signing_request", csrPem);
                     answer.put("certificate", cert);
@@ -228,11 +228,15 @@ class CertificatesScenarioTest {
     void rotateCaMovesEveryMemberAndTheDbClientCertificatesToANewClusterCa() {
         Deployment model = new Deployment(root).deploy(3);
         String old = model.appBag().get(PeerData.CA_CERT);
+        String oldSecret = model.appBag().get(PeerData.CA_KEY_SECRET);
+        assertEquals(List.of(oldSecret), model.appSecretIds());
         assertTrue(model.runAction("etcd/1", "rotate-ca").actionFailed(), "not on the leader");
         dev.charms.ops.testing.Output started = model.runAction(model.leader(), "rotate-ca");
         assertTrue(started.succeeded() && !started.actionFailed(), started.stderr());
         String next = model.appBag().get(PeerData.CA_NEXT_CERT);
         assertTrue(next != null && !next.isBlank());
+        String nextSecret = model.appBag().get(PeerData.CA_NEXT_KEY_SECRET);
+        assertEquals(List.of(oldSecret, nextSecret), model.appSecretIds(), "both keys kept while the cluster moves");
         assertTrue(model.runAction(model.leader(), "rotate-ca").actionFailed(), "a second rotation while one runs");
         Map<String, Integer> restarts = restarts(model);
         settleChecking(model);
@@ -249,7 +253,71 @@ class CertificatesScenarioTest {
         assertTrue(model.appBag().keySet().stream().noneMatch(k -> k.startsWith("next-cert-") || k.startsWith("ca-next")),
                 model.appBag().keySet().toString());
         assertTrue(!TrustBundle.sameSet(old, next));
+        assertEquals(nextSecret, model.appBag().get(PeerData.CA_KEY_SECRET));
+        assertEquals(List.of(nextSecret), model.appSecretIds(), "the old CA's secret is removed once nothing reads it");
         assertHealthyCluster(model);
         assertCharmTalksAsRootWith(model, next);
+    }
+
+    @Test
+    void dbClientCertificatesComeFromTheProviderOnceMembersServeItsCaAndFromTheClusterCaAfterIt() throws Exception {
+        Deployment model = new Deployment(root).deploy(3);
+        String builtin = model.appBag().get(PeerData.CA_CERT);
+        model.relateDb();
+        settleChecking(model);
+        assertNoFailedHook(model);
+        for (String u : model.units()) {
+            assertClientCredentials(model, u, builtin);
+        }
+        CertificateAuthority x = CertificateAuthority.create("provider X", 30, KeyType.DEFAULT);
+        model.relateCertificates(provider(x, false));
+        boolean sawProviders = false;
+        while (model.step().isPresent()) {
+            for (String u : model.units()) {
+                String cert = model.dbBag(u).get("client_cert");
+                if (cert != null && CertificateInfo.parse(cert).isSignedBy(x.certificatePem())) {
+                    sawProviders = true;
+                    assertTrue(TrustBundle.sameSet(model.appBag().getOrDefault(PeerData.TLS_SERVING_CA, ""), x.certificatePem()),
+                            u + " hands out the provider's client certificate before the members serve its CA");
+                    for (String member : model.units()) {
+                        String trust = model.host(member).runningCaPem();
+                        assertTrue(trust == null || TrustBundle.contains(trust, x.certificatePem()), member + " does not trust it");
+                    }
+                }
+            }
+        }
+        assertTrue(sawProviders);
+        assertNoFailedHook(model);
+        for (String u : model.units()) {
+            assertClientCredentials(model, u, x.certificatePem());
+            assertTrue(TrustBundle.contains(model.dbBag(u).get("client_ca"), x.certificatePem()), u + ": client_ca");
+            List<?> requests = (List<?>) Json.parse(model.unitBagOnCertificates(u).get(TlsCertificatesV1.REQUESTS));
+            assertEquals(2, requests.size(), u + ": the member's request and the db client's");
+            Path key = model.host(u).paths().clientRequests().resolve("db-etcd-client-kube.key");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(key)));
+        }
+        assertTrue(model.status(model.leader()).message().matches("\\(leader\\) cluster is healthy, 3 members"),
+                model.status(model.leader()).message());
+
+        model.unrelateCertificates();
+        settleChecking(model);
+        assertNoFailedHook(model);
+        for (String u : model.units()) {
+            assertClientCredentials(model, u, builtin);
+            try (var files = java.nio.file.Files.list(model.host(u).paths().clientRequests())) {
+                assertEquals(List.of(), files.toList(), u + " keeps requests without a provider");
+            }
+        }
+        assertHealthyCluster(model);
+    }
+
+    /** The unit's db credentials: CN etcd-client-kube, signed by {@code ca}, the key the certificate's. */
+    private static void assertClientCredentials(Deployment model, String unit, String ca) {
+        Map<String, String> bag = model.dbBag(unit);
+        CertificateInfo cert = CertificateInfo.parse(bag.get("client_cert"));
+        assertEquals("etcd-client-kube", cert.subjectCommonName(), unit);
+        assertTrue(cert.isSignedBy(ca), unit + ": client certificate of " + cert.issuerCommonName());
+        assertEquals(cert.publicKey(), dev.charms.etcd.pki.Keys.toKeyPair(dev.charms.etcd.pki.Keys.readPrivateKey(bag.get("client_key")))
+                .getPublic(), unit + ": client key");
     }
 }

@@ -273,6 +273,23 @@ class InMemoryHookToolsTest {
     }
 
     @Test
+    void secretRemoveNeedsTheOwnerAndDropsTheSecret() {
+        Secret ca = Secret.owned(Secret.Owner.APPLICATION, "ca", Map.of("ca-key", "K1"));
+        State s = State.builder().secret(ca).build();
+        Output follower = Hooks.configChanged(s, fw -> assertEquals("secret-remove failed (exit 1): this unit is not the leader",
+                assertThrows(HookToolException.AccessDenied.class, () -> tools(fw).secretRemove(ca.id())).getMessage()));
+        assertEquals(0, follower.exitCode(), follower.stderr());
+        Output leader = Hooks.configChanged(s.toBuilder().leader(true).build(), fw -> {
+            tools(fw).secretRemove(ca.id());
+            assertEquals(List.of(), tools(fw).secretIds());
+            assertEquals("secret-remove failed (exit 1): secret \"" + ca.id() + "\" not found",
+                    assertThrows(HookToolException.class, () -> tools(fw).secretRemove(ca.id())).getMessage());
+        });
+        assertEquals(0, leader.exitCode(), leader.stderr());
+        assertTrue(leader.state().secret(ca.id()).isEmpty());
+    }
+
+    @Test
     void consumerPinsRevisionUntilRefresh() {
         Secret theirs = Secret.granted(null, Map.of("password", "one")).withNewRevision(Map.of("password", "two"))
                 .withTrackedRevision(1);
