@@ -66,7 +66,7 @@ class CertificatesScenarioTest {
     }
 
     /** Runs every hook, checking after each that all running members trust what all running members serve. */
-    private static int settleChecking(Deployment model) {
+    static int settleChecking(Deployment model) {
         int hooks = 0;
         while (model.step().isPresent()) {
             hooks++;

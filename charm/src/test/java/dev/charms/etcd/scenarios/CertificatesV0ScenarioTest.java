@@ -91,26 +91,9 @@ class CertificatesV0ScenarioTest {
         }
     }
 
+    /** Runs every hook with the same checks as the current protocol's moves. */
     private static int settleChecking(Deployment model) {
-        int hooks = 0;
-        while (model.step().isPresent()) {
-            hooks++;
-            for (String a : model.units()) {
-                for (String b : model.units()) {
-                    String trust = model.host(a).runningCaPem();
-                    String served = model.host(b).runningCertPem();
-                    if (trust == null || served == null) {
-                        continue;
-                    }
-                    assertTrue(TrustBundle.certificates(trust).stream().anyMatch(ca -> CertificateInfo.parse(served).isSignedBy(ca)),
-                            a + " does not trust the certificate " + b + " serves, after hook " + hooks);
-                }
-            }
-            assertTrue(model.units().stream().filter(u -> !model.host(u).isRunning()).count() <= 1,
-                    "two members down at once after hook " + hooks);
-            assertTrue(hooks < 2000, "hooks did not settle");
-        }
-        return hooks;
+        return CertificatesScenarioTest.settleChecking(model);
     }
 
     private static void assertServedFrom(Deployment model, String caPem) {
