@@ -47,9 +47,10 @@ class RebootIT {
             c.awaitMembershipMatchesUnits(Duration.ofSeconds(45));
 
             from = Files.readAllLines(c.controller().debugLogFile()).size();
-            // Off for 8 s: the status watch samples every unit in turn (with an etcdctl check of each active
-            // one), so a shorter loss can fall between two of its looks.
-            FaultFigures all = RebootScenario.run(c, "power-loss", List.of(), true, Duration.ofSeconds(8));
+            // Off for 15 s: the status watch samples every unit in turn, and an etcdctl check of each unit
+            // still shown active can wait out its dial timeout on a machine that is off, so one look at all
+            // three can take several seconds; a shorter loss can fall between two of its looks.
+            FaultFigures all = RebootScenario.run(c, "power-loss", List.of(), true, Duration.ofSeconds(15));
             RebootScenario.assertClean(all);
             bootedWithEtcdAndRanStart(c, from, c.units());
             assertTrue(all.statusesSeen().stream().anyMatch(s -> s.startsWith("unknown: agent lost")),
