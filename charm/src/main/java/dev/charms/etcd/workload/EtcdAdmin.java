@@ -457,24 +457,12 @@ public final class EtcdAdmin implements EtcdCluster {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String password = java.util.HexFormat.of().formatHex(random);
-        try {
-            call("user add " + user, false, c -> c.getAuthClient().userAdd(bytes(user), bytes(password)), timeout);
-        } catch (EtcdAdminException e) {
-            if (!e.getMessage().contains("user name already exists")) {
-                throw e;
-            }
-        }
+        callUnlessDone("user add " + user, "user name already exists", c -> c.getAuthClient().userAdd(bytes(user), bytes(password)));
     }
 
     @Override
     public void deleteUser(String user) {
-        try {
-            call("user delete " + user, false, c -> c.getAuthClient().userDelete(bytes(user)), timeout);
-        } catch (EtcdAdminException e) {
-            if (!e.getMessage().contains("user name not found")) {
-                throw e;
-            }
-        }
+        callUnlessDone("user delete " + user, "user name not found", c -> c.getAuthClient().userDelete(bytes(user)));
     }
 
     @Override
@@ -502,13 +490,7 @@ public final class EtcdAdmin implements EtcdCluster {
 
     @Override
     public void addRole(String role) {
-        try {
-            call("role add " + role, false, c -> c.getAuthClient().roleAdd(bytes(role)), timeout);
-        } catch (EtcdAdminException e) {
-            if (!e.getMessage().contains("role name already exists")) {
-                throw e;
-            }
-        }
+        callUnlessDone("role add " + role, "role name already exists", c -> c.getAuthClient().roleAdd(bytes(role)));
     }
 
     @Override
@@ -521,13 +503,7 @@ public final class EtcdAdmin implements EtcdCluster {
 
     @Override
     public void deleteRole(String role) {
-        try {
-            call("role delete " + role, false, c -> c.getAuthClient().roleDelete(bytes(role)), timeout);
-        } catch (EtcdAdminException e) {
-            if (!e.getMessage().contains("role name not found")) {
-                throw e;
-            }
-        }
+        callUnlessDone("role delete " + role, "role name not found", c -> c.getAuthClient().roleDelete(bytes(role)));
     }
 
     @Override
@@ -545,6 +521,20 @@ public final class EtcdAdmin implements EtcdCluster {
     public synchronized void close() {
         clients.values().forEach(Client::close);
         clients.clear();
+    }
+
+    /**
+     * A {@link #call} of an operation that is not idempotent, whose failure naming {@code alreadyDone} means its
+     * effect is already there (the user or role exists, or is gone).
+     */
+    private <T> void callUnlessDone(String what, String alreadyDone, Function<Client, CompletableFuture<T>> op) {
+        try {
+            call(what, false, op, timeout);
+        } catch (EtcdAdminException e) {
+            if (!e.getMessage().contains(alreadyDone)) {
+                throw e;
+            }
+        }
     }
 
     /**
